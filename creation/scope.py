@@ -1,0 +1,95 @@
+"""Row-level scope: the one mechanism that decides which rows a user may see.
+
+Every page, API endpoint, export and admin list starts from `Model.objects.visible_to(user)`.
+A model's queryset subclasses `ScopedQuerySet` and says, in `scope_q`, how its rows reach a
+creation unit, programme or province; the user's roles are read once per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+_CACHE_ATTRIBUTE = "_portal_scope"
+
+
+@dataclass(frozen=True)
+class UserScope:
+    everything: bool = False
+    unit_ids: frozenset[int] = frozenset()
+    province_ids: frozenset[int] = frozenset()
+    programme_ids: frozenset[int] = frozenset()
+    roles: frozenset[str] = frozenset()
+    departments: frozenset[str] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.unit_ids or self.province_ids or self.programme_ids)
+
+    @property
+    def read_only(self) -> bool:
+        """API clients only read, whatever else the account holds."""
+        return "api_client" in self.roles
+
+    def units_q(self, prefix: str) -> Q:
+        """Rows whose creation unit (reached through `prefix`, e.g. "unit__") is in scope."""
+        q = Q(pk__in=[]) if prefix == "" else Q(**{f"{prefix}pk__in": []})
+        if self.unit_ids:
+            q |= Q(**{f"{prefix}pk__in": self.unit_ids})
+        if self.province_ids:
+            q |= Q(**{f"{prefix}region__province__in": self.province_ids})
+            q |= Q(**{f"{prefix}region__in": self.province_ids})
+        if self.programme_ids:
+            q |= Q(**{f"{prefix}batch__programme__in": self.programme_ids})
+        return q
+
+
+def user_scope(user: Any) -> UserScope:
+    """The scope of a user, read with one query and kept on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return UserScope()
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    role_assignment = apps.get_model("creation", "RoleAssignment")
+    rows = list(
+        role_assignment.objects.filter(user=user).values_list(
+            "role", "unit_id", "province_id", "programme_id", "department"
+        )
+    )
+    scope = UserScope(
+        everything=user.is_superuser,
+        unit_ids=frozenset(row[1] for row in rows if row[1]),
+        province_ids=frozenset(row[2] for row in rows if row[2]),
+        programme_ids=frozenset(row[3] for row in rows if row[3]),
+        roles=frozenset(row[0] for row in rows),
+        departments=frozenset(row[4] for row in rows if row[4]),
+    )
+    setattr(user, _CACHE_ATTRIBUTE, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope after the user's roles change."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        raise NotImplementedError(f"{self.model.__name__} must say how its rows reach a scope.")
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        scope = user_scope(user)
+        if scope.everything:
+            return self.all()
+        if user is None or not user.is_authenticated:
+            return self.none()
+        condition = self.scope_q(scope)
+        if condition is None:
+            return self.none()
+        return self.filter(condition)

@@ -1,0 +1,1 @@
+"""Celery entry points of creation: thin wrappers around services, passed ids."""

@@ -1,0 +1,112 @@
+"""Pages of the organisation: the role homes and the unit pages. Thin: reads go through
+selectors, which start from `visible_to(user)`."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from creation.api.filters import CreationUnitFilter
+from creation.models import CreationUnit, RoleAssignment
+from creation.scope import user_scope
+from creation.selectors import (
+    programme_list,
+    scope_provinces,
+    unit_counts,
+    unit_get,
+    unit_list,
+    units_per_batch,
+    units_per_province,
+)
+
+PAGE_SIZE = 25
+Role = RoleAssignment.Role
+
+
+def role_required(*roles: str):
+    """Pages of a role answer 403 to users who do not hold it (superusers hold every role)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            scope = user_scope(request.user)
+            if not (scope.everything or scope.roles.intersection(roles)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to the home of the widest role they hold."""
+    scope = user_scope(request.user)
+    if scope.everything or Role.OFFICE_REVIEWER in scope.roles:
+        return redirect("creation:office-home")
+    if Role.PROVINCIAL_REVIEWER in scope.roles:
+        return redirect("creation:province-home")
+    if len(scope.unit_ids) == 1 and Role.UNIT_STAFF in scope.roles:
+        return redirect("creation:unit-home", pk=next(iter(scope.unit_ids)))
+    return redirect("creation:unit-list")
+
+
+def _filtered_page(request: HttpRequest, units) -> dict[str, Any]:
+    unit_filter = CreationUnitFilter(request.GET or None, queryset=units, request=request)
+    filtered = unit_filter.qs if unit_filter.is_bound else units
+    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"filter": unit_filter, "page": page, "query": query.urlencode()}
+
+
+@login_required
+def unit_list_page(request: HttpRequest) -> HttpResponse:
+    context = _filtered_page(request, unit_list(user=request.user))
+    return render(request, "creation/unit_list.html", context)
+
+
+@login_required
+def unit_home(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        unit = unit_get(user=request.user, pk=pk)
+    except CreationUnit.DoesNotExist:
+        raise Http404 from None
+    return render(request, "creation/unit_home.html", {"unit": unit})
+
+
+@role_required(Role.PROVINCIAL_REVIEWER)
+def province_home(request: HttpRequest) -> HttpResponse:
+    units = unit_list(user=request.user)
+    context = _filtered_page(request, units)
+    context.update(
+        {
+            "provinces": list(scope_provinces(user=request.user)),
+            "counts": unit_counts(units),
+            "batches": units_per_batch(units),
+        }
+    )
+    return render(request, "creation/province_home.html", context)
+
+
+@role_required(Role.OFFICE_REVIEWER)
+def office_home(request: HttpRequest) -> HttpResponse:
+    units = unit_list(user=request.user)
+    context = _filtered_page(request, units)
+    context.update(
+        {
+            "programmes": list(programme_list(user=request.user)),
+            "counts": unit_counts(units),
+            "batches": units_per_batch(units),
+            "provinces": units_per_province(units),
+        }
+    )
+    return render(request, "creation/office_home.html", context)

@@ -1,0 +1,1 @@
+"""Reads of funds, each starting from `visible_to(user)`."""

@@ -1,0 +1,1 @@
+"""Writes of funds, one transaction each."""

@@ -1,0 +1,1 @@
+"""Celery entry points of funds: thin wrappers around services, passed ids."""

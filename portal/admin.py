@@ -1,0 +1,24 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from creation.scope import ScopedQuerySet
+
+
+class ScopedModelAdmin(admin.ModelAdmin):
+    """Admin lists, edit pages and foreign-key choices limited to `visible_to(request.user)`,
+    like every other page: an office reviewer manages only the units of their programme."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs: Any):
+        related = db_field.related_model._default_manager.all()
+        if isinstance(related, ScopedQuerySet) and "queryset" not in kwargs:
+            queryset = related.visible_to(request.user)
+            if db_field.remote_field.limit_choices_to:
+                queryset = queryset.complex_filter(db_field.remote_field.limit_choices_to)
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,1 @@
+"""Admin of reporting: models register with portal.admin.ScopedModelAdmin so that lists stay scoped."""

@@ -1,0 +1,1 @@
+"""Pure domain functions of reporting: plain values in, plain values out; no ORM, no clock."""

@@ -1,0 +1,1 @@
+"""Reads of reporting, each starting from `visible_to(user)`."""

@@ -1,0 +1,1 @@
+"""Writes of reporting, one transaction each."""

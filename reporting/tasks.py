@@ -1,0 +1,1 @@
+"""Celery entry points of reporting: thin wrappers around services, passed ids."""

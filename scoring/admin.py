@@ -1,0 +1,1 @@
+"""Admin of scoring: models register with portal.admin.ScopedModelAdmin so that lists stay scoped."""

@@ -1,0 +1,1 @@
+"""Reads of scoring, each starting from `visible_to(user)`."""

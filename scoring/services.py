@@ -1,0 +1,1 @@
+"""Writes of scoring, one transaction each."""

@@ -1,0 +1,1 @@
+"""Celery entry points of scoring: thin wrappers around services, passed ids."""
