@@ -1,0 +1,154 @@
+"""Fixtures shared by every test: a broker, and a small world of two provinces, two programmes and
+four units with one user per role, whose expected visibility is written out by hand."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from creation.models import Programme, Region, RoleAssignment
+from creation.tests.factories import (
+    BatchFactory,
+    CityFactory,
+    CreationUnitFactory,
+    ProgrammeFactory,
+    ProvinceFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+)
+
+Role = RoleAssignment.Role
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """REDIS_URL when set (CI's Debian redis-server); otherwise an embedded redis-server."""
+    configured = os.environ.get("REDIS_URL")
+    if configured:
+        yield configured
+        return
+    from portal import embedded_redis
+
+    port = _free_port()
+    process = embedded_redis.start(port=port, directory=Path(tmp_path_factory.mktemp("redis")))
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class World:
+    province_own: Region
+    province_other: Region
+    national: Programme
+    provincial: Programme
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    users: dict[str, Any] = field(default_factory=dict)
+    # role name -> model name -> the object keys that role must see
+    expected: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+    def visible(self, role: str, model: str) -> set[Any]:
+        return {self.objects[model][key].pk for key in self.expected[role][model]}
+
+
+@pytest.fixture
+def world(db) -> World:
+    province_own = ProvinceFactory(code="430000", name="湖南省", economic_belt="central")
+    province_other = ProvinceFactory(code="510000", name="四川省", economic_belt="west")
+    city_own = CityFactory(parent=province_own, name="长沙市")
+    city_own_2 = CityFactory(parent=province_own, name="株洲市")
+    city_other = CityFactory(parent=province_other, name="成都市")
+    national = ProgrammeFactory(name="国家示范区创建")
+    provincial = ProgrammeFactory(
+        name="四川省示范区创建", kind=Programme.Kind.PROVINCIAL, province=province_other
+    )
+    batch_1 = BatchFactory(programme=national, number=1)
+    batch_2 = BatchFactory(programme=national, number=2)
+    batch_provincial = BatchFactory(programme=provincial, number=1)
+    units = {
+        "own": CreationUnitFactory(name="长沙市", region=city_own, batch=batch_1),
+        "sibling": CreationUnitFactory(name="株洲市", region=city_own_2, batch=batch_1),
+        "other": CreationUnitFactory(name="成都市", region=city_other, batch=batch_2),
+        "provincial": CreationUnitFactory(
+            name="成都市（省级）", region=city_other, batch=batch_provincial
+        ),
+    }
+    users = {
+        "unit_staff": RoleAssignmentFactory(
+            user__username="staff", role=Role.UNIT_STAFF, unit=units["own"]
+        ).user,
+        "province_culture": RoleAssignmentFactory(
+            user__username="culture",
+            role=Role.PROVINCIAL_REVIEWER,
+            province=province_own,
+            department="culture",
+        ).user,
+        "office": RoleAssignmentFactory(
+            user__username="office", role=Role.OFFICE_REVIEWER, programme=national
+        ).user,
+        "api_client": RoleAssignmentFactory(
+            user__username="client", role=Role.API_CLIENT, province=province_own
+        ).user,
+        "outsider": UserFactory(username="outsider"),
+        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+    }
+    all_regions = {"p_own", "p_other", "c_own", "c_own_2", "c_other"}
+    own_province = {"units": {"own", "sibling"}, "batches": {"b1"}, "programmes": {"national"}}
+    expected_scopes = {
+        "unit_staff": {"units": {"own"}, "batches": {"b1"}, "programmes": {"national"}},
+        "province_culture": own_province,
+        "api_client": own_province,
+        "office": {
+            "units": {"own", "sibling", "other"},
+            "batches": {"b1", "b2"},
+            "programmes": {"national"},
+        },
+        "outsider": {"units": set(), "batches": set(), "programmes": set()},
+        "superuser": {
+            "units": set(units),
+            "batches": {"b1", "b2", "bp"},
+            "programmes": {"national", "provincial"},
+        },
+    }
+    for scope in expected_scopes.values():
+        scope["regions"] = all_regions
+    return World(
+        province_own=province_own,
+        province_other=province_other,
+        national=national,
+        provincial=provincial,
+        objects={
+            "units": units,
+            "batches": {"b1": batch_1, "b2": batch_2, "bp": batch_provincial},
+            "programmes": {"national": national, "provincial": provincial},
+            "regions": {
+                "p_own": province_own,
+                "p_other": province_other,
+                "c_own": city_own,
+                "c_own_2": city_own_2,
+                "c_other": city_other,
+            },
+        },
+        users=users,
+        expected=expected_scopes,
+    )
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()

@@ -1,0 +1,98 @@
+"""Each role × each scoped page and endpoint × objects inside and outside its scope.
+
+Expectations come from the hand-written table in conftest.World, not from visible_to itself.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.scope_cases import ROUTE_CASES
+
+ROLES = ["unit_staff", "province_culture", "office", "api_client", "outsider", "superuser"]
+UNIT_ROW = re.compile(r'data-unit-id="(\d+)"')
+
+
+def _ids_on_page(client, url, case):
+    response = client.get(url, {"page_size": 200} if case.api else {})
+    if response.status_code != 200:
+        return response.status_code, None
+    if case.api:
+        return 200, {row["id"] for row in response.json()["results"]}
+    return 200, {int(pk) for pk in UNIT_ROW.findall(response.content.decode())}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(ROUTE_CASES))
+def test_role_sees_exactly_its_scope(client, world, role, route):
+    case = ROUTE_CASES[route]
+    client.force_login(world.users[role])
+    allowed = case.roles is None or role in case.roles
+    expected = world.visible(role, case.model)
+    if case.detail:
+        for obj in world.objects[case.model].values():
+            response = client.get(reverse(route, kwargs={"pk": obj.pk}))
+            if not allowed:
+                assert response.status_code == 403, (route, role, obj)
+            else:
+                wanted = 200 if obj.pk in expected else 404
+                assert response.status_code == wanted, (route, role, obj)
+    else:
+        status, ids = _ids_on_page(client, reverse(route), case)
+        if not allowed:
+            assert status == 403, (route, role)
+        else:
+            assert status == 200, (route, role)
+            assert ids == expected, (route, role)
+
+
+@pytest.mark.parametrize("route", sorted(ROUTE_CASES))
+def test_anonymous_gets_nothing(client, world, route):
+    case = ROUTE_CASES[route]
+    kwargs = {"pk": next(iter(world.objects[case.model].values())).pk} if case.detail else {}
+    response = client.get(reverse(route, kwargs=kwargs))
+    if case.api:
+        assert response.status_code in (401, 403)
+    else:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        ("unit_staff", "creation:unit-home"),
+        ("province_culture", "creation:province-home"),
+        ("office", "creation:office-home"),
+        ("superuser", "creation:office-home"),
+        ("outsider", "creation:unit-list"),
+    ],
+)
+def test_home_redirects_each_role(client, world, role, target):
+    client.force_login(world.users[role])
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    if target == "creation:unit-home":
+        assert response.url == reverse(target, kwargs={"pk": world.objects["units"]["own"].pk})
+    else:
+        assert response.url == reverse(target)
+
+
+def test_token_client_sees_its_scope_through_the_token(api_client, world):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=world.users["api_client"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api_client.get(reverse("api:unit-list"))
+    assert response.status_code == 200
+    assert {row["id"] for row in response.json()["results"]} == world.visible("api_client", "units")
+    other = world.objects["units"]["other"]
+    assert api_client.get(reverse("api:unit-detail", kwargs={"pk": other.pk})).status_code == 404
+
+
+@pytest.mark.parametrize(("role", "status"), [("api_client", 403), ("office", 405)])
+def test_api_clients_cannot_write(api_client, world, role, status):
+    api_client.force_authenticate(world.users[role])
+    response = api_client.post(reverse("api:unit-list"), {"name": "x"}, format="json")
+    assert response.status_code == status

@@ -1,0 +1,48 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from creation.models import CreationUnit, Region, RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot() -> dict[str, list]:
+    models = [m for m in apps.get_models() if m._meta.app_label in {"creation", "auth", "authtoken"}]
+    return {m._meta.label: sorted(map(repr, m.objects.values_list())) for m in models}
+
+
+def test_seed_demo_loads_the_programme_regions_units_and_roles(capsys):
+    call_command("seed_demo")
+    provinces = Region.objects.provinces()
+    assert set(provinces.values_list("economic_belt", flat=True)) == {"east", "central", "west"}
+    assert CreationUnit.objects.filter(kind="zone").count() >= 8
+    assert CreationUnit.objects.filter(kind="project").count() >= 8
+    assert CreationUnit.objects.filter(name="长沙市开福区").exists()
+    roles = dict(RoleAssignment.objects.values_list("user__username", "role"))
+    assert roles == {
+        "office": "office_reviewer",
+        "province_culture": "provincial_reviewer",
+        "province_finance": "provincial_reviewer",
+        "unit_staff": "unit_staff",
+        "api_client": "api_client",
+    }
+    output = capsys.readouterr().out
+    for username in roles:
+        assert username in output
+    assert "demo12345" in output
+
+
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo")
+    first = _snapshot()
+    call_command("seed_demo")
+    assert _snapshot() == first
+
+
+def test_seed_demo_logins_work(client):
+    call_command("seed_demo")
+    assert client.login(username="unit_staff", password="demo12345")
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    assert "长沙市开福区" in response.content.decode()
