@@ -72,7 +72,9 @@ UNITS: list[DemoUnit] = [
     DemoUnit(NATIONAL, 6, "绵阳市", ZONE, "510700"),
     DemoUnit(NATIONAL, 6, "长沙市岳麓区橘子洲街道", ZONE, "430104001"),
     DemoUnit(NATIONAL, 6, "杭州市上城区湖滨街道", ZONE, "330102001"),
-    DemoUnit(NATIONAL, 5, "长沙市“欢乐潇湘”群众文艺汇演", PROJECT, "430100", "长沙市文化旅游广电局"),
+    DemoUnit(
+        NATIONAL, 5, "长沙市“欢乐潇湘”群众文艺汇演", PROJECT, "430100", "长沙市文化旅游广电局"
+    ),
     DemoUnit(NATIONAL, 5, "株洲市农家书屋数字化服务", PROJECT, "430200", "株洲市图书馆"),
     DemoUnit(NATIONAL, 5, "杭州市农村文化礼堂建设", PROJECT, "330100", "杭州市文化广电旅游局"),
     DemoUnit(NATIONAL, 5, "成都市“文化天府”惠民演出", PROJECT, "510100", "成都市文化广电旅游局"),
@@ -88,8 +90,22 @@ UNITS: list[DemoUnit] = [
 # (username, full name, role, scope kind, scope key, department)
 ACCOUNTS: list[tuple[str, str, str, str, str, str]] = [
     ("office", "国家创建办 王审核", "office_reviewer", "programme", NATIONAL, ""),
-    ("province_culture", "湖南省文化和旅游厅 李审核", "provincial_reviewer", "province", "430000", "culture"),
-    ("province_finance", "湖南省财政厅 张审核", "provincial_reviewer", "province", "430000", "finance"),
+    (
+        "province_culture",
+        "湖南省文化和旅游厅 李审核",
+        "provincial_reviewer",
+        "province",
+        "430000",
+        "culture",
+    ),
+    (
+        "province_finance",
+        "湖南省财政厅 张审核",
+        "provincial_reviewer",
+        "province",
+        "430000",
+        "finance",
+    ),
     ("unit_staff", "开福区文旅局 陈联络", "unit_staff", "unit", "长沙市开福区", ""),
     ("api_client", "数据对接账号", "api_client", "programme", NATIONAL, ""),
 ]
@@ -145,7 +161,11 @@ def load_demo() -> list[DemoLogin]:
             host_organisation=demo.host,
         )
 
-    scopes: dict[str, dict[str, Any]] = {"programme": programmes, "province": regions, "unit": units}
+    scopes: dict[str, dict[str, Any]] = {
+        "programme": programmes,
+        "province": regions,
+        "unit": units,
+    }
     logins = [
         DemoLogin("admin", "superuser", "—"),
     ]

@@ -90,9 +90,12 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def province_region(self) -> Region:
-        return self if self.level == self.Level.PROVINCE else self.province
+    def save(self, *args, **kwargs) -> None:
+        if self.level == self.Level.PROVINCE or self.parent is None:
+            self.province = None
+        else:
+            self.province_id = self.parent.province_id or self.parent_id
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -100,7 +103,9 @@ class Region(models.Model):
             if self.parent_id:
                 errors["parent"] = _("A province is the top of the tree and has no parent.")
             if not self.economic_belt:
-                errors["economic_belt"] = _("Choose the class of the province (east, central, west).")
+                errors["economic_belt"] = _(
+                    "Choose the class of the province (east, central, west)."
+                )
         else:
             if self.parent is None:
                 errors["parent"] = _("Only a province can be without a parent region.")
@@ -111,12 +116,9 @@ class Region(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs) -> None:
-        if self.level == self.Level.PROVINCE or self.parent is None:
-            self.province = None
-        else:
-            self.province_id = self.parent.province_id or self.parent_id
-        super().save(*args, **kwargs)
+    @property
+    def province_region(self) -> Region:
+        return self if self.level == self.Level.PROVINCE else self.province
 
 
 class ProgrammeQuerySet(ScopedQuerySet):

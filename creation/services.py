@@ -39,7 +39,12 @@ def region_ensure(
     *, code: str, name: str, level: str, parent: Region | None = None, economic_belt: str = ""
 ) -> Region:
     region = Region.objects.filter(code=code).first() or Region(code=code)
-    region.name, region.level, region.parent, region.economic_belt = name, level, parent, economic_belt
+    region.name, region.level, region.parent, region.economic_belt = (
+        name,
+        level,
+        parent,
+        economic_belt,
+    )
     return _save(region)
 
 

@@ -13,5 +13,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     broker_ok, broker = broker_check()
     beat_ok, beat = beat_check() if database_ok else (False, {"ok": False, "error": "database"})
     healthy = database_ok and broker_ok and beat_ok
-    body = {"status": "ok" if healthy else "unhealthy", "database": database, "broker": broker, "beat": beat}
+    body = {
+        "status": "ok" if healthy else "unhealthy",
+        "database": database,
+        "broker": broker,
+        "beat": beat,
+    }
     return JsonResponse(body, status=200 if healthy else 503)

@@ -1,4 +1,4 @@
-"""Each role × each scoped page and endpoint × objects inside and outside its scope.
+"""Each role, each scoped page and endpoint, objects inside and outside its scope.
 
 Expectations come from the hand-written table in conftest.World, not from visible_to itself.
 """

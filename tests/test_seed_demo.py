@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot() -> dict[str, list]:
-    models = [m for m in apps.get_models() if m._meta.app_label in {"creation", "auth", "authtoken"}]
+    models = [
+        m for m in apps.get_models() if m._meta.app_label in {"creation", "auth", "authtoken"}
+    ]
     return {m._meta.label: sorted(map(repr, m.objects.values_list())) for m in models}
 
 

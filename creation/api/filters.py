@@ -6,7 +6,7 @@ from creation.models import Batch, CreationUnit, Programme, Region
 
 
 def _visible_batches(request) -> QuerySet:
-    return Batch.objects.visible_to(getattr(request, "user", None))
+    return Batch.objects.visible_to(getattr(request, "user", None)).select_related("programme")
 
 
 def _visible_programmes(request) -> QuerySet:

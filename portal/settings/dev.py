@@ -5,4 +5,4 @@ from portal.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 # Only for local development; production.py refuses to start without a real SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-never-use-in-production")

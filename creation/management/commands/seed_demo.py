@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         logins = load_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data is in place. Demo logins (password %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data is in place. Demo logins (password {DEMO_PASSWORD}):")
+        )
         for login in logins:
             line = f"  {login.username:<17} {login.role:<20} {login.scope}"
             if login.token:
