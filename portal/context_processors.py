@@ -18,9 +18,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     scope = user_scope(user)
     items = []
     if scope.everything or Role.OFFICE_REVIEWER in scope.roles:
-        items.append((_("Office"), reverse("creation:office-home")))
+        items.append((_("Office home"), reverse("creation:office-home")))
     if scope.everything or Role.PROVINCIAL_REVIEWER in scope.roles:
-        items.append((_("Province"), reverse("creation:province-home")))
+        items.append((_("Provincial home"), reverse("creation:province-home")))
     items.append((_("Units"), reverse("creation:unit-list")))
     items.append((_("API"), reverse("api-docs")))
     if user.is_staff:

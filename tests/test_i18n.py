@@ -28,6 +28,21 @@ def test_pages_speak_chinese_by_default(client):
 
 
 @pytest.mark.django_db
+def test_pages_stay_chinese_for_an_english_browser(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page
+
+
+@pytest.mark.django_db
+def test_api_clients_may_ask_for_english(api_client):
+    english = api_client.get(reverse("api:unit-list"), HTTP_ACCEPT_LANGUAGE="en")
+    chinese = api_client.get(reverse("api:unit-list"))
+    assert english.status_code == chinese.status_code == 401
+    assert english.json()["detail"] == "Authentication credentials were not provided."
+    assert chinese.json()["detail"] == "身份认证信息未提供。"
+
+
+@pytest.mark.django_db
 def test_language_switch_turns_pages_english(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     assert response.status_code == 302

@@ -28,7 +28,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 class BatchFilter(django_filters.FilterSet):
-    programme = django_filters.ModelChoiceFilter(queryset=_visible_programmes, label=_("programme"))
+    programme = django_filters.ModelChoiceFilter(queryset=_visible_programmes, label=_("Programme"))
 
     class Meta:
         model = Batch
@@ -36,14 +36,14 @@ class BatchFilter(django_filters.FilterSet):
 
 
 class CreationUnitFilter(django_filters.FilterSet):
-    batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("batch"))
+    batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("Batch"))
     province = django_filters.ModelChoiceFilter(
         queryset=Region.objects.provinces(),
         method="filter_province",
-        label=_("province"),
+        label=_("Province"),
     )
     programme = django_filters.ModelChoiceFilter(
-        queryset=_visible_programmes, field_name="batch__programme", label=_("programme")
+        queryset=_visible_programmes, field_name="batch__programme", label=_("Programme")
     )
 
     class Meta:
