@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from creation.scope import ScopedQuerySet, UserScope
+from portal.uploads import validate_minutes_upload
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -151,6 +152,12 @@ class Programme(models.Model):
         help_text=_("Only for a provincial programme: the province that runs it."),
     )
     office_name = models.CharField(_("programme office"), max_length=200)
+    # R1.3 default: the office may ask for more (or, exceptionally, fewer) regular meetings.
+    regular_meetings_per_quarter = models.PositiveSmallIntegerField(
+        _("regular meetings per quarter"),
+        default=1,
+        help_text=_("R1.3: how many regular leadership-group meetings each unit holds a quarter."),
+    )
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -421,3 +428,444 @@ class RoleAssignment(models.Model):
             raise ValidationError(self.SCOPE_MESSAGES[self.role])
         if self.province_id and self.province.level != Region.Level.PROVINCE:
             raise ValidationError({"province": _("Choose a province, not a lower region.")})
+
+
+# --- R1 leadership and R2 liaison -------------------------------------------------------------
+
+
+class UnitRecordQuerySet(ScopedQuerySet):
+    """Records that belong to one creation unit through `unit`."""
+
+    unit_path = "unit__"
+
+    def scope_q(self, scope: UserScope) -> Q | None:
+        return scope.units_q(self.unit_path)
+
+
+class DepartmentQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        # The list of departments is reference data for every signed-in user.
+        return Q()
+
+
+class Department(models.Model):
+    """The editable list of departments a leadership-group member comes from (R1.1)."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    required_for_zones = models.BooleanField(
+        _("required in a zone's group"),
+        default=False,
+        help_text=_("R1.1: a zone's leadership group must have a member from this department."),
+    )
+    required_for_projects = models.BooleanField(_("required in a project's group"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadershipGroup(models.Model):
+    """A unit's leadership group (领导小组, R1.1); one per unit."""
+
+    unit = models.OneToOneField(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        on_delete=models.CASCADE,
+        related_name="leadership_group",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    established_on = models.DateField(_("established on"))
+    document_number = models.CharField(
+        _("document number"),
+        max_length=100,
+        blank=True,
+        help_text=_("文号 of the founding notice."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leadership group")
+        verbose_name_plural = _("leadership groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMemberQuerySet(UnitRecordQuerySet):
+    unit_path = "group__unit__"
+
+
+class GroupMember(models.Model):
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head (组长)")
+        DEPUTY_HEAD = "deputy_head", _("Deputy head (副组长)")
+        MEMBER = "member", _("Member (成员)")
+
+    class LeaderKind(models.TextChoices):
+        PARTY_MAIN = "party_main", _("Main leader of the Party committee")
+        GOVERNMENT_MAIN = "government_main", _("Main leader of the government")
+        CULTURE_ADMIN_MAIN = "culture_admin_main", _("Main leader of the cultural administration")
+        OTHER = "other", _("Other")
+
+    group = models.ForeignKey(
+        LeadershipGroup,
+        verbose_name=_("leadership group"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    position = models.CharField(_("position"), max_length=100)
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    leader_kind = models.CharField(
+        _("leader kind"),
+        max_length=20,
+        choices=LeaderKind.choices,
+        default=LeaderKind.OTHER,
+        help_text=_(
+            "R1.1: a zone's head is a main Party or government leader; a project's head "
+            "the main leader of the local cultural administration."
+        ),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    duty = models.TextField(_("duty"), blank=True, help_text=_("R1.1: the member's stated duty."))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = GroupMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        ordering = ["group_id", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.position}）"
+
+    @property
+    def owner_unit(self) -> CreationUnit:
+        return self.group.unit
+
+
+class GroupOffice(models.Model):
+    """The office of a zone's leadership group (领导小组办公室, R1.2)."""
+
+    unit = models.OneToOneField(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        on_delete=models.CASCADE,
+        related_name="group_office",
+    )
+    placed_in = models.CharField(
+        _("placed in"), max_length=200, help_text=_("The body that houses the office.")
+    )
+    in_cultural_administration = models.BooleanField(
+        _("in the cultural administration"),
+        default=True,
+        help_text=_("R1.2: the office is placed in the local cultural administration."),
+    )
+    director_name = models.CharField(_("director"), max_length=50)
+    director_position = models.CharField(_("director's position"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group office")
+        verbose_name_plural = _("group offices")
+
+    def __str__(self) -> str:
+        return self.placed_in
+
+    def clean(self) -> None:
+        if self.unit_id and self.unit.kind != CreationUnit.Kind.ZONE:
+            raise ValidationError(_("Only zones keep a leadership-group office (R1.2)."))
+
+
+class OfficeStaffQuerySet(UnitRecordQuerySet):
+    unit_path = "office__unit__"
+
+
+class OfficeStaff(models.Model):
+    office = models.ForeignKey(
+        GroupOffice, verbose_name=_("group office"), on_delete=models.CASCADE, related_name="staff"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    position = models.CharField(_("position"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    objects = OfficeStaffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("office staff member")
+        verbose_name_plural = _("office staff")
+        ordering = ["office_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def owner_unit(self) -> CreationUnit:
+        return self.office.unit
+
+
+def minutes_path(instance: models.Model, filename: str) -> str:
+    # The stored name never comes from the uploader; the original name is kept in a field.
+    from uuid import uuid4
+
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"minutes/{instance._meta.model_name}/{uuid4().hex}.{suffix[:8]}"
+
+
+class Meeting(models.Model):
+    """A leadership-group meeting with its minutes (会议纪要, R1.3)."""
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("Regular meeting (定期例会)")
+        MAJOR_MATTER = "major_matter", _("Major-matter consultation (重大事项会商)")
+
+    unit = models.ForeignKey(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.REGULAR)
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("title"), max_length=200)
+    attendees = models.TextField(_("attendees"))
+    agenda = models.TextField(_("agenda"))
+    decisions = models.TextField(_("decisions"), blank=True)
+    minutes = models.FileField(
+        _("minutes"),
+        upload_to=minutes_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_minutes_upload],
+        help_text=_("PDF, Word (.docx) or an image (PNG, JPEG)."),
+    )
+    minutes_name = models.CharField(_("minutes file name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["unit", "kind", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class Liaison(models.Model):
+    """The person who speaks for a unit (联络员, R2.1). Exactly one is active at any time; the
+    rows with an end date are the history."""
+
+    class PositionKind(models.TextChoices):
+        DEPUTY_HEAD_CULTURE = (
+            "deputy_head_culture",
+            _("Deputy head of the culture bureau in charge (文化局分管副局长)"),
+        )
+        OTHER = "other", _("Other position")
+
+    unit = models.ForeignKey(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        on_delete=models.CASCADE,
+        related_name="liaisons",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    position = models.CharField(_("position"), max_length=100)
+    position_kind = models.CharField(
+        _("position kind"),
+        max_length=20,
+        choices=PositionKind.choices,
+        default=PositionKind.DEPUTY_HEAD_CULTURE,
+    )
+    phone = models.CharField(_("office phone"), max_length=50, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=50)
+    email = models.EmailField(_("email"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="liaison_terms",
+        help_text=_("Receives the invitations to liaison meetings."),
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("liaison")
+        verbose_name_plural = _("liaisons")
+        ordering = ["unit_id", "-started_on", "-id"]
+        constraints = [
+            # R2.1: exactly one liaison at any time; the database refuses a second active one.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(ended_on__isnull=True),
+                name="liaison_one_active_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="liaison_term_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.position}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+class LiaisonMeetingQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        return Q(programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope)))
+
+
+class LiaisonMeeting(models.Model):
+    """A liaison meeting of the office (R2.2): zones every quarter, projects every half year."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="liaison_meetings",
+    )
+    audience = models.CharField(
+        _("for"),
+        max_length=10,
+        choices=CreationUnit.Kind.choices,
+        help_text=_("Zones or projects."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.PositiveSmallIntegerField(
+        _("period"), help_text=_("Quarter 1–4 for zones, half year 1–2 for projects.")
+    )
+    scheduled_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    host = models.ForeignKey(
+        CreationUnit,
+        verbose_name=_("host unit"),
+        on_delete=models.PROTECT,
+        related_name="hosted_liaison_meetings",
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    minutes = models.FileField(
+        _("minutes"),
+        upload_to=minutes_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_minutes_upload],
+        help_text=_("PDF, Word (.docx) or an image (PNG, JPEG)."),
+    )
+    minutes_name = models.CharField(_("minutes file name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = LiaisonMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("liaison meeting")
+        verbose_name_plural = _("liaison meetings")
+        ordering = ["-scheduled_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(audience="zone") & Q(period__gte=1, period__lte=4))
+                | (Q(audience="project") & Q(period__gte=1, period__lte=2)),
+                name="liaison_meeting_period_fits_audience",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheduled_on} {self.get_audience_display()} {self.place}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        last_period = 4 if self.audience == CreationUnit.Kind.ZONE else 2
+        if self.period and not 1 <= self.period <= last_period:
+            errors["period"] = (
+                _("Zones meet every quarter: choose a quarter from 1 to 4.")
+                if last_period == 4
+                else _("Projects meet every half year: choose 1 or 2.")
+            )
+        if self.host_id and self.programme_id:
+            if self.host.batch.programme_id != self.programme_id:
+                errors["host"] = _("The host must be a unit of this programme.")
+            elif self.host.kind != self.audience:
+                errors["host"] = _("The host must be one of the units the meeting is for.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LiaisonAttendanceQuerySet(UnitRecordQuerySet):
+    pass
+
+
+class LiaisonAttendance(models.Model):
+    """One invited unit of a liaison meeting, with the liaison invited and whether they came."""
+
+    meeting = models.ForeignKey(
+        LiaisonMeeting,
+        verbose_name=_("liaison meeting"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    unit = models.ForeignKey(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        on_delete=models.CASCADE,
+        related_name="liaison_attendances",
+    )
+    liaison = models.ForeignKey(
+        Liaison,
+        verbose_name=_("liaison"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    objects = LiaisonAttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("liaison meeting attendance")
+        verbose_name_plural = _("liaison meeting attendances")
+        ordering = ["meeting_id", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "unit"], name="liaison_attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.unit}"

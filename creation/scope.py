@@ -25,6 +25,10 @@ class UserScope:
     programme_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = frozenset()
     departments: frozenset[str] = frozenset()
+    # What the user may change, as opposed to see: the units they are staff of and the
+    # programmes they review for the office.
+    staff_unit_ids: frozenset[int] = frozenset()
+    office_programme_ids: frozenset[int] = frozenset()
 
     @property
     def is_empty(self) -> bool:
@@ -34,6 +38,14 @@ class UserScope:
     def read_only(self) -> bool:
         """API clients only read, whatever else the account holds."""
         return "api_client" in self.roles
+
+    def can_edit_unit(self, unit_id: int) -> bool:
+        """Unit staff maintain their own unit's records."""
+        return self.everything or unit_id in self.staff_unit_ids
+
+    def can_run_programme(self, programme_id: int) -> bool:
+        """Office reviewers act for the office of their programme."""
+        return self.everything or programme_id in self.office_programme_ids
 
     def units_q(self, prefix: str) -> Q:
         """Rows whose creation unit (reached through `prefix`, e.g. "unit__") is in scope."""
@@ -68,6 +80,8 @@ def user_scope(user: Any) -> UserScope:
         programme_ids=frozenset(row[3] for row in rows if row[3]),
         roles=frozenset(row[0] for row in rows),
         departments=frozenset(row[4] for row in rows if row[4]),
+        staff_unit_ids=frozenset(row[1] for row in rows if row[0] == "unit_staff"),
+        office_programme_ids=frozenset(row[3] for row in rows if row[0] == "office_reviewer"),
     )
     setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope

@@ -3,16 +3,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from creation.models import Batch, CreationUnit, Programme, Region, RoleAssignment
+from creation.models import (
+    Batch,
+    CreationUnit,
+    Liaison,
+    LiaisonAttendance,
+    LiaisonMeeting,
+    Programme,
+    Region,
+    RoleAssignment,
+)
 from creation.rules import creation_cycle_end
-from creation.scope import forget_scope
+from creation.scope import forget_scope, user_scope
+from portal.services import notification_send
 
 OFFICE_GROUP = "office reviewers"
 # Office reviewers work in the admin on the organisation of their programme.
@@ -135,3 +148,156 @@ def role_assign(
         user.groups.add(office_group_ensure())
     forget_scope(user)
     return assignment
+
+
+# --- R1 leadership and R2 liaison records ------------------------------------------------------
+
+
+def _owner_unit(instance: Any) -> CreationUnit:
+    return getattr(instance, "owner_unit", None) or instance.unit
+
+
+def _require_unit_editor(user: Any, unit: CreationUnit) -> None:
+    if not user_scope(user).can_edit_unit(unit.pk):
+        raise PermissionDenied(_("Only the unit's own staff can change its records."))
+
+
+def _require_programme_office(user: Any, programme: Programme) -> None:
+    if not user_scope(user).can_run_programme(programme.pk):
+        raise PermissionDenied(_("Only the programme's office can do this."))
+
+
+@transaction.atomic
+def unit_record_save(*, user: Any, instance: Any, fields: dict[str, Any]) -> Any:
+    """Create or change a record that belongs to one unit (group, member, office, staff,
+    meeting): only that unit's staff may, and the whole row is validated first."""
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    _require_unit_editor(user, _owner_unit(instance))
+    if fields.get("minutes"):
+        instance.minutes_name = fields["minutes"].name[:200]
+    return _save(instance)
+
+
+@transaction.atomic
+def unit_record_delete(*, user: Any, instance: Any) -> None:
+    _require_unit_editor(user, _owner_unit(instance))
+    instance.delete()
+
+
+@transaction.atomic
+def liaison_appoint(*, user: Any, unit: CreationUnit, started_on: date, **contact: Any) -> Liaison:
+    """R2.1: make a new liaison the unit's only active one. The previous term ends the day
+    before. The unit row is locked, so two simultaneous appointments run one after the other
+    and leave exactly one active liaison."""
+    _require_unit_editor(user, unit)
+    CreationUnit.objects.select_for_update().get(pk=unit.pk)
+    current = Liaison.objects.select_for_update().filter(unit=unit, ended_on__isnull=True).first()
+    if current is not None:
+        if started_on < current.started_on:
+            raise ValidationError(
+                {
+                    "started_on": _(
+                        "The new liaison cannot start before the current one, who started on %(date)s."
+                    )
+                    % {"date": current.started_on.isoformat()}
+                }
+            )
+        current.ended_on = max(current.started_on, started_on - timedelta(days=1))
+        current.save(update_fields=["ended_on"])
+    return _save(Liaison(unit=unit, started_on=started_on, **contact))
+
+
+@transaction.atomic
+def liaison_update(*, user: Any, liaison: Liaison, fields: dict[str, Any]) -> Liaison:
+    """Correct a liaison's contacts; terms change only through liaison_appoint."""
+    _require_unit_editor(user, liaison.unit)
+    for name, value in fields.items():
+        if name in {"unit", "started_on", "ended_on"}:
+            raise ValidationError(_("Appoint a new liaison to change who is liaison when."))
+        setattr(liaison, name, value)
+    return _save(liaison)
+
+
+def _unit_recipients(unit: CreationUnit, liaison: Liaison | None) -> list[Any]:
+    if liaison is not None and liaison.user_id:
+        return [liaison.user]
+    staff = RoleAssignment.objects.filter(unit=unit, role=RoleAssignment.Role.UNIT_STAFF)
+    return [assignment.user for assignment in staff.select_related("user")]
+
+
+@transaction.atomic
+def liaison_meeting_schedule(
+    *,
+    user: Any,
+    programme: Programme,
+    audience: str,
+    year: int,
+    period: int,
+    scheduled_on: date,
+    place: str,
+    host: CreationUnit,
+    agenda: str = "",
+) -> LiaisonMeeting:
+    """R2.2: schedule a liaison meeting and invite the liaison of every creating unit it is for
+    (an in-app notification to the liaison's account, or to the unit's staff)."""
+    _require_programme_office(user, programme)
+    meeting = _save(
+        LiaisonMeeting(
+            programme=programme,
+            audience=audience,
+            year=year,
+            period=period,
+            scheduled_on=scheduled_on,
+            place=place,
+            host=host,
+            agenda=agenda,
+        )
+    )
+    units = CreationUnit.objects.filter(
+        batch__programme=programme, kind=audience, status=CreationUnit.Status.CREATING
+    ).select_related("batch")
+    active = {
+        liaison.unit_id: liaison
+        for liaison in Liaison.objects.filter(unit__in=units, ended_on__isnull=True).select_related(
+            "user"
+        )
+    }
+    LiaisonAttendance.objects.bulk_create(
+        [
+            LiaisonAttendance(meeting=meeting, unit=unit, liaison=active.get(unit.pk))
+            for unit in units
+        ]
+    )
+    link = reverse("creation:liaison-meeting-detail", kwargs={"pk": meeting.pk})
+    for unit in units:
+        notification_send(
+            recipients=_unit_recipients(unit, active.get(unit.pk)),
+            title=_("Invitation: liaison meeting on %(date)s in %(place)s")
+            % {"date": scheduled_on.isoformat(), "place": place},
+            body=_("Host: %(host)s. %(agenda)s") % {"host": host.name, "agenda": agenda},
+            link=link,
+            key=f"liaison-meeting-{meeting.pk}-invitation-{unit.pk}",
+        )
+    return meeting
+
+
+@transaction.atomic
+def liaison_meeting_record(
+    *,
+    user: Any,
+    meeting: LiaisonMeeting,
+    attended_unit_ids: set[int],
+    minutes: Any = None,
+) -> LiaisonMeeting:
+    """Record who came and the minutes; the meeting is then held."""
+    _require_programme_office(user, meeting.programme)
+    meeting = LiaisonMeeting.objects.select_for_update().get(pk=meeting.pk)
+    for attendance in meeting.attendances.all():
+        attendance.attended = attendance.unit_id in attended_unit_ids
+        attendance.save(update_fields=["attended"])
+    if minutes:
+        meeting.minutes = minutes
+        meeting.minutes_name = minutes.name[:200]
+    meeting.status = LiaisonMeeting.Status.HELD
+    return _save(meeting)

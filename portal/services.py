@@ -12,3 +12,28 @@ def heartbeat_record(*, name: str = BEAT_HEARTBEAT, at: datetime | None = None) 
         name=name, defaults={"last_seen": at or timezone.now()}
     )
     return heartbeat
+
+
+def notification_send(
+    *, recipients: list, title: str, body: str = "", link: str = "", key: str
+) -> int:
+    """Deliver an in-app notification to each recipient once per key; returns how many were new."""
+    from portal.models import Notification
+
+    rows = [
+        Notification(recipient=user, title=title, body=body, link=link, key=key)
+        for user in {user.pk: user for user in recipients}.values()
+    ]
+    before = Notification.objects.filter(key=key).count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return Notification.objects.filter(key=key).count() - before
+
+
+def notification_mark_read(*, notification_ids: list[int], user) -> int:
+    from portal.models import Notification
+
+    return (
+        Notification.objects.visible_to(user)
+        .filter(pk__in=notification_ids, read_at__isnull=True)
+        .update(read_at=timezone.now())
+    )
