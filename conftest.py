@@ -18,13 +18,22 @@ from creation.tests.factories import (
     BatchFactory,
     CityFactory,
     CreationUnitFactory,
+    GroupMemberFactory,
+    GroupOfficeFactory,
+    LeadershipGroupFactory,
+    LiaisonFactory,
+    LiaisonMeetingFactory,
+    MeetingFactory,
+    OfficeStaffFactory,
     ProgrammeFactory,
     ProvinceFactory,
     RoleAssignmentFactory,
     UserFactory,
+    minutes_pdf,
 )
 
 Role = RoleAssignment.Role
+UNIT_RECORD_MODELS = ("groups", "members", "offices", "staff", "meetings", "liaisons")
 
 
 def _free_port() -> int:
@@ -61,9 +70,14 @@ class World:
     users: dict[str, Any] = field(default_factory=dict)
     # role name -> model name -> the object keys that role must see
     expected: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    # role name -> model name -> the object keys that role may change
+    editable: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def visible(self, role: str, model: str) -> set[Any]:
         return {self.objects[model][key].pk for key in self.expected[role][model]}
+
+    def can_edit(self, role: str, model: str, key: str) -> bool:
+        return key in self.editable.get(role, {}).get(model, set())
 
 
 @pytest.fixture
@@ -127,6 +141,35 @@ def world(db) -> World:
     }
     for scope in expected_scopes.values():
         scope["regions"] = all_regions
+
+    # R1/R2 records of every unit, keyed like the units: visible exactly when the unit is.
+    records: dict[str, dict[str, Any]] = {m: {} for m in UNIT_RECORD_MODELS}
+    for key, unit in units.items():
+        group = LeadershipGroupFactory(unit=unit)
+        office = GroupOfficeFactory(unit=unit)
+        records["groups"][key] = group
+        records["members"][key] = GroupMemberFactory(group=group)
+        records["offices"][key] = office
+        records["staff"][key] = OfficeStaffFactory(office=office)
+        records["meetings"][key] = MeetingFactory(unit=unit, minutes=minutes_pdf())
+        records["liaisons"][key] = LiaisonFactory(unit=unit)
+    liaison_meetings = {
+        "national": LiaisonMeetingFactory(host=units["own"]),
+        "provincial": LiaisonMeetingFactory(host=units["provincial"]),
+    }
+    programme_keys = {role: scope["programmes"] for role, scope in expected_scopes.items()}
+    for role, scope in expected_scopes.items():
+        for model in UNIT_RECORD_MODELS:
+            scope[model] = set(scope["units"])
+        scope["liaison_meetings"] = set(programme_keys[role])
+    editable = {
+        "unit_staff": {model: {"own"} for model in ("units", *UNIT_RECORD_MODELS)},
+        "office": {"liaison_meetings": {"national"}},
+        "superuser": {
+            **{model: set(units) for model in ("units", *UNIT_RECORD_MODELS)},
+            "liaison_meetings": {"national", "provincial"},
+        },
+    }
     return World(
         province_own=province_own,
         province_other=province_other,
@@ -143,10 +186,19 @@ def world(db) -> World:
                 "c_own_2": city_own_2,
                 "c_other": city_other,
             },
+            **records,
+            "liaison_meetings": liaison_meetings,
         },
         users=users,
         expected=expected_scopes,
+        editable=editable,
     )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded files of a test go to its own folder, never to var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils import timezone
 
-from creation.models import Batch, CreationUnit, Programme, Region
+from creation.models import (
+    Batch,
+    CreationUnit,
+    Department,
+    GroupOffice,
+    LeadershipGroup,
+    Liaison,
+    LiaisonMeeting,
+    Meeting,
+    Programme,
+    Region,
+)
+from creation.rules import (
+    ComplianceItem,
+    HostRecord,
+    LeadershipFacts,
+    LiaisonFact,
+    MeetingFact,
+    MemberFact,
+    Period,
+    leadership_compliance,
+    liaison_meeting_months,
+    periods_without_meeting,
+)
 from creation.scope import user_scope
 
 
@@ -90,3 +115,116 @@ def units_per_province(units: QuerySet[CreationUnit]) -> list[dict[str, Any]]:
     for row in rows:
         row["belt_label"] = belts.get(row["region__province__economic_belt"], "")
     return rows
+
+
+# --- R1 leadership and R2 liaison ---------------------------------------------------------------
+
+
+def leadership_facts(*, unit: CreationUnit) -> LeadershipFacts:
+    """The plain facts R1 and R2 look at, read with a handful of queries."""
+    group = LeadershipGroup.objects.filter(unit=unit).first()
+    members: tuple[MemberFact, ...] = ()
+    if group is not None:
+        members = tuple(
+            MemberFact(
+                name=m.name,
+                role=m.role,
+                leader_kind=m.leader_kind,
+                department=m.department.name if m.department else None,
+                has_duty=bool(m.duty.strip()),
+            )
+            for m in group.members.select_related("department")
+        )
+    required = Department.objects.filter(
+        **(
+            {"required_for_zones": True}
+            if unit.kind == CreationUnit.Kind.ZONE
+            else {"required_for_projects": True}
+        )
+    ).values_list("name", flat=True)
+    office = GroupOffice.objects.filter(unit=unit).first()
+    meetings = tuple(
+        MeetingFact(kind=m.kind, held_on=m.held_on, has_minutes=bool(m.minutes), title=m.title)
+        for m in Meeting.objects.filter(unit=unit).only("kind", "held_on", "minutes", "title")
+    )
+    liaisons = tuple(
+        LiaisonFact(
+            name=t.name, position_kind=t.position_kind, started_on=t.started_on, ended_on=t.ended_on
+        )
+        for t in Liaison.objects.filter(unit=unit)
+    )
+    return LeadershipFacts(
+        kind=unit.kind,
+        start_date=unit.start_date,
+        cycle_end=unit.batch.cycle_end,
+        has_group=group is not None,
+        members=members,
+        required_departments=tuple(required),
+        has_office=office is not None,
+        office_in_cultural_administration=bool(office and office.in_cultural_administration),
+        office_has_director=bool(office and office.director_name.strip()),
+        meetings=meetings,
+        regular_meetings_per_quarter=unit.batch.programme.regular_meetings_per_quarter,
+        liaisons=liaisons,
+    )
+
+
+def unit_leadership_compliance(
+    *, unit: CreationUnit, today: date | None = None
+) -> list[ComplianceItem]:
+    return leadership_compliance(leadership_facts(unit=unit), today=today or timezone.localdate())
+
+
+def active_liaison(*, unit: CreationUnit) -> Liaison | None:
+    return Liaison.objects.filter(unit=unit, ended_on__isnull=True).first()
+
+
+def host_records(*, programme: Programme, audience: str) -> list[HostRecord]:
+    """Every creating unit a liaison meeting of this programme is for, with how often and when it
+    last hosted one (held or planned), in one grouped query."""
+    units = (
+        CreationUnit.objects.filter(
+            batch__programme=programme, kind=audience, status=CreationUnit.Status.CREATING
+        )
+        .annotate(
+            times_hosted=Count("hosted_liaison_meetings", distinct=True),
+            last_hosted_on=Max("hosted_liaison_meetings__scheduled_on"),
+        )
+        .order_by("name")
+    )
+    return [HostRecord(u.pk, u.name, u.times_hosted, u.last_hosted_on) for u in units]
+
+
+def liaison_meeting_list(*, user: Any) -> QuerySet[LiaisonMeeting]:
+    return (
+        LiaisonMeeting.objects.visible_to(user)
+        .select_related("programme", "host")
+        .annotate(
+            invited=Count("attendances", distinct=True),
+            present=Count("attendances", filter=Q(attendances__attended=True), distinct=True),
+        )
+    )
+
+
+def liaison_meeting_gaps(
+    *, programme: Programme, today: date | None = None
+) -> dict[str, list[Period]]:
+    """R2.2: per audience, the quarters (zones) or half years (projects) since the programme's
+    first cycle began in which no liaison meeting was held."""
+    today = today or timezone.localdate()
+    first_start = programme.batches.aggregate(first=Min("cycle_start"))["first"]
+    if first_start is None:
+        return {"zone": [], "project": []}
+    held = LiaisonMeeting.objects.filter(
+        programme=programme, status=LiaisonMeeting.Status.HELD
+    ).values_list("audience", "scheduled_on")
+    gaps = {}
+    for audience in (CreationUnit.Kind.ZONE, CreationUnit.Kind.PROJECT):
+        months = liaison_meeting_months(audience)
+        held_periods = {
+            Period.containing(day, months=months) for kind, day in held if kind == audience
+        }
+        gaps[audience] = periods_without_meeting(
+            held_periods, audience=audience, start=first_start, today=today
+        )
+    return gaps

@@ -13,29 +13,44 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 @dataclass(frozen=True)
 class RouteCase:
+    """How to check one route.
+
+    kind "list": the rows shown (JSON "results" ids, or `row_attribute` ids in the HTML) are
+    exactly the objects the role may see. kind "detail": the route takes `pk` of an object of
+    `model`; 200 inside the scope, 404 outside. kind "form": a page without `pk`, 200 for the
+    allowed roles. `roles` limits a route to some roles (403 for the others). `editors_only`:
+    a detail route for changing the object; a role that sees it but may not change it gets 403.
+    """
+
     model: str  # a key of World.objects
-    detail: bool  # True: /<pk>/ answers 200 in scope and 404 outside; False: a list
-    api: bool  # True: JSON with paginated "results"; False: an HTML page with data-unit-id rows
-    roles: frozenset[str] | None = None  # roles allowed (403 for others); None: any signed-in user
+    kind: str  # "list", "detail" or "form"
+    api: bool  # True: JSON with paginated "results"; False: an HTML page
+    roles: frozenset[str] | None = None
+    editors_only: bool = False
+    row_attribute: str = "data-unit-id"
+
+    @property
+    def detail(self) -> bool:
+        return self.kind == "detail"
 
 
 ANY = None
 ROUTE_CASES: dict[str, RouteCase] = {
-    "api:region-list": RouteCase("regions", detail=False, api=True),
-    "api:region-detail": RouteCase("regions", detail=True, api=True),
-    "api:programme-list": RouteCase("programmes", detail=False, api=True),
-    "api:programme-detail": RouteCase("programmes", detail=True, api=True),
-    "api:batch-list": RouteCase("batches", detail=False, api=True),
-    "api:batch-detail": RouteCase("batches", detail=True, api=True),
-    "api:unit-list": RouteCase("units", detail=False, api=True),
-    "api:unit-detail": RouteCase("units", detail=True, api=True),
-    "creation:unit-list": RouteCase("units", detail=False, api=False),
-    "creation:unit-home": RouteCase("units", detail=True, api=False),
+    "api:region-list": RouteCase("regions", "list", api=True),
+    "api:region-detail": RouteCase("regions", "detail", api=True),
+    "api:programme-list": RouteCase("programmes", "list", api=True),
+    "api:programme-detail": RouteCase("programmes", "detail", api=True),
+    "api:batch-list": RouteCase("batches", "list", api=True),
+    "api:batch-detail": RouteCase("batches", "detail", api=True),
+    "api:unit-list": RouteCase("units", "list", api=True),
+    "api:unit-detail": RouteCase("units", "detail", api=True),
+    "creation:unit-list": RouteCase("units", "list", api=False),
+    "creation:unit-home": RouteCase("units", "detail", api=False),
     "creation:province-home": RouteCase(
-        "units", detail=False, api=False, roles=frozenset({"province_culture", "superuser"})
+        "units", "list", api=False, roles=frozenset({"province_culture", "superuser"})
     ),
     "creation:office-home": RouteCase(
-        "units", detail=False, api=False, roles=frozenset({"office", "superuser"})
+        "units", "list", api=False, roles=frozenset({"office", "superuser"})
     ),
 }
 

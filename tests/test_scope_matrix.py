@@ -11,7 +11,6 @@ from django.urls import reverse
 from tests.scope_cases import ROUTE_CASES
 
 ROLES = ["unit_staff", "province_culture", "office", "api_client", "outsider", "superuser"]
-UNIT_ROW = re.compile(r'data-unit-id="(\d+)"')
 
 
 def _ids_on_page(client, url, case):
@@ -20,7 +19,8 @@ def _ids_on_page(client, url, case):
         return response.status_code, None
     if case.api:
         return 200, {row["id"] for row in response.json()["results"]}
-    return 200, {int(pk) for pk in UNIT_ROW.findall(response.content.decode())}
+    rows = re.compile(rf'{case.row_attribute}="(\d+)"')
+    return 200, {int(pk) for pk in rows.findall(response.content.decode())}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -30,14 +30,21 @@ def test_role_sees_exactly_its_scope(client, world, role, route):
     client.force_login(world.users[role])
     allowed = case.roles is None or role in case.roles
     expected = world.visible(role, case.model)
-    if case.detail:
-        for obj in world.objects[case.model].values():
+    if case.kind == "detail":
+        for key, obj in world.objects[case.model].items():
             response = client.get(reverse(route, kwargs={"pk": obj.pk}))
             if not allowed:
-                assert response.status_code == 403, (route, role, obj)
+                wanted = 403
+            elif obj.pk not in expected:
+                wanted = 404
+            elif case.editors_only and not world.can_edit(role, case.model, key):
+                wanted = 403
             else:
-                wanted = 200 if obj.pk in expected else 404
-                assert response.status_code == wanted, (route, role, obj)
+                wanted = 200
+            assert response.status_code == wanted, (route, role, key)
+    elif case.kind == "form":
+        response = client.get(reverse(route))
+        assert response.status_code == (200 if allowed else 403), (route, role)
     else:
         status, ids = _ids_on_page(client, reverse(route), case)
         if not allowed:

@@ -3,7 +3,20 @@ from datetime import date
 import factory
 from django.contrib.auth import get_user_model
 
-from creation.models import Batch, CreationUnit, Programme, Region, RoleAssignment
+from creation.models import (
+    Batch,
+    CreationUnit,
+    GroupMember,
+    GroupOffice,
+    LeadershipGroup,
+    Liaison,
+    LiaisonMeeting,
+    Meeting,
+    OfficeStaff,
+    Programme,
+    Region,
+    RoleAssignment,
+)
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):
@@ -87,3 +100,96 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = RoleAssignment.Role.UNIT_STAFF
+
+
+def minutes_pdf(name: str = "纪要.pdf"):
+    """A small but real PDF, as the minutes of a meeting."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class LeadershipGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LeadershipGroup
+
+    unit = factory.SubFactory(CreationUnitFactory)
+    name = factory.LazyAttribute(lambda g: f"{g.unit.name}创建工作领导小组")
+    established_on = date(2026, 1, 10)
+
+
+class GroupMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupMember
+
+    group = factory.SubFactory(LeadershipGroupFactory)
+    name = factory.Sequence(lambda n: f"成员{n}")
+    position = "局长"
+    role = GroupMember.Role.MEMBER
+    duty = "负责协调本部门创建任务"
+
+
+class GroupOfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupOffice
+
+    unit = factory.SubFactory(CreationUnitFactory)
+    placed_in = "区文化旅游体育局"
+    director_name = "王主任"
+    director_position = "副局长"
+
+
+class OfficeStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficeStaff
+
+    office = factory.SubFactory(GroupOfficeFactory)
+    name = factory.Sequence(lambda n: f"工作人员{n}")
+    position = "科员"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    unit = factory.SubFactory(CreationUnitFactory)
+    kind = Meeting.Kind.REGULAR
+    held_on = date(2026, 2, 15)
+    title = "创建工作领导小组例会"
+    attendees = "组长、副组长及各成员单位负责人"
+    agenda = "研究部署季度创建任务"
+    decisions = "按期完成各项任务"
+
+
+class LiaisonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Liaison
+
+    unit = factory.SubFactory(CreationUnitFactory)
+    name = factory.Sequence(lambda n: f"联络员{n}")
+    organisation = "区文化旅游体育局"
+    position = "分管副局长"
+    position_kind = Liaison.PositionKind.DEPUTY_HEAD_CULTURE
+    mobile = "13800000000"
+    started_on = date(2026, 1, 1)
+
+
+class LiaisonMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LiaisonMeeting
+
+    programme = factory.LazyAttribute(lambda m: m.host.batch.programme)
+    audience = CreationUnit.Kind.ZONE
+    year = 2026
+    period = 1
+    scheduled_on = date(2026, 3, 20)
+    place = "长沙市"
+    host = factory.SubFactory(CreationUnitFactory)
