@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from creation.models import Programme, Region, RoleAssignment
+from creation.models import Department, Programme, Region, RoleAssignment
 from creation.tests.factories import (
     BatchFactory,
     CityFactory,
@@ -31,6 +31,7 @@ from creation.tests.factories import (
     UserFactory,
     minutes_pdf,
 )
+from portal.models import Notification
 
 Role = RoleAssignment.Role
 UNIT_RECORD_MODELS = ("groups", "members", "offices", "staff", "meetings", "liaisons")
@@ -154,14 +155,22 @@ def world(db) -> World:
         records["meetings"][key] = MeetingFactory(unit=unit, minutes=minutes_pdf())
         records["liaisons"][key] = LiaisonFactory(unit=unit)
     liaison_meetings = {
-        "national": LiaisonMeetingFactory(host=units["own"]),
-        "provincial": LiaisonMeetingFactory(host=units["provincial"]),
+        "national": LiaisonMeetingFactory(host=units["own"], minutes=minutes_pdf()),
+        "provincial": LiaisonMeetingFactory(host=units["provincial"], minutes=minutes_pdf()),
+    }
+    # Notifications are personal: each role's user sees exactly its own.
+    notifications = {
+        role: Notification.objects.create(recipient=user, title=role, key=f"world-{role}")
+        for role, user in users.items()
     }
     programme_keys = {role: scope["programmes"] for role, scope in expected_scopes.items()}
+    departments = {d.name: d for d in Department.objects.all()}
     for role, scope in expected_scopes.items():
+        scope["departments"] = set(departments)
         for model in UNIT_RECORD_MODELS:
             scope[model] = set(scope["units"])
         scope["liaison_meetings"] = set(programme_keys[role])
+        scope["notifications"] = {role}
     editable = {
         "unit_staff": {model: {"own"} for model in ("units", *UNIT_RECORD_MODELS)},
         "office": {"liaison_meetings": {"national"}},
@@ -188,6 +197,8 @@ def world(db) -> World:
             },
             **records,
             "liaison_meetings": liaison_meetings,
+            "notifications": notifications,
+            "departments": departments,
         },
         users=users,
         expected=expected_scopes,

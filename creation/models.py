@@ -495,6 +495,7 @@ class LeadershipGroup(models.Model):
     class Meta:
         verbose_name = _("leadership group")
         verbose_name_plural = _("leadership groups")
+        ordering = ["unit_id"]
 
     def __str__(self) -> str:
         return self.name
@@ -588,6 +589,7 @@ class GroupOffice(models.Model):
     class Meta:
         verbose_name = _("group office")
         verbose_name_plural = _("group offices")
+        ordering = ["unit_id"]
 
     def __str__(self) -> str:
         return self.placed_in

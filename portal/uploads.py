@@ -63,7 +63,9 @@ class DocumentUploadValidator:
         if getattr(upload, "_committed", False):
             return  # a file already stored, checked when it was uploaded
         if _bad_name(getattr(upload, "name", "") or ""):
-            raise ValidationError(_("The file name may not contain '..', slashes or NUL characters."), code="name")
+            raise ValidationError(
+                _("The file name may not contain '..', slashes or NUL characters."), code="name"
+            )
         max_mb = getattr(settings, self.max_setting)
         if upload.size > max_mb * 1024 * 1024:
             raise ValidationError(
@@ -74,7 +76,9 @@ class DocumentUploadValidator:
         kind = detect_kind(upload)
         if kind not in self.kinds:
             raise ValidationError(
-                _("Upload a file of one of these types: %(kinds)s. This file's content is not one of them."),
+                _(
+                    "Upload a file of one of these types: %(kinds)s. This file's content is not one of them."
+                ),
                 code="type",
                 params={"kinds": ", ".join(KIND_LABELS[k] for k in self.kinds)},
             )
@@ -87,4 +91,6 @@ class DocumentUploadValidator:
         )
 
 
-validate_minutes_upload = DocumentUploadValidator(("pdf", "docx", "png", "jpg"), "MINUTES_MAX_UPLOAD_MB")
+validate_minutes_upload = DocumentUploadValidator(
+    ("pdf", "docx", "png", "jpg"), "MINUTES_MAX_UPLOAD_MB"
+)

@@ -2,7 +2,19 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import Batch, CreationUnit, Programme, Region
+from creation.models import (
+    Batch,
+    CreationUnit,
+    GroupMember,
+    GroupOffice,
+    LeadershipGroup,
+    Liaison,
+    LiaisonMeeting,
+    Meeting,
+    OfficeStaff,
+    Programme,
+    Region,
+)
 
 
 def _visible_batches(request) -> QuerySet:
@@ -52,3 +64,71 @@ class CreationUnitFilter(django_filters.FilterSet):
 
     def filter_province(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
         return queryset.filter(Q(region__province=value) | Q(region=value))
+
+
+def _visible_units(request) -> QuerySet:
+    return CreationUnit.objects.visible_to(getattr(request, "user", None))
+
+
+class UnitRecordFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+
+
+class LeadershipGroupFilter(UnitRecordFilter):
+    class Meta:
+        model = LeadershipGroup
+        fields = ["unit"]
+
+
+class GroupMemberFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        queryset=_visible_units, field_name="group__unit", label=_("Creation unit")
+    )
+
+    class Meta:
+        model = GroupMember
+        fields = ["unit", "group", "role", "department"]
+
+
+class GroupOfficeFilter(UnitRecordFilter):
+    class Meta:
+        model = GroupOffice
+        fields = ["unit"]
+
+
+class OfficeStaffFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        queryset=_visible_units, field_name="office__unit", label=_("Creation unit")
+    )
+
+    class Meta:
+        model = OfficeStaff
+        fields = ["unit", "office"]
+
+
+class MeetingFilter(UnitRecordFilter):
+    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
+    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["unit", "kind", "year", "held_after", "held_before"]
+
+
+class LiaisonFilter(UnitRecordFilter):
+    active = django_filters.BooleanFilter(
+        field_name="ended_on", lookup_expr="isnull", label=_("Active")
+    )
+
+    class Meta:
+        model = Liaison
+        fields = ["unit", "active", "position_kind"]
+
+
+class LiaisonMeetingFilter(django_filters.FilterSet):
+    programme = django_filters.ModelChoiceFilter(queryset=_visible_programmes, label=_("Programme"))
+
+    class Meta:
+        model = LiaisonMeeting
+        fields = ["programme", "audience", "year", "period", "status"]

@@ -154,6 +154,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "示范区创建管理平台 API",
@@ -165,6 +166,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "creation.models.CreationUnit.Kind",
+        "ProgrammeKindEnum": "creation.models.Programme.Kind",
+        "MeetingKindEnum": "creation.models.Meeting.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

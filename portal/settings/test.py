@@ -1,11 +1,14 @@
 """The test suite: development settings with a fast password hasher and a test database that a
 worker process started by a test can open too."""
 
+import os
+
 from portal.settings.dev import *  # noqa: F403
 from portal.settings.dev import DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file rather than memory, so that a Celery worker process can share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file rather than memory, so that a Celery worker process can share it; one per test
+    # run, so that two runs on one machine do not meet.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
