@@ -186,9 +186,12 @@ def unit_record_delete(*, user: Any, instance: Any) -> None:
 
 
 @transaction.atomic
-def liaison_appoint(*, user: Any, unit: CreationUnit, started_on: date, **contact: Any) -> Liaison:
-    """R2.1: make a new liaison the unit's only active one. The previous term ends the day
-    before. The unit row is locked, so two simultaneous appointments run one after the other
+def liaison_appoint(
+    *, user: Any, unit: CreationUnit, started_on: date, account: Any = None, **contact: Any
+) -> Liaison:
+    """R2.1: make a new liaison the unit's only active one (`account`: their portal user, who
+    then receives the invitations; `user` is who makes the appointment). The previous term ends
+    the day before. The unit row is locked, so two simultaneous appointments run one after the other
     and leave exactly one active liaison."""
     _require_unit_editor(user, unit)
     CreationUnit.objects.select_for_update().get(pk=unit.pk)
@@ -205,7 +208,7 @@ def liaison_appoint(*, user: Any, unit: CreationUnit, started_on: date, **contac
             )
         current.ended_on = max(current.started_on, started_on - timedelta(days=1))
         current.save(update_fields=["ended_on"])
-    return _save(Liaison(unit=unit, started_on=started_on, **contact))
+    return _save(Liaison(unit=unit, started_on=started_on, user=account, **contact))
 
 
 @transaction.atomic

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 def _snapshot() -> dict[str, list]:
     models = [
-        m for m in apps.get_models() if m._meta.app_label in {"creation", "auth", "authtoken"}
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in {"creation", "auth", "authtoken", "portal"}
     ]
     return {m._meta.label: sorted(map(repr, m.objects.values_list())) for m in models}
 
@@ -48,3 +50,15 @@ def test_seed_demo_logins_work(client):
     response = client.get("/", follow=True)
     assert response.status_code == 200
     assert "长沙市开福区" in response.content.decode()
+
+
+def test_seed_demo_has_leadership_meetings_liaisons_and_liaison_meetings():
+    from creation.models import LeadershipGroup, Liaison, LiaisonMeeting, Meeting
+
+    call_command("seed_demo")
+    assert LeadershipGroup.objects.count() == CreationUnit.objects.count()
+    assert Meeting.objects.exclude(minutes="").exists()
+    kaifu = Liaison.objects.filter(unit__name="长沙市开福区").order_by("started_on")
+    assert [t.ended_on is None for t in kaifu] == [False, True]
+    assert kaifu.last().user.username == "unit_staff"
+    assert LiaisonMeeting.objects.filter(status="held").count() >= 4

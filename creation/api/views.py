@@ -198,7 +198,11 @@ class LiaisonViewSet(UnitRecordViewSet):
         fields = dict(serializer.validated_data)
         unit, started_on = fields.pop("unit"), fields.pop("started_on")
         serializer.instance = liaison_appoint(
-            user=self.request.user, unit=unit, started_on=started_on, **fields
+            user=self.request.user,
+            unit=unit,
+            started_on=started_on,
+            account=fields.pop("user", None),
+            **fields,
         )
 
     def perform_update(self, serializer) -> None:
