@@ -1,6 +1,21 @@
 from django.contrib import admin
 
-from creation.models import Batch, CreationUnit, Programme, Region, RoleAssignment
+from creation.models import (
+    Batch,
+    CreationUnit,
+    Department,
+    GroupMember,
+    GroupOffice,
+    LeadershipGroup,
+    Liaison,
+    LiaisonAttendance,
+    LiaisonMeeting,
+    Meeting,
+    OfficeStaff,
+    Programme,
+    Region,
+    RoleAssignment,
+)
 from portal.admin import ScopedModelAdmin
 
 
@@ -47,3 +62,72 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "unit__name"]
     list_select_related = ["user", "unit", "province", "programme"]
     autocomplete_fields = ["user", "unit", "province"]
+
+
+# --- R1 leadership and R2 liaison -------------------------------------------------------------
+
+
+@admin.register(Department)
+class DepartmentAdmin(ScopedModelAdmin):
+    """The editable list of departments of R1.1; the office keeps it."""
+
+    list_display = ["name", "required_for_zones", "required_for_projects", "sort_order"]
+    list_editable = ["required_for_zones", "required_for_projects", "sort_order"]
+
+
+class GroupMemberInline(admin.TabularInline):
+    model = GroupMember
+    extra = 0
+    fields = ["name", "position", "role", "leader_kind", "department", "duty", "sort_order"]
+
+
+@admin.register(LeadershipGroup)
+class LeadershipGroupAdmin(ScopedModelAdmin):
+    list_display = ["name", "unit", "established_on", "document_number"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit"]
+    inlines = [GroupMemberInline]
+
+
+class OfficeStaffInline(admin.TabularInline):
+    model = OfficeStaff
+    extra = 0
+
+
+@admin.register(GroupOffice)
+class GroupOfficeAdmin(ScopedModelAdmin):
+    list_display = ["unit", "placed_in", "in_cultural_administration", "director_name"]
+    list_select_related = ["unit"]
+    inlines = [OfficeStaffInline]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ScopedModelAdmin):
+    list_display = ["held_on", "title", "kind", "unit", "minutes_name"]
+    list_filter = ["kind"]
+    search_fields = ["title", "unit__name"]
+    list_select_related = ["unit"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(Liaison)
+class LiaisonAdmin(ScopedModelAdmin):
+    list_display = ["name", "unit", "position", "position_kind", "mobile", "started_on", "ended_on"]
+    list_filter = ["position_kind"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit"]
+
+
+class LiaisonAttendanceInline(admin.TabularInline):
+    model = LiaisonAttendance
+    extra = 0
+    fields = ["unit", "liaison", "attended"]
+    readonly_fields = ["unit", "liaison"]
+
+
+@admin.register(LiaisonMeeting)
+class LiaisonMeetingAdmin(ScopedModelAdmin):
+    list_display = ["scheduled_on", "programme", "audience", "year", "period", "host", "status"]
+    list_filter = ["audience", "status", "programme"]
+    list_select_related = ["programme", "host"]
+    inlines = [LiaisonAttendanceInline]

@@ -38,6 +38,19 @@ OFFICE_PERMISSIONS = [
     ("creation", "view_creationunit"),
     ("creation", "add_creationunit"),
     ("creation", "change_creationunit"),
+    # R1.1: the office keeps the list of departments; unit records are read-only for it here,
+    # since only the unit's own staff change them.
+    ("creation", "view_department"),
+    ("creation", "add_department"),
+    ("creation", "change_department"),
+    ("creation", "view_leadershipgroup"),
+    ("creation", "view_groupmember"),
+    ("creation", "view_groupoffice"),
+    ("creation", "view_officestaff"),
+    ("creation", "view_meeting"),
+    ("creation", "view_liaison"),
+    ("creation", "view_liaisonmeeting"),
+    ("creation", "view_liaisonattendance"),
 ]
 
 

@@ -57,3 +57,23 @@ def test_other_roles_have_no_admin(client, world, role):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert reverse("admin:login") in response.url
+
+
+def test_office_reviewer_sees_only_the_programme_meetings_in_the_admin(client, world, office):
+    client.force_login(office)
+    response = client.get(reverse("admin:creation_meeting_changelist"))
+    assert response.status_code == 200
+    shown = {meeting.pk for meeting in response.context["cl"].result_list}
+    expected = {world.objects["meetings"][key].pk for key in ("own", "sibling", "other")}
+    assert shown == expected
+
+
+def test_office_reviewer_cannot_change_unit_records_in_the_admin(client, world, office):
+    client.force_login(office)
+    meeting = world.objects["meetings"]["own"]
+    url = reverse("admin:creation_meeting_change", args=[meeting.pk])
+    assert client.get(url).status_code == 200  # view permission: a read-only page
+    response = client.post(url, {"title": "改过的标题"})
+    assert response.status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.title != "改过的标题"
