@@ -25,10 +25,10 @@ def creation_cycle_end(start: date) -> date:
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A calendar quarter (length 3) or half year (length 6)."""
+    """A calendar month (length 1), quarter (3) or half year (6)."""
 
     year: int
-    index: int  # 1-4 for quarters, 1-2 for half years
+    index: int  # 1-12 for months, 1-4 for quarters, 1-2 for half years
     months: int = 3
 
     @classmethod
@@ -56,6 +56,8 @@ class Period:
         return self.first_day <= day <= self.last_day
 
     def __str__(self) -> str:
+        if self.months == 1:
+            return f"{self.year}-{self.index:02d}"
         if self.months == 3:
             return f"{self.year}Q{self.index}"
         return f"{self.year}H{self.index}"

@@ -11,8 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-KIND_LABELS = {"pdf": "PDF", "docx": "Word (.docx)", "png": "PNG", "jpg": "JPEG"}
-# A .docx is a zip archive: refuse archives that would unpack to more than this (zip bombs).
+KIND_LABELS = {
+    "pdf": "PDF",
+    "docx": "Word (.docx)",
+    "xlsx": "Excel (.xlsx)",
+    "png": "PNG",
+    "jpg": "JPEG",
+}
+# Office files are zip archives: refuse archives that would unpack to more than this (zip bombs).
 DOCX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 DOCX_MAX_MEMBERS = 5000
 
@@ -30,25 +36,31 @@ def detect_kind(upload: Any) -> str | None:
     upload.seek(0)
     guessed = filetype.guess(head)
     kind = guessed.extension if guessed else None
-    if kind in ("zip", "docx"):
-        kind = "docx" if _is_safe_docx(upload) else None
+    if kind in ("zip", "docx", "xlsx"):
+        kind = _office_kind(upload)
     upload.seek(position)
     return kind
 
 
-def _is_safe_docx(upload: Any) -> bool:
+def _office_kind(upload: Any) -> str | None:
+    """'docx' or 'xlsx' for a well-formed Office archive of a sane unpacked size, else None."""
     try:
         with zipfile.ZipFile(upload) as archive:
             members = archive.infolist()
             if len(members) > DOCX_MAX_MEMBERS:
-                return False
+                return None
             if sum(member.file_size for member in members) > DOCX_MAX_UNPACKED_BYTES:
-                return False
-            return "word/document.xml" in archive.namelist()
+                return None
+            names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        return None
     finally:
         upload.seek(0)
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return None
 
 
 @deconstructible

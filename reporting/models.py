@@ -1,1 +1,314 @@
-"""Models of the reporting calendar, submissions and reminders (RULES.md §5) and generated documents."""
+"""Models of reporting (R5, with R3.3 and R4.2): the schedule settings of a programme, the
+obligations of each unit, their submissions and review, and the reminders sent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from creation.models import CreationUnit, Programme, UnitRecordQuerySet
+from creation.scope import ScopedQuerySet, UserScope
+from portal.uploads import DocumentUploadValidator
+from reporting.rules import ObligationType, ReminderSettings, ScheduleSettings
+
+DAY_OF_MONTH = [MinValueValidator(1), MaxValueValidator(31)]
+
+
+def default_days_before() -> list[int]:
+    return [7, 1]
+
+
+class ReportingSettingsQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        return Q(programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope)))
+
+
+class ReportingSettings(models.Model):
+    """A programme's deadlines and reminders. The defaults are RULES.md §5's; the office changes
+    them in the admin. A programme without a row uses the defaults."""
+
+    programme = models.OneToOneField(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="reporting_settings",
+    )
+    monthly_due_day = models.PositiveSmallIntegerField(
+        _("monthly items due on day"), default=5, validators=DAY_OF_MONTH
+    )
+    periodic_due_day = models.PositiveSmallIntegerField(
+        _("quarterly and half-yearly items due on day"), default=10, validators=DAY_OF_MONTH
+    )
+    half_year_due_day = models.PositiveSmallIntegerField(
+        _("fund report and self-inspection due on day"), default=15, validators=DAY_OF_MONTH
+    )
+    reminder_days_before = models.JSONField(
+        _("remind days before the deadline"), default=default_days_before
+    )
+    reminder_first_day_after = models.PositiveSmallIntegerField(
+        _("first reminder days after the deadline"), default=1
+    )
+    reminder_repeat_days = models.PositiveSmallIntegerField(
+        _("then remind every (days)"), default=7, validators=[MinValueValidator(1)]
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("tell the provincial culture reviewer after (days overdue)"), default=7
+    )
+    reminder_stop_after_days = models.PositiveSmallIntegerField(
+        _("stop reminding after (days overdue)"), default=90
+    )
+
+    objects = ReportingSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reporting settings")
+        verbose_name_plural = _("reporting settings")
+        ordering = ["programme_id"]
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+    def clean(self) -> None:
+        days = self.reminder_days_before
+        if not isinstance(days, list) or not all(isinstance(d, int) and 0 < d <= 60 for d in days):
+            raise ValidationError(
+                {
+                    "reminder_days_before": _(
+                        "Give a list of whole days between 1 and 60, e.g. [7, 1]."
+                    )
+                }
+            )
+
+    def schedule(self) -> ScheduleSettings:
+        return ScheduleSettings(self.monthly_due_day, self.periodic_due_day, self.half_year_due_day)
+
+    def reminders(self) -> ReminderSettings:
+        return ReminderSettings(
+            days_before=tuple(self.reminder_days_before),
+            first_day_after=self.reminder_first_day_after,
+            repeat_every_days=self.reminder_repeat_days,
+            escalate_after_days=self.escalate_after_days,
+            stop_after_days=self.reminder_stop_after_days,
+        )
+
+
+class Obligation(models.Model):
+    """One report a unit owes for one period, with its due moment. Kept in step with the
+    calendar by `obligations_sync`."""
+
+    class Type(models.TextChoices):
+        WORK_UPDATE = ObligationType.WORK_UPDATE, _("Work update (工作动态)")
+        IN_DEPTH_REPORT = ObligationType.IN_DEPTH_REPORT, _("In-depth report (深度工作进展)")
+        FUND_REPORT = ObligationType.FUND_REPORT, _("Half-yearly fund report (经费使用情况)")
+        SELF_INSPECTION = (
+            ObligationType.SELF_INSPECTION,
+            _("Half-yearly self-inspection (自查报告)"),
+        )
+
+    unit = models.ForeignKey(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        on_delete=models.CASCADE,
+        related_name="obligations",
+    )
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    period_label = models.CharField(_("period"), max_length=10)
+    due_at = models.DateTimeField(_("due"))
+
+    objects = UnitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        ordering = ["due_at", "unit_id", "type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "type", "period_start"], name="obligation_once_per_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "due_at"]), models.Index(fields=["due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_type_display()} · {self.period_label}"
+
+    @property
+    def is_r5_2(self) -> bool:
+        return self.type in (self.Type.WORK_UPDATE, self.Type.IN_DEPTH_REPORT)
+
+
+class SubmissionQuerySet(UnitRecordQuerySet):
+    unit_path = "obligation__unit__"
+
+
+def attachment_path(instance: models.Model, filename: str) -> str:
+    from uuid import uuid4
+
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"submissions/{uuid4().hex}.{suffix[:8]}"
+
+
+validate_attachment_upload = DocumentUploadValidator(
+    ("pdf", "docx", "png", "jpg", "xlsx"), "MINUTES_MAX_UPLOAD_MB"
+)
+
+
+class Submission(models.Model):
+    """The report that answers one obligation, through draft → submitted → accepted, or
+    returned with a comment → resubmitted → … → accepted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for changes")
+        ACCEPTED = "accepted", _("Accepted")
+
+    obligation = models.OneToOneField(
+        Obligation,
+        verbose_name=_("obligation"),
+        on_delete=models.CASCADE,
+        related_name="submission",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    # The three sections of an in-depth report (R5.2).
+    work_progress = models.TextField(_("work progress"), blank=True)
+    design_research = models.TextField(_("institutional-design research progress"), blank=True)
+    phased_results = models.TextField(_("phased results"), blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Fixed at the first submission: whether it came after the due moment.
+    is_late = models.BooleanField(_("late"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def on_time(self) -> bool:
+        return self.status == self.Status.ACCEPTED and self.is_late is False
+
+
+class SubmissionAttachmentQuerySet(UnitRecordQuerySet):
+    unit_path = "submission__obligation__unit__"
+
+
+class SubmissionAttachment(models.Model):
+    submission = models.ForeignKey(
+        Submission,
+        verbose_name=_("submission"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_path,
+        max_length=200,
+        validators=[validate_attachment_upload],
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = SubmissionAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["submission_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubmissionEventQuerySet(UnitRecordQuerySet):
+    unit_path = "submission__obligation__unit__"
+
+
+class SubmissionEvent(models.Model):
+    """The history of a submission: who did what, when, with the reviewer's comment."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        WITHDRAWN = "withdrawn", _("Withdrawn to draft")
+        RETURNED = "returned", _("Returned for changes")
+        ACCEPTED = "accepted", _("Accepted")
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = SubmissionEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("submission event")
+        verbose_name_plural = _("submission events")
+        ordering = ["submission_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReminderQuerySet(UnitRecordQuerySet):
+    unit_path = "obligation__unit__"
+
+
+class Reminder(models.Model):
+    """A reminder of one kind for one obligation. The unique constraint is what makes each
+    reminder go out exactly once, however many sweeps run at the same time."""
+
+    obligation = models.ForeignKey(
+        Obligation, verbose_name=_("obligation"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=20)
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["obligation", "kind"], name="reminder_once_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} · {self.kind}"

@@ -1,1 +1,453 @@
-"""Writes of reporting, one transaction each."""
+"""Writes of reporting, one transaction each: keeping obligations in step with the calendar,
+the submission workflow and its review, and the reminder sweep."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creation.models import CreationUnit, Liaison, Programme, RoleAssignment
+from creation.scope import user_scope
+from portal.services import notification_send
+from reporting.models import (
+    Obligation,
+    Reminder,
+    ReportingSettings,
+    Submission,
+    SubmissionAttachment,
+    SubmissionEvent,
+)
+from reporting.rules import (
+    ObligationType,
+    due_moment,
+    escalation_due,
+    obligation_calendar,
+    reminder_due,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def reporting_settings_for(programme: Programme) -> ReportingSettings:
+    """The programme's settings, or the defaults of RULES.md §5 when it has none."""
+    try:
+        return programme.reporting_settings
+    except ReportingSettings.DoesNotExist:
+        return ReportingSettings(programme=programme)
+
+
+# --- The calendar -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+
+
+@transaction.atomic
+def obligations_sync(*, unit: CreationUnit) -> SyncResult:
+    """Make the unit's stored obligations match its calendar (idempotent). Run it when a unit,
+    its batch or its programme's settings change. An obligation that left the calendar is
+    removed unless a report was already started for it."""
+    settings = reporting_settings_for(unit.batch.programme).schedule()
+    specs = obligation_calendar(
+        kind=unit.kind, start=unit.start_date, end=unit.batch.cycle_end, settings=settings
+    )
+    existing = {(o.type, o.period_start): o for o in Obligation.objects.filter(unit=unit)}
+    wanted = {(str(s.type), s.period.first_day): s for s in specs}
+    created, changed = [], []
+    for key, spec in wanted.items():
+        due_at = due_moment(spec.due_on)
+        obligation = existing.get(key)
+        if obligation is None:
+            created.append(
+                Obligation(
+                    unit=unit,
+                    type=str(spec.type),
+                    period_start=spec.period.first_day,
+                    period_end=spec.period.last_day,
+                    period_label=str(spec.period),
+                    due_at=due_at,
+                )
+            )
+        elif obligation.due_at != due_at or obligation.period_end != spec.period.last_day:
+            obligation.due_at, obligation.period_end = due_at, spec.period.last_day
+            changed.append(obligation)
+    Obligation.objects.bulk_create(created, ignore_conflicts=True)
+    Obligation.objects.bulk_update(changed, ["due_at", "period_end"])
+    stale = [o.pk for key, o in existing.items() if key not in wanted]
+    removed, _counts = (
+        Obligation.objects.filter(pk__in=stale)
+        .exclude(Exists(Submission.objects.filter(obligation=OuterRef("pk"))))
+        .delete()
+    )
+    return SyncResult(len(created), len(changed), removed)
+
+
+def obligations_sync_all(*, programme: Programme | None = None) -> SyncResult:
+    units = CreationUnit.objects.select_related("batch__programme__reporting_settings")
+    if programme is not None:
+        units = units.filter(batch__programme=programme)
+    totals = SyncResult()
+    for unit in units.iterator(chunk_size=500):
+        result = obligations_sync(unit=unit)
+        totals = SyncResult(
+            totals.created + result.created,
+            totals.updated + result.updated,
+            totals.removed + result.removed,
+        )
+    return totals
+
+
+# --- Submissions --------------------------------------------------------------------------------
+
+EDITABLE = (Submission.Status.DRAFT, Submission.Status.RETURNED)
+CONTENT_FIELDS = ("title", "body", "work_progress", "design_research", "phased_results")
+
+
+def _require_staff(user: Any, obligation: Obligation) -> None:
+    if not user_scope(user).can_edit_unit(obligation.unit_id):
+        raise PermissionDenied(_("Only the unit's own staff can write its reports."))
+
+
+def _require_reviewer(user: Any, obligation: Obligation) -> None:
+    if not user_scope(user).can_run_programme(obligation.unit.batch.programme_id):
+        raise PermissionDenied(_("Only the programme's office reviews reports."))
+
+
+def _locked(submission: Submission) -> Submission:
+    return (
+        Submission.objects.select_for_update()
+        .select_related("obligation__unit__batch")
+        .get(pk=submission.pk)
+    )
+
+
+@transaction.atomic
+def submission_save(
+    *,
+    user: Any,
+    obligation: Obligation,
+    fields: dict[str, Any],
+    attachments: list[Any] = (),
+) -> Submission:
+    """Write (or rewrite) the report of an obligation while it is a draft or was returned."""
+    _require_staff(user, obligation)
+    submission = Submission.objects.select_for_update().filter(
+        obligation=obligation
+    ).first() or Submission(obligation=obligation)
+    if submission.pk and submission.status not in EDITABLE:
+        raise ValidationError(
+            _(
+                "A submitted report cannot be changed. Withdraw it to draft first, if it is not reviewed yet."
+            )
+        )
+    for name in CONTENT_FIELDS:
+        if name in fields:
+            setattr(submission, name, fields[name])
+    submission.full_clean()
+    submission.save()
+    for upload in attachments:
+        attachment = SubmissionAttachment(
+            submission=submission, file=upload, name=upload.name[:200]
+        )
+        attachment.full_clean()
+        attachment.save()
+    return submission
+
+
+def _check_complete(submission: Submission) -> None:
+    kind = submission.obligation.type
+    errors: dict[str, str] = {}
+    if kind == ObligationType.IN_DEPTH_REPORT:
+        for name in ("work_progress", "design_research", "phased_results"):
+            if not getattr(submission, name).strip():
+                errors[name] = _("An in-depth report needs all three sections.")
+    elif not submission.body.strip() and not submission.attachments.exists():
+        errors["body"] = _("Write the report or attach it before submitting.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _event(
+    submission: Submission, action: str, actor: Any, at: datetime, comment: str = ""
+) -> None:
+    SubmissionEvent.objects.create(
+        submission=submission, action=action, actor=actor, at=at, comment=comment
+    )
+
+
+@transaction.atomic
+def submission_submit(
+    *, user: Any, submission: Submission, now: datetime | None = None
+) -> Submission:
+    """Submit (or resubmit) a report. Its first submission fixes whether it was late."""
+    now = now or timezone.now()
+    submission = _locked(submission)
+    _require_staff(user, submission.obligation)
+    if submission.status not in EDITABLE:
+        raise ValidationError(_("This report has already been submitted."))
+    _check_complete(submission)
+    if submission.first_submitted_at is None:
+        submission.first_submitted_at = now
+        submission.is_late = now > submission.obligation.due_at
+    submission.status = Submission.Status.SUBMITTED
+    submission.submitted_at = now
+    submission.save(
+        update_fields=["status", "submitted_at", "first_submitted_at", "is_late", "updated_at"]
+    )
+    _event(submission, SubmissionEvent.Action.SUBMITTED, user, now)
+    return submission
+
+
+@transaction.atomic
+def submission_withdraw(
+    *, user: Any, submission: Submission, now: datetime | None = None
+) -> Submission:
+    """Take a submitted report back to draft, as long as nobody has reviewed it."""
+    now = now or timezone.now()
+    submission = _locked(submission)
+    _require_staff(user, submission.obligation)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted report that is not yet reviewed can be withdrawn.")
+        )
+    submission.status = Submission.Status.DRAFT
+    submission.save(update_fields=["status", "updated_at"])
+    _event(submission, SubmissionEvent.Action.WITHDRAWN, user, now)
+    return submission
+
+
+def _review(
+    *, reviewer: Any, submission: Submission, status: str, comment: str, now: datetime | None
+) -> Submission:
+    now = now or timezone.now()
+    submission = _locked(submission)
+    _require_reviewer(reviewer, submission.obligation)
+    if submission.status != Submission.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be reviewed."))
+    submission.status = status
+    submission.reviewed_at, submission.reviewed_by, submission.review_comment = (
+        now,
+        reviewer,
+        comment,
+    )
+    submission.save(
+        update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "updated_at"]
+    )
+    action = (
+        SubmissionEvent.Action.ACCEPTED
+        if status == Submission.Status.ACCEPTED
+        else SubmissionEvent.Action.RETURNED
+    )
+    _event(submission, action, reviewer, now, comment)
+    return submission
+
+
+@transaction.atomic
+def submission_accept(
+    *, reviewer: Any, submission: Submission, comment: str = "", now: datetime | None = None
+) -> Submission:
+    return _review(
+        reviewer=reviewer,
+        submission=submission,
+        status=Submission.Status.ACCEPTED,
+        comment=comment,
+        now=now,
+    )
+
+
+@transaction.atomic
+def submission_return(
+    *, reviewer: Any, submission: Submission, comment: str, now: datetime | None = None
+) -> Submission:
+    """Send a report back to the unit for changes; the comment says what to change."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what the unit should change.")})
+    returned = _review(
+        reviewer=reviewer,
+        submission=submission,
+        status=Submission.Status.RETURNED,
+        comment=comment,
+        now=now,
+    )
+    obligation = returned.obligation
+    notification_send(
+        recipients=_unit_recipients(obligation.unit),
+        title=_("Returned for changes: %(report)s") % {"report": returned.title},
+        body=comment,
+        link=reverse("reporting:submission-edit", kwargs={"pk": obligation.pk}),
+        key=f"submission-{returned.pk}-returned-{returned.reviewed_at.isoformat()}",
+    )
+    return returned
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+def _unit_recipients(unit: CreationUnit) -> list[Any]:
+    """The unit's staff and its current liaison's own account."""
+    users = list(
+        get_user_model().objects.filter(
+            role_assignments__unit=unit, role_assignments__role=RoleAssignment.Role.UNIT_STAFF
+        )
+    )
+    liaison = Liaison.objects.filter(unit=unit, ended_on__isnull=True, user__isnull=False).first()
+    if liaison is not None:
+        users.append(liaison.user)
+    return list({user.pk: user for user in users}.values())
+
+
+def _escalation_recipients(unit: CreationUnit) -> list[Any]:
+    province = unit.region.province_region
+    return list(
+        get_user_model()
+        .objects.filter(
+            role_assignments__role=RoleAssignment.Role.PROVINCIAL_REVIEWER,
+            role_assignments__department=RoleAssignment.Department.CULTURE,
+            role_assignments__province=province,
+        )
+        .distinct()
+    )
+
+
+def _reminder_text(obligation: Obligation, kind: str) -> tuple[str, str]:
+    due = timezone.localtime(obligation.due_at).strftime("%Y-%m-%d")
+    report = f"{obligation.get_type_display()} {obligation.period_label}"
+    if kind == "escalation":
+        return (
+            _("Overdue at %(unit)s: %(report)s") % {"unit": obligation.unit.name, "report": report},
+            _("%(unit)s has not submitted %(report)s, due %(due)s.")
+            % {"unit": obligation.unit.name, "report": report, "due": due},
+        )
+    if kind.startswith("before"):
+        return (
+            _("Due %(due)s: %(report)s") % {"due": due, "report": report},
+            _("Please submit %(report)s by the end of %(due)s.") % {"report": report, "due": due},
+        )
+    return (
+        _("Overdue: %(report)s") % {"report": report},
+        _("%(report)s was due on %(due)s and has not been submitted.")
+        % {"report": report, "due": due},
+    )
+
+
+def reminder_send(*, obligation_id: int, kind: str, now: datetime) -> Reminder | None:
+    """Send one reminder, exactly once: the obligation row is locked (a concurrent sweep skips
+    it), the reminder row is unique per (obligation, kind), and nothing is sent for a report that
+    was submitted meanwhile. Returns the reminder, or None when there was nothing to send."""
+    try:
+        with transaction.atomic():
+            obligation = (
+                Obligation.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("unit__region__province", "unit__batch")
+                .filter(pk=obligation_id)
+                .first()
+            )
+            if obligation is None:
+                return None
+            if Submission.objects.filter(
+                obligation=obligation, first_submitted_at__isnull=False
+            ).exists():
+                return None
+            if Reminder.objects.filter(obligation=obligation, kind=kind).exists():
+                return None
+            unit = obligation.unit
+            recipients = (
+                _escalation_recipients(unit) if kind == "escalation" else _unit_recipients(unit)
+            )
+            reminder = Reminder.objects.create(
+                obligation=obligation, kind=kind, sent_at=now, recipients=len(recipients)
+            )
+            title, body = _reminder_text(obligation, kind)
+            notification_send(
+                recipients=recipients,
+                title=title,
+                body=body,
+                link=reverse("reporting:submission-edit", kwargs={"pk": obligation.pk}),
+                key=f"reminder-{obligation.pk}-{kind}",
+            )
+    except IntegrityError:
+        return None  # a concurrent sweep sent it first
+    reminder_email_send(reminder_id=reminder.pk)
+    return reminder
+
+
+@transaction.atomic
+def reminder_email_send(*, reminder_id: int) -> bool:
+    """Email a reminder to its recipients once (the row lock and `emailed_at` make a retry
+    after a crash safe)."""
+    reminder = (
+        Reminder.objects.select_for_update()
+        .select_related("obligation__unit__region__province")
+        .get(pk=reminder_id)
+    )
+    if reminder.emailed_at is not None:
+        return False
+    obligation = reminder.obligation
+    recipients = (
+        _escalation_recipients(obligation.unit)
+        if reminder.kind == "escalation"
+        else _unit_recipients(obligation.unit)
+    )
+    addresses = sorted({user.email for user in recipients if user.email})
+    if addresses:
+        title, body = _reminder_text(obligation, reminder.kind)
+        send_mail(title, body, django_settings.DEFAULT_FROM_EMAIL, addresses)
+    reminder.emailed_at = timezone.now()
+    reminder.save(update_fields=["emailed_at"])
+    return bool(addresses)
+
+
+def reminder_sweep(*, now: datetime | None = None) -> int:
+    """Send every reminder that is due now to units that have not submitted; returns how many
+    were sent. Safe to run twice at the same time."""
+    now = now or timezone.now()
+    candidates = (
+        Obligation.objects.filter(unit__status=CreationUnit.Status.CREATING)
+        .exclude(
+            Exists(
+                Submission.objects.filter(
+                    obligation=OuterRef("pk"), first_submitted_at__isnull=False
+                )
+            )
+        )
+        .filter(due_at__lte=now + _widest_lead(), due_at__gte=now - _longest_tail())
+        .select_related("unit__batch__programme__reporting_settings")
+        .prefetch_related(Prefetch("reminders", Reminder.objects.only("obligation_id", "kind")))
+    )
+    sent = 0
+    for obligation in candidates.iterator(chunk_size=1000):
+        rules = reporting_settings_for(obligation.unit.batch.programme).reminders()
+        kinds = {reminder.kind for reminder in obligation.reminders.all()}
+        due = [reminder_due(due_at=obligation.due_at, now=now, sent=kinds, settings=rules)]
+        if escalation_due(due_at=obligation.due_at, now=now, sent=kinds, settings=rules):
+            due.append("escalation")
+        for kind in filter(None, due):
+            if reminder_send(obligation_id=obligation.pk, kind=kind, now=now) is not None:
+                sent += 1
+    return sent
+
+
+def _widest_lead() -> timedelta:
+    days = [max(s.reminder_days_before or [0]) for s in ReportingSettings.objects.all()]
+    return timedelta(days=max([7, *days]))
+
+
+def _longest_tail() -> timedelta:
+    days = [s.reminder_stop_after_days for s in ReportingSettings.objects.all()]
+    return timedelta(days=max([90, *days]) + 1)

@@ -4,7 +4,7 @@ environment (see the configuration table in README.md)."""
 from pathlib import Path
 
 import environ
-from celery.schedules import schedule
+from celery.schedules import crontab, schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -130,6 +130,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.heartbeat_task",
         "schedule": schedule(HEARTBEAT_INTERVAL_SECONDS),
         "options": {"expires": HEARTBEAT_INTERVAL_SECONDS},
+    },
+    # R5 reminders: due moments are the end of a day, so an hourly sweep is prompt enough.
+    "reminder-sweep": {
+        "task": "reporting.tasks.reminder_sweep_task",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000},
+    },
+    # Keeps every unit's obligations in step with the calendar and the programmes' settings.
+    "obligations-sync": {
+        "task": "reporting.tasks.obligations_sync_task",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 3600},
     },
 }
 
