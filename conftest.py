@@ -14,6 +14,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from creation.models import Department, Programme, Region, RoleAssignment
+from reporting.tests.factories import (
+    ObligationFactory,
+    SubmissionAttachmentFactory,
+    SubmissionFactory,
+)
 from creation.tests.factories import (
     BatchFactory,
     CityFactory,
@@ -34,7 +39,17 @@ from creation.tests.factories import (
 from portal.models import Notification
 
 Role = RoleAssignment.Role
-UNIT_RECORD_MODELS = ("groups", "members", "offices", "staff", "meetings", "liaisons")
+UNIT_RECORD_MODELS = (
+    "groups",
+    "members",
+    "offices",
+    "staff",
+    "meetings",
+    "liaisons",
+    "obligations",
+    "submissions",
+    "attachments",
+)
 
 
 def _free_port() -> int:
@@ -73,6 +88,9 @@ class World:
     expected: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     # role name -> model name -> the object keys that role may change
     editable: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+    # roles whose accounts only read: every write answers 403
+    read_only_roles: frozenset[str] = frozenset({"api_client"})
 
     def visible(self, role: str, model: str) -> set[Any]:
         return {self.objects[model][key].pk for key in self.expected[role][model]}
@@ -154,6 +172,12 @@ def world(db) -> World:
         records["staff"][key] = OfficeStaffFactory(office=office)
         records["meetings"][key] = MeetingFactory(unit=unit, minutes=minutes_pdf())
         records["liaisons"][key] = LiaisonFactory(unit=unit)
+        # reporting: one submitted work update with an attachment
+        obligation = ObligationFactory(unit=unit)
+        submission = SubmissionFactory(obligation=obligation, status="submitted")
+        records["obligations"][key] = obligation
+        records["submissions"][key] = submission
+        records["attachments"][key] = SubmissionAttachmentFactory(submission=submission)
     liaison_meetings = {
         "national": LiaisonMeetingFactory(host=units["own"], minutes=minutes_pdf()),
         "provincial": LiaisonMeetingFactory(host=units["provincial"], minutes=minutes_pdf()),
@@ -170,13 +194,16 @@ def world(db) -> World:
         for model in UNIT_RECORD_MODELS:
             scope[model] = set(scope["units"])
         scope["liaison_meetings"] = set(programme_keys[role])
-        scope["notifications"] = {role}
+    for role, scope in expected_scopes.items():
+        # a copy per role: some roles share one scope dict, but each sees only its own messages
+        expected_scopes[role] = {**scope, "notifications": {role}}
     editable = {
         "unit_staff": {model: {"own"} for model in ("units", *UNIT_RECORD_MODELS)},
-        "office": {"liaison_meetings": {"national"}},
+        "office": {"liaison_meetings": {"national"}, "reviews": {"own", "sibling", "other"}},
         "superuser": {
             **{model: set(units) for model in ("units", *UNIT_RECORD_MODELS)},
             "liaison_meetings": {"national", "provincial"},
+            "reviews": set(units),
         },
     }
     return World(

@@ -4,16 +4,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from creation import views as creation_views
-from portal.views import healthz
+from portal.views import healthz, notification_list
 
 api_v1 = [
     path("", include("creation.api.urls")),
+    path("", include("reporting.api.urls")),
 ]
 
 urlpatterns = [
     path("", creation_views.home, name="home"),
     path("", include("creation.urls")),
     path("healthz", healthz, name="healthz"),
+    path("notifications/", notification_list, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

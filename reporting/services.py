@@ -238,6 +238,8 @@ def _review(
     now = now or timezone.now()
     submission = _locked(submission)
     _require_reviewer(reviewer, submission.obligation)
+    if status == Submission.Status.RETURNED and not comment.strip():
+        raise ValidationError({"comment": _("Say what the unit should change.")})
     if submission.status != Submission.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed."))
     submission.status = status
@@ -276,8 +278,6 @@ def submission_return(
     *, reviewer: Any, submission: Submission, comment: str, now: datetime | None = None
 ) -> Submission:
     """Send a report back to the unit for changes; the comment says what to change."""
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say what the unit should change.")})
     returned = _review(
         reviewer=reviewer,
         submission=submission,

@@ -28,6 +28,10 @@ class RouteCase:
     roles: frozenset[str] | None = None
     editors_only: bool = False
     row_attribute: str = "data-unit-id"
+    # kind "post": an action. Outside the scope 404; inside, 403 unless the role may act on the
+    # object (World.editable[role][permission]); otherwise neither 403 nor 404 (the action may
+    # still refuse the object's state with 400).
+    permission: str | None = None
 
     @property
     def detail(self) -> bool:
@@ -46,6 +50,36 @@ ROUTE_CASES: dict[str, RouteCase] = {
     "api:unit-detail": RouteCase("units", "detail", api=True),
     "creation:unit-list": RouteCase("units", "list", api=False),
     "creation:unit-home": RouteCase("units", "detail", api=False),
+    # R1/R2 pages: reading pages for whoever sees the unit, forms for its own staff only.
+    "creation:unit-leadership": RouteCase("units", "detail", api=False),
+    "creation:group-edit": RouteCase("units", "detail", api=False, editors_only=True),
+    "creation:member-create": RouteCase("units", "detail", api=False, editors_only=True),
+    "creation:member-edit": RouteCase("members", "detail", api=False, editors_only=True),
+    "creation:member-delete": RouteCase("members", "detail", api=False, editors_only=True),
+    "creation:office-edit": RouteCase("units", "detail", api=False, editors_only=True),
+    "creation:staff-create": RouteCase("units", "detail", api=False, editors_only=True),
+    "creation:staff-edit": RouteCase("staff", "detail", api=False, editors_only=True),
+    "creation:staff-delete": RouteCase("staff", "detail", api=False, editors_only=True),
+    "creation:meeting-list": RouteCase(
+        "units", "detail", api=False, row_attribute="data-meeting-id"
+    ),
+    "creation:meeting-create": RouteCase("units", "detail", api=False, editors_only=True),
+    "creation:meeting-edit": RouteCase("meetings", "detail", api=False, editors_only=True),
+    "creation:meeting-delete": RouteCase("meetings", "detail", api=False, editors_only=True),
+    "creation:meeting-minutes": RouteCase("meetings", "detail", api=False),
+    "creation:liaison-appoint": RouteCase("units", "detail", api=False, editors_only=True),
+    "creation:liaison-edit": RouteCase("liaisons", "detail", api=False, editors_only=True),
+    "creation:liaison-meeting-list": RouteCase(
+        "liaison_meetings", "list", api=False, row_attribute="data-liaison-meeting-id"
+    ),
+    "creation:liaison-meeting-create": RouteCase(
+        "liaison_meetings", "form", api=False, roles=frozenset({"office", "superuser"})
+    ),
+    "creation:liaison-meeting-detail": RouteCase("liaison_meetings", "detail", api=False),
+    "creation:liaison-meeting-minutes": RouteCase("liaison_meetings", "detail", api=False),
+    "notifications": RouteCase(
+        "notifications", "list", api=False, row_attribute="data-notification-id"
+    ),
     "creation:province-home": RouteCase(
         "units", "list", api=False, roles=frozenset({"province_culture", "superuser"})
     ),
@@ -53,6 +87,11 @@ ROUTE_CASES: dict[str, RouteCase] = {
         "units", "list", api=False, roles=frozenset({"office", "superuser"})
     ),
 }
+
+# The API routes of the R1/R2 records are listed beside their tests.
+from tests.scope_cases_api import API_ROUTE_CASES  # noqa: E402
+
+ROUTE_CASES.update(API_ROUTE_CASES)
 
 # Routes that hold no scoped data, each with the reason.
 PUBLIC_ROUTES: dict[str, str] = {

@@ -19,3 +19,20 @@ for basename, model in [
     API_ROUTE_CASES[f"api:{basename}-list"] = RouteCase(model, "list", api=True)
     API_ROUTE_CASES[f"api:{basename}-detail"] = RouteCase(model, "detail", api=True)
 API_ROUTE_CASES["api:meeting-minutes"] = RouteCase("meetings", "detail", api=True)
+
+# Reporting (R5, R3.3, R4.2)
+API_ROUTE_CASES.update(
+    {
+        "api:obligation-list": RouteCase("obligations", "list", api=True),
+        "api:obligation-detail": RouteCase("obligations", "detail", api=True),
+        "api:submission-list": RouteCase("submissions", "list", api=True),
+        "api:submission-detail": RouteCase("submissions", "detail", api=True),
+        "api:submission-submit": RouteCase("submissions", "post", api=True),
+        "api:submission-withdraw": RouteCase("submissions", "post", api=True),
+        "api:submission-accept": RouteCase("submissions", "post", api=True, permission="reviews"),
+        "api:submission-return": RouteCase("submissions", "post", api=True, permission="reviews"),
+        "api:submission-attachment-list": RouteCase("attachments", "list", api=True),
+        "api:submission-attachment-detail": RouteCase("attachments", "detail", api=True),
+        "api:submission-attachment-download": RouteCase("attachments", "detail", api=True),
+    }
+)

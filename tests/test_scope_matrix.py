@@ -42,6 +42,20 @@ def test_role_sees_exactly_its_scope(client, world, role, route):
             else:
                 wanted = 200
             assert response.status_code == wanted, (route, role, key)
+    elif case.kind == "post":
+        for key, obj in world.objects[case.model].items():
+            response = client.post(
+                reverse(route, kwargs={"pk": obj.pk}), {}, content_type="application/json"
+            )
+            if role in world.read_only_roles:
+                assert response.status_code == 403, (route, role, key)
+            elif obj.pk not in expected:
+                assert response.status_code == 404, (route, role, key)
+            elif not world.can_edit(role, case.permission or case.model, key):
+                assert response.status_code == 403, (route, role, key)
+            else:
+                assert response.status_code not in (403, 404), (route, role, key)
+                assert response.status_code < 500, (route, role, key)
     elif case.kind == "form":
         response = client.get(reverse(route))
         assert response.status_code == (200 if allowed else 403), (route, role)
@@ -57,8 +71,13 @@ def test_role_sees_exactly_its_scope(client, world, role, route):
 @pytest.mark.parametrize("route", sorted(ROUTE_CASES))
 def test_anonymous_gets_nothing(client, world, route):
     case = ROUTE_CASES[route]
-    kwargs = {"pk": next(iter(world.objects[case.model].values())).pk} if case.detail else {}
-    response = client.get(reverse(route, kwargs=kwargs))
+    kwargs = (
+        {"pk": next(iter(world.objects[case.model].values())).pk}
+        if case.kind in ("detail", "post")
+        else {}
+    )
+    url = reverse(route, kwargs=kwargs)
+    response = client.post(url) if case.kind == "post" else client.get(url)
     if case.api:
         assert response.status_code == 401
         assert response["WWW-Authenticate"] == "Token"

@@ -1,0 +1,56 @@
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from creation.models import CreationUnit
+from reporting.models import Obligation, Submission
+
+
+def _visible_units(request) -> QuerySet:
+    return CreationUnit.objects.visible_to(getattr(request, "user", None))
+
+
+STATUS_CHOICES = [*Submission.Status.choices, ("missing", _("Not started"))]
+
+
+class ObligationFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    period = django_filters.CharFilter(field_name="period_label", label=_("Period"))
+    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lte")
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", label=_("Status")
+    )
+    on_time = django_filters.BooleanFilter(method="filter_on_time", label=_("On time"))
+
+    class Meta:
+        model = Obligation
+        fields = ["unit", "type", "period", "due_after", "due_before", "status", "on_time"]
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "missing":
+            return queryset.filter(submission__isnull=True)
+        return queryset.filter(submission__status=value)
+
+    def filter_on_time(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        on_time = Q(submission__status=Submission.Status.ACCEPTED, submission__is_late=False)
+        return queryset.filter(on_time) if value else queryset.exclude(on_time)
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        queryset=_visible_units, field_name="obligation__unit", label=_("Creation unit")
+    )
+    type = django_filters.ChoiceFilter(
+        choices=Obligation.Type.choices, field_name="obligation__type", label=_("Type")
+    )
+    period = django_filters.CharFilter(field_name="obligation__period_label", label=_("Period"))
+    on_time = django_filters.BooleanFilter(method="filter_on_time", label=_("On time"))
+
+    class Meta:
+        model = Submission
+        fields = ["unit", "type", "period", "status", "is_late", "on_time"]
+
+    def filter_on_time(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        on_time = Q(status=Submission.Status.ACCEPTED, is_late=False)
+        return queryset.filter(on_time) if value else queryset.exclude(on_time)

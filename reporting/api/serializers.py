@@ -1,0 +1,124 @@
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.api import ScopedPrimaryKeyRelatedField
+from reporting.models import Obligation, Submission, SubmissionAttachment, SubmissionEvent
+from reporting.rules import traffic_light
+
+
+class SubmissionSummarySerializer(serializers.ModelSerializer):
+    on_time = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = ["id", "status", "first_submitted_at", "is_late", "on_time"]
+
+
+class ObligationSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    submission = serializers.SerializerMethodField()
+    light = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Obligation
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "type",
+            "period_label",
+            "period_start",
+            "period_end",
+            "due_at",
+            "light",
+            "submission",
+        ]
+
+    def _submission(self, obligation: Obligation) -> Submission | None:
+        try:
+            return obligation.submission
+        except Submission.DoesNotExist:
+            return None
+
+    @extend_schema_field(SubmissionSummarySerializer(allow_null=True))
+    def get_submission(self, obligation: Obligation) -> dict | None:
+        submission = self._submission(obligation)
+        return SubmissionSummarySerializer(submission).data if submission else None
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["green", "amber", "yellow", "red", "grey"])
+    )
+    def get_light(self, obligation: Obligation) -> str:
+        submission = self._submission(obligation)
+        first = submission.first_submitted_at if submission else None
+        return str(
+            traffic_light(due_at=obligation.due_at, first_submitted_at=first, now=timezone.now())
+        )
+
+
+class SubmissionEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+
+    class Meta:
+        model = SubmissionEvent
+        fields = ["action", "actor", "at", "comment"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SubmissionAttachment
+        fields = ["id", "submission", "name", "uploaded_at", "url"]
+
+    def get_url(self, attachment: SubmissionAttachment) -> str:
+        return reverse("api:submission-attachment-download", kwargs={"pk": attachment.pk})
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    obligation = ScopedPrimaryKeyRelatedField(Obligation)
+    on_time = serializers.BooleanField(read_only=True)
+    events = SubmissionEventSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    files = serializers.ListField(
+        child=serializers.FileField(),
+        write_only=True,
+        required=False,
+        help_text="Attachments to add.",
+    )
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "obligation",
+            "status",
+            "title",
+            "body",
+            "work_progress",
+            "design_research",
+            "phased_results",
+            "first_submitted_at",
+            "submitted_at",
+            "is_late",
+            "on_time",
+            "reviewed_at",
+            "review_comment",
+            "events",
+            "attachments",
+            "files",
+        ]
+        read_only_fields = [
+            "status",
+            "first_submitted_at",
+            "submitted_at",
+            "is_late",
+            "reviewed_at",
+            "review_comment",
+        ]
+
+
+class ReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
