@@ -14,11 +14,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from creation.models import Department, Programme, Region, RoleAssignment
-from reporting.tests.factories import (
-    ObligationFactory,
-    SubmissionAttachmentFactory,
-    SubmissionFactory,
-)
 from creation.tests.factories import (
     BatchFactory,
     CityFactory,
@@ -37,6 +32,11 @@ from creation.tests.factories import (
     minutes_pdf,
 )
 from portal.models import Notification
+from reporting.tests.factories import (
+    ObligationFactory,
+    SubmissionAttachmentFactory,
+    SubmissionFactory,
+)
 
 Role = RoleAssignment.Role
 UNIT_RECORD_MODELS = (
