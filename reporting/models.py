@@ -312,3 +312,50 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.obligation} · {self.kind}"
+
+
+def new_feed_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CalendarFeedQuerySet:
+        # A feed link is personal: each user sees exactly their own.
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar link to a unit's deadlines. Calendar programs cannot log in, so the
+    token is the credential; it stops working when its owner can no longer see the unit or when
+    it is replaced."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    unit = models.ForeignKey(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "unit"], name="calendar_feed_per_owner_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} · {self.unit}"
