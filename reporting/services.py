@@ -392,7 +392,7 @@ def reminder_email_send(*, reminder_id: int) -> bool:
     """Email a reminder to its recipients once (the row lock and `emailed_at` make a retry
     after a crash safe)."""
     reminder = (
-        Reminder.objects.select_for_update()
+        Reminder.objects.select_for_update(of=("self",))
         .select_related("obligation__unit__region__province")
         .get(pk=reminder_id)
     )
