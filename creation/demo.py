@@ -30,6 +30,7 @@ from creation.models import (
     RoleAssignment,
 )
 from creation.rules import Period, periods_between
+from reporting.demo import load_reporting_demo
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo accounts, printed by the command
 
@@ -200,6 +201,7 @@ def load_demo() -> list[DemoLogin]:
         logins.append(DemoLogin(username, role, str(target), token))
     users = {login.username: User.objects.get(username=login.username) for login in logins}
     _load_leadership(units, users)
+    load_reporting_demo(units, users)
     return logins
 
 
