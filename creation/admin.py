@@ -17,6 +17,7 @@ from creation.models import (
     RoleAssignment,
 )
 from portal.admin import ScopedModelAdmin
+from reporting.services import obligations_sync
 
 
 @admin.register(Region)
@@ -42,6 +43,12 @@ class BatchAdmin(ScopedModelAdmin):
     list_filter = ["programme", "year"]
     list_select_related = ["programme"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # The cycle's end bounds every unit's calendar.
+        for unit in obj.units.select_related("batch__programme"):
+            obligations_sync(unit=unit)
+
 
 @admin.register(CreationUnit)
 class CreationUnitAdmin(ScopedModelAdmin):
@@ -51,6 +58,11 @@ class CreationUnitAdmin(ScopedModelAdmin):
     list_select_related = ["region", "batch", "batch__programme"]
     autocomplete_fields = ["region"]
     date_hierarchy = "start_date"
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # A new or changed unit gets its reporting calendar at once.
+        obligations_sync(unit=obj)
 
 
 @admin.register(RoleAssignment)

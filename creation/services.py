@@ -51,6 +51,13 @@ OFFICE_PERMISSIONS = [
     ("creation", "view_liaison"),
     ("creation", "view_liaisonmeeting"),
     ("creation", "view_liaisonattendance"),
+    # R5: the office sets its programme's deadlines and reminders, and reads the reports.
+    ("reporting", "view_reportingsettings"),
+    ("reporting", "add_reportingsettings"),
+    ("reporting", "change_reportingsettings"),
+    ("reporting", "view_obligation"),
+    ("reporting", "view_submission"),
+    ("reporting", "view_reminder"),
 ]
 
 

@@ -1,1 +1,59 @@
-"""Admin of reporting: models register with portal.admin.ScopedModelAdmin so that lists stay scoped."""
+"""Admin of reporting: the office sets its programme's deadlines and reminders here and reads
+obligations, reports and reminders; lists are scoped like every page."""
+
+from django.contrib import admin
+from django.db import transaction
+
+from portal.admin import ScopedModelAdmin
+from reporting.models import Obligation, Reminder, ReportingSettings, Submission, SubmissionEvent
+from reporting.tasks import obligations_sync_task
+
+
+@admin.register(ReportingSettings)
+class ReportingSettingsAdmin(ScopedModelAdmin):
+    list_display = [
+        "programme",
+        "monthly_due_day",
+        "periodic_due_day",
+        "half_year_due_day",
+        "reminder_days_before",
+        "escalate_after_days",
+    ]
+    list_select_related = ["programme"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # New deadlines apply to every unit of the programme: re-sync in the background.
+        transaction.on_commit(lambda: obligations_sync_task.delay(obj.programme_id))
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ScopedModelAdmin):
+    list_display = ["unit", "type", "period_label", "due_at"]
+    list_filter = ["type", "unit__batch__programme"]
+    search_fields = ["unit__name", "period_label"]
+    list_select_related = ["unit"]
+    date_hierarchy = "due_at"
+
+
+class SubmissionEventInline(admin.TabularInline):
+    model = SubmissionEvent
+    extra = 0
+    readonly_fields = ["action", "actor", "at", "comment"]
+    can_delete = False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ScopedModelAdmin):
+    list_display = ["title", "obligation", "status", "first_submitted_at", "is_late"]
+    list_filter = ["status", "is_late", "obligation__type"]
+    search_fields = ["title", "obligation__unit__name"]
+    list_select_related = ["obligation__unit"]
+    inlines = [SubmissionEventInline]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ScopedModelAdmin):
+    list_display = ["obligation", "kind", "sent_at", "recipients", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["obligation__unit"]

@@ -77,3 +77,53 @@ def test_office_reviewer_cannot_change_unit_records_in_the_admin(client, world, 
     assert response.status_code == 403
     meeting.refresh_from_db()
     assert meeting.title != "改过的标题"
+
+
+def test_unit_added_in_the_admin_gets_its_reporting_calendar(client, world, office):
+    from creation.models import CreationUnit
+    from reporting.models import Obligation
+
+    client.force_login(office)
+    response = client.post(
+        reverse("admin:creation_creationunit_add"),
+        {
+            "name": "长沙市天心区",
+            "kind": "zone",
+            "region": world.objects["regions"]["c_own"].pk,
+            "batch": world.objects["batches"]["b1"].pk,
+            "level": "city",
+            "status": "creating",
+            "start_date": "2026-01-01",
+            "host_organisation": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    unit = CreationUnit.objects.get(name="长沙市天心区")
+    assert Obligation.objects.filter(unit=unit).count() == 40
+
+
+def test_changed_reporting_settings_resync_the_programme(
+    client, world, office, django_capture_on_commit_callbacks, monkeypatch
+):
+    from reporting import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.obligations_sync_task, "delay", queued.append)
+    client.force_login(office)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:reporting_reportingsettings_add"),
+            {
+                "programme": world.national.pk,
+                "monthly_due_day": 8,
+                "periodic_due_day": 10,
+                "half_year_due_day": 15,
+                "reminder_days_before": "[7, 1]",
+                "reminder_first_day_after": 1,
+                "reminder_repeat_days": 7,
+                "escalate_after_days": 7,
+                "reminder_stop_after_days": 90,
+            },
+        )
+    assert response.status_code == 302
+    assert queued == [world.national.pk]
