@@ -14,12 +14,14 @@ from django.shortcuts import redirect, render
 
 from creation.api.filters import CreationUnitFilter
 from creation.models import CreationUnit, RoleAssignment
+from creation.rules import worst_status
 from creation.scope import user_scope
 from creation.selectors import (
     programme_list,
     scope_provinces,
     unit_counts,
     unit_get,
+    unit_leadership_compliance,
     unit_list,
     units_per_batch,
     units_per_province,
@@ -80,7 +82,8 @@ def unit_home(request: HttpRequest, pk: int) -> HttpResponse:
         unit = unit_get(user=request.user, pk=pk)
     except CreationUnit.DoesNotExist:
         raise Http404 from None
-    return render(request, "creation/unit_home.html", {"unit": unit})
+    leadership = worst_status(unit_leadership_compliance(unit=unit))
+    return render(request, "creation/unit_home.html", {"unit": unit, "leadership": leadership})
 
 
 @role_required(Role.PROVINCIAL_REVIEWER)

@@ -1,8 +1,17 @@
-from django.http import HttpRequest, JsonResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.health import beat_check, broker_check, database_check
+from portal.models import Notification
+from portal.services import notification_mark_read
+
+NOTIFICATIONS_PER_PAGE = 25
 
 
 @never_cache
@@ -20,3 +29,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "beat": beat,
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's own notifications; POST marks the given ones (or all unread) as read."""
+    notifications = Notification.objects.visible_to(request.user)
+    if request.method == "POST":
+        ids = [int(pk) for pk in request.POST.getlist("notification") if pk.isdigit()]
+        if not ids:
+            ids = list(notifications.unread().values_list("pk", flat=True))
+        marked = notification_mark_read(notification_ids=ids, user=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked as read.",
+                "%(count)d notifications marked as read.",
+                marked,
+            )
+            % {"count": marked},
+        )
+        return redirect("notifications")
+    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/notification_list.html", {"page": page})

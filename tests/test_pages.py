@@ -71,8 +71,8 @@ def test_pages_fit_a_phone(client, world):
 
 
 # session, user, roles; programmes; totals, per batch, per province; the filter's batch,
-# programme and province choices; count and rows of the page
-OFFICE_HOME_QUERIES = 12
+# programme and province choices; count and rows of the page; unread notifications (header)
+OFFICE_HOME_QUERIES = 13
 
 
 def test_office_home_queries_constant(client, world, django_assert_num_queries):
