@@ -7,6 +7,7 @@ import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -179,8 +180,14 @@ def world(db) -> World:
         records["submissions"][key] = submission
         records["attachments"][key] = SubmissionAttachmentFactory(submission=submission)
     liaison_meetings = {
-        "national": LiaisonMeetingFactory(host=units["own"], minutes=minutes_pdf()),
-        "provincial": LiaisonMeetingFactory(host=units["provincial"], minutes=minutes_pdf()),
+        key: LiaisonMeetingFactory(
+            host=units[host],
+            year=2026,
+            period=1,
+            scheduled_on=date(2026, 3, 20),
+            minutes=minutes_pdf(),
+        )
+        for key, host in (("national", "own"), ("provincial", "provincial"))
     }
     # Notifications are personal: each role's user sees exactly its own.
     notifications = {

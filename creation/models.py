@@ -807,6 +807,11 @@ class LiaisonMeeting(models.Model):
                 | (Q(audience="project") & Q(period__gte=1, period__lte=2)),
                 name="liaison_meeting_period_fits_audience",
             ),
+            # R2.2: one liaison meeting per audience and period of a programme.
+            models.UniqueConstraint(
+                fields=["programme", "audience", "year", "period"],
+                name="liaison_meeting_once_per_period",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -821,6 +826,14 @@ class LiaisonMeeting(models.Model):
                 if last_period == 4
                 else _("Projects meet every half year: choose 1 or 2.")
             )
+        if self.scheduled_on and self.year and 1 <= (self.period or 0) <= last_period:
+            months = 12 // last_period
+            first_month = (self.period - 1) * months + 1
+            in_period = self.scheduled_on.year == self.year and (
+                first_month <= self.scheduled_on.month < first_month + months
+            )
+            if not in_period:
+                errors["scheduled_on"] = _("The date must fall within the chosen year and period.")
         if self.host_id and self.programme_id:
             if self.host.batch.programme_id != self.programme_id:
                 errors["host"] = _("The host must be a unit of this programme.")

@@ -40,12 +40,12 @@ class UserScope:
         return "api_client" in self.roles
 
     def can_edit_unit(self, unit_id: int) -> bool:
-        """Unit staff maintain their own unit's records."""
-        return self.everything or unit_id in self.staff_unit_ids
+        """Unit staff maintain their own unit's records; read-only accounts change nothing."""
+        return not self.read_only and (self.everything or unit_id in self.staff_unit_ids)
 
     def can_run_programme(self, programme_id: int) -> bool:
         """Office reviewers act for the office of their programme."""
-        return self.everything or programme_id in self.office_programme_ids
+        return not self.read_only and (self.everything or programme_id in self.office_programme_ids)
 
     def units_q(self, prefix: str) -> Q:
         """Rows whose creation unit (reached through `prefix`, e.g. "unit__") is in scope."""

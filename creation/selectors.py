@@ -203,6 +203,7 @@ def liaison_meeting_list(*, user: Any) -> QuerySet[LiaisonMeeting]:
             invited=Count("attendances", distinct=True),
             present=Count("attendances", filter=Q(attendances__attended=True), distinct=True),
         )
+        .order_by("-scheduled_on", "-id")
     )
 
 

@@ -194,15 +194,22 @@ def unit_record_save(*, user: Any, instance: Any, fields: dict[str, Any]) -> Any
     for name, value in fields.items():
         setattr(instance, name, value)
     _require_unit_editor(user, _owner_unit(instance))
-    if fields.get("minutes"):
-        instance.minutes_name = fields["minutes"].name[:200]
+    upload = fields.get("minutes")
+    if upload and not getattr(upload, "_committed", False):
+        # a new upload: keep the name it came with (the stored name is generated)
+        instance.minutes_name = upload.name[:200]
     return _save(instance)
 
 
 @transaction.atomic
 def unit_record_delete(*, user: Any, instance: Any) -> None:
+    """Delete a unit's record; its stored minutes file goes once the deletion is committed."""
     _require_unit_editor(user, _owner_unit(instance))
+    stored = getattr(instance, "minutes", None)
     instance.delete()
+    if stored:
+        name, storage = stored.name, stored.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

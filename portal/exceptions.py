@@ -7,6 +7,10 @@ def exception_handler(error, context):
     """Model validation (full_clean in the services) answers 400 with its messages, like a
     serializer's own validation."""
     if isinstance(error, DjangoValidationError):
-        detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        detail = (
+            error.message_dict
+            if hasattr(error, "error_dict")
+            else {"non_field_errors": error.messages}
+        )
         error = serializers.ValidationError(detail)
     return drf_exception_handler(error, context)

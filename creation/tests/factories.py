@@ -188,8 +188,9 @@ class LiaisonMeetingFactory(factory.django.DjangoModelFactory):
 
     programme = factory.LazyAttribute(lambda m: m.host.batch.programme)
     audience = CreationUnit.Kind.ZONE
-    year = 2026
-    period = 1
-    scheduled_on = date(2026, 3, 20)
+    # distinct periods by default (one meeting per programme, audience and period)
+    year = factory.Sequence(lambda n: 2030 + n // 4)
+    period = factory.Sequence(lambda n: n % 4 + 1)
+    scheduled_on = factory.LazyAttribute(lambda m: date(m.year, (m.period - 1) * 3 + 2, 20))
     place = "长沙市"
     host = factory.SubFactory(CreationUnitFactory)

@@ -329,3 +329,66 @@ def test_R2_2_recording_marks_attendance_and_held(unit):
         date(2026, 3, 20),
     )
     assert records[other.pk].times_hosted == 0
+
+
+def test_R1_3_saving_again_keeps_the_original_minutes_name(unit, staff):
+    meeting = services.unit_record_save(
+        user=staff,
+        instance=Meeting(unit=unit),
+        fields={
+            "held_on": date(2026, 2, 1),
+            "title": "例会",
+            "attendees": "成员",
+            "agenda": "议程",
+            "minutes": minutes_pdf("原名.pdf"),
+        },
+    )
+    again = services.unit_record_save(
+        user=staff, instance=meeting, fields={"title": "改名", "minutes": meeting.minutes}
+    )
+    assert Meeting.objects.get(pk=again.pk).minutes_name == "原名.pdf"
+
+
+def test_R1_3_deleting_a_meeting_removes_its_minutes_file(
+    unit, staff, django_capture_on_commit_callbacks
+):
+    meeting = services.unit_record_save(
+        user=staff,
+        instance=Meeting(unit=unit),
+        fields={
+            "held_on": date(2026, 2, 1),
+            "title": "例会",
+            "attendees": "成员",
+            "agenda": "议程",
+            "minutes": minutes_pdf(),
+        },
+    )
+    storage, name = meeting.minutes.storage, meeting.minutes.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.unit_record_delete(user=staff, instance=meeting)
+    assert not storage.exists(name)
+
+
+def test_R2_2_a_meeting_date_must_fall_in_its_period_and_a_period_has_one_meeting(unit):
+    programme = unit.batch.programme
+    office = _office_user(programme)
+    arguments = {
+        "user": office, "programme": programme, "audience": "zone", "year": 2026, "period": 2,
+        "place": "长沙市", "host": unit,
+    }  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        services.liaison_meeting_schedule(scheduled_on=date(2026, 7, 2), **arguments)
+    assert "scheduled_on" in error.value.message_dict
+    services.liaison_meeting_schedule(scheduled_on=date(2026, 5, 20), **arguments)
+    with pytest.raises(ValidationError):
+        services.liaison_meeting_schedule(scheduled_on=date(2026, 6, 20), **arguments)
+
+
+def test_read_only_accounts_edit_nothing_even_with_a_staff_role(unit):
+    user = RoleAssignmentFactory(role=RoleAssignment.Role.UNIT_STAFF, unit=unit).user
+    RoleAssignmentFactory(user=user, role=RoleAssignment.Role.API_CLIENT, unit=unit)
+    with pytest.raises(PermissionDenied):
+        services.unit_record_save(
+            user=user, instance=LeadershipGroupFactory.build(unit=unit), fields={}
+        )
