@@ -24,6 +24,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Office home"), reverse("creation:office-home")))
     if scope.everything or Role.PROVINCIAL_REVIEWER in scope.roles:
         items.append((_("Provincial home"), reverse("creation:province-home")))
+    if scope.everything or Role.OFFICE_REVIEWER in scope.roles:
+        items.append((_("Review queue"), reverse("reporting:review-queue")))
+    if scope.everything or Role.PROVINCIAL_REVIEWER in scope.roles:
+        items.append((_("Provincial reports"), reverse("reporting:province-reports")))
     reviewer_roles = {Role.OFFICE_REVIEWER, Role.PROVINCIAL_REVIEWER}
     if scope.everything or scope.roles & reviewer_roles:
         items.append((_("Liaison meetings"), reverse("creation:liaison-meeting-list")))

@@ -14,6 +14,7 @@ api_v1 = [
 urlpatterns = [
     path("", creation_views.home, name="home"),
     path("", include("creation.urls")),
+    path("", include("reporting.urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", notification_list, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

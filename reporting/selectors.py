@@ -10,8 +10,9 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from creation.models import CreationUnit
+from creation.scope import user_scope
 from reporting.models import Obligation, Submission
-from reporting.rules import R5_2_TYPES, ObligationOutcome, all_on_time
+from reporting.rules import R5_2_TYPES, ObligationOutcome, ObligationType, all_on_time
 
 
 def obligation_list(*, user: Any) -> QuerySet[Obligation]:
@@ -102,4 +103,58 @@ def r5_2_all_on_time(*, unit: CreationUnit, start: datetime, end: datetime) -> b
             ObligationOutcome(kind, due_at, first, status == Submission.Status.ACCEPTED)
             for kind, due_at, first, status in rows
         ]
+    )
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+def office_review_queue(*, user: Any) -> QuerySet[Submission]:
+    """The review queue of an office reviewer: the submitted reports of the programmes the user
+    reviews for (a reviewer may see other units through other roles, but not act on them)."""
+    scope = user_scope(user)
+    queue = (
+        review_queue(user=user)
+        .select_related("obligation__unit__region__province")
+        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
+    )
+    if scope.everything:
+        return queue
+    return queue.filter(obligation__unit__batch__programme__in=scope.office_programme_ids)
+
+
+def _province_units_q(user: Any, prefix: str) -> Q:
+    scope = user_scope(user)
+    if scope.everything:
+        return Q()
+    return Q(**{f"{prefix}region__province__in": scope.province_ids}) | Q(
+        **{f"{prefix}region__in": scope.province_ids}
+    )
+
+
+def province_obligations(*, user: Any) -> QuerySet[Obligation]:
+    """The obligations of the units in the provinces a provincial reviewer follows."""
+    return obligation_list(user=user).filter(_province_units_q(user, "unit__"))
+
+
+def province_copied_reports(*, user: Any) -> QuerySet[Submission]:
+    """R3.3, R4.2: the fund reports and self-inspections of the province's units, copied to the
+    provincial departments once submitted (a draft is still the unit's own), newest first."""
+    return (
+        submission_list(user=user)
+        .filter(_province_units_q(user, "obligation__unit__"))
+        .filter(obligation__type__in=[ObligationType.FUND_REPORT, ObligationType.SELF_INSPECTION])
+        .exclude(status=Submission.Status.DRAFT)
+        .select_related("obligation__unit__region__province")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def unit_overdue_count(*, user: Any, unit_id: int, now: datetime | None = None) -> int:
+    """How many of the unit's obligations are past their due moment and not submitted."""
+    return (
+        obligation_list(user=user)
+        .filter(unit_id=unit_id, due_at__lt=now or timezone.now())
+        .filter(Q(submission__isnull=True) | Q(submission__first_submitted_at__isnull=True))
+        .count()
     )

@@ -132,3 +132,8 @@ def route_names(urlconf: str | None = None) -> set[str]:
 
 def uncovered_routes(urlconf: str | None = None) -> set[str]:
     return route_names(urlconf) - set(ROUTE_CASES) - set(PUBLIC_ROUTES)
+
+
+from tests.scope_cases_reporting import REPORTING_ROUTE_CASES  # noqa: E402
+
+ROUTE_CASES.update(REPORTING_ROUTE_CASES)

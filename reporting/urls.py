@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("units/<int:pk>/reports/", views.unit_calendar, name="unit-calendar"),
+    path("units/<int:pk>/reports/feed/", views.calendar_feed, name="calendar-feed"),
+    # pk is the obligation's: a report is written for an obligation, before it exists itself
+    path("reports/<int:pk>/", views.submission_edit, name="submission-edit"),
+    path("reports/attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("reports/review/", views.review_queue_page, name="review-queue"),
+    path("reports/province/", views.province_reports, name="province-reports"),
+    path("reports/feed/<str:token>.ics", views.calendar_ics, name="calendar-ics"),
+]
