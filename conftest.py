@@ -7,7 +7,7 @@ import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +175,14 @@ def world(db) -> World:
         records["liaisons"][key] = LiaisonFactory(unit=unit)
         # reporting: one submitted work update with an attachment
         obligation = ObligationFactory(unit=unit)
-        submission = SubmissionFactory(obligation=obligation, status="submitted")
+        submitted_at = obligation.due_at - timedelta(days=1)
+        submission = SubmissionFactory(
+            obligation=obligation,
+            status="submitted",
+            first_submitted_at=submitted_at,
+            submitted_at=submitted_at,
+            is_late=False,
+        )
         records["obligations"][key] = obligation
         records["submissions"][key] = submission
         records["attachments"][key] = SubmissionAttachmentFactory(submission=submission)

@@ -22,12 +22,14 @@ from creation.models import CreationUnit, Liaison, Programme, RoleAssignment
 from creation.scope import user_scope
 from portal.services import notification_send
 from reporting.models import (
+    CalendarFeed,
     Obligation,
     Reminder,
     ReportingSettings,
     Submission,
     SubmissionAttachment,
     SubmissionEvent,
+    new_feed_token,
 )
 from reporting.rules import (
     ObligationType,
@@ -451,3 +453,24 @@ def _widest_lead() -> timedelta:
 def _longest_tail() -> timedelta:
     days = [s.reminder_stop_after_days for s in ReportingSettings.objects.all()]
     return timedelta(days=max([90, *days]) + 1)
+
+
+# --- Calendar feeds -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_replace(*, user: Any, unit: CreationUnit) -> CalendarFeed:
+    """Create the user's private iCalendar link to the unit's deadlines, or give it a new token;
+    the old link stops working at once."""
+    if user_scope(user).read_only or not (
+        CreationUnit.objects.visible_to(user).filter(pk=unit.pk).exists()
+    ):
+        raise PermissionDenied(_("You cannot follow this unit's deadlines."))
+    feed = CalendarFeed.objects.select_for_update().filter(owner=user, unit=unit).first()
+    if feed is None:
+        feed = CalendarFeed(owner=user, unit=unit)
+    else:
+        feed.token = new_feed_token()
+    feed.full_clean()
+    feed.save()
+    return feed

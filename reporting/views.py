@@ -35,7 +35,6 @@ from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope
 from creation.selectors import scope_provinces
 from creation.views import role_required
-from reporting.feeds import calendar_feed_replace
 from reporting.forms import (
     NOT_STARTED,
     SECTIONS,
@@ -67,6 +66,7 @@ from reporting.selectors import (
 from reporting.services import (
     CONTENT_FIELDS,
     EDITABLE,
+    calendar_feed_replace,
     submission_accept,
     submission_return,
     submission_save,
