@@ -22,7 +22,7 @@ from portal.models import Notification
 from reporting import services
 from reporting.models import Obligation, Reminder, ReportingSettings, Submission
 from reporting.rules import due_moment
-from reporting.selectors import obligation_figures, r5_2_all_on_time
+from reporting.selectors import figures_by, obligation_figures, r5_2_all_on_time
 from reporting.tests.factories import ObligationFactory
 
 pytestmark = pytest.mark.django_db
@@ -313,3 +313,22 @@ def test_reminders_exactly_once_under_two_concurrent_sweeps():
     assert Reminder.objects.count() == 30
     assert Notification.objects.count() == 30
     assert len(mail.outbox) == 30
+
+
+def test_figures_per_province_and_programme(staff, office, unit):
+    other_province_unit = CreationUnitFactory(batch=unit.batch, region=CityFactory())
+    done = ObligationFactory(unit=unit, due_at=DUE)
+    ObligationFactory(unit=unit, period_start=date(2026, 2, 1), due_at=DUE)  # missing
+    ObligationFactory(unit=other_province_unit, due_at=DUE)  # missing
+    submission = _write(staff, done)
+    services.submission_submit(user=staff, submission=submission, now=DUE - timedelta(days=1))
+    services.submission_accept(reviewer=office, submission=submission)
+    now = DUE + timedelta(days=1)
+    by_province = {
+        row["key"]: row for row in figures_by(Obligation.objects.all(), group="province", now=now)
+    }
+    own = by_province[unit.region.province_id]
+    assert (own["expected"], own["on_time"], own["missing"], own["on_time_rate"]) == (2, 1, 1, 0.5)
+    assert by_province[other_province_unit.region.province_id]["on_time_rate"] == 0.0
+    [programme] = figures_by(Obligation.objects.all(), group="programme", now=now)
+    assert (programme["expected"], programme["on_time"], programme["on_time_rate"]) == (3, 1, 0.333)
