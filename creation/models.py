@@ -634,7 +634,25 @@ def minutes_path(instance: models.Model, filename: str) -> str:
     return f"minutes/{instance._meta.model_name}/{uuid4().hex}.{suffix[:8]}"
 
 
-class Meeting(models.Model):
+class WithMinutes(models.Model):
+    """Minutes kept on file (会议纪要): the stored file and the name it was uploaded with."""
+
+    minutes = models.FileField(
+        _("minutes"),
+        upload_to=minutes_path,
+        blank=True,
+        max_length=200,
+        validators=[validate_minutes_upload],
+        help_text=_("PDF, Word (.docx) or an image (PNG, JPEG)."),
+    )
+    minutes_name = models.CharField(_("minutes file name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Meeting(WithMinutes):
     """A leadership-group meeting with its minutes (会议纪要, R1.3)."""
 
     class Kind(models.TextChoices):
@@ -653,16 +671,6 @@ class Meeting(models.Model):
     attendees = models.TextField(_("attendees"))
     agenda = models.TextField(_("agenda"))
     decisions = models.TextField(_("decisions"), blank=True)
-    minutes = models.FileField(
-        _("minutes"),
-        upload_to=minutes_path,
-        blank=True,
-        max_length=200,
-        validators=[validate_minutes_upload],
-        help_text=_("PDF, Word (.docx) or an image (PNG, JPEG)."),
-    )
-    minutes_name = models.CharField(_("minutes file name"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = UnitRecordQuerySet.as_manager()
 
@@ -749,7 +757,7 @@ class LiaisonMeetingQuerySet(ScopedQuerySet):
         return Q(programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope)))
 
 
-class LiaisonMeeting(models.Model):
+class LiaisonMeeting(WithMinutes):
     """A liaison meeting of the office (R2.2): zones every quarter, projects every half year."""
 
     class Status(models.TextChoices):
@@ -784,16 +792,6 @@ class LiaisonMeeting(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
-    minutes = models.FileField(
-        _("minutes"),
-        upload_to=minutes_path,
-        blank=True,
-        max_length=200,
-        validators=[validate_minutes_upload],
-        help_text=_("PDF, Word (.docx) or an image (PNG, JPEG)."),
-    )
-    minutes_name = models.CharField(_("minutes file name"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = LiaisonMeetingQuerySet.as_manager()
 
