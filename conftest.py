@@ -3,6 +3,7 @@ four units with one user per role, whose expected visibility is written out by h
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 from collections.abc import Iterator
@@ -220,7 +221,7 @@ def world(db) -> World:
             "reviews": set(units),
         },
     }
-    return World(
+    built = World(
         province_own=province_own,
         province_other=province_other,
         national=national,
@@ -245,6 +246,11 @@ def world(db) -> World:
         expected=expected_scopes,
         editable=editable,
     )
+    # Each area adds its own records in tests/world_<area>.py (a function `extend(world)`),
+    # so that no two areas edit this fixture.
+    for path in sorted((Path(__file__).parent / "tests").glob("world_*.py")):
+        importlib.import_module(f"tests.{path.stem}").extend(built)
+    return built
 
 
 @pytest.fixture(autouse=True)

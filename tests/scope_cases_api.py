@@ -2,7 +2,7 @@
 
 from tests.scope_cases import RouteCase
 
-API_ROUTE_CASES: dict[str, RouteCase] = {
+CASES: dict[str, RouteCase] = {
     "api:department-list": RouteCase("departments", "list", api=True),
     "api:department-detail": RouteCase("departments", "detail", api=True),
     "api:unit-compliance": RouteCase("units", "detail", api=True),
@@ -16,12 +16,12 @@ for basename, model in [
     ("liaison", "liaisons"),
     ("liaison-meeting", "liaison_meetings"),
 ]:
-    API_ROUTE_CASES[f"api:{basename}-list"] = RouteCase(model, "list", api=True)
-    API_ROUTE_CASES[f"api:{basename}-detail"] = RouteCase(model, "detail", api=True)
-API_ROUTE_CASES["api:meeting-minutes"] = RouteCase("meetings", "detail", api=True)
+    CASES[f"api:{basename}-list"] = RouteCase(model, "list", api=True)
+    CASES[f"api:{basename}-detail"] = RouteCase(model, "detail", api=True)
+CASES["api:meeting-minutes"] = RouteCase("meetings", "detail", api=True)
 
 # Reporting (R5, R3.3, R4.2)
-API_ROUTE_CASES.update(
+CASES.update(
     {
         "api:obligation-list": RouteCase("obligations", "list", api=True),
         "api:obligation-detail": RouteCase("obligations", "detail", api=True),

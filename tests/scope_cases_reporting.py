@@ -2,7 +2,7 @@
 
 from tests.scope_cases import PUBLIC_ROUTES, RouteCase
 
-REPORTING_ROUTE_CASES: dict[str, RouteCase] = {
+CASES: dict[str, RouteCase] = {
     "reporting:unit-calendar": RouteCase(
         "units", "detail", api=False, row_attribute="data-obligation-id"
     ),
