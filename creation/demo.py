@@ -29,6 +29,7 @@ from creation.models import (
     Region,
     RoleAssignment,
 )
+from creation.place_demo import load_place_records_demo
 from creation.rules import Period, periods_between
 from reporting.demo import load_reporting_demo
 
@@ -202,6 +203,7 @@ def load_demo() -> list[DemoLogin]:
     users = {login.username: User.objects.get(username=login.username) for login in logins}
     _load_leadership(units, users)
     load_reporting_demo(units, users)
+    load_place_records_demo(units, users)
     return logins
 
 

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        # Document kinds of this app (reporting.documents); other apps register theirs the same way.
+        from reporting.documents import document_kind_register
+        from reporting.summary_report import SUMMARY_REPORT_KIND
+
+        document_kind_register(SUMMARY_REPORT_KIND)

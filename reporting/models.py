@@ -359,3 +359,96 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} · {self.unit}"
+
+
+# --- Generated documents --------------------------------------------------------------------------
+
+
+class DocumentJobQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        # A document about a unit goes to whoever sees the unit; a document of a whole programme
+        # (a bulletin, say) to whoever sees the programme.
+        programmes = Programme.objects.filter(Programme.objects.all().scope_q(scope))
+        return scope.units_q("unit__") | Q(unit__isnull=True, programme__in=programmes)
+
+
+def document_path(instance: models.Model, filename: str) -> str:
+    from uuid import uuid4
+
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"documents/{uuid4().hex}.{suffix[:8]}"
+
+
+class DocumentJob(models.Model):
+    """One generated document (reporting.documents): who asked for which kind, in which format,
+    how far the worker has got, and the file once it is done."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        DOCX = "docx", _("Word (.docx)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("document"), max_length=50)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    unit = models.ForeignKey(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="document_jobs",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="document_jobs",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="document_jobs",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = DocumentJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["unit", "kind", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="document_job_progress_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name or f"{self.kind} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,370 @@
+"""One place for every generated document: PDF from an HTML layout with WeasyPrint, Word with
+python-docx, both in the official-document layout of GB/T 9704.
+
+A document kind is registered once, usually in its app's `AppConfig.ready()`:
+
+    document_kind_register(DocumentKind(
+        slug="inspection-letter",
+        title=gettext_lazy("Inspection feedback letter"),
+        template="reporting/pdf/inspection_letter.html",  # extends reporting/pdf/base.html
+        context=letter_context,      # (params) -> dict; raises DocumentParamsError
+        docx=letter_docx,            # (context) -> docx.Document, e.g. built on official_docx()
+        filename=lambda context: f"{context['unit'].name}督查反馈意见",
+    ))
+
+Then `document_render(kind=..., params=..., format="pdf")` gives the bytes (the command
+`render_document` does this), and `reporting.services.document_job_request` queues a job that
+a worker renders (`document_job_run`), with its progress, for a page that shows a progress bar
+and then the download. Files are served to whoever sees the job's unit (DocumentJob.visible_to).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+
+from reporting import fonts
+
+PDF = "pdf"
+DOCX = "docx"
+FORMATS = (PDF, DOCX)
+CONTENT_TYPES = {
+    PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+Progress = Callable[[int], None]
+
+# WeasyPrint logs every layout step at INFO; the job's progress tells the user what they need.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+class DocumentError(Exception):
+    """A document cannot be made; the message says why, for the person who asked."""
+
+
+class DocumentParamsError(DocumentError):
+    """The parameters name nothing that can be rendered (e.g. an unknown unit)."""
+
+
+class DocumentUnavailable(DocumentError):
+    """This machine lacks what the format needs (Pango for PDF, a CJK font)."""
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    slug: str
+    title: str | Promise
+    template: str
+    context: Callable[[dict[str, Any]], dict[str, Any]]
+    docx: Callable[[dict[str, Any]], Any]
+    filename: Callable[[dict[str, Any]], str]
+    # The parameter that holds the id of the creation unit the document is about (its scope).
+    unit_param: str | None = "unit"
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def document_kind_register(kind: DocumentKind) -> DocumentKind:
+    _KINDS[kind.slug] = kind
+    return kind
+
+
+def document_kind_get(slug: str) -> DocumentKind:
+    try:
+        return _KINDS[slug]
+    except KeyError:
+        raise DocumentParamsError(f"Unknown document kind {slug!r}.") from None
+
+
+def document_kinds() -> list[DocumentKind]:
+    return sorted(_KINDS.values(), key=lambda kind: kind.slug)
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def document_render(
+    *, kind: str, params: dict[str, Any], format: str, progress: Progress | None = None
+) -> RenderedDocument:
+    """Render a registered document; `progress(percent)` is told how far it has got."""
+    if format not in FORMATS:
+        raise DocumentParamsError(f"Unknown format {format!r}: choose pdf or docx.")
+    document_kind = document_kind_get(kind)
+    report = progress or (lambda percent: None)
+    context = document_kind.context(params)
+    report(40)
+    if format == PDF:
+        content = pdf_render(template=document_kind.template, context=context)
+    else:
+        content = docx_bytes(document_kind.docx(context))
+    report(90)
+    name = _safe_filename(document_kind.filename(context))
+    return RenderedDocument(content, f"{name}.{format}", CONTENT_TYPES[format])
+
+
+def _safe_filename(stem: str) -> str:
+    cleaned = "".join("_" if ch in '/\\:*?"<>|\x00' or ord(ch) < 32 else ch for ch in stem)
+    return cleaned.strip(" .")[:150] or "document"
+
+
+# --- Content blocks: one list, both formats ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1  # 1: 一、 in 黑体; 2: （一） in 楷体
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    # columns of free text, aligned left; the others (figures) are centred
+    text_columns: tuple[int, ...] = ()
+
+
+Block = Heading | Paragraph | Table
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """A text as written in a form: each non-empty line is a paragraph."""
+    return [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def plain_number(value: Any) -> str:
+    """1000 for 1000.00, 12.5 for 12.50: the figures as a reader writes them."""
+    if isinstance(value, Decimal):
+        text = format(value.quantize(Decimal("0.01")), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def docx_blocks(document: Any, blocks: Sequence[Block]) -> Any:
+    """Add blocks to an official_docx() document."""
+    for block in blocks:
+        if isinstance(block, Heading):
+            docx_heading(document, block.text, level=block.level)
+        elif isinstance(block, Paragraph):
+            docx_paragraph(document, block.text)
+        else:
+            docx_table(document, block.headers, block.rows)
+    return document
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def official_context() -> dict[str, Any]:
+    """What reporting/pdf/base.html needs: the font faces and family stacks."""
+    return {
+        "font_faces": fonts.font_face_css(),
+        "fonts": {
+            "body": fonts.BODY_STACK,
+            "heading": fonts.HEADING_STACK,
+            "kaiti": fonts.KAITI_STACK,
+            "title": fonts.TITLE_STACK,
+        },
+        "language": get_language() or "zh-hans",
+    }
+
+
+@functools.cache
+def _font_config() -> Any:
+    # One per process: WeasyPrint copies each @font-face file once into its configuration, so
+    # reusing it spares every later document that work.
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@functools.cache
+def _fetcher() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    allowed = fonts.allowed_font_urls()
+
+    class FontsOnlyFetcher(URLFetcher):
+        """Layouts load nothing but the packaged fonts: no network, no other local file."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.split("?")[0] not in allowed:
+                raise ValueError(f"Documents may not load {url}")
+            return super().fetch(url, headers)
+
+    return FontsOnlyFetcher(allowed_protocols=("file",))
+
+
+def pdf_render(*, template: str, context: dict[str, Any]) -> bytes:
+    """An HTML layout (templates/reporting/pdf/) rendered to PDF."""
+    problem = fonts.pdf_problem()
+    if problem:
+        raise DocumentUnavailable(problem)
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**official_context(), **context})
+    # Fonts are subset with HarfBuzz where the system's libharfbuzz-subset allows (fast); the
+    # default fontTools subsetting of a 10 MB CJK face takes seconds.
+    document = HTML(string=html, url_fetcher=_fetcher(), base_url="file:///")
+    return document.write_pdf(font_config=_font_config())
+
+
+# --- Word, in the official-document layout -----------------------------------------------------
+
+# GB/T 9704: A4, type area 156 × 225 mm from 37 mm top and 28 mm left; body 3号 (16 pt) with 22
+# lines a page; title 2号 (22 pt); page numbers 4号 (14 pt) "— 1 —".
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+BODY_PT = 16
+TITLE_PT = 22
+TABLE_PT = 12
+PAGE_NUMBER_PT = 14
+LINE_PT = 225 / 22 * 72 / 25.4  # 22 lines in the 225 mm type area
+
+
+def _east_asian(run_or_style: Any, name: str) -> None:
+    """Set the font of Chinese text (w:eastAsia), which python-docx's font.name leaves alone."""
+    from docx.oxml.ns import qn
+
+    element = run_or_style.element if hasattr(run_or_style, "element") else run_or_style._element
+    properties = element.get_or_add_rPr()
+    fonts_element = properties.find(qn("w:rFonts"))
+    if fonts_element is None:
+        fonts_element = properties.makeelement(qn("w:rFonts"), {})
+        properties.append(fonts_element)
+    fonts_element.set(qn("w:eastAsia"), name)
+
+
+def official_docx(*, title: str = "") -> Any:
+    """An empty Word document with the GB/T 9704 page, fonts and page numbers."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Mm, Pt
+
+    document = Document()
+    document.core_properties.title = title
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.footer_distance = Mm(28)  # 7 mm below the type area, with 4号 digits
+    normal = document.styles["Normal"]
+    normal.font.name = fonts.DOCX_FONTS["latin"]
+    normal.font.size = Pt(BODY_PT)
+    _east_asian(normal, fonts.DOCX_FONTS["body"])
+    paragraph_format = normal.paragraph_format
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph_format.line_spacing = Pt(LINE_PT)
+    paragraph_format.space_before = paragraph_format.space_after = Pt(0)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_number(footer)
+    return document
+
+
+def _page_number(paragraph: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    def run(text: str = "") -> Any:
+        added = paragraph.add_run(text)
+        added.font.size = Pt(PAGE_NUMBER_PT)
+        added.font.name = fonts.DOCX_FONTS["latin"]
+        _east_asian(added, fonts.DOCX_FONTS["title"])
+        return added
+
+    run("— ")
+    field = run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        field._r.append(element)
+    run(" —")
+
+
+def docx_title(document: Any, text: str) -> Any:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.line_spacing = Pt(TITLE_PT * 1.5)
+    paragraph.paragraph_format.space_after = Pt(LINE_PT)
+    run = paragraph.add_run(text)
+    run.font.size = Pt(TITLE_PT)
+    _east_asian(run, fonts.DOCX_FONTS["title"])
+    return paragraph
+
+
+def docx_heading(document: Any, text: str, *, level: int = 1) -> Any:
+    """First level (一、) in 黑体, second level (（一）) in 楷体, indented two characters."""
+    from docx.shared import Pt
+
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    paragraph.paragraph_format.keep_with_next = True
+    run = paragraph.add_run(text)
+    _east_asian(run, fonts.DOCX_FONTS["heading" if level == 1 else "kaiti"])
+    return paragraph
+
+
+def docx_paragraph(document: Any, text: str) -> Any:
+    from docx.shared import Pt
+
+    paragraph = document.add_paragraph(text)
+    paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    return paragraph
+
+
+def docx_table(document: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = str(text)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = str(value)
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+                paragraph.paragraph_format.first_line_indent = Pt(0)
+                for run in paragraph.runs:
+                    run.font.size = Pt(TABLE_PT)
+    document.add_paragraph()
+    return table
+
+
+def docx_bytes(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
