@@ -133,7 +133,9 @@ def _require_reviewer(user: Any, obligation: Obligation) -> None:
 
 def _locked(submission: Submission) -> Submission:
     return (
-        Submission.objects.select_for_update()
+        # Lock the report only: locking the joined unit and batch rows too would serialise
+        # every report of a batch and, inside one long transaction, slow PostgreSQL down.
+        Submission.objects.select_for_update(of=("self",))
         .select_related("obligation__unit__batch")
         .get(pk=submission.pk)
     )
