@@ -132,13 +132,9 @@ def _require_reviewer(user: Any, obligation: Obligation) -> None:
 
 
 def _locked(submission: Submission) -> Submission:
-    return (
-        # Lock the report only: locking the joined unit and batch rows too would serialise
-        # every report of a batch and, inside one long transaction, slow PostgreSQL down.
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("obligation__unit__batch")
-        .get(pk=submission.pk)
-    )
+    # The lock is a lookup by primary key on one table: joined into one statement, PostgreSQL
+    # may plan it from the other tables (badly so on fresh statistics) and lock their rows too.
+    return Submission.objects.select_for_update().get(pk=submission.pk)
 
 
 @transaction.atomic
@@ -356,9 +352,9 @@ def reminder_send(*, obligation_id: int, kind: str, now: datetime) -> Reminder |
     was submitted meanwhile. Returns the reminder, or None when there was nothing to send."""
     try:
         with transaction.atomic():
+            # locked by primary key alone (see _locked); related rows are read after
             obligation = (
-                Obligation.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("unit__region__province", "unit__batch")
+                Obligation.objects.select_for_update(skip_locked=True)
                 .filter(pk=obligation_id)
                 .first()
             )
@@ -395,11 +391,7 @@ def reminder_send(*, obligation_id: int, kind: str, now: datetime) -> Reminder |
 def reminder_email_send(*, reminder_id: int) -> bool:
     """Email a reminder to its recipients once (the row lock and `emailed_at` make a retry
     after a crash safe)."""
-    reminder = (
-        Reminder.objects.select_for_update(of=("self",))
-        .select_related("obligation__unit__region__province")
-        .get(pk=reminder_id)
-    )
+    reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
     if reminder.emailed_at is not None:
         return False
     obligation = reminder.obligation
