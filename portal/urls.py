@@ -9,12 +9,14 @@ from portal.views import healthz, notification_list
 api_v1 = [
     path("", include("creation.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("creation.api.place_urls")),
 ]
 
 urlpatterns = [
     path("", creation_views.home, name="home"),
     path("", include("creation.urls")),
     path("", include("reporting.urls")),
+    path("", include("creation.place_urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", notification_list, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -5,7 +5,14 @@ from django.contrib import admin
 from django.db import transaction
 
 from portal.admin import ScopedModelAdmin
-from reporting.models import Obligation, Reminder, ReportingSettings, Submission, SubmissionEvent
+from reporting.models import (
+    DocumentJob,
+    Obligation,
+    Reminder,
+    ReportingSettings,
+    Submission,
+    SubmissionEvent,
+)
 from reporting.tasks import obligations_sync_task
 
 
@@ -57,3 +64,20 @@ class ReminderAdmin(ScopedModelAdmin):
     list_display = ["obligation", "kind", "sent_at", "recipients", "emailed_at"]
     list_filter = ["kind"]
     list_select_related = ["obligation__unit"]
+
+
+@admin.register(DocumentJob)
+class DocumentJobAdmin(ScopedModelAdmin):
+    """Generated documents, read-only: they are asked for on the pages and made by a worker."""
+
+    list_display = ["created_at", "kind", "format", "unit", "status", "progress", "requested_by"]
+    list_filter = ["kind", "format", "status"]
+    search_fields = ["unit__name", "file_name"]
+    list_select_related = ["unit", "requested_by"]
+    readonly_fields = [field.name for field in DocumentJob._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

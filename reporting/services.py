@@ -6,23 +6,33 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from creation.models import CreationUnit, Liaison, Programme, RoleAssignment
 from creation.scope import user_scope
 from portal.services import notification_send
+from reporting.documents import (
+    DocumentError,
+    RenderedDocument,
+    document_kind_get,
+    document_render,
+)
 from reporting.models import (
     CalendarFeed,
+    DocumentJob,
     Obligation,
     Reminder,
     ReportingSettings,
@@ -468,3 +478,113 @@ def calendar_feed_replace(*, user: Any, unit: CreationUnit) -> CalendarFeed:
     feed.full_clean()
     feed.save()
     return feed
+
+
+# --- Generated documents (reporting.documents) ----------------------------------------------------
+
+
+@transaction.atomic
+def document_job_request(
+    *, user: Any, kind: str, format: str, params: dict[str, Any]
+) -> DocumentJob:
+    """Queue a document for a worker to render (document_job_run, started after commit). Anyone
+    who sees the document's unit may ask for it; read-only accounts change nothing."""
+    from reporting.tasks import document_job_run_task
+
+    try:
+        document_kind = document_kind_get(kind)
+    except DocumentError as error:
+        raise ValidationError({"kind": str(error)}) from None
+    if format not in DocumentJob.Format.values:
+        raise ValidationError({"format": _("Choose PDF or Word (.docx).")})
+    if user_scope(user).read_only:
+        raise PermissionDenied(_("This account only reads."))
+    unit = None
+    if document_kind.unit_param:
+        unit_id = params.get(document_kind.unit_param)
+        unit = (
+            CreationUnit.objects.visible_to(user).filter(pk=unit_id).first()
+            if isinstance(unit_id, int) or str(unit_id).isdigit()
+            else None
+        )
+        if unit is None:
+            raise ValidationError({"params": _("Name a creation unit you can see.")})
+        params = {**params, document_kind.unit_param: unit.pk}
+    job = DocumentJob(
+        kind=kind,
+        format=format,
+        params=params,
+        unit=unit,
+        programme=unit.batch.programme if unit else None,
+        requested_by=user,
+        language=get_language() or django_settings.LANGUAGE_CODE,
+    )
+    job.full_clean()
+    job.save()
+    transaction.on_commit(partial(document_job_run_task.delay, job.pk))
+    return job
+
+
+def _job_progress(job_id: int, percent: int) -> None:
+    # Outside any transaction, so that the page polling the job sees it move.
+    DocumentJob.objects.filter(pk=job_id, status=DocumentJob.Status.RUNNING).update(
+        progress=percent
+    )
+
+
+def document_job_run(*, job_id: int) -> DocumentJob:
+    """Render a queued document, store its file and tell the person who asked. Runs once: a job
+    already done or failed is returned as it is. A failure is recorded on the job (the page then
+    says why) instead of being raised."""
+    with transaction.atomic():
+        job = DocumentJob.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return job
+        job.status, job.progress, job.started_at = DocumentJob.Status.RUNNING, 5, timezone.now()
+        job.save(update_fields=["status", "progress", "started_at"])
+    try:
+        with translation.override(job.language):
+            rendered = document_render(
+                kind=job.kind,
+                params=job.params,
+                format=job.format,
+                progress=partial(_job_progress, job.pk),
+            )
+    except Exception as error:
+        # Whatever went wrong, the job must end, or its page would wait for ever.
+        logger.exception("Document job %s failed", job.pk)
+        message = (
+            str(error) if isinstance(error, DocumentError) else _("The document could not be made.")
+        )
+        return _document_job_finish(job, error=message)
+    return _document_job_finish(job, rendered=rendered)
+
+
+@transaction.atomic
+def _document_job_finish(
+    job: DocumentJob, *, rendered: RenderedDocument | None = None, error: str = ""
+) -> DocumentJob:
+    job = DocumentJob.objects.select_for_update().get(pk=job.pk)
+    if rendered is not None:
+        job.file.save(f"document.{job.format}", ContentFile(rendered.content), save=False)
+        job.file_name = rendered.filename[:200]
+        job.status, job.progress = DocumentJob.Status.DONE, 100
+    else:
+        job.status, job.error = DocumentJob.Status.FAILED, error
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "file_name", "status", "progress", "error", "finished_at"])
+    if job.requested_by_id:
+        with translation.override(job.language):
+            title = (
+                _("Your document is ready: %(name)s") % {"name": job.file_name}
+                if rendered is not None
+                else _("Your document could not be made")
+            )
+            notification_send(
+                recipients=[job.requested_by],
+                title=title,
+                body=job.error,
+                link=reverse("reporting:document-job", kwargs={"pk": job.pk}),
+                key=f"document-job-{job.pk}",
+            )
+    return job

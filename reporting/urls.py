@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import document_views, views
 
 app_name = "reporting"
 
@@ -13,4 +13,17 @@ urlpatterns = [
     path("reports/review/", views.review_queue_page, name="review-queue"),
     path("reports/province/", views.province_reports, name="province-reports"),
     path("reports/feed/<str:token>.ics", views.calendar_ics, name="calendar-ics"),
+    # generated documents (reporting.documents)
+    path("documents/", document_views.document_job_list, name="document-job-list"),
+    path("documents/<int:pk>/", document_views.document_job_detail, name="document-job"),
+    path(
+        "documents/<int:pk>/status/",
+        document_views.document_job_status,
+        name="document-job-status",
+    ),
+    path(
+        "documents/<int:pk>/download/",
+        document_views.document_job_download,
+        name="document-job-download",
+    ),
 ]

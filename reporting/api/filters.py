@@ -3,7 +3,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from creation.models import CreationUnit
-from reporting.models import Obligation, Submission
+from reporting.models import DocumentJob, Obligation, Submission
 
 
 def _visible_units(request) -> QuerySet:
@@ -54,3 +54,11 @@ class SubmissionFilter(django_filters.FilterSet):
     def filter_on_time(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         on_time = Q(status=Submission.Status.ACCEPTED, is_late=False)
         return queryset.filter(on_time) if value else queryset.exclude(on_time)
+
+
+class DocumentJobFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+
+    class Meta:
+        model = DocumentJob
+        fields = ["unit", "kind", "format", "status"]

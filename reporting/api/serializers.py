@@ -4,7 +4,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api import ScopedPrimaryKeyRelatedField
-from reporting.models import Obligation, Submission, SubmissionAttachment, SubmissionEvent
+from reporting.documents import document_kinds
+from reporting.models import (
+    DocumentJob,
+    Obligation,
+    Submission,
+    SubmissionAttachment,
+    SubmissionEvent,
+)
 from reporting.rules import traffic_light
 
 
@@ -122,3 +129,47 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- Generated documents --------------------------------------------------------------------------
+
+
+class DocumentJobSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentJob
+        fields = [
+            "id",
+            "kind",
+            "format",
+            "params",
+            "unit",
+            "status",
+            "progress",
+            "file_name",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, job: DocumentJob) -> str | None:
+        if job.status != DocumentJob.Status.DONE:
+            return None
+        return reverse("api:document-job-download", kwargs={"pk": job.pk})
+
+
+class DocumentJobRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[], help_text="A registered document kind, e.g. summary-report."
+    )
+    format = serializers.ChoiceField(choices=DocumentJob.Format.choices)
+    params = serializers.DictField(
+        help_text='For a document about a unit: {"unit": <id>}.', required=False, default=dict
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind.slug, str(kind.title)) for kind in document_kinds()]

@@ -9,5 +9,6 @@ router.register("submissions", views.SubmissionViewSet, basename="submission")
 router.register(
     "submission-attachments", views.SubmissionAttachmentViewSet, basename="submission-attachment"
 )
+router.register("document-jobs", views.DocumentJobViewSet, basename="document-job")
 
 urlpatterns = router.urls

@@ -1,23 +1,34 @@
 from django.db.models import Prefetch
-from django.http import FileResponse
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
-from reporting.api.filters import ObligationFilter, SubmissionFilter
+from reporting.api.filters import DocumentJobFilter, ObligationFilter, SubmissionFilter
 from reporting.api.serializers import (
     AttachmentSerializer,
+    DocumentJobRequestSerializer,
+    DocumentJobSerializer,
     ObligationSerializer,
     ReviewSerializer,
     SubmissionSerializer,
 )
-from reporting.models import Obligation, Submission, SubmissionAttachment, SubmissionEvent
+from reporting.documents import CONTENT_TYPES
+from reporting.models import (
+    DocumentJob,
+    Obligation,
+    Submission,
+    SubmissionAttachment,
+    SubmissionEvent,
+)
 from reporting.services import (
+    document_job_request,
     submission_accept,
     submission_return,
     submission_save,
@@ -135,4 +146,55 @@ class SubmissionAttachmentViewSet(ScopedReadOnlyViewSet):
         attachment = self.get_object()
         return FileResponse(
             attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        )
+
+
+# --- Generated documents --------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Generated documents the caller may see"),
+    retrieve=extend_schema(summary="One document: status, progress and, once done, its download"),
+)
+class DocumentJobViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = DocumentJob.objects.all()
+    serializer_class = DocumentJobSerializer
+    filterset_class = DocumentJobFilter
+    ordering_fields = ["created_at"]
+
+    @extend_schema(
+        summary="Ask for a document (202: a worker makes it; poll the job, then download)",
+        request=DocumentJobRequestSerializer,
+        responses={202: DocumentJobSerializer},
+    )
+    def create(self, request, *args, **kwargs) -> Response:
+        given = DocumentJobRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        job = document_job_request(user=request.user, **given.validated_data)
+        location = reverse("api:document-job-detail", kwargs={"pk": job.pk})
+        return Response(
+            DocumentJobSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": location},
+        )
+
+    @extend_schema(
+        summary="Download the document once it is done",
+        responses={(200, "application/octet-stream"): bytes},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None) -> FileResponse:
+        job = self.get_object()
+        if job.status != DocumentJob.Status.DONE or not job.file:
+            raise Http404
+        return FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.file_name,
+            content_type=CONTENT_TYPES.get(job.format),
         )
