@@ -8,6 +8,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         # Document kinds of this app (reporting.documents); other apps register theirs the same way.
+        from reporting import checks  # noqa: F401 - registers the PDF engine check
         from reporting.documents import document_kind_register
         from reporting.summary_report import SUMMARY_REPORT_KIND
 

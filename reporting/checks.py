@@ -1,0 +1,20 @@
+"""Says at start-up (runserver, migrate, the worker) when this machine cannot make PDFs, so that
+`make run` tells what is missing; Word documents work regardless."""
+
+from django.core import checks
+
+
+@checks.register()
+def pdf_engine_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    from reporting.fonts import pdf_problem
+
+    problem = pdf_problem()
+    if problem is None:
+        return []
+    return [
+        checks.Info(
+            f"PDF documents are unavailable: {problem}",
+            hint="Word (.docx) documents still work; the summary report page says so too.",
+            id="reporting.I001",
+        )
+    ]
