@@ -354,18 +354,17 @@ def workbook_parse(
                     )
                 )
                 break
-            parsed_row = _parse_row(kind, sheet.title, number, values, positions, unit_position)
-            row_errors, fields, unit_value = parsed_row
+            row_errors, fields, unit_value = _parse_row(
+                kind, sheet.title, number, values, positions, unit_position
+            )
             try:
                 unit = resolve_unit(unit_value)
             except CellValueError as error:
                 row_errors.append(CellError(sheet.title, number, str(UNIT_COLUMN), str(error)))
                 unit = None
-            if row_errors or unit is None:
-                parsed.errors.extend(row_errors)
-                continue
+            # The cells that could be read are checked too, so one pass shows every problem.
             instance = _instance(kind, unit, fields, replace=replace)
-            errors = _validate(kind, sheet.title, number, instance)
+            errors = row_errors + _validate(kind, sheet.title, number, instance, fields, unit)
             if kind.model is StaffCount and not errors and _staff_key_taken(staff_seen, instance):
                 errors.append(
                     CellError(
@@ -407,11 +406,11 @@ def _parse_row(
 
 
 def _instance(
-    kind: RecordKind, unit: CreationUnit, fields: dict[str, Any], *, replace: bool
+    kind: RecordKind, unit: CreationUnit | None, fields: dict[str, Any], *, replace: bool
 ) -> models.Model:
     # Staff are one row per level: a file's row updates the unit's row of that level.
     instance = None
-    if kind.model is StaffCount and not replace:
+    if kind.model is StaffCount and unit is not None and not replace:
         instance = StaffCount.objects.filter(unit=unit, level=fields.get("level")).first()
     instance = instance or kind.model(unit=unit)
     for name, value in fields.items():
@@ -422,11 +421,22 @@ def _instance(
     return instance
 
 
-def _validate(kind: RecordKind, title: str, number: int, instance: models.Model) -> list[CellError]:
+def _validate(
+    kind: RecordKind,
+    title: str,
+    number: int,
+    instance: models.Model,
+    fields: dict[str, Any],
+    unit: CreationUnit | None,
+) -> list[CellError]:
+    # Cells that could not be read, and the unit when unknown, already have their message.
+    exclude = [name for name in kind.fields if name not in fields]
+    if unit is None:
+        exclude.append("unit")
     try:
-        # Uniqueness of staff levels is checked against the file above and the database here,
-        # unless the file replaces the unit's rows.
-        instance.full_clean(validate_unique=False, validate_constraints=False)
+        # One row per staff level is checked within the file (workbook_parse); against the
+        # database, a row of a level updates the unit's row of that level.
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         problems = []
         for name, messages in error.message_dict.items():
