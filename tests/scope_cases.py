@@ -81,7 +81,10 @@ ROUTE_CASES: dict[str, RouteCase] = {
         "notifications", "list", api=False, row_attribute="data-notification-id"
     ),
     "creation:province-home": RouteCase(
-        "units", "list", api=False, roles=frozenset({"province_culture", "superuser"})
+        "units",
+        "list",
+        api=False,
+        roles=frozenset({"province_culture", "province_finance", "superuser"}),
     ),
     "creation:office-home": RouteCase(
         "units", "list", api=False, roles=frozenset({"office", "superuser"})
@@ -127,7 +130,6 @@ def route_names(urlconf: str | None = None) -> set[str]:
 
 def uncovered_routes(urlconf: str | None = None) -> set[str]:
     return route_names(urlconf) - set(ROUTE_CASES) - set(PUBLIC_ROUTES)
-
 
 
 def _load_case_modules() -> None:
