@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -311,14 +313,26 @@ def liaison_meeting_schedule(
         ]
     )
     link = reverse("creation:liaison-meeting-detail", kwargs={"pk": meeting.pk})
+    title = _("Invitation: liaison meeting on %(date)s in %(place)s") % {
+        "date": scheduled_on.isoformat(),
+        "place": place,
+    }
+    body = _("Host: %(host)s. %(agenda)s") % {"host": host.name, "agenda": agenda}
+    addresses: set[str] = set()
     for unit in units:
+        recipients = _unit_recipients(unit, active.get(unit.pk))
         notification_send(
-            recipients=_unit_recipients(unit, active.get(unit.pk)),
-            title=_("Invitation: liaison meeting on %(date)s in %(place)s")
-            % {"date": scheduled_on.isoformat(), "place": place},
-            body=_("Host: %(host)s. %(agenda)s") % {"host": host.name, "agenda": agenda},
+            recipients=recipients,
+            title=title,
+            body=body,
             link=link,
             key=f"liaison-meeting-{meeting.pk}-invitation-{unit.pk}",
+        )
+        addresses.update(user.email for user in recipients if user.email)
+    if addresses:
+        # by email too, once the meeting is stored
+        transaction.on_commit(
+            lambda: send_mail(title, body, settings.DEFAULT_FROM_EMAIL, sorted(addresses))
         )
     return meeting
 

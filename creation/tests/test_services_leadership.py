@@ -244,26 +244,30 @@ def _office_user(programme):
     return RoleAssignmentFactory(role=RoleAssignment.Role.OFFICE_REVIEWER, programme=programme).user
 
 
-def test_R2_2_scheduling_invites_every_creating_unit_and_notifies_once(unit, staff):
+def test_R2_2_scheduling_invites_every_creating_unit_and_notifies_once(
+    unit, staff, django_capture_on_commit_callbacks, mailoutbox
+):
     programme = unit.batch.programme
     other = CreationUnitFactory(batch=unit.batch)
     CreationUnitFactory(batch=unit.batch, status=CreationUnit.Status.WITHDRAWN)
-    liaison_user = UserFactory()
+    liaison_user = UserFactory(email="liaison@example.cn")
     LiaisonFactory(unit=other, user=liaison_user)
-    meeting = services.liaison_meeting_schedule(
-        user=_office_user(programme),
-        programme=programme,
-        audience="zone",
-        year=2026,
-        period=1,
-        scheduled_on=date(2026, 3, 20),
-        place="长沙市",
-        host=unit,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = services.liaison_meeting_schedule(
+            user=_office_user(programme),
+            programme=programme,
+            audience="zone",
+            year=2026,
+            period=1,
+            scheduled_on=date(2026, 3, 20),
+            place="长沙市",
+            host=unit,
+        )
     invited = set(
         LiaisonAttendance.objects.filter(meeting=meeting).values_list("unit_id", flat=True)
     )
     assert invited == {unit.pk, other.pk}
+    assert [message.to for message in mailoutbox] == [["liaison@example.cn"]]
     # the liaison's own account when there is one, else the unit's staff
     assert set(Notification.objects.values_list("recipient_id", flat=True)) == {
         staff.pk,
