@@ -1,8 +1,10 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=portal.settings.production
-# A CJK font so that generated PDFs show Chinese text; curl for the health check.
+# A CJK font so that generated PDFs show Chinese text; Pango for WeasyPrint's PDFs and
+# HarfBuzz's subsetter for their speed; curl for the health check.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-wqy-microhei curl \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml ./

@@ -6,11 +6,20 @@ from django.core import checks
 
 @checks.register()
 def pdf_engine_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    from reporting.fonts import pdf_problem
+    from reporting.fonts import fast_subsetting, pdf_problem
 
     problem = pdf_problem()
     if problem is None:
-        return []
+        if fast_subsetting():
+            return []
+        return [
+            checks.Info(
+                "PDF documents are slow here: WeasyPrint subsets fonts with fontTools because the "
+                "system's libharfbuzz-subset (≥ 4.1) is missing.",
+                hint="On Debian: apt-get install libharfbuzz-subset0",
+                id="reporting.I002",
+            )
+        ]
     return [
         checks.Info(
             f"PDF documents are unavailable: {problem}",
