@@ -521,8 +521,17 @@ def document_job_request(
     )
     job.full_clean()
     job.save()
-    transaction.on_commit(partial(document_job_run_task.delay, job.pk))
+    transaction.on_commit(partial(_document_job_enqueue, document_job_run_task, job.pk))
     return job
+
+
+def _document_job_enqueue(task: Any, job_id: int) -> None:
+    # The job is committed whatever the broker does: when it is down, the job stays queued and
+    # its page keeps waiting, instead of the request failing after the fact.
+    try:
+        task.delay(job_id)
+    except Exception:
+        logger.exception("Document job %s could not be queued", job_id)
 
 
 def _job_progress(job_id: int, percent: int) -> None:

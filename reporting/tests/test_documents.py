@@ -556,3 +556,24 @@ def test_place_figures_sum_the_records(unit):
     assert figures.invested == Decimal("200.75")
     assert [honour.title for honour in figures.honours] == ["全国文化先进单位"]
     assert figures.honours[0].awarded_on == date(2026, 6, 1)
+
+
+def test_document_job_request_survives_a_broker_that_is_down(
+    world, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    unit = world.objects["units"]["own"]
+    with (
+        mock.patch(
+            "reporting.tasks.document_job_run_task.delay", side_effect=OperationalError("down")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        job = document_job_request(
+            user=world.users["unit_staff"],
+            kind=SUMMARY_REPORT,
+            format="docx",
+            params={"unit": unit.pk},
+        )
+    assert DocumentJob.objects.get(pk=job.pk).status == DocumentJob.Status.QUEUED
