@@ -31,6 +31,7 @@ from creation.models import (
 )
 from creation.place_demo import load_place_records_demo
 from creation.rules import Period, periods_between
+from funds.demo import load_funds_demo
 from reporting.demo import load_reporting_demo
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo accounts, printed by the command
@@ -204,6 +205,7 @@ def load_demo() -> list[DemoLogin]:
     _load_leadership(units, users)
     load_reporting_demo(units, users)
     load_place_records_demo(units, users)
+    load_funds_demo(units, users)
     return logins
 
 

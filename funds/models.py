@@ -163,6 +163,16 @@ class LocalFunding(models.Model):
 # --- Fund-use plans (R3.2) ----------------------------------------------------------------------
 
 
+class FundPlanQuerySet(UnitRecordQuerySet):
+    def with_latest(self) -> FundPlanQuerySet:
+        """Each plan with the number and status of its latest version."""
+        latest = FundPlanVersion.objects.filter(plan=models.OuterRef("pk")).order_by("-number")
+        return self.annotate(
+            latest_number=models.Subquery(latest.values("number")[:1]),
+            latest_status=models.Subquery(latest.values("status")[:1]),
+        )
+
+
 class FundPlan(models.Model):
     """A unit's fund-use plan (经费使用方案). Its content lives in versions: each return by a
     reviewer asks for a new version, and every version is kept."""
@@ -176,7 +186,7 @@ class FundPlan(models.Model):
     title = models.CharField(_("title"), max_length=200)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = UnitRecordQuerySet.as_manager()
+    objects = FundPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fund-use plan")

@@ -47,6 +47,22 @@ class Outcome(StrEnum):
 
 PROVINCIAL_STAGES = (Stage.FINANCE, Stage.CULTURE)
 
+# R3.1: what the central subsidy may be spent on, as (code, name, description, order). The
+# migration seeds them into the editable list; `fund_categories_ensure` restores them.
+R3_1_CATEGORIES: tuple[tuple[str, str, str, int], ...] = (
+    ("mass_activities", "基层群众文化活动", "Grass-roots mass cultural activities.", 10),
+    ("folk_culture", "优秀民族民间文化保护", "Protecting fine traditional folk culture.", 20),
+    ("rural_specialities", "农村特色文化", "Rural cultural specialities.", 30),
+    ("staff_training", "基层文化队伍培训", "Training grass-roots cultural staff.", 40),
+    ("resource_integration", "公共文化资源整合", "Integrating public cultural resources.", 50),
+    (
+        "creation_work",
+        "创建工作组织、新闻宣传和制度设计研究",
+        "The creation work's own organisation, news publicity and institutional design.",
+        60,
+    ),
+)
+
 
 def status_after_decisions(decisions: dict[str, str]) -> PlanStatus:
     """R3.2: the provincial finance and culture departments decide independently and in any

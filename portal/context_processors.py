@@ -30,6 +30,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Provincial reports"), reverse("reporting:province-reports")))
     reviewer_roles = {Role.OFFICE_REVIEWER, Role.PROVINCIAL_REVIEWER}
     if scope.everything or scope.roles & reviewer_roles:
+        office = scope.everything or Role.OFFICE_REVIEWER in scope.roles
+        items.append(
+            (_("Funds"), reverse("funds:office-funds" if office else "funds:province-plans"))
+        )
+    if scope.everything or scope.roles & reviewer_roles:
         items.append((_("Liaison meetings"), reverse("creation:liaison-meeting-list")))
     items.append((_("Units"), reverse("creation:unit-list")))
     items.append((_("Documents"), reverse("reporting:document-job-list")))

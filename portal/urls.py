@@ -9,6 +9,7 @@ from portal.views import healthz, notification_list
 api_v1 = [
     path("", include("creation.api.urls")),
     path("", include("reporting.api.urls")),
+    path("", include("funds.api.urls")),
     path("", include("creation.api.place_urls")),
 ]
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", creation_views.home, name="home"),
     path("", include("creation.urls")),
     path("", include("reporting.urls")),
+    path("", include("funds.urls")),
     path("", include("creation.place_urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", notification_list, name="notifications"),

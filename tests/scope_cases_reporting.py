@@ -26,7 +26,7 @@ CASES: dict[str, RouteCase] = {
         "units",
         "list",
         api=False,
-        roles=frozenset({"province_culture", "superuser"}),
+        roles=frozenset({"province_culture", "province_finance", "superuser"}),
         row_attribute="data-unit-id",
     ),
 }

@@ -10,7 +10,15 @@ from django.urls import reverse
 
 from tests.scope_cases import ROUTE_CASES
 
-ROLES = ["unit_staff", "province_culture", "office", "api_client", "outsider", "superuser"]
+ROLES = [
+    "unit_staff",
+    "province_culture",
+    "province_finance",
+    "office",
+    "api_client",
+    "outsider",
+    "superuser",
+]
 
 
 def _ids_on_page(client, url, case):

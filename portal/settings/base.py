@@ -185,6 +185,7 @@ SPECTACULAR_SETTINGS = {
         "UnitStatusEnum": "creation.models.CreationUnit.Status",
         "LiaisonMeetingStatusEnum": "creation.models.LiaisonMeeting.Status",
         "SubmissionStatusEnum": "reporting.models.Submission.Status",
+        "FundPlanStatusEnum": "funds.models.FundPlanVersion.Status",
         "LevelEnum": "creation.models.Region.Level",
         "StaffLevelEnum": "creation.models.StaffCount.Level",
         "HonourLevelEnum": "creation.models.Honour.Level",

@@ -1,0 +1,439 @@
+"""The funds pages: the unit's funds, the plan editor and its review (R3.2), spending with
+vouchers, the half-yearly report (R3.3), the province's queue and the office's page."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from creation.scope import forget_scope
+from funds.models import BudgetLine, Expenditure, FundPlan, FundPlanVersion, PlanDecision
+from funds.rules import Outcome, PlanStatus, Source, Stage
+from funds.tests.factories import (
+    BudgetLineFactory,
+    ExpenditureFactory,
+    FundPlanVersionFactory,
+    PlanDecisionFactory,
+    category,
+    voucher_pdf,
+)
+from portal.models import Notification
+from reporting.models import Obligation, Submission
+from reporting.tests.factories import ObligationFactory
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def as_role(english, world):
+    def login(role):
+        english.force_login(world.users[role])
+        return english
+
+    return login
+
+
+@pytest.fixture
+def own(world):
+    return world.objects["units"]["own"]
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def plan_url(plan):
+    return reverse("funds:plan-detail", kwargs={"pk": plan.pk})
+
+
+# --- The unit's funds and the plan editor ---------------------------------------------------------
+
+
+def test_unit_funds_page_shows_money_in_plans_and_execution(as_role, world, own):
+    page = as_role("unit_staff").get(reverse("funds:unit-funds", kwargs={"pk": own.pk}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for state in ("draft", "review", "filed"):
+        assert f'data-plan-id="{world.objects["fund_plans"][f"own/{state}"].pk}"' in html
+    assert world.objects["central_allocations"]["own"].document_number in html
+    filed_line = world.objects["budget_lines"]["own/filed"]
+    assert f'data-line-id="{filed_line.pk}"' in html
+    assert page.context["spent"] == D("1200.00")
+    assert page.context["rate"] == D("1.2")
+    assert reverse("funds:plan-create", kwargs={"pk": own.pk}) in html
+
+
+def test_R3_2_staff_start_a_plan_add_lines_and_submit_it_on_the_pages(as_role, own, world):
+    client = as_role("unit_staff")
+    response = client.post(
+        reverse("funds:plan-create", kwargs={"pk": own.pk}),
+        {
+            "title": "2027年度方案",
+            "summary": "群众文化活动",
+            "central_rules": "专款专用",
+            "local_rules": "足额配套",
+            "rules_file": voucher_pdf("管理办法.pdf"),
+        },
+    )
+    plan = FundPlan.objects.get(unit=own, title="2027年度方案")
+    assert response.status_code == 302
+    assert response.url == plan_url(plan)
+    version = plan.versions.get()
+    assert version.rules_file_name == "管理办法.pdf"
+    for source, amount in ((Source.CENTRAL, "300000.00"), (Source.LOCAL, "300000.00")):
+        response = client.post(
+            reverse("funds:line-create", kwargs={"pk": version.pk}),
+            {
+                "source": source,
+                "category": category().pk,
+                "amount": amount,
+                "purpose": f"{source} 文化活动",
+                "expected_effect": "服务群众",
+                "sort_order": 0,
+            },
+        )
+        assert response.status_code == 302
+    assert version.lines.count() == 2
+    response = client.post(reverse("funds:version-submit", kwargs={"pk": version.pk}), follow=True)
+    version.refresh_from_db()
+    assert version.status == PlanStatus.IN_REVIEW
+    assert any("at the same time" in m for m in messages_of(response))
+    recipients = set(
+        Notification.objects.filter(link=plan_url(plan)).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert recipients == {"culture", "finance"}
+
+
+def test_R3_1_a_central_line_in_a_local_only_category_shows_on_the_form(as_role, world):
+    from funds.tests.factories import FundCategoryFactory
+
+    version = world.objects["draft_versions"]["own"]
+    local_only = FundCategoryFactory(name="办公设备", central_allowed=False)
+    response = as_role("unit_staff").post(
+        reverse("funds:line-create", kwargs={"pk": version.pk}),
+        {
+            "source": "central",
+            "category": local_only.pk,
+            "amount": "100.00",
+            "purpose": "设备",
+            "sort_order": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "category" in response.context["form"].errors
+    assert "办公设备 (local funds only)" in response.content.decode()
+    assert version.lines.count() == 1
+
+
+def test_R3_1_plan_page_warns_when_the_local_lines_fall_below_the_committed_funds(as_role, world):
+    plan = world.objects["fund_plans"]["own/draft"]
+    page = as_role("unit_staff").get(plan_url(plan))
+    html = page.content.decode()
+    assert 'class="warning-local_below_committed"' in html
+    assert "300,000.00" in html  # the committed local funds of the world
+
+
+def test_R3_2_a_version_is_edited_only_as_a_draft(as_role, world):
+    review = world.objects["review_versions"]["own"]
+    response = as_role("unit_staff").get(
+        reverse("funds:version-edit", kwargs={"pk": review.pk}), follow=True
+    )
+    assert response.redirect_chain[-1][0] == plan_url(review.plan)
+    assert "no longer a draft" in " ".join(messages_of(response))
+    line = world.objects["budget_lines"]["own/filed"]
+    response = as_role("unit_staff").post(reverse("funds:line-delete", kwargs={"pk": line.pk}))
+    assert response.status_code == 302
+    assert BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+def test_draft_line_edit_and_delete(as_role, world):
+    line = world.objects["draft_lines"]["own"]
+    client = as_role("unit_staff")
+    response = client.post(
+        reverse("funds:line-edit", kwargs={"pk": line.pk}),
+        {
+            "source": "local",
+            "category": line.category_id,
+            "amount": "12.34",
+            "purpose": "改过的用途",
+            "sort_order": 1,
+        },
+    )
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.source, line.amount, line.purpose) == ("local", D("12.34"), "改过的用途")
+    assert client.post(reverse("funds:line-delete", kwargs={"pk": line.pk})).status_code == 302
+    assert not BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+# --- The review -----------------------------------------------------------------------------------
+
+
+def _decide(client, version, outcome, comment=""):
+    return client.post(
+        reverse("funds:version-decide", kwargs={"pk": version.pk}),
+        {"outcome": outcome, "comment": comment},
+        follow=True,
+    )
+
+
+def test_R3_2_province_queue_shows_both_departments_decisions(as_role, world):
+    version = world.objects["review_versions"]["own"]
+    _decide(as_role("province_finance"), version, "approved")
+    page = as_role("province_culture").get(reverse("funds:province-plans"))
+    html = page.content.decode()
+    row = html[html.index(f'data-version-id="{version.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert 'class="decision decision-approved"' in row
+    assert 'class="decision decision-pending"' in row
+    assert 'class="stage-culture mine"' in row
+
+
+def test_R3_2_each_department_decides_on_the_plan_page(as_role, world):
+    version = world.objects["review_versions"]["own"]
+    finance = as_role("province_finance")
+    page = finance.get(plan_url(version.plan))
+    assert page.context["decision_form"] is not None
+    assert "stage" not in page.context["decision_form"].fields
+    response = _decide(finance, version, "approved")
+    assert "other department's decision is still awaited" in " ".join(messages_of(response))
+    assert response.context["decision_form"] is None  # finance has decided
+
+    culture = as_role("province_culture")
+    response = _decide(culture, version, "returned")
+    assert "Say what the unit should change." in messages_of(response)
+    assert version.decisions.count() == 1
+    response = _decide(culture, version, "returned", "请补充预期效果。")
+    version.refresh_from_db()
+    assert version.status == PlanStatus.RETURNED
+    assert "请补充预期效果。" in response.content.decode()
+
+
+def test_R3_2_someone_deciding_for_both_departments_chooses_one(as_role, world):
+    version = world.objects["review_versions"]["own"]
+    client = as_role("superuser")
+    page = client.get(plan_url(version.plan))
+    assert set(dict(page.context["decision_form"].fields["stage"].choices)) == {
+        "finance",
+        "culture",
+    }
+    response = client.post(
+        reverse("funds:version-decide", kwargs={"pk": version.pk}),
+        {"outcome": "approved", "stage": "culture"},
+    )
+    assert response.status_code == 302
+    assert list(version.decisions.values_list("stage", flat=True)) == ["culture"]
+
+
+def test_R3_2_the_office_files_from_its_queue_after_both_approvals(as_role, world):
+    version = world.objects["review_versions"]["own"]
+    office = as_role("office")
+    page = office.get(plan_url(version.plan))
+    assert page.context["filing_form"] is None  # not before both approvals
+    for stage in (Stage.FINANCE, Stage.CULTURE):
+        PlanDecisionFactory(version=version, stage=stage, outcome=Outcome.APPROVED)
+    FundPlanVersion.objects.filter(pk=version.pk).update(status=PlanStatus.AWAITING_FILING)
+    page = office.get(reverse("funds:office-funds"))
+    assert f'data-version-id="{version.pk}"' in page.content.decode()
+    response = office.post(
+        reverse("funds:version-file", kwargs={"pk": version.pk}),
+        {"outcome": "approved", "comment": "准予备案"},
+        follow=True,
+    )
+    version.refresh_from_db()
+    assert version.status == PlanStatus.FILED
+    assert "Filed." in " ".join(messages_of(response))
+    page = office.get(reverse("funds:office-funds"))
+    assert f'data-version-id="{version.pk}"' not in page.content.decode()
+
+
+def test_R3_2_a_returned_plan_is_revised_and_its_history_kept(as_role, world):
+    version = world.objects["review_versions"]["own"]
+    _decide(as_role("province_finance"), version, "returned", "预算依据不足。")
+    client = as_role("unit_staff")
+    page = client.get(plan_url(version.plan))
+    assert page.context["can_revise"] is True
+    response = client.post(
+        reverse("funds:plan-revise", kwargs={"pk": version.plan_id}), follow=True
+    )
+    html = response.content.decode()
+    versions = list(version.plan.versions.order_by("number"))
+    assert [(v.number, v.status) for v in versions] == [(1, "returned"), (2, "draft")]
+    assert f'data-version-id="{versions[0].pk}"' in html
+    assert f'data-version-id="{versions[1].pk}"' in html
+    assert "预算依据不足。" in html
+    assert response.context["can_edit"] is True
+    older = client.get(plan_url(version.plan), {"version": 1})
+    assert older.context["version"].number == 1
+    assert older.context["can_edit"] is False
+
+
+# --- Spending -------------------------------------------------------------------------------------
+
+
+def _spend(client, unit, line, amount, **extra):
+    return client.post(
+        reverse("funds:expenditure-create", kwargs={"pk": unit.pk}),
+        {
+            "line": line.pk,
+            "spent_on": "2026-04-02",
+            "amount": amount,
+            "payee": "长沙市群众艺术馆",
+            "description": "社区文艺汇演",
+            "voucher": voucher_pdf(),
+            **extra,
+        },
+    )
+
+
+def test_R3_2_the_spending_form_offers_only_lines_of_filed_plans(as_role, world, own):
+    page = as_role("unit_staff").get(reverse("funds:expenditure-create", kwargs={"pk": own.pk}))
+    choices = {line.pk for line in page.context["form"].fields["line"].queryset}
+    assert choices == {world.objects["budget_lines"]["own/filed"].pk}
+    response = _spend(as_role("unit_staff"), own, world.objects["budget_lines"]["own/draft"], "1")
+    assert "line" in response.context["form"].errors
+
+
+def test_R3_2_staff_record_an_expenditure_with_its_voucher(as_role, world, own):
+    line = world.objects["budget_lines"]["own/filed"]
+    response = _spend(as_role("unit_staff"), own, line, "800.00")
+    assert response.status_code == 302
+    assert Expenditure.objects.filter(line=line).count() == 2
+    line.refresh_from_db()
+    assert line.spent == D("2000.00")
+    page = as_role("province_finance").get(reverse("funds:spending", kwargs={"pk": own.pk}))
+    assert page.content.decode().count("data-expenditure-id") == 2
+
+
+def test_R3_2_spending_beyond_what_is_left_is_refused_and_nothing_saved(as_role, world, own):
+    line = world.objects["budget_lines"]["own/filed"]
+    response = _spend(as_role("unit_staff"), own, line, str(line.amount - D("1199.99")))
+    assert response.status_code == 200
+    assert "amount" in response.context["form"].errors
+    assert "Nothing was recorded." in messages_of(response)
+    assert Expenditure.objects.filter(line=line).count() == 1
+    line.refresh_from_db()
+    assert line.spent == D("1200.00")
+
+
+def test_vouchers_download_for_whoever_sees_the_unit(as_role, world):
+    expenditure = world.objects["expenditures"]["own"]
+    url = reverse("funds:voucher-download", kwargs={"pk": expenditure.pk})
+    response = as_role("province_culture").get(url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+
+
+# --- The half-yearly fund report (R3.3) ------------------------------------------------------------
+
+
+def test_R3_3_report_page_figures_equal_the_spending(as_role, world, own):
+    line = world.objects["budget_lines"]["own/filed"]
+    ExpenditureFactory(line=line, amount=D("300.25"), spent_on=date(2026, 5, 1))
+    page = as_role("unit_staff").get(
+        reverse("funds:unit-report", kwargs={"pk": own.pk}), {"period": "2026H1"}
+    )
+    report = page.context["report"]
+    assert report.total.spent_in_period == D("1500.25")
+    assert [e.amount for e in report.expenditures] == [D("1200.00"), D("300.25")]
+    assert "1,500.25" in page.content.decode()
+    assert page.context["obligation"] is None
+    assert page.context["can_submit"] is False
+
+
+def test_R3_3_staff_submit_the_report_and_both_provincial_departments_see_it(as_role, own):
+    obligation = ObligationFactory(
+        unit=own,
+        type=Obligation.Type.FUND_REPORT,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+        period_label="2026H1",
+    )
+    client = as_role("unit_staff")
+    page = client.get(reverse("funds:unit-report", kwargs={"pk": own.pk}), {"period": "2026H1"})
+    assert page.context["can_submit"] is True
+    response = client.post(
+        reverse("funds:report-submit", kwargs={"pk": own.pk}), {"period": "2026H1"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("reporting:submission-edit", kwargs={"pk": obligation.pk})
+    submission = Submission.objects.get(obligation=obligation)
+    assert submission.status == Submission.Status.SUBMITTED
+    assert "1,200.00" in submission.body
+    for role in ("province_culture", "province_finance"):
+        page = as_role(role).get(reverse("reporting:province-reports"))
+        assert f'data-submission-id="{submission.pk}"' in page.content.decode(), role
+
+
+# --- Constant queries -------------------------------------------------------------------------------
+
+
+def _queries(client, user, url, params=None) -> int:
+    forget_scope(user)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def _more(unit, count):
+    for _ in range(count):
+        version = FundPlanVersionFactory(plan__unit=unit, status=PlanStatus.FILED)
+        line = BudgetLineFactory(version=version)
+        ExpenditureFactory(line=line, spent_on=date(2026, 2, 1))
+        review = FundPlanVersionFactory(plan__unit=unit, status=PlanStatus.IN_REVIEW)
+        PlanDecisionFactory(version=review)
+
+
+@pytest.mark.parametrize(
+    ("role", "route", "with_unit"),
+    [
+        ("unit_staff", "funds:unit-funds", True),
+        ("unit_staff", "funds:spending", True),
+        ("unit_staff", "funds:unit-report", True),
+        ("province_culture", "funds:province-plans", False),
+        ("office", "funds:office-funds", False),
+    ],
+)
+def test_page_queries_do_not_grow_with_the_rows(as_role, world, own, role, route, with_unit):
+    client = as_role(role)
+    url = reverse(route, kwargs={"pk": own.pk}) if with_unit else reverse(route)
+    params = {"period": "2026H1"} if route == "funds:unit-report" else {}
+    _more(own, 1)
+    before = _queries(client, world.users[role], url, params)
+    _more(own, 20)
+    assert _queries(client, world.users[role], url, params) == before
+
+
+def test_plan_page_queries_do_not_grow_with_lines_and_versions(as_role, world):
+    plan = world.objects["fund_plans"]["own/filed"]
+    version = plan.versions.get()
+    client = as_role("unit_staff")
+    before = _queries(client, world.users["unit_staff"], plan_url(plan))
+    BudgetLineFactory.create_batch(20, version=version)
+    for number in range(2, 12):
+        FundPlanVersionFactory(plan=plan, number=number, status=PlanStatus.RETURNED)
+    PlanDecision.objects.create(
+        version=version, stage="office", outcome="approved", decided_at=version.closed_at
+    )
+    assert _queries(client, world.users["unit_staff"], plan_url(plan)) == before
+
+
+def test_other_units_plans_answer_404(as_role, world):
+    for key in ("sibling/filed", "other/review", "provincial/draft"):
+        plan = world.objects["fund_plans"][key]
+        assert as_role("unit_staff").get(plan_url(plan)).status_code == 404
+    plan = world.objects["fund_plans"]["other/filed"]
+    assert as_role("province_finance").get(plan_url(plan)).status_code == 404

@@ -1,0 +1,752 @@
+"""Pages of funds: the unit's funds (money in, plans, execution), a plan with its versions,
+review and history, the plan editor, spending with vouchers, the printable half-yearly fund report
+(R3.3), the province's review queue and the office's filing queue with execution rates.
+
+Thin: reads start from `visible_to(user)`, so objects outside the user's scope answer 404; a
+form or action the user may not use answers 403; writes go through funds.services (or
+creation.services.unit_record_save for money-in records), whose ValidationError shows on the
+form or as a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from creation.models import CreationUnit, RoleAssignment
+from creation.scope import user_scope
+from creation.services import unit_record_save
+from creation.views import role_required
+from funds import services
+from funds.forms import (
+    BudgetLineForm,
+    CentralAllocationForm,
+    DecisionForm,
+    ExpenditureForm,
+    FilingForm,
+    LocalFundingForm,
+    PlanCreateForm,
+    QueueFilterForm,
+    VersionForm,
+    apply_service_errors,
+)
+from funds.models import (
+    BudgetLine,
+    CentralAllocation,
+    Expenditure,
+    FundPlan,
+    FundPlanVersion,
+    LocalFunding,
+)
+from funds.rules import ZERO, PlanStatus, Stage, execution_rate
+from funds.selectors import (
+    allocation_list,
+    default_period,
+    expenditure_list,
+    filed_lines,
+    fund_report_obligation,
+    half_year_report,
+    local_funding_list,
+    money_in,
+    office_filing_queue,
+    parse_period,
+    plan_list,
+    plan_versions,
+    province_execution,
+    province_review_queue,
+    report_periods,
+    unit_execution,
+    version_view,
+    with_rates,
+)
+
+PAGE_SIZE = 25
+Role = RoleAssignment.Role
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _visible_unit(request: HttpRequest, pk: int) -> CreationUnit:
+    return get_object_or_404(CreationUnit.objects.visible_to(request.user).with_related(), pk=pk)
+
+
+def _require_editor(request: HttpRequest, unit_id: int) -> None:
+    if not user_scope(request.user).can_edit_unit(unit_id):
+        raise PermissionDenied
+
+
+def _refuse_read_only(request: HttpRequest) -> None:
+    """Read-only accounts change nothing, whatever they may see: 403 before any lookup."""
+    if user_scope(request.user).read_only:
+        raise PermissionDenied
+
+
+def _editable_unit(request: HttpRequest, pk: int) -> CreationUnit:
+    unit = _visible_unit(request, pk)
+    _require_editor(request, unit.pk)
+    return unit
+
+
+def _funds_url(unit_id: int, section: str = "") -> str:
+    url = reverse("funds:unit-funds", kwargs={"pk": unit_id})
+    return f"{url}#{section}" if section else url
+
+
+def _plan_url(plan_id: int) -> str:
+    return reverse("funds:plan-detail", kwargs={"pk": plan_id})
+
+
+def _bound(request: HttpRequest) -> dict[str, Any]:
+    if request.method == "POST":
+        return {"data": request.POST, "files": request.FILES}
+    return {}
+
+
+def _refused(request: HttpRequest, error: ValidationError, url: str) -> HttpResponse:
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(url)
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    unit: CreationUnit,
+    form: Any,
+    title: str,
+    back_url: str,
+    notes: tuple[str, ...] = (),
+    submit_label: str = "",
+) -> HttpResponse:
+    context = {
+        "unit": unit,
+        "form": form,
+        "title": title,
+        "notes": notes,
+        "back_url": back_url,
+        "submit_label": submit_label or _("Save"),
+    }
+    return render(request, "funds/record_form.html", context)
+
+
+# --- The unit's funds ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def unit_funds(request: HttpRequest, pk: int) -> HttpResponse:
+    """Money in, the unit's plans with the state of their latest version, and the execution of
+    its filed plans line by line."""
+    unit = _visible_unit(request, pk)
+    lines = list(filed_lines(unit=unit))
+    spent = sum((line.spent for line in lines), ZERO)
+    budget = sum((line.amount for line in lines), ZERO)
+    context = {
+        "unit": unit,
+        "can_edit": user_scope(request.user).can_edit_unit(unit.pk),
+        "money": money_in(unit=unit),
+        "allocations": list(allocation_list(user=request.user).filter(unit=unit)),
+        "local_fundings": list(local_funding_list(user=request.user).filter(unit=unit)),
+        "plans": list(plan_list(user=request.user).filter(unit=unit)),
+        "lines": [(line, execution_rate(spent=line.spent, budget=line.amount)) for line in lines],
+        "budget": budget,
+        "spent": spent,
+        "rate": execution_rate(spent=spent, budget=budget),
+        "report_period": default_period(),
+    }
+    return render(request, "funds/unit_funds.html", context)
+
+
+def _money_record_page(
+    request: HttpRequest,
+    *,
+    unit: CreationUnit,
+    form: ModelForm,
+    title: str,
+    section: str,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit_record_save(user=request.user, instance=form.instance, fields=form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_funds_url(unit.pk, section))
+    return _form_page(
+        request, unit=unit, form=form, title=title, back_url=_funds_url(unit.pk, section)
+    )
+
+
+@GET_POST
+@login_required
+def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _editable_unit(request, pk)
+    form = CentralAllocationForm(**_bound(request), instance=CentralAllocation(unit=unit))
+    return _money_record_page(
+        request,
+        unit=unit,
+        form=form,
+        title=_("Record a central subsidy allocation"),
+        section="money",
+    )
+
+
+def _editable_record(request: HttpRequest, model: type[Model], pk: int) -> Any:
+    record = get_object_or_404(
+        model._default_manager.visible_to(request.user).select_related("unit"), pk=pk
+    )
+    _require_editor(request, record.unit_id)
+    return record
+
+
+@GET_POST
+@login_required
+def allocation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = _editable_record(request, CentralAllocation, pk)
+    form = CentralAllocationForm(**_bound(request), instance=allocation)
+    return _money_record_page(
+        request,
+        unit=allocation.unit,
+        form=form,
+        title=_("Change a central subsidy allocation"),
+        section="money",
+    )
+
+
+@GET_POST
+@login_required
+def local_funding_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _editable_unit(request, pk)
+    form = LocalFundingForm(**_bound(request), instance=LocalFunding(unit=unit))
+    return _money_record_page(
+        request, unit=unit, form=form, title=_("Record local creation funds"), section="money"
+    )
+
+
+@GET_POST
+@login_required
+def local_funding_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    funding = _editable_record(request, LocalFunding, pk)
+    form = LocalFundingForm(**_bound(request), instance=funding)
+    return _money_record_page(
+        request,
+        unit=funding.unit,
+        form=form,
+        title=_("Change local creation funds"),
+        section="money",
+    )
+
+
+# --- Plans ---------------------------------------------------------------------------------------
+
+
+@GET_POST
+@login_required
+def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _editable_unit(request, pk)
+    form = PlanCreateForm(**_bound(request))
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        title = fields.pop("title")
+        if FundPlan.objects.filter(unit=unit, title=title).exists():
+            form.add_error("title", _("The unit already has a plan with this title."))
+        else:
+            try:
+                plan = services.fund_plan_create(
+                    user=request.user, unit=unit, title=title, fields=fields
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The plan was started. Add its budget lines, then submit it.")
+                )
+                return redirect(_plan_url(plan.pk))
+    return _form_page(
+        request,
+        unit=unit,
+        form=form,
+        title=_("New fund-use plan"),
+        back_url=_funds_url(unit.pk, "plans"),
+        notes=(
+            _(
+                "R3.2: the plan sets out the management rules for the central subsidy and the "
+                "local funds, and each budget item with its purpose and expected effect. It is "
+                "reviewed by the provincial finance and culture departments, then filed with the "
+                "office; only then can money be spent under it."
+            ),
+        ),
+    )
+
+
+def _visible_plan(request: HttpRequest, pk: int) -> FundPlan:
+    plans = FundPlan.objects.visible_to(request.user).select_related(
+        "unit__region__province", "unit__batch__programme"
+    )
+    return get_object_or_404(plans, pk=pk)
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A plan: its latest (or a chosen) version with lines, totals and the R3.1 warnings; the
+    actions open to the user (edit, submit, revise, decide, file); every version and decision."""
+    plan = _visible_plan(request, pk)
+    unit = plan.unit
+    versions = plan_versions(plan=plan)
+    latest = versions[0]
+    shown = latest
+    if request.GET.get("version"):
+        shown = next((v for v in versions if str(v.number) == request.GET["version"]), latest)
+    unit_money = money_in(unit=unit)
+    view = version_view(shown, unit_money=unit_money)
+    scope = user_scope(request.user)
+    is_staff = scope.can_edit_unit(unit.pk)
+    decided = set(view.decisions)
+    stages = [
+        stage
+        for stage in services.review_stages(user=request.user, unit=unit)
+        if stage not in decided
+    ]
+    can_decide = shown is latest and latest.status == PlanStatus.IN_REVIEW and bool(stages)
+    can_file = (
+        shown is latest
+        and latest.status == PlanStatus.AWAITING_FILING
+        and services.can_file(user=request.user, unit=unit)
+    )
+    context = {
+        "plan": plan,
+        "unit": unit,
+        "versions": versions,
+        "latest": latest,
+        "view": view,
+        "version": shown,
+        "can_edit": is_staff and shown is latest and latest.is_draft,
+        "can_revise": is_staff and latest.status == PlanStatus.RETURNED,
+        "decision_form": DecisionForm(stages=stages) if can_decide else None,
+        "filing_form": FilingForm() if can_file else None,
+        "review_rows": [
+            (stage, label, view.decisions.get(stage)) for stage, label in _stage_labels()
+        ],
+        "money": unit_money,
+    }
+    return render(request, "funds/plan_detail.html", context)
+
+
+def _stage_labels() -> list[tuple[str, str]]:
+    return [
+        (Stage.FINANCE, _("Provincial finance")),
+        (Stage.CULTURE, _("Provincial culture")),
+        (Stage.OFFICE, _("Office (filing)")),
+    ]
+
+
+@require_POST
+@login_required
+def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    plan = _visible_plan(request, pk)
+    _require_editor(request, plan.unit_id)
+    try:
+        version = services.fund_plan_revise(user=request.user, plan=plan)
+    except ValidationError as error:
+        return _refused(request, error, _plan_url(plan.pk))
+    messages.success(
+        request,
+        _("Version %(number)s was started from the returned one: change it and submit it again.")
+        % {"number": version.number},
+    )
+    return redirect(_plan_url(plan.pk))
+
+
+def _visible_version(request: HttpRequest, pk: int) -> FundPlanVersion:
+    versions = FundPlanVersion.objects.visible_to(request.user).select_related(
+        "plan__unit__region__province", "plan__unit__batch"
+    )
+    return get_object_or_404(versions, pk=pk)
+
+
+def _editable_draft(request: HttpRequest, pk: int) -> FundPlanVersion | HttpResponse:
+    version = _visible_version(request, pk)
+    _require_editor(request, version.plan.unit_id)
+    if not version.is_draft:
+        messages.error(request, _("This version is no longer a draft and cannot be changed."))
+        return redirect(_plan_url(version.plan_id))
+    return version
+
+
+@GET_POST
+@login_required
+def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _editable_draft(request, pk)
+    if isinstance(version, HttpResponse):
+        return version
+    form = VersionForm(**_bound(request), instance=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_plan_version_update(
+                user=request.user, version=version, fields=form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_plan_url(version.plan_id))
+    return _form_page(
+        request,
+        unit=version.plan.unit,
+        form=form,
+        title=_("Scope and management rules of %(version)s") % {"version": version},
+        back_url=_plan_url(version.plan_id),
+    )
+
+
+@require_POST
+@login_required
+def version_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    version = _visible_version(request, pk)
+    _require_editor(request, version.plan.unit_id)
+    try:
+        services.fund_plan_version_submit(user=request.user, version=version)
+    except ValidationError as error:
+        return _refused(request, error, _plan_url(version.plan_id))
+    messages.success(
+        request,
+        _("Submitted: the provincial finance and culture departments review it at the same time."),
+    )
+    return redirect(_plan_url(version.plan_id))
+
+
+@require_POST
+@login_required
+def version_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    version = _visible_version(request, pk)
+    stages = services.review_stages(user=request.user, unit=version.plan.unit)
+    if not stages:
+        raise PermissionDenied
+    form = DecisionForm(request.POST, stages=stages)
+    url = _plan_url(version.plan_id) + "#review"
+    if not form.is_valid():
+        messages.error(request, _("Approve or return the plan."))
+        return redirect(url)
+    try:
+        decided = services.fund_plan_version_decide(
+            user=request.user,
+            version=version,
+            outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"],
+            stage=form.cleaned_data.get("stage") or None,
+        )
+    except ValidationError as error:
+        return _refused(request, error, url)
+    messages.success(request, _decision_message(decided.status))
+    return redirect(url)
+
+
+def _decision_message(status: str) -> str:
+    if status == PlanStatus.RETURNED:
+        return _("Returned to the unit for a new version.")
+    if status == PlanStatus.AWAITING_FILING:
+        return _("Approved. Both departments have approved: the plan goes to the office.")
+    if status == PlanStatus.FILED:
+        return _("Filed. Money may now be spent under the plan.")
+    return _("Approved. The other department's decision is still awaited.")
+
+
+@require_POST
+@login_required
+def version_file(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    version = _visible_version(request, pk)
+    if not services.can_file(user=request.user, unit=version.plan.unit):
+        raise PermissionDenied
+    form = FilingForm(request.POST)
+    url = _plan_url(version.plan_id) + "#review"
+    if not form.is_valid():
+        messages.error(request, _("File or return the plan."))
+        return redirect(url)
+    try:
+        decided = services.fund_plan_version_file(
+            user=request.user,
+            version=version,
+            outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as error:
+        return _refused(request, error, url)
+    messages.success(request, _decision_message(decided.status))
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def rules_download(request: HttpRequest, pk: int) -> FileResponse:
+    version = _visible_version(request, pk)
+    return _file_response(version.rules_file, version.rules_file_name)
+
+
+def _file_response(field: Any, name: str) -> FileResponse:
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=name or field.name.rsplit("/", 1)[-1])
+
+
+# --- Budget lines ----------------------------------------------------------------------------------
+
+
+def _line_page(
+    request: HttpRequest, version: FundPlanVersion, line: BudgetLine | None
+) -> HttpResponse:
+    form = BudgetLineForm(**_bound(request), instance=line)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_save(
+                user=request.user, version=version, line=line, fields=form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_plan_url(version.plan_id) + "#lines")
+    return _form_page(
+        request,
+        unit=version.plan.unit,
+        form=form,
+        title=_("Budget line of %(version)s") % {"version": version},
+        back_url=_plan_url(version.plan_id) + "#lines",
+    )
+
+
+@GET_POST
+@login_required
+def line_create(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _editable_draft(request, pk)
+    if isinstance(version, HttpResponse):
+        return version
+    return _line_page(request, version, None)
+
+
+def _editable_line(request: HttpRequest, pk: int) -> BudgetLine | HttpResponse:
+    lines = BudgetLine.objects.visible_to(request.user).select_related(
+        "version__plan__unit", "category"
+    )
+    line = get_object_or_404(lines, pk=pk)
+    version = _editable_draft(request, line.version_id)
+    return version if isinstance(version, HttpResponse) else line
+
+
+@GET_POST
+@login_required
+def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _editable_line(request, pk)
+    if isinstance(line, HttpResponse):
+        return line
+    return _line_page(request, line.version, line)
+
+
+@GET_POST
+@login_required
+def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    line = _editable_line(request, pk)
+    if isinstance(line, HttpResponse):
+        return line
+    back = _plan_url(line.version.plan_id) + "#lines"
+    if request.method == "POST":
+        try:
+            services.budget_line_delete(user=request.user, line=line)
+        except ValidationError as error:
+            return _refused(request, error, back)
+        messages.success(request, _("Deleted."))
+        return redirect(back)
+    context = {"unit": line.version.plan.unit, "what": line.purpose, "back_url": back}
+    return render(request, "creation/confirm_delete.html", context)
+
+
+# --- Spending --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def spending(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's expenditures with their vouchers, newest first, and what is left per line."""
+    unit = _visible_unit(request, pk)
+    expenditures = expenditure_list(user=request.user).filter(line__version__plan__unit=unit)
+    lines = list(filed_lines(unit=unit))
+    line_id = request.GET.get("line")
+    if line_id and line_id.isdigit():
+        expenditures = expenditures.filter(line_id=int(line_id))
+    page = Paginator(expenditures, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "unit": unit,
+        "can_edit": user_scope(request.user).can_edit_unit(unit.pk),
+        "lines": [(line, execution_rate(spent=line.spent, budget=line.amount)) for line in lines],
+        "page": page,
+        "query": _query(request),
+        "line_filter": line_id or "",
+    }
+    return render(request, "funds/spending.html", context)
+
+
+@GET_POST
+@login_required
+def expenditure_create(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _editable_unit(request, pk)
+    lines = filed_lines(unit=unit)
+    form = ExpenditureForm(**_bound(request), lines=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expenditure_record(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            messages.error(request, _("Nothing was recorded."))
+        else:
+            messages.success(request, _("Expenditure recorded."))
+            return redirect(reverse("funds:spending", kwargs={"pk": unit.pk}))
+    notes = ()
+    if not lines.exists():
+        notes = (
+            _("No plan of this unit is filed yet: money can only be spent under a filed plan."),
+        )
+    return _form_page(
+        request,
+        unit=unit,
+        form=form,
+        title=_("Record an expenditure"),
+        back_url=reverse("funds:spending", kwargs={"pk": unit.pk}),
+        notes=notes,
+        submit_label=_("Record"),
+    )
+
+
+@login_required
+@require_GET
+def voucher_download(request: HttpRequest, pk: int) -> FileResponse:
+    expenditure = get_object_or_404(Expenditure.objects.visible_to(request.user), pk=pk)
+    return _file_response(expenditure.voucher, expenditure.voucher_name)
+
+
+# --- The half-yearly fund report (R3.3) ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def unit_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The half year's fund report, printable: for the unit's office to report to its leadership
+    group, and to submit as the fund report of the reporting calendar."""
+    unit = _visible_unit(request, pk)
+    periods = report_periods(unit=unit)
+    period = parse_period(request.GET.get("period")) or default_period()
+    report = half_year_report(unit=unit, period=period)
+    obligation = fund_report_obligation(unit=unit, period=period)
+    submission = getattr(obligation, "submission", None) if obligation else None
+    can_edit = user_scope(request.user).can_edit_unit(unit.pk)
+    context = {
+        "unit": unit,
+        "report": report,
+        "periods": [str(p) for p in periods] or [str(period)],
+        "period": str(period),
+        "obligation": obligation,
+        "submission": submission,
+        "can_submit": can_edit
+        and obligation is not None
+        and (submission is None or submission.status in ("draft", "returned")),
+    }
+    return render(request, "funds/unit_report.html", context)
+
+
+@require_POST
+@login_required
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    unit = _visible_unit(request, pk)
+    _require_editor(request, unit.pk)
+    period = parse_period(request.POST.get("period"))
+    url = reverse("funds:unit-report", kwargs={"pk": unit.pk})
+    if period is None:
+        messages.error(request, _("Choose the half year to report."))
+        return redirect(url)
+    try:
+        submission = services.fund_report_submit(user=request.user, unit=unit, period=period)
+    except ValidationError as error:
+        return _refused(request, error, f"{url}?period={period}")
+    messages.success(request, _("The fund report was compiled from the spending and submitted."))
+    return redirect(reverse("reporting:submission-edit", kwargs={"pk": submission.obligation_id}))
+
+
+# --- The province's review queue and the office's page ---------------------------------------------
+
+
+@role_required(Role.PROVINCIAL_REVIEWER)
+@require_GET
+def province_plans(request: HttpRequest) -> HttpResponse:
+    """R3.2: the plans of the province's units waiting for the provincial departments, with both
+    departments' decisions side by side (or every submitted version)."""
+    filters = QueueFilterForm(request.GET or None)
+    filters.is_valid()
+    show_all = filters.is_bound and filters.cleaned_data.get("show") == QueueFilterForm.ALL
+    versions = province_review_queue(user=request.user, waiting_only=not show_all)
+    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(version, {d.stage: d for d in version.decisions.all()}) for version in page]
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "query": _query(request),
+        "my_stages": set(_my_stages(request)),
+    }
+    return render(request, "funds/province_plans.html", context)
+
+
+def _my_stages(request: HttpRequest) -> list[str]:
+    scope = user_scope(request.user)
+    if scope.everything:
+        return [Stage.FINANCE, Stage.CULTURE]
+    return [d for d in scope.departments if d in (Stage.FINANCE, Stage.CULTURE)]
+
+
+@role_required(Role.OFFICE_REVIEWER)
+@require_GET
+def office_funds(request: HttpRequest) -> HttpResponse:
+    """Plans waiting to be filed, and the execution rate per province and per unit."""
+    units = CreationUnit.objects.visible_to(request.user).with_related()
+    scope = user_scope(request.user)
+    if not scope.everything:
+        units = units.filter(batch__programme__in=scope.office_programme_ids)
+    page = Paginator(unit_execution(units), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "queue": [
+            (version, {d.stage: d for d in version.decisions.all()})
+            for version in office_filing_queue(user=request.user)
+        ],
+        "provinces": province_execution(units),
+        "page": page,
+        "unit_rows": with_rates(page.object_list),
+        "query": _query(request),
+    }
+    return render(request, "funds/office_funds.html", context)
