@@ -71,6 +71,16 @@ OFFICE_PERMISSIONS = [
     ("reporting", "view_obligation"),
     ("reporting", "view_submission"),
     ("reporting", "view_reminder"),
+    # R3: the office keeps the list of spending categories and reads the units' funds; plans are
+    # filed and money spent only through the funds pages and API.
+    ("funds", "view_fundcategory"),
+    ("funds", "add_fundcategory"),
+    ("funds", "change_fundcategory"),
+    ("funds", "view_centralallocation"),
+    ("funds", "view_localfunding"),
+    ("funds", "view_fundplan"),
+    ("funds", "view_fundplanversion"),
+    ("funds", "view_expenditure"),
 ]
 
 
