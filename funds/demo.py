@@ -24,13 +24,14 @@ FIN, CUL = Stage.FINANCE, Stage.CULTURE
 # The state each unit's plan reaches, by the unit's place in the demo list.
 SCENARIOS = (
     "filed",
-    "filed_after_return",
     "in_review",
-    "finance_approved",
+    "filed",
     "awaiting_filing",
     "filed",
     "returned",
+    "filed_after_return",
     "draft",
+    "finance_approved",
 )
 # The Hunan units show the provincial reviewers' queue; 开福区's own plan is filed with spending.
 FIXED = {
@@ -220,15 +221,21 @@ def _plan(unit: CreationUnit, scenario: str, users: dict[str, Any], today: date)
 
 
 def _spending(unit: CreationUnit, version: Any, admin: Any, today: date) -> None:
+    """Payments every other month since the filing, each a share of the line that differs from
+    unit to unit (so that the execution rates differ), never more than what is left."""
     from creation.demo import demo_minutes_pdf
 
     filed_on = timezone.localdate(version.closed_at)
+    share = D("0.04") + D("0.01") * (unit.pk % 5)
     payees = ["市群众艺术馆", "市文化馆", "某演艺有限公司", "某印务有限公司", "市图书馆"]
     for number, line in enumerate(version.lines.order_by("sort_order", "id")):
-        # Spend about a third of each line, month by month since the filing.
-        for month in range(3):
+        for month in range(0, 24, 2):
             spent_on = filed_on + timedelta(days=15 + 30 * month + number)
             if spent_on > today:
+                break
+            line.refresh_from_db()
+            amount = min(money(line.amount * share), line.remaining)
+            if amount <= 0:
                 break
             voucher = demo_minutes_pdf(f"voucher {unit.pk}-{line.pk}-{month}")
             voucher.name = f"发票{spent_on:%Y%m%d}.pdf"
@@ -236,9 +243,9 @@ def _spending(unit: CreationUnit, version: Any, admin: Any, today: date) -> None
                 user=admin,
                 line=line,
                 spent_on=spent_on,
-                amount=money(line.amount / 9),
+                amount=amount,
                 payee=unit.region.name[:3] + payees[(number + month) % len(payees)],
-                description=f"{line.purpose}第{month + 1}期支出",
+                description=f"{line.purpose}（{spent_on:%Y年%m月}）",
                 voucher=voucher,
                 today=today,
             )

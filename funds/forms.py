@@ -144,7 +144,7 @@ class LineChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, line: BudgetLine) -> str:
         return _("%(plan)s · %(source)s · %(category)s · %(purpose)s (%(remaining)s yuan left)") % {
             "plan": line.version.plan.title,
-            "source": line.get_source_display(),
+            "source": line.source_short,
             "category": line.category.name,
             "purpose": line.purpose,
             "remaining": f"{line.remaining:,.2f}",

@@ -48,6 +48,10 @@ class SourceChoices(models.TextChoices):
     LOCAL = Source.LOCAL, _("Local creation funds (地方创建资金)")
 
 
+# The short labels of the sources, for tables.
+SOURCE_SHORT = {Source.CENTRAL: _("Central"), Source.LOCAL: _("Local")}
+
+
 # --- R3.1 categories ----------------------------------------------------------------------------
 
 
@@ -399,6 +403,10 @@ class BudgetLine(models.Model):
     @property
     def remaining(self) -> Decimal:
         return self.amount - self.spent
+
+    @property
+    def source_short(self) -> str:
+        return str(SOURCE_SHORT.get(self.source, self.source))
 
     def clean(self) -> None:
         if self.source == Source.CENTRAL and self.category_id and not self.category.central_allowed:
