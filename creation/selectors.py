@@ -11,16 +11,23 @@ from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from creation.models import (
+    ArtTeam,
     Batch,
     CreationUnit,
+    CulturalEvent,
     Department,
+    Facility,
     GroupOffice,
+    Honour,
+    Investment,
     LeadershipGroup,
     Liaison,
     LiaisonMeeting,
     Meeting,
     Programme,
     Region,
+    StaffCount,
+    TrainingCourse,
 )
 from creation.rules import (
     ComplianceItem,
@@ -306,16 +313,6 @@ class PlaceFigures:
 
 def place_figures(*, unit: CreationUnit) -> PlaceFigures:
     """Counts and sums of the unit's §7 records: eight queries, whatever their number."""
-    from creation.models import (
-        ArtTeam,
-        CulturalEvent,
-        Facility,
-        Honour,
-        Investment,
-        StaffCount,
-        TrainingCourse,
-    )
-
     zero = Decimal(0)
     kinds = dict(Facility.Kind.choices)
     by_kind = {

@@ -47,7 +47,8 @@ def job_status(job: DocumentJob) -> dict:
 @require_GET
 def document_job_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_jobs(request), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "titles": kind_titles()}
+    titles = kind_titles()
+    context = {"page": page, "rows": [(job, titles.get(job.kind, job.kind)) for job in page]}
     return render(request, "reporting/document_job_list.html", context)
 
 

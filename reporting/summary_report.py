@@ -302,11 +302,8 @@ def summary_report_blocks(
 
 
 def summary_report_context(params: dict[str, Any]) -> dict[str, Any]:
-    unit = (
-        CreationUnit.objects.with_related().filter(pk=_unit_id(params)).first()
-        if _unit_id(params) is not None
-        else None
-    )
+    unit_id = _unit_id(params)
+    unit = CreationUnit.objects.with_related().filter(pk=unit_id).first() if unit_id else None
     if unit is None:
         raise DocumentParamsError(_("There is no such creation unit."))
     figures = place_figures(unit=unit)
