@@ -19,8 +19,7 @@ def _snapshot() -> dict[str, list]:
 def test_demo_has_plans_in_every_state_and_spending():
     call_command("seed_demo")
     latest = {
-        plan.pk: plan.versions.order_by("-number").first().status
-        for plan in FundPlan.objects.all()
+        plan.pk: plan.versions.order_by("-number").first().status for plan in FundPlan.objects.all()
     }
     assert set(latest.values()) == set(PlanStatus)
     assert FundPlanVersion.objects.filter(plan__unit__name="长沙市开福区").count() == 2
