@@ -1,6 +1,6 @@
 """Render a registered document (reporting.documents) to a file, without the web or a worker:
 
-    python manage.py render_document summary-report --unit 3 --format pdf --out report.pdf
+python manage.py render_document summary-report --unit 3 --format pdf --out report.pdf
 """
 
 from __future__ import annotations
