@@ -256,8 +256,13 @@ def test_render_document_command_writes_a_pdf(unit, tmp_path):
 
 def test_render_document_command_refuses_an_unknown_unit(tmp_path):
     from django.core.management.base import CommandError
+    from django.utils import translation
 
-    with pytest.raises(CommandError, match="no such creation unit"):
+    # the command speaks the portal's language (Chinese unless configured otherwise)
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match=r"没有该创建单位|no such creation unit"),
+    ):
         call_command(
             "render_document", SUMMARY_REPORT, unit=999999, format="docx", out=str(tmp_path / "x")
         )
