@@ -39,6 +39,7 @@ from reporting.tests.factories import (
     SubmissionAttachmentFactory,
     SubmissionFactory,
 )
+from tests.browser import browser  # noqa: F401 - the browser tests' fixture
 
 Role = RoleAssignment.Role
 UNIT_RECORD_MODELS = (

@@ -7,47 +7,15 @@ package, or CHROMIUM_PATH) with Playwright; skipped when that browser is not ins
 """
 
 import io
-import os
 from pathlib import Path
-
-import pytest
 
 from creation.tests.place_factories import CulturalEventFactory, FacilityFactory
 from reporting import fonts
 from reporting.models import DocumentJob
 from reporting.services import document_job_run
+from tests.browser import BROWSER_TEST, PASSWORD, login
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-PASSWORD = "a-long-browser-test-password"
-
-pytestmark = [
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"no Chromium at {CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
-            ],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+pytestmark = BROWSER_TEST
 
 
 def test_staff_ask_for_the_summary_report_watch_its_progress_and_download_it(
@@ -65,15 +33,7 @@ def test_staff_ask_for_the_summary_report_watch_its_progress_and_download_it(
     CulturalEventFactory(unit=unit, name="广场文化节", audience=4321)
     pdf = fonts.pdf_problem() is None
 
-    context = browser.new_context(accept_downloads=True)
-    context.set_default_timeout(15_000)
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "staff")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
+    page = login(browser, live_server, "staff", accept_downloads=True)
 
     # From the unit's home to the summary report, and ask for it.
     page.goto(f"{live_server.url}/units/{unit.pk}/")
@@ -114,4 +74,4 @@ def test_staff_ask_for_the_summary_report_watch_its_progress_and_download_it(
         text = "\n".join(p.text for p in document.paragraphs)
     assert unit.name in text
     assert "4321" in text
-    context.close()
+    page.context.close()

@@ -6,65 +6,14 @@ Drives the system Chromium (Debian's `chromium` package, or CHROMIUM_PATH) with 
 test is skipped when that browser is not installed.
 """
 
-import os
-from pathlib import Path
-
-import pytest
 from django.utils import timezone
 
 from creation.tests.factories import PDF_BYTES
 from funds.models import Expenditure, FundPlan
 from funds.services import fund_categories_ensure
+from tests.browser import BROWSER_TEST, PASSWORD, login
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-PASSWORD = "a-long-browser-test-password"
-
-pytestmark = [
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"no Chromium at {CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread, which makes Django refuse the
-    # test's own ORM calls; they are safe here. Set for this test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def _session(browser, live_server, username):
-    """A browser context of its own (own cookies) with English pages, logged in as `username`."""
-    context = browser.new_context()
-    context.set_default_timeout(15_000)
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{username} could not log in"
-    return page
+pytestmark = BROWSER_TEST
 
 
 def _open_from_province_queue(page, live_server, version_id):
@@ -101,7 +50,7 @@ def test_staff_submit_finance_approves_culture_returns_revise_both_approve_offic
     unit = world.objects["units"]["own"]
 
     # Staff start a plan from their unit's funds page, add a line and submit it.
-    staff = _session(browser, live_server, "staff")
+    staff = login(browser, live_server, "staff")
     staff.goto(f"{live_server.url}/units/{unit.pk}/")
     staff.locator("#unit-funds a").click()
     staff.get_by_role("link", name="New plan").click()
@@ -123,11 +72,11 @@ def test_staff_submit_finance_approves_culture_returns_revise_both_approve_offic
     first = plan.versions.get()
 
     # The provincial finance reviewer approves; the culture reviewer returns it with a comment.
-    finance = _session(browser, live_server, "finance")
+    finance = login(browser, live_server, "finance")
     _decide(finance, live_server, first.pk, "Approve")
     expect(finance.locator("tr.stage-finance .decision")).to_have_text("Approved")
     expect(finance.locator("tr.stage-culture .decision")).to_have_text("Pending")
-    culture = _session(browser, live_server, "culture")
+    culture = login(browser, live_server, "culture")
     _open_from_province_queue(culture, live_server, first.pk)
     culture.get_by_role("button", name="Return to the unit").click()
     expect(culture.locator(".messages")).to_contain_text("Say what the unit should change.")
@@ -151,7 +100,7 @@ def test_staff_submit_finance_approves_culture_returns_revise_both_approve_offic
     _decide(culture, live_server, second.pk, "Approve")
     _decide(finance, live_server, second.pk, "Approve")
     expect(finance.locator(".version-status")).to_have_text("Awaiting filing by the office")
-    office = _session(browser, live_server, "office")
+    office = login(browser, live_server, "office")
     office.goto(live_server.url)
     office.get_by_role("link", name="Funds", exact=True).click()
     office.locator(f'tr[data-version-id="{second.pk}"]').get_by_role(

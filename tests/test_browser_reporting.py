@@ -6,66 +6,15 @@ Drives the system Chromium (Debian's `chromium` package, or CHROMIUM_PATH) with 
 test is skipped when that browser is not installed.
 """
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from django.utils import timezone
 
 from reporting.models import Obligation, Submission
 from reporting.tests.factories import ObligationFactory
+from tests.browser import BROWSER_TEST, PASSWORD, login
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-PASSWORD = "a-long-browser-test-password"
-
-pytestmark = [
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"no Chromium at {CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread, which makes Django refuse the
-    # test's own ORM calls; they are safe here. Set for this test only: set for the whole run, it
-    # would reach subprocesses, such as the `check --deploy` of tests/test_settings.py.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def _session(browser, live_server, username):
-    """A browser context of its own (own cookies) with English pages, logged in as `username`."""
-    context = browser.new_context()
-    context.set_default_timeout(15_000)
-    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{username} could not log in"
-    return page
+pytestmark = BROWSER_TEST
 
 
 def _open_from_review_queue(page, live_server, submission):
@@ -97,7 +46,7 @@ def test_staff_submit_office_returns_staff_resubmit_office_accepts(browser, live
     )
 
     # Staff open the monthly work update from their unit's calendar, write it and submit it.
-    staff = _session(browser, live_server, "staff")
+    staff = login(browser, live_server, "staff")
     staff.goto(f"{live_server.url}/units/{unit.pk}/reports/")
     staff.locator(f'tr[data-obligation-id="{obligation.pk}"] a').click()
     staff.fill("#id_title", "本月工作动态")
@@ -109,7 +58,7 @@ def test_staff_submit_office_returns_staff_resubmit_office_accepts(browser, live
     assert submission.status == Submission.Status.SUBMITTED
 
     # The office finds it in the review queue and returns it with a comment.
-    office = _session(browser, live_server, "office")
+    office = login(browser, live_server, "office")
     _open_from_review_queue(office, live_server, submission)
     office.get_by_role("button", name="Return for changes").click()
     expect(office.locator("#review .errorlist")).to_contain_text("Say what the unit should change.")
