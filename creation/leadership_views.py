@@ -70,6 +70,7 @@ from creation.selectors import (
     liaison_meeting_list,
     unit_leadership_compliance,
 )
+from portal.exports import export_if_requested, model_columns
 
 PAGE_SIZE = 25
 LATEST_MEETINGS = 5
@@ -379,6 +380,15 @@ def staff_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- R1.3 meetings -----------------------------------------------------------------------------
 
 
+MEETING_EXPORT = model_columns(
+    Meeting, ["held_on", "kind", "title", "attendees", "agenda", "decisions", "minutes_name"]
+)
+LIAISON_MEETING_EXPORT = model_columns(
+    LiaisonMeeting,
+    ["scheduled_on", "programme__name", "audience", "year", "period", "place", "status"],
+)
+
+
 @login_required
 def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _visible_unit(request, pk)
@@ -392,6 +402,11 @@ def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
             meetings = meetings.filter(kind=filters.cleaned_data["kind"])
         if filters.cleaned_data["year"]:
             meetings = meetings.filter(held_on__year=filters.cleaned_data["year"])
+    exported = export_if_requested(
+        request, meetings, columns=MEETING_EXPORT, filename=f"meetings-{unit.pk}"
+    )
+    if exported:
+        return exported
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -588,6 +603,11 @@ def _runs_any_programme(user: Any) -> bool:
 def liaison_meeting_list_page(request: HttpRequest) -> HttpResponse:
     # Meta.ordering does not apply to the selector's grouped (annotated) query: order here.
     meetings = liaison_meeting_list(user=request.user).order_by("-scheduled_on", "-id")
+    exported = export_if_requested(
+        request, meetings, columns=LIAISON_MEETING_EXPORT, filename="liaison-meetings"
+    )
+    if exported:
+        return exported
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     gaps = []
     today = timezone.localdate()

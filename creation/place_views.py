@@ -32,6 +32,7 @@ from creation.place_excel import workbook_export, workbook_template
 from creation.place_forms import DocumentRequestForm, ImportForm, SummaryTextForm, record_form_class
 from creation.scope import user_scope
 from creation.selectors import place_figures
+from portal.exports import export_if_requested, model_columns
 from reporting.documents import plain_number
 from reporting.fonts import pdf_problem
 from reporting.models import DocumentJob
@@ -56,6 +57,14 @@ def records(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _visible_unit(request, pk)
     kind = KINDS_BY_SECTION.get(request.GET.get("section", ""), RECORD_KINDS[0])
     rows = kind.model.objects.visible_to(request.user).filter(unit=unit)
+    exported = export_if_requested(
+        request,
+        rows,
+        columns=model_columns(kind.model, kind.fields),
+        filename=f"{kind.section}-{unit.pk}",
+    )
+    if exported:
+        return exported
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     tabs = [
         {

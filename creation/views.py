@@ -26,6 +26,7 @@ from creation.selectors import (
     units_per_batch,
     units_per_province,
 )
+from portal.exports import export_if_requested, model_columns
 
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
@@ -61,19 +62,48 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("creation:unit-list")
 
 
-def _filtered_page(request: HttpRequest, units) -> dict[str, Any]:
+UNIT_EXPORT = model_columns(
+    CreationUnit,
+    [
+        "name",
+        "kind",
+        "region__province__name",
+        "region__name",
+        "batch__programme__name",
+        "batch__number",
+        "level",
+        "status",
+        "start_date",
+        "host_organisation",
+    ],
+)
+
+
+def _filtered(request: HttpRequest, units) -> tuple[CreationUnitFilter, Any]:
     unit_filter = CreationUnitFilter(request.GET or None, queryset=units, request=request)
-    filtered = unit_filter.qs if unit_filter.is_bound else units
+    return unit_filter, unit_filter.qs if unit_filter.is_bound else units
+
+
+def _filtered_page(request: HttpRequest, units) -> dict[str, Any]:
+    unit_filter, filtered = _filtered(request, units)
     page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return {"filter": unit_filter, "page": page, "query": query.urlencode()}
 
 
+def _units_export(request: HttpRequest, units) -> HttpResponse | None:
+    """The filtered unit list as a download, when asked for (the list, province and office
+    pages all show it)."""
+    _, filtered = _filtered(request, units)
+    return export_if_requested(request, filtered, columns=UNIT_EXPORT, filename="units")
+
+
 @login_required
 def unit_list_page(request: HttpRequest) -> HttpResponse:
-    context = _filtered_page(request, unit_list(user=request.user))
-    return render(request, "creation/unit_list.html", context)
+    units = unit_list(user=request.user)
+    exported = _units_export(request, units)
+    return exported or render(request, "creation/unit_list.html", _filtered_page(request, units))
 
 
 @login_required
@@ -89,6 +119,8 @@ def unit_home(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PROVINCIAL_REVIEWER)
 def province_home(request: HttpRequest) -> HttpResponse:
     units = unit_list(user=request.user)
+    if exported := _units_export(request, units):
+        return exported
     context = _filtered_page(request, units)
     context.update(
         {
@@ -103,6 +135,8 @@ def province_home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.OFFICE_REVIEWER)
 def office_home(request: HttpRequest) -> HttpResponse:
     units = unit_list(user=request.user)
+    if exported := _units_export(request, units):
+        return exported
     context = _filtered_page(request, units)
     context.update(
         {

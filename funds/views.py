@@ -22,6 +22,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from creation.models import CreationUnit, RoleAssignment
@@ -70,6 +71,7 @@ from funds.selectors import (
     version_view,
     with_rates,
 )
+from portal.exports import Column, export_if_requested, model_columns
 
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
@@ -591,6 +593,26 @@ def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Spending --------------------------------------------------------------------------------------
 
 
+EXPENDITURE_EXPORT = model_columns(
+    Expenditure,
+    ["spent_on", "line__purpose", "amount", "payee", "description", "voucher_name", "recorded_at"],
+)
+PLAN_VERSION_EXPORT = model_columns(
+    FundPlanVersion,
+    ["plan__unit__name", "plan__title", "number", "status", "submitted_at"],
+)
+UNIT_EXECUTION_EXPORT = [
+    *model_columns(CreationUnit, ["name", "kind", "region__province__name"]),
+    Column(gettext_lazy("Filed plans"), lambda unit: unit.filed_plans),
+    Column(gettext_lazy("Budget (yuan)"), lambda unit: unit.budget),
+    Column(gettext_lazy("Spent (yuan)"), lambda unit: unit.spent),
+    Column(
+        gettext_lazy("Execution rate (%)"),
+        lambda unit: execution_rate(spent=unit.spent, budget=unit.budget),
+    ),
+]
+
+
 @login_required
 @require_GET
 def spending(request: HttpRequest, pk: int) -> HttpResponse:
@@ -601,6 +623,11 @@ def spending(request: HttpRequest, pk: int) -> HttpResponse:
     line_id = request.GET.get("line")
     if line_id and line_id.isdigit():
         expenditures = expenditures.filter(line_id=int(line_id))
+    exported = export_if_requested(
+        request, expenditures, columns=EXPENDITURE_EXPORT, filename=f"spending-{unit.pk}"
+    )
+    if exported:
+        return exported
     page = Paginator(expenditures, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "unit": unit,
@@ -711,6 +738,11 @@ def province_plans(request: HttpRequest) -> HttpResponse:
     filters.is_valid()
     show_all = filters.is_bound and filters.cleaned_data.get("show") == QueueFilterForm.ALL
     versions = province_review_queue(user=request.user, waiting_only=not show_all)
+    exported = export_if_requested(
+        request, versions, columns=PLAN_VERSION_EXPORT, filename="fund-plans"
+    )
+    if exported:
+        return exported
     page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(version, {d.stage: d for d in version.decisions.all()}) for version in page]
     context = {
@@ -738,6 +770,11 @@ def office_funds(request: HttpRequest) -> HttpResponse:
     scope = user_scope(request.user)
     if not scope.everything:
         units = units.filter(batch__programme__in=scope.office_programme_ids)
+    exported = export_if_requested(
+        request, unit_execution(units), columns=UNIT_EXECUTION_EXPORT, filename="fund-execution"
+    )
+    if exported:
+        return exported
     page = Paginator(unit_execution(units), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "queue": [

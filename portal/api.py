@@ -2,13 +2,50 @@
 `visible_to(request.user)`. Pagination and the read-only rule for API clients are DRF defaults
 (portal.pagination, portal.permissions)."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, renderers, serializers, viewsets
+from rest_framework.request import Request
 
 from creation.services import unit_record_delete, unit_record_save
+from portal.exports import (
+    EXPORT_FORMATS,
+    XLSX_CONTENT_TYPE,
+    csv_response,
+    flatten,
+    rows_of,
+    xlsx_response,
+)
+
+
+class _ExportRenderer(renderers.BaseRenderer):
+    """Chosen by `?format=csv|xlsx` on a list endpoint. Lists stream themselves (see
+    `ScopedViewSetMixin`); this renders only what is not a list, such as an error."""
+
+    charset = None
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        rows = [[key, force_str(value)] for key, value in flatten(data or {}).items()]
+        response = (
+            xlsx_response(["field", "message"], rows, filename="error")
+            if self.format == "xlsx"
+            else csv_response(["field", "message"], rows, filename="error")
+        )
+        return b"".join(chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in response)
+
+
+class CSVRenderer(_ExportRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(_ExportRenderer):
+    media_type = XLSX_CONTENT_TYPE
+    format = "xlsx"
 
 
 class ScopedViewSetMixin:
@@ -22,6 +59,45 @@ class ScopedViewSetMixin:
 
     def get_queryset(self) -> QuerySet:
         return self.queryset.visible_to(self.request.user)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every list endpoint also answers `?format=csv|xlsx` with the whole filtered list,
+        # unpaginated and streamed, so that viewsets keep using DRF's ListModelMixin unchanged.
+        super().__init_subclass__(**kwargs)
+        if issubclass(cls, mixins.ListModelMixin) and "list" not in cls.__dict__:
+            cls.list = _exporting_list
+
+    def get_renderers(self) -> list[renderers.BaseRenderer]:
+        found = super().get_renderers()
+        if getattr(self, "action", None) == "list":
+            found += [CSVRenderer(), XLSXRenderer()]
+        return found
+
+    def export_rows(self, queryset: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
+        serializer = self.get_serializer()
+        flat_rows = (flatten(serializer.to_representation(row)) for row in rows_of(queryset))
+        first = next(flat_rows, None)
+        headers = list(first) if first is not None else list(serializer.fields)
+
+        def rows() -> Iterator[list[Any]]:
+            if first is None:
+                return
+            yield [first.get(header) for header in headers]
+            for flat in flat_rows:
+                yield [flat.get(header) for header in headers]
+
+        return headers, rows()
+
+
+def _exporting_list(self: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+    fmt = getattr(request.accepted_renderer, "format", None)
+    if fmt not in EXPORT_FORMATS:
+        return mixins.ListModelMixin.list(self, request, *args, **kwargs)
+    headers, rows = self.export_rows(self.filter_queryset(self.get_queryset()))
+    name = self.get_queryset().model._meta.model_name
+    if fmt == "xlsx":
+        return xlsx_response(headers, rows, filename=name, title=name)
+    return csv_response(headers, rows, filename=name)
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.exports import export_if_requested, model_columns
 from portal.health import beat_check, broker_check, database_check
 from portal.models import Notification
 from portal.services import notification_mark_read
@@ -51,5 +52,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
             % {"count": marked},
         )
         return redirect("notifications")
+    exported = export_if_requested(
+        request,
+        notifications,
+        columns=model_columns(Notification, ["created_at", "title", "body", "link", "read_at"]),
+        filename="notifications",
+    )
+    if exported:
+        return exported
     page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/notification_list.html", {"page": page})

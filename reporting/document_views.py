@@ -9,9 +9,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.exports import Column, export_if_requested, model_columns
 from reporting.documents import CONTENT_TYPES, document_kinds
 from reporting.models import DocumentJob
 
@@ -46,8 +48,18 @@ def job_status(job: DocumentJob) -> dict:
 @login_required
 @require_GET
 def document_job_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_jobs(request), PAGE_SIZE).get_page(request.GET.get("page"))
     titles = kind_titles()
+    columns = [
+        Column(gettext_lazy("Document"), lambda job: titles.get(job.kind, job.kind)),
+        *model_columns(
+            DocumentJob,
+            ["unit__name", "format", "status", "file_name", "requested_by__username", "created_at"],
+        ),
+    ]
+    exported = export_if_requested(request, _jobs(request), columns=columns, filename="documents")
+    if exported:
+        return exported
+    page = Paginator(_jobs(request), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "rows": [(job, titles.get(job.kind, job.kind)) for job in page]}
     return render(request, "reporting/document_job_list.html", context)
 

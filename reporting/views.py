@@ -35,6 +35,7 @@ from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope
 from creation.selectors import scope_provinces
 from creation.views import role_required
+from portal.exports import Column, export_if_requested, model_columns
 from reporting.forms import (
     NOT_STARTED,
     SECTIONS,
@@ -152,6 +153,38 @@ def obligation_row(
     return ObligationRow(obligation, submission, light, due_day(obligation))
 
 
+OBLIGATION_EXPORT = [
+    Column(gettext_lazy("Type"), lambda row: row.obligation.get_type_display()),
+    Column(gettext_lazy("Period"), lambda row: row.obligation.period_label),
+    Column(gettext_lazy("Due"), lambda row: row.due_on),
+    Column(gettext_lazy("Status"), lambda row: row.light_label),
+    Column(gettext_lazy("Title"), lambda row: row.submission.title if row.submission else ""),
+    Column(
+        gettext_lazy("First submitted at"),
+        lambda row: row.submission.first_submitted_at if row.submission else None,
+    ),
+    Column(
+        gettext_lazy("Report status"),
+        lambda row: row.submission.get_status_display() if row.submission else "",
+    ),
+]
+SUBMISSION_EXPORT = model_columns(
+    Submission,
+    [
+        "obligation__unit__name",
+        "obligation__type",
+        "obligation__period_label",
+        "obligation__due_at",
+        "title",
+        "status",
+        "first_submitted_at",
+        "submitted_at",
+        "is_late",
+        "reviewed_at",
+    ],
+)
+
+
 def _query(request: HttpRequest, *, drop: tuple[str, ...] = ("page",), **values: str) -> str:
     query = request.GET.copy()
     for name in drop:
@@ -248,6 +281,14 @@ def unit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         data = filters.cleaned_data
     month_view = request.GET.get("view") == "month"
     filtered = _filter_obligations(obligations, data, by_year=not month_view)
+    exported = export_if_requested(
+        request,
+        (obligation_row(obligation, now) for obligation in filtered.iterator(chunk_size=2000)),
+        columns=OBLIGATION_EXPORT,
+        filename=f"calendar-{unit.pk}",
+    )
+    if exported:
+        return exported
     context: dict[str, Any] = {
         "unit": unit,
         "filters": filters,
@@ -469,6 +510,11 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
         queue = queue.filter(
             Q(obligation__unit__region__province=province) | Q(obligation__unit__region=province)
         )
+    exported = export_if_requested(
+        request, queue, columns=SUBMISSION_EXPORT, filename="review-queue"
+    )
+    if exported:
+        return exported
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filters": filters, "page": page, "query": _query(request)}
     return render(request, "reporting/review_queue.html", context)
@@ -487,6 +533,11 @@ def province_reports(request: HttpRequest) -> HttpResponse:
     data = filters.cleaned_data if filters.is_bound else {}
     if data.get("type"):
         reports = reports.filter(obligation__type=data["type"])
+    exported = export_if_requested(
+        request, reports, columns=SUBMISSION_EXPORT, filename="copied-reports"
+    )
+    if exported:
+        return exported
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "provinces": list(scope_provinces(user=request.user)),

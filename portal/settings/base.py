@@ -173,7 +173,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read the creation units, batches, programmes and regions visible to the caller. "
         "Authenticate with a session or with `Authorization: Token <key>`; API clients are read-only "
-        "and see exactly the scope of their role."
+        "and see exactly the scope of their role. Every list also downloads whole, unpaginated "
+        "and streamed, as CSV (`?format=csv`, UTF-8 with BOM) or Excel (`?format=xlsx`), with "
+        "the same filters."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

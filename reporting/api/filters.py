@@ -58,7 +58,11 @@ class SubmissionFilter(django_filters.FilterSet):
 
 class DocumentJobFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    # `format` itself is taken: it picks the response format (JSON, or a CSV/Excel export).
+    file_format = django_filters.ChoiceFilter(
+        field_name="format", choices=DocumentJob.Format.choices, label=_("File format")
+    )
 
     class Meta:
         model = DocumentJob
-        fields = ["unit", "kind", "format", "status"]
+        fields = ["unit", "kind", "file_format", "status"]
