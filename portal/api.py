@@ -5,13 +5,17 @@
 from collections.abc import Iterator
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.db.models import QuerySet
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, renderers, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 
 from creation.services import unit_record_delete, unit_record_save
+from portal.audit import audit_actor_set, object_history
 from portal.exports import (
     EXPORT_FORMATS,
     XLSX_CONTENT_TYPE,
@@ -59,6 +63,10 @@ class ScopedViewSetMixin:
 
     def get_queryset(self) -> QuerySet:
         return self.queryset.visible_to(self.request.user)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        audit_actor_set(request.user)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Every list endpoint also answers `?format=csv|xlsx` with the whole filtered list,
@@ -150,3 +158,39 @@ class UnitRecordViewSet(
 
     def perform_destroy(self, instance: Any) -> None:
         unit_record_delete(user=self.request.user, instance=instance)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    action = serializers.SerializerMethodField()
+    actor = serializers.SerializerMethodField()
+    changes = serializers.SerializerMethodField()
+    request_id = serializers.CharField(source="cid", allow_null=True)
+
+    class Meta:
+        model = LogEntry
+        fields = ["id", "timestamp", "action", "actor", "changes", "remote_addr", "request_id"]
+
+    def get_action(self, entry: LogEntry) -> str:
+        return {0: "create", 1: "update", 2: "delete"}.get(entry.action, "access")
+
+    def get_actor(self, entry: LogEntry) -> str | None:
+        return entry.actor.get_username() if entry.actor else None
+
+    def get_changes(self, entry: LogEntry) -> dict[str, list[Any]]:
+        """{field: [before, after]}"""
+        return entry.changes_dict
+
+
+class HistoryMixin:
+    """`…/{id}/history/`: the object's audit trail (who changed what, when, from which request),
+    for whoever may see the object; others get 404 like for the object itself."""
+
+    @extend_schema(
+        summary="The object's audit trail, newest first",
+        responses=AuditEntrySerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request: Request, pk: Any = None) -> Any:
+        entries = self.paginate_queryset(object_history(self.get_object()))
+        return self.get_paginated_response(AuditEntrySerializer(entries, many=True).data)

@@ -52,7 +52,7 @@ from creation.models import (
 )
 from creation.selectors import unit_leadership_compliance
 from creation.services import liaison_appoint, liaison_update
-from portal.api import ScopedReadOnlyViewSet, UnitRecordViewSet
+from portal.api import HistoryMixin, ScopedReadOnlyViewSet, UnitRecordViewSet
 
 
 @extend_schema_view(
@@ -188,7 +188,7 @@ class MeetingViewSet(UnitRecordViewSet):
     ),
     update=extend_schema(summary="Correct a liaison's contacts"),
 )
-class LiaisonViewSet(UnitRecordViewSet):
+class LiaisonViewSet(HistoryMixin, UnitRecordViewSet):
     queryset = Liaison.objects.all()
     serializer_class = LiaisonSerializer
     filterset_class = LiaisonFilter

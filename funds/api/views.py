@@ -56,7 +56,7 @@ from funds.selectors import (
     parse_period,
     unit_execution,
 )
-from portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin, UnitRecordViewSet
+from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin, UnitRecordViewSet
 from reporting.api.serializers import SubmissionSerializer
 
 UPLOADS = [JSONParser, MultiPartParser, FormParser]
@@ -100,6 +100,7 @@ class LocalFundingViewSet(UnitRecordViewSet):
     create=extend_schema(summary="Start a plan and its first version, a draft (unit staff)"),
 )
 class FundPlanViewSet(
+    HistoryMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -145,6 +146,7 @@ def _versions():
     update=extend_schema(summary="Change a draft's scope and rules (unit staff)"),
 )
 class FundPlanVersionViewSet(
+    HistoryMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -223,6 +225,7 @@ class FundPlanVersionViewSet(
     create=extend_schema(summary="Add a line to a draft (unit staff)"),
 )
 class BudgetLineViewSet(
+    HistoryMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -265,6 +268,7 @@ class BudgetLineViewSet(
     ),
 )
 class ExpenditureViewSet(
+    HistoryMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "auditlog",
     "portal",
     "creation",
     "funds",
@@ -43,9 +44,26 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.audit.RequestIdMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# The audit trail (portal/audit.py): every create, change and delete of these models is recorded
+# with the user, the request and the diff. Records that carry a decision are never deleted.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "reporting.Submission",
+    "reporting.SubmissionEvent",
+    "funds.FundPlan",
+    "funds.FundPlanVersion",
+    "funds.PlanDecision",
+    "funds.BudgetLine",
+    "funds.Expenditure",
+    "creation.Liaison",
+)
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_CID_GETTER = "portal.audit.current_request_id"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

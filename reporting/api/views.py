@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from reporting.api.filters import DocumentJobFilter, ObligationFilter, SubmissionFilter
 from reporting.api.serializers import (
     AttachmentSerializer,
@@ -57,6 +57,7 @@ class ObligationViewSet(ScopedReadOnlyViewSet):
     update=extend_schema(summary="Change a draft or returned report (unit staff)"),
 )
 class SubmissionViewSet(
+    HistoryMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
