@@ -13,7 +13,7 @@ RUN_REDIS_URL := $(REDIS_URL)
 PROCFILES := Procfile.dev
 endif
 
-.PHONY: .venv run test lint format messages
+.PHONY: .venv run test lint format messages backup restore
 
 .venv: $(VENV)/.installed
 
@@ -50,3 +50,12 @@ format: .venv
 messages: .venv
 	$(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --ignore ".venv/*" --ignore "var/*"
 	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
+
+# The database (pg_dump on PostgreSQL, SQLite's online backup otherwise) and the uploaded files,
+# in one archive under var/backups/. Restore: make restore FILE=var/backups/portal-….tar.gz
+backup: .venv
+	$(BIN)/python manage.py backup
+
+restore: .venv
+	@test -n "$(FILE)" || (echo "Usage: make restore FILE=var/backups/portal-YYYYmmdd-HHMMSS.tar.gz" && exit 2)
+	$(BIN)/python manage.py restore "$(FILE)"
