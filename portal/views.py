@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -62,3 +65,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         return exported
     page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/notification_list.html", {"page": page})
+
+
+def login_locked_out(
+    request: HttpRequest, response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """The page of a login refused after too many failures (django-axes' lockout response)."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)

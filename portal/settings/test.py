@@ -7,6 +7,9 @@ from portal.settings.dev import *  # noqa: F403
 from portal.settings.dev import DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client's login() authenticates without a request, which django-axes refuses; the
+# throttling tests put its backend back (tests/test_login_throttling.py).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file rather than memory, so that a Celery worker process can share it; one per test
