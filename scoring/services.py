@@ -5,17 +5,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from creation.models import Batch, CreationUnit, Programme
 from creation.scope import user_scope
+from reporting.models import DocumentJob
 from scoring import rules
+from scoring.bulletin import BULLETIN
 from scoring.models import (
     AdoptionClaim,
     Bulletin,
@@ -388,3 +393,35 @@ def claim_reject(
     claim.full_clean()
     claim.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
     return claim
+
+
+# --- Bulletin documents -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def bulletin_document_request(*, bulletin: Bulletin, user: Any, format: str) -> DocumentJob:
+    """Queue the bulletin's PDF or Word file (reporting.documents) for a worker; it belongs to the
+    programme, so every unit of the programme may download it. Read-only accounts change
+    nothing."""
+    from reporting.services import _document_job_enqueue
+    from reporting.tasks import document_job_run_task
+
+    if user_scope(user).read_only:
+        raise PermissionDenied(_("This account only reads."))
+    if not Bulletin.objects.visible_to(user).filter(pk=bulletin.pk).exists():
+        raise PermissionDenied(_("You cannot see this bulletin."))
+    if format not in DocumentJob.Format.values:
+        raise ValidationError({"format": _("Choose PDF or Word (.docx).")})
+    job = DocumentJob(
+        kind=BULLETIN,
+        format=format,
+        params={"bulletin": bulletin.pk},
+        unit=None,
+        programme_id=bulletin.period.programme_id,
+        requested_by=user,
+        language=get_language() or django_settings.LANGUAGE_CODE,
+    )
+    job.full_clean()
+    job.save()
+    transaction.on_commit(partial(_document_job_enqueue, document_job_run_task, job.pk))
+    return job
