@@ -131,3 +131,16 @@ def test_R6_3_bulletin_document_job_belongs_to_the_programme(bulletin):
     ).user
     with pytest.raises(PermissionDenied):
         services.bulletin_document_request(bulletin=bulletin, user=client, format="pdf")
+
+
+def test_R6_3_bulletin_cannot_be_asked_for_through_the_generic_document_request(bulletin):
+    from django.core.exceptions import ValidationError
+
+    from reporting.services import document_job_request
+
+    staff = staff_of(CreationUnitFactory())  # a unit of another programme
+    with pytest.raises(ValidationError):
+        document_job_request(
+            user=staff, kind=BULLETIN, format="pdf", params={"bulletin": bulletin.pk}
+        )
+    assert not DocumentJob.objects.exists()
