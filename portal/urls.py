@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("reporting.api.urls")),
     path("", include("funds.api.urls")),
     path("", include("creation.api.place_urls")),
+    path("", include("scoring.api.urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("creation.urls")),
     path("", include("reporting.urls")),
     path("", include("funds.urls")),
+    path("", include("scoring.urls")),
     path("", include("creation.place_urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", notification_list, name="notifications"),

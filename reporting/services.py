@@ -497,6 +497,8 @@ def document_job_request(
         raise ValidationError({"kind": str(error)}) from None
     if format not in DocumentJob.Format.values:
         raise ValidationError({"format": _("Choose PDF or Word (.docx).")})
+    if not document_kind.unit_param:  # e.g. a bulletin: asked for on its own page, scoped there
+        raise ValidationError({"kind": _("This document is asked for on its own page.")})
     if user_scope(user).read_only:
         raise PermissionDenied(_("This account only reads."))
     unit = None

@@ -1,0 +1,34 @@
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from creation.models import CreationUnit
+from scoring.models import AdoptionClaim, PeriodScore, ScoringPeriod
+
+
+def _visible_units(request) -> QuerySet:
+    return CreationUnit.objects.visible_to(getattr(request, "user", None))
+
+
+class AdoptionClaimFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
+
+    class Meta:
+        model = AdoptionClaim
+        fields = ["unit", "status", "outlet", "tier", "published_after", "published_before"]
+
+
+class ScoringPeriodFilter(django_filters.FilterSet):
+    class Meta:
+        model = ScoringPeriod
+        fields = ["programme", "kind", "batch", "status"]
+
+
+class PeriodScoreFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+
+    class Meta:
+        model = PeriodScore
+        fields = ["period", "unit"]

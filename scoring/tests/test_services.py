@@ -1,0 +1,341 @@
+"""Publicity scoring end to end (R6.1–R6.4), numbers computed by hand in the comments."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from creation.models import CreationUnit, RoleAssignment
+from creation.tests.factories import (
+    BatchFactory,
+    CreationUnitFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+)
+from scoring import services
+from scoring.models import AdoptionClaim, MediaOutlet, PeriodEvent, ScoringSettings
+from scoring.rules import HalfYear
+from scoring.selectors import cycle_publicity_points, period_scores, unit_live_score
+from scoring.tests.factories import AdoptionClaimFactory, outlet
+from scoring.tests.helpers import office_of, report, staff_of
+
+pytestmark = pytest.mark.django_db
+
+H1 = HalfYear(2026, 1)
+AFTER_H1 = datetime(2026, 7, 20, 8, 0, tzinfo=UTC)
+AFTER_H2 = datetime(2027, 1, 20, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def zone():
+    unit = CreationUnitFactory(
+        batch=BatchFactory(cycle_start=date(2026, 1, 1), cycle_end=date(2027, 12, 31))
+    )
+    for month in range(2, 7):  # every monthly update due in H1 on time
+        report(unit, date(2026, month, 5))
+    report(unit, date(2026, 4, 10), kind="in_depth_report")
+    return unit
+
+
+@pytest.fixture
+def staff(zone):
+    return staff_of(zone)
+
+
+@pytest.fixture
+def office(zone):
+    return office_of(zone.batch.programme)
+
+
+def claim(zone, staff, name, title="长沙打造十五分钟文化圈", *, on=date(2026, 3, 15), **extra):
+    return services.claim_create(
+        unit=zone,
+        user=staff,
+        outlet=outlet(name),
+        title=title,
+        published_on=on,
+        link="https://example.org/a",
+        now=datetime(2028, 1, 1, tzinfo=UTC),
+        **extra,
+    )
+
+
+def verified(zone, staff, office, name, title="长沙打造十五分钟文化圈", **extra):
+    return services.claim_verify(claim=claim(zone, staff, name, title, **extra), user=office)
+
+
+def h1_score(zone, now=AFTER_H1):
+    return unit_live_score(unit=zone, start=H1.start, end=H1.end, now=now)
+
+
+def test_R6_1_R6_2_zone_on_time_with_tiers_1_2_2_5_scores_190(zone, staff, office):
+    verified(zone, staff, office, "求是", "一")  # tier 1: 50
+    verified(zone, staff, office, "人民日报", "二")  # tier 2: 40
+    verified(zone, staff, office, "光明日报", "三")  # tier 2: 40
+    verified(zone, staff, office, "国家公共文化网", "四")  # tier 5: 10
+    score = h1_score(zone)
+    assert (score.base, score.bonus, score.total) == (50, 140, 190)
+    assert score.tier_counts == (1, 2, 0, 0, 1)
+
+
+def test_R6_1_one_late_update_makes_the_base_zero(zone, staff, office):
+    verified(zone, staff, office, "求是")
+    report(zone, date(2026, 6, 5), late=True, kind="in_depth_report")
+    score = h1_score(zone)
+    assert (score.base, score.bonus, score.total) == (0, 50, 50)
+
+
+def test_R6_1_a_missing_update_due_in_the_period_makes_the_base_zero(zone):
+    from reporting.rules import due_moment
+    from reporting.tests.factories import ObligationFactory
+
+    ObligationFactory(unit=zone, due_at=due_moment(date(2026, 6, 6)), period_start=date(2026, 5, 1))
+    assert h1_score(zone).base == 0
+
+
+def test_R6_2_rejected_and_unverified_claims_count_nothing(zone, staff, office):
+    claim(zone, staff, "求是", "待核")
+    rejected = claim(zone, staff, "人民日报", "被退回")
+    services.claim_reject(claim=rejected, user=office, reason="链接无法打开，未见刊发内容")
+    withdrawn = claim(zone, staff, "新华社", "撤回")
+    services.claim_withdraw(claim=withdrawn, user=staff)
+    assert (h1_score(zone).bonus, h1_score(zone).total) == (0, 50)
+    rejected.refresh_from_db()
+    assert rejected.status == AdoptionClaim.Status.REJECTED
+
+
+def test_R6_2_reject_needs_a_reason(zone, staff, office):
+    pending = claim(zone, staff, "求是")
+    with pytest.raises(ValidationError):
+        services.claim_reject(claim=pending, user=office, reason="  ")
+    pending.refresh_from_db()
+    assert pending.status == AdoptionClaim.Status.CLAIMED
+
+
+def test_R6_2_a_claim_needs_a_link_or_a_scan(zone, staff):
+    with pytest.raises(ValidationError) as error:
+        services.claim_create(
+            unit=zone,
+            user=staff,
+            outlet=outlet("求是"),
+            title="无证据",
+            published_on=date(2026, 3, 1),
+            now=AFTER_H1,
+        )
+    assert "link" in error.value.message_dict
+    assert not AdoptionClaim.objects.exists()
+
+
+def test_R6_3_the_second_half_year_starts_from_zero(zone, staff, office):
+    verified(zone, staff, office, "求是")
+    h2 = HalfYear(2026, 2)
+    score = unit_live_score(unit=zone, start=h2.start, end=h2.end, now=AFTER_H2)
+    assert (score.base, score.bonus) == (50, 0)
+    verified(zone, staff, office, "人民日报", on=date(2026, 8, 1))
+    score = unit_live_score(unit=zone, start=h2.start, end=h2.end, now=AFTER_H2)
+    assert (score.base, score.bonus, score.total) == (50, 40, 90)
+    assert h1_score(zone).total == 100
+
+
+def test_R6_4_a_project_has_one_period_over_its_cycle(zone):
+    project = CreationUnitFactory(
+        batch=zone.batch, kind=CreationUnit.Kind.PROJECT, host_organisation="长沙图书馆"
+    )
+    staff, office = staff_of(project), office_of(project.batch.programme)
+    verified(project, staff, office, "求是", "项目一", on=date(2026, 3, 1))
+    verified(project, staff, office, "新华社", "项目二", on=date(2027, 5, 1))
+    report(project, date(2027, 4, 10))
+    period = services.period_ensure(
+        programme=project.batch.programme, kind="project", batch=project.batch
+    )
+    assert (period.start, period.end) == (date(2026, 1, 1), date(2027, 12, 31))
+    [score] = period_scores(period=period, now=datetime(2028, 1, 20, tzinfo=UTC))
+    assert (score.unit_id, score.base, score.bonus, score.total) == (project.pk, 50, 90, 140)
+
+
+def test_R6_2_the_same_article_in_the_same_outlet_counts_once(zone, staff, office):
+    first = verified(zone, staff, office, "人民日报", "长沙打造十五分钟文化圈")
+    with pytest.raises(ValidationError):
+        claim(zone, staff, "人民日报", "《长沙打造 十五分钟文化圈》")  # same article, normalised
+    # a duplicate that got in anyway (e.g. claimed before the first one) cannot be verified
+    twin = AdoptionClaimFactory(unit=zone, outlet=first.outlet, title="长沙打造十五分钟文化圈！")
+    with pytest.raises(ValidationError):
+        services.claim_verify(claim=twin, user=office)
+    # and the database holds the line too
+    twin.status = AdoptionClaim.Status.VERIFIED
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    assert h1_score(zone).bonus == 40
+
+
+def test_R6_2_the_same_article_in_two_outlets_counts_twice(zone, staff, office):
+    verified(zone, staff, office, "人民日报", "长沙打造十五分钟文化圈")
+    verified(zone, staff, office, "光明日报", "长沙打造十五分钟文化圈")
+    assert h1_score(zone).bonus == 80
+
+
+def test_R6_2_generic_outlets_name_the_real_one_and_count_per_name(zone, staff, office):
+    with pytest.raises(ValidationError) as error:
+        claim(zone, staff, "省级媒体")
+    assert "outlet_name" in error.value.message_dict
+    verified(zone, staff, office, "省级媒体", outlet_name="湖南日报")  # tier 3: 30
+    verified(zone, staff, office, "省级媒体", outlet_name="湖南卫视")  # another outlet: 30
+    verified(zone, staff, office, "同级媒体", outlet_name="长沙晚报")  # tier 4: 20
+    verified(zone, staff, office, "人民政府网站", outlet_name="长沙市人民政府网")  # tier 5: 10
+    assert h1_score(zone).bonus == 90
+
+
+def test_R6_2_tier_points_follow_the_settings_when_the_office_changes_them(zone, staff, office):
+    verified(zone, staff, office, "求是", "一")
+    verified(zone, staff, office, "人民日报", "二")
+    assert h1_score(zone).total == 50 + 50 + 40
+    ScoringSettings.objects.create(
+        programme=zone.batch.programme, base_points=40, tier1_points=80, tier2_points=45
+    )
+    assert h1_score(zone).total == 40 + 80 + 45
+
+
+def test_R6_2_unit_staff_cannot_verify_their_own_claims(zone, staff):
+    pending = claim(zone, staff, "求是")
+    with pytest.raises(PermissionDenied):
+        services.claim_verify(claim=pending, user=staff)
+    # not even when they also review for the office of the programme
+    RoleAssignmentFactory(
+        user=staff, role=RoleAssignment.Role.OFFICE_REVIEWER, programme=zone.batch.programme
+    )
+    from creation.scope import forget_scope
+
+    forget_scope(staff)
+    with pytest.raises(PermissionDenied):
+        services.claim_verify(claim=pending, user=staff)
+    pending.refresh_from_db()
+    assert pending.status == AdoptionClaim.Status.CLAIMED
+
+
+def test_R6_2_another_programmes_office_cannot_verify(zone, staff):
+    pending = claim(zone, staff, "求是")
+    stranger = office_of(BatchFactory().programme)
+    with pytest.raises(PermissionDenied):
+        services.claim_verify(claim=pending, user=stranger)
+
+
+def test_R6_2_only_the_units_staff_claim(zone, office):
+    with pytest.raises(PermissionDenied):
+        claim(zone, office, "求是")
+    with pytest.raises(PermissionDenied):
+        claim(zone, UserFactory(), "求是")
+
+
+def test_R6_2_the_office_adds_outlets(zone, office, staff):
+    added = services.outlet_create(user=office, name="湖南日报", tier=None, level="province")
+    assert added.tier_for("city") == 3
+    with pytest.raises(PermissionDenied):
+        services.outlet_create(user=staff, name="株洲日报", tier=4)
+    with pytest.raises(ValidationError):
+        services.outlet_create(user=office, name="无层级媒体", tier=None)
+    assert not MediaOutlet.objects.filter(name__in=["株洲日报", "无层级媒体"]).exists()
+
+
+# --- Closing and reopening ----------------------------------------------------------------------
+
+
+def test_R6_3_closing_freezes_scores_and_locks_claims(zone, staff, office):
+    verified(zone, staff, office, "求是", "一")
+    late_claim = claim(zone, staff, "人民日报", "二")
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    period = services.period_close(period=period, user=office, now=AFTER_H1)
+    [frozen] = period_scores(period=period)
+    assert (frozen.base, frozen.bonus, frozen.total, frozen.rank) == (50, 50, 100, 1)
+
+    with pytest.raises(ValidationError):
+        services.claim_verify(claim=late_claim, user=office)
+    with pytest.raises(ValidationError):
+        services.claim_withdraw(claim=late_claim, user=staff)
+    with pytest.raises(ValidationError):
+        claim(zone, staff, "新华社", "三")
+    # Even a claim marked verified behind the workflow's back leaves the frozen score alone.
+    AdoptionClaim.objects.filter(pk=late_claim.pk).update(status=AdoptionClaim.Status.VERIFIED)
+    [frozen] = period_scores(period=period)
+    assert frozen.total == 100
+    assert cycle_publicity_points(unit_ids=[zone.pk], now=AFTER_H1)[zone.pk] == 100 + 50
+
+
+def test_R6_3_reopen_needs_a_reason_and_leaves_an_event(zone, staff, office):
+    pending = claim(zone, staff, "人民日报")
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    services.period_close(period=period, user=office, now=AFTER_H1)
+    with pytest.raises(ValidationError):
+        services.period_reopen(period=period, user=office, reason=" ")
+    period.refresh_from_db()
+    assert period.is_closed
+    period = services.period_reopen(
+        period=period, user=office, reason="补核人民日报采用稿件", now=AFTER_H1 + timedelta(days=1)
+    )
+    event = period.events.get(action=PeriodEvent.Action.REOPENED)
+    assert (event.actor, event.reason) == (office, "补核人民日报采用稿件")
+    services.claim_verify(claim=pending, user=office)
+    period = services.period_close(period=period, user=office, now=AFTER_H1 + timedelta(days=2))
+    [frozen] = period_scores(period=period)
+    assert frozen.total == 90
+    assert list(period.events.values_list("action", flat=True)) == ["closed", "reopened", "closed"]
+
+
+def test_R6_3_only_the_office_closes_and_publishes(zone, staff, office):
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    with pytest.raises(PermissionDenied):
+        services.period_close(period=period, user=staff)
+    with pytest.raises(ValidationError):
+        services.bulletin_publish(
+            period=period, user=office, number="文公共〔2026〕1号", published_on=date(2026, 7, 25)
+        )
+    period = services.period_close(period=period, user=office, now=AFTER_H1)
+    bulletin = services.bulletin_publish(
+        period=period, user=office, number="文公共〔2026〕1号", published_on=date(2026, 7, 25)
+    )
+    assert (bulletin.number, bulletin.published_by) == ("文公共〔2026〕1号", office)
+    assert period.events.filter(action="published").count() == 1
+
+
+def test_R6_3_ranking_per_batch_in_a_closed_period(zone, staff, office):
+    sibling = CreationUnitFactory(batch=zone.batch, name="株洲市")
+    other_batch = CreationUnitFactory(
+        batch=BatchFactory(
+            programme=zone.batch.programme,
+            cycle_start=date(2025, 1, 1),
+            cycle_end=date(2026, 12, 31),
+        ),
+        name="湘潭市",
+    )
+    report(sibling, date(2026, 3, 5), late=True)
+    verified(zone, staff, office, "求是")
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    period = services.period_close(period=period, user=office, now=AFTER_H1)
+    rows = [(s.unit_id, s.total, s.rank) for s in period_scores(period=period)]
+    # batches in order (the zone's batch was created first), rank order within each
+    assert zone.batch_id < other_batch.batch_id
+    assert rows == [(zone.pk, 100, 1), (sibling.pk, 0, 2), (other_batch.pk, 50, 1)]
+
+
+def test_R6_3_periods_sync_creates_started_periods_once(zone):
+    CreationUnitFactory(batch=zone.batch, kind=CreationUnit.Kind.PROJECT, host_organisation="馆")
+    assert services.periods_sync(today=date(2026, 8, 1)) == 3  # 2026H1, 2026H2, the project cycle
+    assert services.periods_sync(today=date(2026, 8, 1)) == 0
+
+
+def test_R6_3_scoring_n_units_takes_the_same_queries_for_1_and_20(zone, django_assert_num_queries):
+    from scoring.selectors import period_live_scores
+
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    # units, late obligations, verified adoptions per tier, settings
+    with django_assert_num_queries(4):
+        assert len(period_live_scores(period=period, now=AFTER_H1)) == 1
+    for n in range(20):
+        unit = CreationUnitFactory(batch=zone.batch)
+        report(unit, date(2026, 3, 5), late=bool(n % 2))
+        AdoptionClaimFactory(unit=unit, status=AdoptionClaim.Status.VERIFIED)
+    with django_assert_num_queries(4):
+        scores = period_live_scores(period=period, now=AFTER_H1)
+    assert len(scores) == 21
+    # 10 on time with 人民日报 (90), the zone itself 50, 10 late with 人民日报 (40)
+    assert sorted({s.total for s in scores}) == [40, 50, 90]
