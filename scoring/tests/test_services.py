@@ -48,7 +48,7 @@ def _setup(unit):
 
 def test_midterm_review_grades_each_indicator_by_the_settings_cut_offs():
     unit = compliant_unit()
-    books, new_books, station, office = _setup(unit)
+    books, new_books, _station, office = _setup(unit)
     FacilityFactory(unit=unit, kind=Facility.Kind.STATION, floor_area=D(300))
     review = indicator_review_record(
         user=office,
@@ -87,7 +87,7 @@ def test_midterm_review_cut_offs_come_from_the_programme_settings():
 
 def test_midterm_review_needs_every_entered_value():
     unit = compliant_unit()
-    books, new_books, station, office = _setup(unit)
+    books, new_books, _station, office = _setup(unit)
     with pytest.raises(ValidationError) as error:
         indicator_review_record(
             user=office, unit=unit, stage="midterm", reviewed_on=TODAY, values={books.pk: "0.5"}
