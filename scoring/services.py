@@ -263,14 +263,22 @@ def acceptance_evaluate(
 
 @transaction.atomic
 def unit_status_decide(
-    *, user: Any, unit: CreationUnit, status: str, reason: str
+    *,
+    user: Any,
+    unit: CreationUnit,
+    status: str,
+    reason: str,
+    evaluation: AcceptanceEvaluation | None = None,
 ) -> UnitStatusDecision:
     """§8: the office sets the unit accepted or vetoed, explicitly and with a written reason,
     after an acceptance evaluation; the decision is kept with the evaluation it rests on."""
     _require_office(user, unit)
-    evaluation = (
-        AcceptanceEvaluation.objects.filter(unit=unit).order_by("-evaluated_at", "-pk").first()
-    )
+    if evaluation is None:
+        evaluation = (
+            AcceptanceEvaluation.objects.filter(unit=unit).order_by("-evaluated_at", "-pk").first()
+        )
+    elif evaluation.unit_id != unit.pk:
+        raise ValidationError(_("The evaluation belongs to another unit."))
     if evaluation is None:
         raise ValidationError(_("Run the acceptance evaluation first."))
     locked = CreationUnit.objects.select_for_update().get(pk=unit.pk)
