@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from creation.models import Batch, CreationUnit, Programme, Region, UnitRecordQuerySet
 from creation.scope import ScopedQuerySet, UserScope
+from portal.uploads import DocumentUploadValidator
+from scoring import rules
 from scoring.rules import (
     VETO_ITEM_CHOICES,
     AcceptanceNumbers,
@@ -127,6 +129,471 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+# --- Publicity scoring (R6.1–R6.4) --------------------------------------------------------------
+
+
+class ScoringSettingsQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        return Q(programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope)))
+
+
+class ScoringSettings(models.Model):
+    """A programme's publicity points (R6.1, R6.2). The defaults are RULES.md §6's; the office
+    changes them in the admin. A programme without a row uses the defaults."""
+
+    programme = models.OneToOneField(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="scoring_settings",
+    )
+    base_points = models.PositiveSmallIntegerField(
+        _("base points"),
+        default=rules.DEFAULT_BASE_POINTS,
+        help_text=_("R6.1: when every work update and in-depth report of the period was on time."),
+    )
+    tier1_points = models.PositiveSmallIntegerField(_("tier 1 points"), default=50)
+    tier2_points = models.PositiveSmallIntegerField(_("tier 2 points"), default=40)
+    tier3_points = models.PositiveSmallIntegerField(_("tier 3 points"), default=30)
+    tier4_points = models.PositiveSmallIntegerField(_("tier 4 points"), default=20)
+    tier5_points = models.PositiveSmallIntegerField(_("tier 5 points"), default=10)
+
+    objects = ScoringSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scoring settings")
+        verbose_name_plural = _("scoring settings")
+        ordering = ["programme_id"]
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+    def tier_points(self) -> dict[int, int]:
+        return {t: getattr(self, f"tier{t}_points") for t in rules.TIERS}
+
+    @classmethod
+    def for_programme(cls, programme_id: int) -> ScoringSettings:
+        """The programme's settings, or unsaved defaults."""
+        found = cls.objects.filter(programme_id=programme_id).first()
+        return found or cls(programme_id=programme_id)
+
+
+class MediaOutletQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        # The catalogue of outlets is reference data: every signed-in user may read it.
+        return Q()
+
+
+class MediaOutlet(models.Model):
+    """R6.2: one outlet of the catalogue, with its tier and, where it matters, its administrative
+    level. Generic entries (省级媒体, 同级媒体, 人民政府网站) ask the claim for the real name."""
+
+    class Level(models.TextChoices):
+        NONE = "", _("Not applicable")
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District / county")
+        STREET = "street", _("Street / town")
+        SAME = rules.LEVEL_SAME, _("The unit's own level")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    tier = models.PositiveSmallIntegerField(
+        _("tier"),
+        null=True,
+        blank=True,
+        choices=[(t, t) for t in rules.TIERS],
+        help_text=_("Leave empty when the tier follows from the level alone."),
+    )
+    level = models.CharField(
+        _("administrative level"),
+        max_length=10,
+        choices=Level.choices,
+        blank=True,
+        default="",
+        help_text=_("Provincial media are tier 3; media at the unit's own level tier 4."),
+    )
+    generic = models.BooleanField(
+        _("generic"),
+        default=False,
+        help_text=_("A class of outlets: the claim names the actual newspaper, station or site."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = MediaOutletQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("media outlet")
+        verbose_name_plural = _("media outlets")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tier__isnull=False) | ~Q(level=""), name="outlet_has_tier_or_level"
+            ),
+            models.CheckConstraint(
+                condition=Q(tier__isnull=True) | Q(tier__gte=1, tier__lte=5),
+                name="outlet_tier_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not self.tier and not self.level:
+            raise ValidationError({"tier": _("Give the outlet a tier, a level or both.")})
+
+    def tier_for(self, unit_level: str) -> int | None:
+        return rules.outlet_tier(fixed_tier=self.tier, level=self.level, unit_level=unit_level)
+
+
+class AdoptionClaimQuerySet(UnitRecordQuerySet):
+    unit_path = "unit__"
+
+    def verified(self) -> AdoptionClaimQuerySet:
+        return self.filter(status=AdoptionClaim.Status.VERIFIED)
+
+
+def adoption_evidence_path(instance: models.Model, filename: str) -> str:
+    # The stored name never comes from the uploader.
+    from uuid import uuid4
+
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"scoring/adoptions/{uuid4().hex}.{suffix[:8]}"
+
+
+validate_adoption_scan = DocumentUploadValidator(("pdf", "png", "jpg"), "MINUTES_MAX_UPLOAD_MB")
+
+
+class AdoptionClaim(models.Model):
+    """R6.2: the unit says one of its articles was adopted and published by an outlet; the office
+    of its programme verifies (then it counts) or rejects it with a reason."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    unit = models.ForeignKey(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        on_delete=models.CASCADE,
+        related_name="adoption_claims",
+    )
+    outlet = models.ForeignKey(
+        MediaOutlet, verbose_name=_("outlet"), on_delete=models.PROTECT, related_name="claims"
+    )
+    outlet_name = models.CharField(
+        _("name of the outlet"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a generic outlet: the actual newspaper, station or website."),
+    )
+    title = models.CharField(_("article title"), max_length=300)
+    # R6.2: the same article in the same outlet counts once; these keys recognise "the same".
+    title_key = models.CharField(max_length=300, editable=False)
+    outlet_key = models.CharField(max_length=100, editable=False, blank=True)
+    published_on = models.DateField(_("publication date"))
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    scan = models.FileField(
+        _("scan"),
+        upload_to=adoption_evidence_path,
+        max_length=200,
+        blank=True,
+        validators=[validate_adoption_scan],
+    )
+    scan_name = models.CharField(_("file name"), max_length=200, blank=True)
+    tier = models.PositiveSmallIntegerField(_("tier"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CLAIMED
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    objects = AdoptionClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("adoption claim")
+        verbose_name_plural = _("adoption claims")
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(link="") | ~Q(scan=""), name="adoption_claim_has_evidence"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reject_reason=""),
+                name="adoption_claim_rejection_has_reason",
+            ),
+            # R6.2: the same article in the same outlet counts once.
+            models.UniqueConstraint(
+                fields=["unit", "outlet", "outlet_key", "title_key"],
+                condition=Q(status="verified"),
+                name="adoption_verified_once_per_outlet",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_on"]),
+            models.Index(fields=["unit", "status", "published_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def outlet_label(self) -> str:
+        return f"{self.outlet.name}（{self.outlet_name}）" if self.outlet_name else self.outlet.name
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        self.title = (self.title or "").strip()
+        self.outlet_name = (self.outlet_name or "").strip()
+        self.title_key = rules.normalise_title(self.title)
+        self.outlet_key = rules.normalise_title(self.outlet_name)
+        if not self.title_key:
+            errors["title"] = _("Give the title of the article.")
+        if not self.link and not self.scan:
+            errors["link"] = _("Give a link or upload a scan as evidence.")
+        if self.outlet_id and self.outlet.generic and not self.outlet_name:
+            errors["outlet_name"] = _("Name the actual outlet (e.g. the newspaper).")
+        if self.status == self.Status.REJECTED and not self.reject_reason.strip():
+            errors["reject_reason"] = _("Give the reason for the rejection.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ScoringPeriodQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        return Q(programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope)))
+
+
+class ScoringPeriod(models.Model):
+    """R6.3, R6.4: one scoring period of a programme: a half year for zones, the two-year cycle of
+    a batch for projects. Open while it runs; the office closes it, which freezes the scores."""
+
+    class Kind(models.TextChoices):
+        ZONE = "zone", _("Demonstration zones")
+        PROJECT = "project", _("Demonstration projects")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="scoring_periods",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name=_("batch"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="scoring_periods",
+        help_text=_("Projects only: the batch whose cycle is scored."),
+    )
+    label = models.CharField(_("period"), max_length=20)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ScoringPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scoring period")
+        verbose_name_plural = _("scoring periods")
+        ordering = ["-start", "programme_id", "kind", "batch_id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="period_order"),
+            models.CheckConstraint(
+                condition=(Q(kind="zone") & Q(batch__isnull=True))
+                | (Q(kind="project") & Q(batch__isnull=False)),
+                name="period_batch_iff_project",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "start"],
+                condition=Q(kind="zone"),
+                name="period_zone_half_year_once",
+            ),
+            models.UniqueConstraint(
+                fields=["batch"], condition=Q(kind="project"), name="period_project_batch_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.get_kind_display()} · {self.label}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class PeriodRecordQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        return Q(
+            period__programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope))
+        )
+
+
+class PeriodScoreQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: UserScope) -> Q | None:
+        # A unit's own frozen score; everyone's once the bulletin is out to the programme (R6.3).
+        programmes = Programme.objects.filter(Programme.objects.all().scope_q(scope))
+        return scope.units_q("unit__") | Q(
+            period__bulletin__isnull=False, period__programme__in=programmes
+        )
+
+
+class PeriodScore(models.Model):
+    """A unit's score frozen when its period closed (R6.1–R6.3)."""
+
+    period = models.ForeignKey(
+        ScoringPeriod,
+        verbose_name=_("scoring period"),
+        on_delete=models.CASCADE,
+        related_name="scores",
+    )
+    unit = models.ForeignKey(
+        CreationUnit,
+        verbose_name=_("creation unit"),
+        on_delete=models.CASCADE,
+        related_name="period_scores",
+    )
+    all_on_time = models.BooleanField(_("all reports on time"))
+    base = models.PositiveSmallIntegerField(_("base score"))
+    bonus = models.PositiveIntegerField(_("adoption points"))
+    total = models.PositiveIntegerField(_("total"))
+    rank = models.PositiveIntegerField(_("rank"))
+    tier_counts = models.JSONField(_("adoptions per tier"), default=list)
+
+    objects = PeriodScoreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period score")
+        verbose_name_plural = _("period scores")
+        ordering = ["period_id", "unit__batch_id", "rank", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="period_score_once"),
+            models.CheckConstraint(
+                condition=Q(total=models.F("base") + models.F("bonus")), name="period_score_sum"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.period.label} · {self.total}"
+
+
+class PeriodEventQuerySet(PeriodRecordQuerySet):
+    pass
+
+
+class PeriodEvent(models.Model):
+    """The audit trail of a scoring period: closing, reopening (with its reason), publishing."""
+
+    class Action(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+        PUBLISHED = "published", _("Bulletin published")
+
+    period = models.ForeignKey(
+        ScoringPeriod,
+        verbose_name=_("scoring period"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = PeriodEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scoring period event")
+        verbose_name_plural = _("scoring period events")
+        ordering = ["period_id", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="reopened") | ~Q(reason=""), name="period_reopen_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class BulletinQuerySet(PeriodRecordQuerySet):
+    pass
+
+
+class Bulletin(models.Model):
+    """R6.3: the circular (通报) of a closed period's results, published by the office to every
+    unit of the programme."""
+
+    period = models.OneToOneField(
+        ScoringPeriod,
+        verbose_name=_("scoring period"),
+        on_delete=models.CASCADE,
+        related_name="bulletin",
+    )
+    number = models.CharField(_("document number"), max_length=50)
+    published_on = models.DateField(_("date of issue"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"))
+
+    objects = BulletinQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        ordering = ["-published_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 # --- R6.5, R6.6 and §8: the veto gauge, indicator reviews and acceptance ------------------------

@@ -1,104 +1,106 @@
-"""Pure rules of the mid-term review (§8) and the acceptance evaluation (R6.5, R6.6)."""
-
-from decimal import Decimal
+from datetime import date
 
 from scoring.rules import (
-    AcceptanceNumbers,
-    AcceptanceResult,
-    IndicatorPart,
-    MidtermGrade,
-    completion_percent,
-    evaluate,
-    grade_points,
-    indicator_score,
-    midterm_grade,
-    publicity_score,
+    DEFAULT_TIER_POINTS,
+    HalfYear,
+    UnitScore,
+    adoption_points,
+    cycle_windows,
+    normalise_title,
+    outlet_tier,
+    publicity_base,
+    rank,
+    unit_score,
 )
 
-D = Decimal
-NUMBERS = AcceptanceNumbers()
+
+def test_R6_1_one_late_update_zeroes_the_base():
+    assert publicity_base(all_on_time=False) == 0
+    assert publicity_base(all_on_time=True) == 50
+    assert publicity_base(all_on_time=True, points=60) == 60
 
 
-def test_R6_5_publicity_share_scaled_against_the_best_unit_of_the_batch():
-    assert publicity_score(share=D(10), points=200, best_points=200) == D("10.00")
-    assert publicity_score(share=D(10), points=150, best_points=200) == D("7.50")
-    assert publicity_score(share=D(10), points=0, best_points=200) == D("0.00")
+def test_R6_2_tier_points_follow_the_settings():
+    assert [adoption_points(t, DEFAULT_TIER_POINTS) for t in (1, 2, 3, 4, 5)] == [
+        50,
+        40,
+        30,
+        20,
+        10,
+    ]
+    assert adoption_points(2, {1: 80, 2: 45}) == 45
+    assert adoption_points(None, DEFAULT_TIER_POINTS) == 0
 
 
-def test_R6_5_publicity_share_is_zero_when_the_best_unit_has_no_points():
-    assert publicity_score(share=D(10), points=0, best_points=0) == D("0.00")
+def test_R6_2_zone_with_tiers_1_2_2_5_scores_190():
+    score = unit_score(
+        unit_id=1,
+        all_on_time=True,
+        tier_counts={1: 1, 2: 2, 5: 1},
+        base_points=50,
+        tier_points=DEFAULT_TIER_POINTS,
+    )
+    assert (score.base, score.bonus, score.total) == (50, 140, 190)
 
 
-def test_R6_5_publicity_share_is_a_setting():
-    assert publicity_score(share=D(20), points=150, best_points=200) == D("15.00")
+def test_R6_2_an_outlet_that_fits_two_tiers_scores_the_higher():
+    assert outlet_tier(fixed_tier=None, level="province", unit_level="city") == 3
+    assert outlet_tier(fixed_tier=None, level="same", unit_level="city") == 4
+    assert outlet_tier(fixed_tier=None, level="city", unit_level="city") == 4
+    assert outlet_tier(fixed_tier=None, level="city", unit_level="district") is None
+    # a provincial outlet for a province-level project: tier 3 and tier 4 → tier 3
+    assert outlet_tier(fixed_tier=None, level="province", unit_level="province") == 3
+    assert outlet_tier(fixed_tier=2, level="province", unit_level="city") == 2
+    assert outlet_tier(fixed_tier=5, level="city", unit_level="city") == 4
 
 
-def test_R6_5_indicator_score_is_weight_times_capped_completion():
-    assert indicator_score(weight=D(30), value=D("0.45"), threshold=D("0.6")) == D("22.50")
-    assert indicator_score(weight=D(30), value=D("0.9"), threshold=D("0.6")) == D("30.00")
-    assert indicator_score(weight=D(5), value=D(0), threshold=D(0)) == D("5.00")
+def test_R6_2_titles_normalise_to_recognise_the_same_article():
+    assert normalise_title(" 《长沙：打造15分钟文化圈》 ") == normalise_title(
+        "长沙打造１５分钟文化圈"
+    )
+    assert normalise_title("Culture Week") == normalise_title("culture-week")
+    assert normalise_title("长沙文化圈") != normalise_title("株洲文化圈")
 
 
-def _parts():
-    # 30 × 0.45/0.6 = 22.5; 20 × 1 = 20; 40 × 300/500 = 24 → 66.5
-    return (
-        IndicatorPart("1.1", "人均藏书", D(30), D("0.6"), D("0.45")),
-        IndicatorPart("1.2", "人均年新增藏书", D(20), D("0.04"), D("0.05")),
-        IndicatorPart("2.1", "乡镇综合文化站面积", D(40), D(500), D(300)),
+def test_R6_3_half_years():
+    assert HalfYear.containing(date(2026, 6, 30)) == HalfYear(2026, 1)
+    assert HalfYear.containing(date(2026, 7, 1)) == HalfYear(2026, 2)
+    assert (HalfYear(2026, 2).start, HalfYear(2026, 2).end) == (
+        date(2026, 7, 1),
+        date(2026, 12, 31),
+    )
+    assert HalfYear(2026, 2).next() == HalfYear(2027, 1)
+    assert HalfYear.parse("2026h2") == HalfYear(2026, 2)
+    assert str(HalfYear(2026, 1)) == "2026H1"
+
+
+def test_R6_4_a_project_has_one_period_over_its_cycle_and_a_zone_four():
+    start, end = date(2026, 1, 1), date(2027, 12, 31)
+    assert cycle_windows(kind="project", cycle_start=start, cycle_end=end) == [(start, end)]
+    zone = cycle_windows(kind="zone", cycle_start=start, cycle_end=end)
+    assert [w[0] for w in zone] == [
+        date(2026, 1, 1),
+        date(2026, 7, 1),
+        date(2027, 1, 1),
+        date(2027, 7, 1),
+    ]
+
+
+def _s(unit_id, base, bonus, counts=(0, 0, 0, 0, 0), group=(1,)):
+    return UnitScore(
+        unit_id=unit_id, base=base, bonus=bonus, tier_counts=counts, name=f"u{unit_id}", group=group
     )
 
 
-def test_R6_5_total_is_indicator_scores_plus_publicity_share():
-    result = evaluate(
-        indicators=_parts(), publicity_points=150, best_points=200, failed_items=(), numbers=NUMBERS
+def test_R6_3_rank_ties_share_a_rank_and_the_tie_break_is_documented():
+    rows = rank(
+        [
+            _s(1, 50, 40, (0, 1, 0, 0, 0)),  # 90
+            _s(2, 0, 90, (1, 1, 0, 0, 0)),  # 90, higher bonus → before 1
+            _s(3, 50, 40, (0, 1, 0, 0, 0)),  # tied with 1 entirely
+            _s(4, 50, 140, (1, 2, 0, 0, 1)),  # 190
+            _s(5, 50, 40, (0, 0, 1, 0, 1)),  # 90, bonus 40 but fewer tier-2 → after 1 and 3
+            _s(6, 0, 0, group=(2,)),  # another batch ranks on its own
+        ]
     )
-    assert result.indicator_total == D("66.50")
-    assert result.publicity == D("7.50")
-    assert result.total == D("74.00")
-    assert result.result == AcceptanceResult.PASSED
-
-
-def test_R6_5_vetoed_whatever_the_score():
-    result = evaluate(
-        indicators=_parts(),
-        publicity_points=200,
-        best_points=200,
-        failed_items=("liaison",),
-        numbers=NUMBERS,
-    )
-    assert result.total == D("76.50")
-    assert result.result == AcceptanceResult.VETOED
-
-
-def test_R6_5_failed_below_the_pass_mark():
-    result = evaluate(
-        indicators=_parts(),
-        publicity_points=150,
-        best_points=200,
-        failed_items=(),
-        numbers=AcceptanceNumbers(pass_mark=D(75)),
-    )
-    assert result.total == D("74.00")
-    assert result.result == AcceptanceResult.FAILED
-
-
-def test_midterm_completion_ratio_is_value_over_threshold_in_per_cent():
-    assert completion_percent(value=D("0.48"), threshold=D("0.6")) == D("80.0")
-    assert completion_percent(value=D(350), threshold=D(500)) == D("70.0")
-    assert completion_percent(value=D(1), threshold=D(0)) == D("100.0")
-
-
-def test_midterm_grade_by_the_cut_offs_of_the_settings():
-    assert midterm_grade(completion=D("80.0"), numbers=NUMBERS) == MidtermGrade.EXCELLENT
-    assert midterm_grade(completion=D("79.9"), numbers=NUMBERS) == MidtermGrade.QUALIFIED
-    assert midterm_grade(completion=D("60.0"), numbers=NUMBERS) == MidtermGrade.QUALIFIED
-    assert midterm_grade(completion=D("59.9"), numbers=NUMBERS) == MidtermGrade.UNQUALIFIED
-    strict = AcceptanceNumbers(excellent_from=D(95), qualified_from=D(75))
-    assert midterm_grade(completion=D("90.0"), numbers=strict) == MidtermGrade.QUALIFIED
-    assert midterm_grade(completion=D("70.0"), numbers=strict) == MidtermGrade.UNQUALIFIED
-
-
-def test_midterm_composite_is_weight_times_grade_factor():
-    assert grade_points(weight=D(30), grade=MidtermGrade.EXCELLENT, numbers=NUMBERS) == D("30.00")
-    assert grade_points(weight=D(30), grade=MidtermGrade.QUALIFIED, numbers=NUMBERS) == D("18.00")
-    assert grade_points(weight=D(30), grade=MidtermGrade.UNQUALIFIED, numbers=NUMBERS) == D("0.00")
+    assert [(r.unit_id, r.rank) for r in rows] == [(4, 1), (2, 2), (1, 3), (3, 3), (5, 5), (6, 1)]

@@ -1,194 +1,323 @@
-"""Mid-term review (§8), acceptance evaluation (R6.5, R6.6) and the unit's status decision."""
+"""Publicity scoring end to end (R6.1–R6.4), numbers computed by hand in the comments."""
 
-from datetime import date
-from decimal import Decimal
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
-from creation.models import CreationUnit, Facility
-from creation.tests.factories import CreationUnitFactory, RoleAssignmentFactory
-from creation.tests.place_factories import FacilityFactory
-from scoring.models import (
-    AcceptanceEvaluation,
-    AcceptanceSettings,
-    IndicatorReview,
-    UnitStatusDecision,
+from creation.models import CreationUnit, RoleAssignment
+from creation.tests.factories import (
+    BatchFactory,
+    CreationUnitFactory,
+    RoleAssignmentFactory,
+    UserFactory,
 )
-from scoring.services import (
-    acceptance_evaluate,
-    indicator_review_record,
-    unit_status_decide,
-    veto_override_create,
-)
-from scoring.tests.factories import CreationStandardFactory, IndicatorFactory, compliant_unit
+from scoring import services
+from scoring.models import AdoptionClaim, MediaOutlet, PeriodEvent, ScoringSettings
+from scoring.rules import HalfYear
+from scoring.selectors import cycle_publicity_points, period_scores, unit_live_score
+from scoring.tests.factories import AdoptionClaimFactory, outlet
+from scoring.tests.helpers import office_of, report, staff_of
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 9, 1)
-D = Decimal
+
+H1 = HalfYear(2026, 1)
+AFTER_H1 = datetime(2026, 7, 20, 8, 0, tzinfo=UTC)
+AFTER_H2 = datetime(2027, 1, 20, 8, 0, tzinfo=UTC)
 
 
-def _setup(unit):
-    standard = CreationStandardFactory(
-        batch=unit.batch, economic_belt=unit.region.province_region.economic_belt
+@pytest.fixture
+def zone():
+    unit = CreationUnitFactory(
+        batch=BatchFactory(cycle_start=date(2026, 1, 1), cycle_end=date(2027, 12, 31))
     )
-    books = IndicatorFactory(standard=standard, code="1.1", threshold=D("0.6"), weight=D(30))
-    new_books = IndicatorFactory(standard=standard, code="1.2", threshold=D("0.04"), weight=D(20))
-    station = IndicatorFactory(
-        standard=standard,
-        code="2.1",
-        threshold=D(500),
-        weight=D(40),
-        source="computed",
-        computation="smallest_station_area",
+    for month in range(2, 7):  # every monthly update due in H1 on time
+        report(unit, date(2026, month, 5))
+    report(unit, date(2026, 4, 10), kind="in_depth_report")
+    return unit
+
+
+@pytest.fixture
+def staff(zone):
+    return staff_of(zone)
+
+
+@pytest.fixture
+def office(zone):
+    return office_of(zone.batch.programme)
+
+
+def claim(zone, staff, name, title="长沙打造十五分钟文化圈", *, on=date(2026, 3, 15), **extra):
+    return services.claim_create(
+        unit=zone,
+        user=staff,
+        outlet=outlet(name),
+        title=title,
+        published_on=on,
+        link="https://example.org/a",
+        now=datetime(2028, 1, 1, tzinfo=UTC),
+        **extra,
     )
-    office = RoleAssignmentFactory(role="office_reviewer", programme=unit.batch.programme).user
-    return books, new_books, station, office
 
 
-def test_midterm_review_grades_each_indicator_by_the_settings_cut_offs():
-    unit = compliant_unit()
-    books, new_books, _station, office = _setup(unit)
-    FacilityFactory(unit=unit, kind=Facility.Kind.STATION, floor_area=D(300))
-    review = indicator_review_record(
-        user=office,
-        unit=unit,
-        stage="midterm",
-        reviewed_on=date(2027, 1, 10),
-        values={books.pk: "0.48", new_books.pk: "0.03"},
-    )
-    values = {v.indicator.code: v for v in review.values.select_related("indicator")}
-    # 0.48/0.6 = 80% → 优秀; 0.03/0.04 = 75% → 合格; computed 300/500 = 60% → 合格
-    assert (values["1.1"].completion, values["1.1"].grade) == (D("80.0"), "excellent")
-    assert (values["1.2"].completion, values["1.2"].grade) == (D("75.0"), "qualified")
-    assert (values["2.1"].value, values["2.1"].computed) == (D(300), True)
-    assert values["2.1"].grade == "qualified"
-    # 30 × 1 + 20 × 0.6 + 40 × 0.6 = 66
-    assert review.composite_score == D("66.00")
+def verified(zone, staff, office, name, title="长沙打造十五分钟文化圈", **extra):
+    return services.claim_verify(claim=claim(zone, staff, name, title, **extra), user=office)
 
 
-def test_midterm_review_cut_offs_come_from_the_programme_settings():
-    unit = compliant_unit()
-    books, new_books, station, office = _setup(unit)
-    AcceptanceSettings.objects.create(
-        programme=unit.batch.programme, excellent_from=D(90), qualified_from=D(78)
-    )
-    review = indicator_review_record(
-        user=office,
-        unit=unit,
-        stage="midterm",
-        reviewed_on=date(2027, 1, 10),
-        values={books.pk: "0.48", new_books.pk: "0.03", station.pk: "500"},
-    )
-    grades = {v.indicator.code: v.grade for v in review.values.select_related("indicator")}
-    assert grades == {"1.1": "qualified", "1.2": "unqualified", "2.1": "excellent"}
-    assert review.composite_score == D("58.00")  # 18 + 0 + 40
+def h1_score(zone, now=AFTER_H1):
+    return unit_live_score(unit=zone, start=H1.start, end=H1.end, now=now)
 
 
-def test_midterm_review_needs_every_entered_value():
-    unit = compliant_unit()
-    books, new_books, _station, office = _setup(unit)
+def test_R6_1_R6_2_zone_on_time_with_tiers_1_2_2_5_scores_190(zone, staff, office):
+    verified(zone, staff, office, "求是", "一")  # tier 1: 50
+    verified(zone, staff, office, "人民日报", "二")  # tier 2: 40
+    verified(zone, staff, office, "光明日报", "三")  # tier 2: 40
+    verified(zone, staff, office, "国家公共文化网", "四")  # tier 5: 10
+    score = h1_score(zone)
+    assert (score.base, score.bonus, score.total) == (50, 140, 190)
+    assert score.tier_counts == (1, 2, 0, 0, 1)
+
+
+def test_R6_1_one_late_update_makes_the_base_zero(zone, staff, office):
+    verified(zone, staff, office, "求是")
+    report(zone, date(2026, 6, 5), late=True, kind="in_depth_report")
+    score = h1_score(zone)
+    assert (score.base, score.bonus, score.total) == (0, 50, 50)
+
+
+def test_R6_1_a_missing_update_due_in_the_period_makes_the_base_zero(zone):
+    from reporting.rules import due_moment
+    from reporting.tests.factories import ObligationFactory
+
+    ObligationFactory(unit=zone, due_at=due_moment(date(2026, 6, 6)), period_start=date(2026, 5, 1))
+    assert h1_score(zone).base == 0
+
+
+def test_R6_2_rejected_and_unverified_claims_count_nothing(zone, staff, office):
+    claim(zone, staff, "求是", "待核")
+    rejected = claim(zone, staff, "人民日报", "被退回")
+    services.claim_reject(claim=rejected, user=office, reason="链接无法打开，未见刊发内容")
+    withdrawn = claim(zone, staff, "新华社", "撤回")
+    services.claim_withdraw(claim=withdrawn, user=staff)
+    assert (h1_score(zone).bonus, h1_score(zone).total) == (0, 50)
+    rejected.refresh_from_db()
+    assert rejected.status == AdoptionClaim.Status.REJECTED
+
+
+def test_R6_2_reject_needs_a_reason(zone, staff, office):
+    pending = claim(zone, staff, "求是")
+    with pytest.raises(ValidationError):
+        services.claim_reject(claim=pending, user=office, reason="  ")
+    pending.refresh_from_db()
+    assert pending.status == AdoptionClaim.Status.CLAIMED
+
+
+def test_R6_2_a_claim_needs_a_link_or_a_scan(zone, staff):
     with pytest.raises(ValidationError) as error:
-        indicator_review_record(
-            user=office, unit=unit, stage="midterm", reviewed_on=TODAY, values={books.pk: "0.5"}
+        services.claim_create(
+            unit=zone,
+            user=staff,
+            outlet=outlet("求是"),
+            title="无证据",
+            published_on=date(2026, 3, 1),
+            now=AFTER_H1,
         )
-    assert f"indicator_{new_books.pk}" in error.value.message_dict
-    assert not IndicatorReview.objects.exists()
+    assert "link" in error.value.message_dict
+    assert not AdoptionClaim.objects.exists()
 
 
-def _final(unit, office, books, new_books, station):
-    # 30 × 0.45/0.6 = 22.5; 20 × 1 = 20; 40 × 300/500 = 24 → 66.5
-    return indicator_review_record(
-        user=office,
-        unit=unit,
-        stage="final",
-        reviewed_on=date(2027, 11, 30),
-        values={books.pk: "0.45", new_books.pk: "0.05", station.pk: "300"},
+def test_R6_3_the_second_half_year_starts_from_zero(zone, staff, office):
+    verified(zone, staff, office, "求是")
+    h2 = HalfYear(2026, 2)
+    score = unit_live_score(unit=zone, start=h2.start, end=h2.end, now=AFTER_H2)
+    assert (score.base, score.bonus) == (50, 0)
+    verified(zone, staff, office, "人民日报", on=date(2026, 8, 1))
+    score = unit_live_score(unit=zone, start=h2.start, end=h2.end, now=AFTER_H2)
+    assert (score.base, score.bonus, score.total) == (50, 40, 90)
+    assert h1_score(zone).total == 100
+
+
+def test_R6_4_a_project_has_one_period_over_its_cycle(zone):
+    project = CreationUnitFactory(
+        batch=zone.batch, kind=CreationUnit.Kind.PROJECT, host_organisation="长沙图书馆"
     )
-
-
-def test_R6_5_acceptance_adds_the_publicity_share_scaled_to_the_best_of_the_batch(monkeypatch):
-    unit = compliant_unit()
-    best = CreationUnitFactory(batch=unit.batch)
-    books, new_books, station, office = _setup(unit)
-    _final(unit, office, books, new_books, station)
-    monkeypatch.setattr("scoring.selectors._cycle_points", lambda ids: {unit.pk: 150, best.pk: 200})
-    evaluation = acceptance_evaluate(user=office, unit=unit, today=TODAY)
-    assert evaluation.indicator_score == D("66.50")
-    assert (evaluation.publicity_points, evaluation.best_publicity_points) == (150, 200)
-    assert evaluation.publicity_score == D("7.50")
-    assert evaluation.total == D("74.00")
-    assert evaluation.result == "passed"
-    assert "150 / 200" in evaluation.explanation or "150" in evaluation.explanation
-    assert [p["score"] for p in evaluation.parts["indicators"]] == ["22.50", "20.00", "24.00"]
-    unit.refresh_from_db()
-    assert unit.status == CreationUnit.Status.CREATING  # only the explicit decision sets it
-
-
-def test_R6_5_vetoed_whatever_the_score(monkeypatch):
-    unit = compliant_unit()
-    unit.fund_plans.all().delete()
-    books, new_books, station, office = _setup(unit)
-    _final(unit, office, books, new_books, station)
-    monkeypatch.setattr("scoring.selectors._cycle_points", lambda ids: {unit.pk: 200})
-    evaluation = acceptance_evaluate(user=office, unit=unit, today=TODAY)
-    assert evaluation.total == D("76.50")
-    assert (evaluation.vetoed, evaluation.result) == (True, "vetoed")
-    # the office's written override lifts the veto on a new run; the first row stays
-    veto_override_create(
-        user=office, unit=unit, item="fund_plan_filed", decision="ok", reason="已补办备案。"
+    staff, office = staff_of(project), office_of(project.batch.programme)
+    verified(project, staff, office, "求是", "项目一", on=date(2026, 3, 1))
+    verified(project, staff, office, "新华社", "项目二", on=date(2027, 5, 1))
+    report(project, date(2027, 4, 10))
+    period = services.period_ensure(
+        programme=project.batch.programme, kind="project", batch=project.batch
     )
-    again = acceptance_evaluate(user=office, unit=unit, today=TODAY)
-    assert again.result == "passed"
-    assert AcceptanceEvaluation.objects.filter(unit=unit).count() == 2
+    assert (period.start, period.end) == (date(2026, 1, 1), date(2027, 12, 31))
+    [score] = period_scores(period=period, now=datetime(2028, 1, 20, tzinfo=UTC))
+    assert (score.unit_id, score.base, score.bonus, score.total) == (project.pk, 50, 90, 140)
 
 
-def test_R6_5_failed_below_the_pass_mark(monkeypatch):
-    unit = compliant_unit()
-    books, new_books, station, office = _setup(unit)
-    AcceptanceSettings.objects.create(programme=unit.batch.programme, pass_mark=D(75))
-    _final(unit, office, books, new_books, station)
-    monkeypatch.setattr(
-        "scoring.selectors._cycle_points", lambda ids: {unit.pk: 150, unit.pk + 1000: 200}
-    )
-    evaluation = acceptance_evaluate(user=office, unit=unit, today=TODAY)
-    assert (evaluation.total, evaluation.result) == (D("74.00"), "failed")
-
-
-def test_acceptance_needs_final_values():
-    unit = compliant_unit()
-    *_, office = _setup(unit)
+def test_R6_2_the_same_article_in_the_same_outlet_counts_once(zone, staff, office):
+    first = verified(zone, staff, office, "人民日报", "长沙打造十五分钟文化圈")
     with pytest.raises(ValidationError):
-        acceptance_evaluate(user=office, unit=unit, today=TODAY)
-    assert not AcceptanceEvaluation.objects.exists()
+        claim(zone, staff, "人民日报", "《长沙打造 十五分钟文化圈》")  # same article, normalised
+    # a duplicate that got in anyway (e.g. claimed before the first one) cannot be verified
+    twin = AdoptionClaimFactory(unit=zone, outlet=first.outlet, title="长沙打造十五分钟文化圈！")
+    with pytest.raises(ValidationError):
+        services.claim_verify(claim=twin, user=office)
+    # and the database holds the line too
+    twin.status = AdoptionClaim.Status.VERIFIED
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
+    assert h1_score(zone).bonus == 40
 
 
-def test_unit_staff_cannot_run_acceptance_or_record_reviews():
-    unit = compliant_unit()
-    books, new_books, station, office = _setup(unit)
-    _final(unit, office, books, new_books, station)
-    staff = RoleAssignmentFactory(role="unit_staff", unit=unit).user
+def test_R6_2_the_same_article_in_two_outlets_counts_twice(zone, staff, office):
+    verified(zone, staff, office, "人民日报", "长沙打造十五分钟文化圈")
+    verified(zone, staff, office, "光明日报", "长沙打造十五分钟文化圈")
+    assert h1_score(zone).bonus == 80
+
+
+def test_R6_2_generic_outlets_name_the_real_one_and_count_per_name(zone, staff, office):
+    with pytest.raises(ValidationError) as error:
+        claim(zone, staff, "省级媒体")
+    assert "outlet_name" in error.value.message_dict
+    verified(zone, staff, office, "省级媒体", outlet_name="湖南日报")  # tier 3: 30
+    verified(zone, staff, office, "省级媒体", outlet_name="湖南卫视")  # another outlet: 30
+    verified(zone, staff, office, "同级媒体", outlet_name="长沙晚报")  # tier 4: 20
+    verified(zone, staff, office, "人民政府网站", outlet_name="长沙市人民政府网")  # tier 5: 10
+    assert h1_score(zone).bonus == 90
+
+
+def test_R6_2_tier_points_follow_the_settings_when_the_office_changes_them(zone, staff, office):
+    verified(zone, staff, office, "求是", "一")
+    verified(zone, staff, office, "人民日报", "二")
+    assert h1_score(zone).total == 50 + 50 + 40
+    ScoringSettings.objects.create(
+        programme=zone.batch.programme, base_points=40, tier1_points=80, tier2_points=45
+    )
+    assert h1_score(zone).total == 40 + 80 + 45
+
+
+def test_R6_2_unit_staff_cannot_verify_their_own_claims(zone, staff):
+    pending = claim(zone, staff, "求是")
     with pytest.raises(PermissionDenied):
-        acceptance_evaluate(user=staff, unit=unit, today=TODAY)
+        services.claim_verify(claim=pending, user=staff)
+    # not even when they also review for the office of the programme
+    RoleAssignmentFactory(
+        user=staff, role=RoleAssignment.Role.OFFICE_REVIEWER, programme=zone.batch.programme
+    )
+    from creation.scope import forget_scope
+
+    forget_scope(staff)
     with pytest.raises(PermissionDenied):
-        indicator_review_record(
-            user=staff, unit=unit, stage="midterm", reviewed_on=TODAY, values={}
+        services.claim_verify(claim=pending, user=staff)
+    pending.refresh_from_db()
+    assert pending.status == AdoptionClaim.Status.CLAIMED
+
+
+def test_R6_2_another_programmes_office_cannot_verify(zone, staff):
+    pending = claim(zone, staff, "求是")
+    stranger = office_of(BatchFactory().programme)
+    with pytest.raises(PermissionDenied):
+        services.claim_verify(claim=pending, user=stranger)
+
+
+def test_R6_2_only_the_units_staff_claim(zone, office):
+    with pytest.raises(PermissionDenied):
+        claim(zone, office, "求是")
+    with pytest.raises(PermissionDenied):
+        claim(zone, UserFactory(), "求是")
+
+
+def test_R6_2_the_office_adds_outlets(zone, office, staff):
+    added = services.outlet_create(user=office, name="湖南日报", tier=None, level="province")
+    assert added.tier_for("city") == 3
+    with pytest.raises(PermissionDenied):
+        services.outlet_create(user=staff, name="株洲日报", tier=4)
+    with pytest.raises(ValidationError):
+        services.outlet_create(user=office, name="无层级媒体", tier=None)
+    assert not MediaOutlet.objects.filter(name__in=["株洲日报", "无层级媒体"]).exists()
+
+
+# --- Closing and reopening ----------------------------------------------------------------------
+
+
+def test_R6_3_closing_freezes_scores_and_locks_claims(zone, staff, office):
+    verified(zone, staff, office, "求是", "一")
+    late_claim = claim(zone, staff, "人民日报", "二")
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    period = services.period_close(period=period, user=office, now=AFTER_H1)
+    [frozen] = period_scores(period=period)
+    assert (frozen.base, frozen.bonus, frozen.total, frozen.rank) == (50, 50, 100, 1)
+
+    with pytest.raises(ValidationError):
+        services.claim_verify(claim=late_claim, user=office)
+    with pytest.raises(ValidationError):
+        services.claim_withdraw(claim=late_claim, user=staff)
+    with pytest.raises(ValidationError):
+        claim(zone, staff, "新华社", "三")
+    # Even a claim marked verified behind the workflow's back leaves the frozen score alone.
+    AdoptionClaim.objects.filter(pk=late_claim.pk).update(status=AdoptionClaim.Status.VERIFIED)
+    [frozen] = period_scores(period=period)
+    assert frozen.total == 100
+    assert cycle_publicity_points(unit_ids=[zone.pk], now=AFTER_H1)[zone.pk] == 100 + 50
+
+
+def test_R6_3_reopen_needs_a_reason_and_leaves_an_event(zone, staff, office):
+    pending = claim(zone, staff, "人民日报")
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    services.period_close(period=period, user=office, now=AFTER_H1)
+    with pytest.raises(ValidationError):
+        services.period_reopen(period=period, user=office, reason=" ")
+    period.refresh_from_db()
+    assert period.is_closed
+    period = services.period_reopen(
+        period=period, user=office, reason="补核人民日报采用稿件", now=AFTER_H1 + timedelta(days=1)
+    )
+    event = period.events.get(action=PeriodEvent.Action.REOPENED)
+    assert (event.actor, event.reason) == (office, "补核人民日报采用稿件")
+    services.claim_verify(claim=pending, user=office)
+    period = services.period_close(period=period, user=office, now=AFTER_H1 + timedelta(days=2))
+    [frozen] = period_scores(period=period)
+    assert frozen.total == 90
+    assert list(period.events.values_list("action", flat=True)) == ["closed", "reopened", "closed"]
+
+
+def test_R6_3_only_the_office_closes_and_publishes(zone, staff, office):
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    with pytest.raises(PermissionDenied):
+        services.period_close(period=period, user=staff)
+    with pytest.raises(ValidationError):
+        services.bulletin_publish(
+            period=period, user=office, number="文公共〔2026〕1号", published_on=date(2026, 7, 25)
         )
-    assert not AcceptanceEvaluation.objects.exists()
-
-
-def test_unit_status_is_set_explicitly_with_a_reason(monkeypatch):
-    unit = compliant_unit()
-    books, new_books, station, office = _setup(unit)
-    _final(unit, office, books, new_books, station)
-    monkeypatch.setattr("scoring.selectors._cycle_points", lambda ids: {unit.pk: 100})
-    evaluation = acceptance_evaluate(user=office, unit=unit, today=TODAY)
-    with pytest.raises(ValidationError):
-        unit_status_decide(user=office, unit=unit, status="accepted", reason="")
-    decision = unit_status_decide(
-        user=office, unit=unit, status="accepted", reason="验收合格，经评审会议研究同意。"
+    period = services.period_close(period=period, user=office, now=AFTER_H1)
+    bulletin = services.bulletin_publish(
+        period=period, user=office, number="文公共〔2026〕1号", published_on=date(2026, 7, 25)
     )
-    unit.refresh_from_db()
-    assert unit.status == "accepted"
-    assert (decision.previous_status, decision.evaluation) == ("creating", evaluation)
-    assert UnitStatusDecision.objects.filter(unit=unit).count() == 1
+    assert (bulletin.number, bulletin.published_by) == ("文公共〔2026〕1号", office)
+    assert period.events.filter(action="published").count() == 1
+
+
+def test_R6_3_ranking_per_batch_in_a_closed_period(zone, staff, office):
+    sibling = CreationUnitFactory(batch=zone.batch, name="株洲市")
+    other_batch = CreationUnitFactory(
+        batch=BatchFactory(
+            programme=zone.batch.programme,
+            cycle_start=date(2025, 1, 1),
+            cycle_end=date(2026, 12, 31),
+        ),
+        name="湘潭市",
+    )
+    report(sibling, date(2026, 3, 5), late=True)
+    verified(zone, staff, office, "求是")
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    period = services.period_close(period=period, user=office, now=AFTER_H1)
+    rows = [(s.unit_id, s.total, s.rank) for s in period_scores(period=period)]
+    # batches in order (the zone's batch was created first), rank order within each
+    assert zone.batch_id < other_batch.batch_id
+    assert rows == [(zone.pk, 100, 1), (sibling.pk, 0, 2), (other_batch.pk, 50, 1)]
+
+
+def test_R6_3_periods_sync_creates_started_periods_once(zone):
+    CreationUnitFactory(batch=zone.batch, kind=CreationUnit.Kind.PROJECT, host_organisation="馆")
+    assert services.periods_sync(today=date(2026, 8, 1)) == 3  # 2026H1, 2026H2, the project cycle
+    assert services.periods_sync(today=date(2026, 8, 1)) == 0
