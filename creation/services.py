@@ -97,6 +97,16 @@ OFFICE_PERMISSIONS = [
             "unitstatusdecision",
         )
     ],
+    # R6.1-R6.4: the office sets its publicity points and keeps the media catalogue.
+    *[
+        ("scoring", f"{verb}_{model}")
+        for verb in ("view", "add", "change")
+        for model in ("scoringsettings", "mediaoutlet")
+    ],
+    *[
+        ("scoring", f"view_{model}")
+        for model in ("adoptionclaim", "scoringperiod", "periodscore", "bulletin")
+    ],
 ]
 
 

@@ -604,3 +604,19 @@ def batch_publicity(*, unit: CreationUnit) -> tuple[int, int]:
     ids = list(CreationUnit.objects.filter(batch_id=unit.batch_id).values_list("pk", flat=True))
     points = _cycle_points(ids)
     return points.get(unit.pk, 0), max(points.values(), default=0)
+
+
+def period_ranking(
+    *, period: ScoringPeriod, user: Any, now: datetime | None = None
+) -> list[rules.UnitScore]:
+    """The ranking of a period for a user: every unit once the bulletin is published (R6.3: it
+    goes to all units of the programme); before that only the units the user may see."""
+    rows = period_scores(period=period, now=now)
+    if Bulletin.objects.filter(period=period).exists() or user_scope(user).everything:
+        return rows
+    visible = set(
+        CreationUnit.objects.visible_to(user)
+        .filter(pk__in=[r.unit_id for r in rows])
+        .values_list("pk", flat=True)
+    )
+    return [r for r in rows if r.unit_id in visible]

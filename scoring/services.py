@@ -231,7 +231,7 @@ def bulletin_publish(
     period: ScoringPeriod,
     user: Any,
     number: str,
-    published_on: date,
+    published_on: date | None,
     now: datetime | None = None,
 ) -> Bulletin:
     """R6.3: the office circulates the results of a closed period to all units of the
@@ -240,6 +240,8 @@ def bulletin_publish(
     period = ScoringPeriod.objects.select_for_update().get(pk=period.pk)
     if not period.is_closed:
         raise ValidationError(_("Close the period before publishing its bulletin."))
+    if published_on is None:
+        raise ValidationError({"published_on": _("Give the date of issue.")})
     if Bulletin.objects.filter(period=period).exists():
         raise ValidationError(_("The bulletin of this period is already published."))
     now = now or timezone.now()
@@ -435,6 +437,7 @@ def bulletin_document_request(*, bulletin: Bulletin, user: Any, format: str) -> 
         raise PermissionDenied(_("You cannot see this bulletin."))
     if format not in DocumentJob.Format.values:
         raise ValidationError({"format": _("Choose PDF or Word (.docx).")})
+    # The job is scoped by its programme (no unit): every unit of the programme may read it.
     job = DocumentJob(
         kind=BULLETIN,
         format=format,

@@ -5,15 +5,24 @@ from scoring import views
 app_name = "scoring"
 
 urlpatterns = [
-    # The unit's veto gauge (R6.6), indicator reviews and acceptance (§8, R6.5).
-    path("units/<int:pk>/veto-gauge/", views.unit_gauge, name="unit-gauge"),
-    path("units/<int:pk>/veto-gauge/override/", views.override_create, name="override-create"),
-    path("units/<int:pk>/indicator-reviews/new/", views.review_create, name="review-create"),
-    path("units/<int:pk>/acceptance/run/", views.acceptance_run, name="acceptance-run"),
-    path("indicator-reviews/<int:pk>/", views.review_detail, name="review-detail"),
-    path("acceptance/<int:pk>/", views.evaluation_detail, name="evaluation-detail"),
-    path("acceptance/<int:pk>/decide/", views.evaluation_decide, name="evaluation-decide"),
-    # The office's and the province's list of gauges; the creation standards.
-    path("veto-gauges/", views.gauge_list_page, name="gauge-list"),
-    path("standards/", views.standard_list_page, name="standard-list"),
+    path("units/<int:pk>/publicity/", views.unit_publicity, name="unit-publicity"),
+    path("units/<int:pk>/publicity/claim/", views.claim_create, name="claim-create"),
+    path("publicity/claims/<int:pk>/", views.claim_detail, name="claim-detail"),
+    path("publicity/claims/<int:pk>/scan/", views.claim_scan, name="claim-scan"),
+    path("publicity/claims/<int:pk>/verify/", views.claim_verify, name="claim-verify"),
+    path("publicity/claims/<int:pk>/reject/", views.claim_reject, name="claim-reject"),
+    path("publicity/claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim-withdraw"),
+    path("publicity/review/", views.review_queue, name="review-queue"),
+    path("publicity/periods/", views.period_list_page, name="period-list"),
+    path("publicity/periods/<int:pk>/", views.period_detail, name="period-detail"),
+    path("publicity/periods/<int:pk>/close/", views.period_close, name="period-close"),
+    path("publicity/periods/<int:pk>/reopen/", views.period_reopen, name="period-reopen"),
+    path("publicity/periods/<int:pk>/publish/", views.period_publish, name="period-publish"),
+    path("publicity/bulletins/<int:pk>/", views.bulletin_detail, name="bulletin-detail"),
+    path(
+        "publicity/bulletins/<int:pk>/document/",
+        views.bulletin_document,
+        name="bulletin-document",
+    ),
+    path("publicity/outlets/", views.outlets, name="outlets"),
 ]

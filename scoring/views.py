@@ -1,9 +1,10 @@
-"""Pages of the veto gauge (R6.6), the creation standards, indicator reviews (§8) and acceptance
-(R6.5): the unit's page, the office's list of gauges, the office's forms and actions.
+"""Pages of publicity scoring (R6.1–R6.4): a unit's live score, claims and history; the claim
+and its review; the office's queue; scoring periods with their rankings, closing, audited
+reopening and publishing; bulletins with their PDF and Word files; the media catalogue.
 
-Thin: reads start from `visible_to(user)`, so objects outside the user's scope answer 404; an
-office form or action for a unit of another programme (or for a unit's own staff) answers 403;
-writes go through scoring.services.
+Thin: reads start from `visible_to(user)`, so objects outside the user's scope answer 404;
+writes go through scoring.services, whose ValidationError shows on the page and whose
+PermissionDenied answers 403. Read-only accounts get 403 before any lookup.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,24 +25,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope
 from creation.views import role_required
+from reporting.forms import apply_service_errors
 from scoring import services
-from scoring.forms import (
-    GaugeFilterForm,
-    OverrideForm,
-    ReviewForm,
-    StatusDecisionForm,
-    apply_service_errors,
-)
-from scoring.models import AcceptanceEvaluation, Indicator, IndicatorReview
-from scoring.rules import GaugeStatus
+from scoring.forms import ClaimForm, OutletForm, PublishForm, ReasonForm
+from scoring.models import AdoptionClaim, Bulletin, PeriodScore, ScoringPeriod, ScoringSettings
 from scoring.selectors import (
-    acceptance_numbers,
-    gauge_list,
-    office_units,
-    override_history,
-    review_values,
-    standard_list,
-    veto_gauge,
+    claim_list,
+    claim_queue,
+    outlet_list,
+    period_events,
+    period_list,
+    period_ranking,
+    unit_late_obligations,
+    unit_live_score,
+    unit_period_windows,
 )
 
 PAGE_SIZE = 25
@@ -50,278 +46,384 @@ Role = RoleAssignment.Role
 GET_POST = require_http_methods(["GET", "POST"])
 
 
+def _refuse_read_only(request: HttpRequest) -> None:
+    """Read-only accounts change nothing, whatever they may see: 403 before any lookup."""
+    if user_scope(request.user).read_only:
+        raise PermissionDenied
+
+
 def _visible_unit(request: HttpRequest, pk: int) -> CreationUnit:
     return get_object_or_404(CreationUnit.objects.visible_to(request.user).with_related(), pk=pk)
 
 
-def _can_run(request: HttpRequest, unit: CreationUnit) -> bool:
-    return user_scope(request.user).can_run_programme(unit.batch.programme_id)
-
-
-def _office_unit(request: HttpRequest, pk: int, *, action: bool = False) -> CreationUnit:
-    """The unit, for the office of its programme only (403 for others who see it). Read-only
-    accounts are refused an action before any lookup."""
-    if action and user_scope(request.user).read_only:
-        raise PermissionDenied
-    unit = _visible_unit(request, pk)
-    if not _can_run(request, unit):
-        raise PermissionDenied
-    return unit
-
-
-def _gauge_url(unit_id: int, section: str = "") -> str:
-    url = reverse("scoring:unit-gauge", kwargs={"pk": unit_id})
-    return f"{url}#{section}" if section else url
-
-
-@login_required
-@require_GET
-def unit_gauge(request: HttpRequest, pk: int) -> HttpResponse:
-    """R6.6 and §8: the unit's veto gauge with its evidence and the office's overrides, its
-    indicator reviews and acceptance evaluations."""
-    unit = _visible_unit(request, pk)
-    gauge = veto_gauge(unit=unit)
-    context = {
-        "unit": unit,
-        "gauge": gauge,
-        "rows": gauge.rows(),
-        "overrides": override_history(unit=unit),
-        "reviews": IndicatorReview.objects.filter(unit=unit)
-        .select_related("recorded_by")
-        .prefetch_related("values__indicator"),
-        "evaluations": AcceptanceEvaluation.objects.filter(unit=unit).select_related(
-            "evaluated_by"
-        ),
-        "can_run": _can_run(request, unit),
-        "numbers": acceptance_numbers(programme_id=unit.batch.programme_id),
-    }
-    return render(request, "scoring/unit_gauge.html", context)
-
-
-@login_required
-@GET_POST
-def override_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """R6.6: the office overrides a veto item of the unit, with a written reason."""
-    unit = _office_unit(request, pk)
-    form = OverrideForm(request.POST or None, unit=unit, initial=request.GET or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.veto_override_create(user=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The override is recorded."))
-            return redirect(_gauge_url(unit.pk, "overrides"))
-    return render(
-        request,
-        "scoring/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "title": _("Override a veto requirement"),
-            "back_url": _gauge_url(unit.pk),
-        },
-    )
-
-
-@login_required
-@GET_POST
-def review_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """§8: the office records the unit's indicator values (mid-term review or final values)."""
-    unit = _office_unit(request, pk)
-    indicators = list(Indicator.objects.for_unit(unit))
-    form = ReviewForm(
-        request.POST or None,
-        indicators=indicators,
-        initial={"stage": request.GET.get("stage", "midterm"), "reviewed_on": timezone.localdate()},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            review = services.indicator_review_record(
-                user=request.user,
-                unit=unit,
-                stage=form.cleaned_data["stage"],
-                reviewed_on=form.cleaned_data["reviewed_on"],
-                note=form.cleaned_data["note"],
-                values=form.values(),
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The review is recorded."))
-            return redirect("scoring:review-detail", pk=review.pk)
-    return render(
-        request,
-        "scoring/form.html",
-        {
-            "unit": unit,
-            "form": form,
-            "title": _("Record indicator values"),
-            "back_url": _gauge_url(unit.pk, "reviews"),
-            "empty": not indicators,
-        },
-    )
-
-
-@login_required
-@require_GET
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(
-        IndicatorReview.objects.visible_to(request.user).select_related(
-            "unit__batch__programme", "recorded_by"
-        ),
-        pk=pk,
-    )
-    return render(
-        request,
-        "scoring/review_detail.html",
-        {"review": review, "unit": review.unit, "values": review_values(review=review)},
-    )
-
-
-@login_required
-@require_POST
-def acceptance_run(request: HttpRequest, pk: int) -> HttpResponse:
-    """R6.5, R6.6: the office runs the acceptance evaluation of the unit (a new row each time)."""
-    unit = _office_unit(request, pk, action=True)
-    try:
-        evaluation = services.acceptance_evaluate(user=request.user, unit=unit)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect(_gauge_url(unit.pk, "acceptance"))
-    messages.success(request, _("The acceptance evaluation is recorded."))
-    return redirect("scoring:evaluation-detail", pk=evaluation.pk)
-
-
-def _visible_evaluation(request: HttpRequest, pk: int) -> AcceptanceEvaluation:
+def _claim(request: HttpRequest, pk: int) -> AdoptionClaim:
     return get_object_or_404(
-        AcceptanceEvaluation.objects.visible_to(request.user).select_related(
-            "unit__batch__programme", "unit__region", "evaluated_by"
-        ),
-        pk=pk,
+        claim_list(user=request.user).select_related("unit__batch__programme"), pk=pk
     )
 
 
-@login_required
-@require_GET
-def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = _visible_evaluation(request, pk)
-    unit = evaluation.unit
-    return render(
-        request,
-        "scoring/evaluation_detail.html",
-        {
-            "evaluation": evaluation,
-            "unit": unit,
-            "can_run": _can_run(request, unit),
-            "form": StatusDecisionForm(
-                initial={"status": "vetoed" if evaluation.vetoed else "accepted"}
-            ),
-            "decisions": unit.status_decisions.select_related("decided_by"),
-        },
-    )
+def _period(request: HttpRequest, pk: int) -> ScoringPeriod:
+    return get_object_or_404(period_list(user=request.user), pk=pk)
 
 
-@login_required
-@require_POST
-def evaluation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """§8: the office sets the unit accepted or vetoed on this evaluation, with a reason."""
-    if user_scope(request.user).read_only:
-        raise PermissionDenied
-    evaluation = _visible_evaluation(request, pk)
-    unit = evaluation.unit
-    if not _can_run(request, unit):
-        raise PermissionDenied
-    form = StatusDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.unit_status_decide(
-                user=request.user, unit=unit, evaluation=evaluation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The unit's status is set."))
-            return redirect("scoring:evaluation-detail", pk=evaluation.pk)
-    return render(
-        request,
-        "scoring/evaluation_detail.html",
-        {
-            "evaluation": evaluation,
-            "unit": unit,
-            "can_run": True,
-            "form": form,
-            "decisions": unit.status_decisions.select_related("decided_by"),
-        },
-        status=400,
-    )
-
-
-def _filtered_units(request: HttpRequest, form: GaugeFilterForm) -> Any:
-    scope = user_scope(request.user)
-    if scope.everything or Role.OFFICE_REVIEWER in scope.roles:
-        units = office_units(user=request.user)
-    else:
-        units = CreationUnit.objects.visible_to(request.user).with_related()
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("programme"):
-            units = units.filter(batch__programme=data["programme"])
-        if data.get("batch"):
-            units = units.filter(batch=data["batch"])
-        if data.get("kind"):
-            units = units.filter(kind=data["kind"])
-    return units
-
-
-@role_required(Role.OFFICE_REVIEWER, Role.PROVINCIAL_REVIEWER)
-@require_GET
-def gauge_list_page(request: HttpRequest) -> HttpResponse:
-    """R6.6: every unit's veto gauge, worst first, with filters; the office acts on them, the
-    province reads."""
-    form = GaugeFilterForm(request.GET or None, user=request.user)
-    units = _filtered_units(request, form)
-    wanted = form.cleaned_data.get("gauge_status", "") if form.is_valid() else ""
-    everything = gauge_list(units=units)
-    counts = dict.fromkeys(GaugeStatus, 0)
-    for gauge in everything:
-        counts[gauge.status] += 1
-    if wanted == "attention":
-        shown = [g for g in everything if g.status != GaugeStatus.OK]
-    elif wanted in {s.value for s in GaugeStatus}:
-        shown = [g for g in everything if g.status == wanted]
-    else:
-        shown = everything
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+def _query(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "scoring/gauge_list.html",
-        {
-            "form": form,
-            "page": page,
-            "counts": counts,
-            "query": query.urlencode(),
-        },
-    )
+    return query.urlencode()
+
+
+def _refused(request: HttpRequest, error: ValidationError, url: str) -> HttpResponse:
+    for message in error.messages:
+        messages.error(request, message)
+    return redirect(url)
+
+
+# --- The unit -----------------------------------------------------------------------------------
 
 
 @login_required
 @require_GET
-def standard_list_page(request: HttpRequest) -> HttpResponse:
-    """§8: the creation standards per batch and economic belt, with their indicators."""
-    standards = (
-        standard_list(user=request.user)
-        .order_by("batch__programme_id", "batch__number", "economic_belt")
-        .prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "code"))
+def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's live score (base with its reason, adoption points with the verified claims),
+    its claims and the history of its periods."""
+    unit = _visible_unit(request, pk)
+    now = timezone.now()
+    windows = unit_period_windows(unit, today=timezone.localdate(now))
+    frozen = {
+        score.period.start: score
+        for score in PeriodScore.objects.filter(
+            unit=unit, period__status=ScoringPeriod.Status.CLOSED
+        ).select_related("period")
+    }
+    history = []
+    for start, end in windows:
+        score = frozen.get(start)
+        history.append(
+            {
+                "start": start,
+                "end": end,
+                "frozen": score,
+                "live": None
+                if score
+                else unit_live_score(unit=unit, start=start, end=end, now=now),
+            }
         )
+    current = history[0] if history else None
+    claims = claim_list(user=request.user).filter(unit=unit).order_by("-claimed_at", "-pk")
+    context: dict[str, Any] = {
+        "unit": unit,
+        "current": current,
+        "history": history,
+        "page": Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_edit": user_scope(request.user).can_edit_unit(unit.pk),
+        "settings": ScoringSettings.for_programme(unit.batch.programme_id),
+    }
+    if current and not current["frozen"]:
+        context["late"] = list(
+            unit_late_obligations(unit=unit, start=current["start"], end=current["end"], now=now)
+        )
+        context["counted"] = list(
+            claim_list(user=request.user)
+            .filter(
+                unit=unit,
+                status=AdoptionClaim.Status.VERIFIED,
+                published_on__gte=current["start"],
+                published_on__lte=current["end"],
+            )
+            .order_by("published_on", "pk")
+        )
+    return render(request, "scoring/unit_publicity.html", context)
+
+
+@login_required
+@GET_POST
+def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """R6.2: the unit claims an adoption, with a link or a scan as evidence."""
+    unit = _visible_unit(request, pk)
+    if not user_scope(request.user).can_edit_unit(unit.pk):
+        raise PermissionDenied
+    form = ClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            claim = services.claim_create(
+                unit=unit,
+                user=request.user,
+                outlet=data["outlet"],
+                outlet_name=data["outlet_name"],
+                title=data["title"],
+                published_on=data["published_on"],
+                link=data["link"],
+                scan=data["scan"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Your claim was sent to the office for verification."))
+            return redirect("scoring:claim-detail", pk=claim.pk)
+    return render(request, "scoring/claim_form.html", {"unit": unit, "form": form})
+
+
+def _claim_page(
+    request: HttpRequest, claim: AdoptionClaim, reject_form: ReasonForm | None = None
+) -> HttpResponse:
+    scope = user_scope(request.user)
+    reviewer = (
+        claim.status == AdoptionClaim.Status.CLAIMED
+        and scope.can_run_programme(claim.unit.batch.programme_id)
+        and claim.unit_id not in scope.staff_unit_ids
+        and claim.claimed_by_id != request.user.pk
     )
-    page = Paginator(standards, 10).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "scoring/standard_list.html",
-        {"page": page, "can_edit": request.user.is_staff, "query": ""},
+    context = {
+        "claim": claim,
+        "unit": claim.unit,
+        "reviewer": reviewer,
+        "can_withdraw": claim.status == AdoptionClaim.Status.CLAIMED
+        and scope.can_edit_unit(claim.unit_id),
+        "reject_form": reject_form or ReasonForm(),
+    }
+    return render(request, "scoring/claim_detail.html", context, status=200)
+
+
+@login_required
+@require_GET
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claim_page(request, _claim(request, pk))
+
+
+@login_required
+@require_GET
+def claim_scan(request: HttpRequest, pk: int) -> FileResponse:
+    claim = _claim(request, pk)
+    if not claim.scan:
+        raise Http404
+    try:
+        handle = claim.scan.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=claim.scan_name or "scan")
+
+
+@login_required
+@require_POST
+def claim_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    claim = _claim(request, pk)
+    url = request.POST.get("next") or reverse("scoring:claim-detail", kwargs={"pk": claim.pk})
+    if not url.startswith("/"):
+        url = reverse("scoring:claim-detail", kwargs={"pk": claim.pk})
+    try:
+        services.claim_verify(claim=claim, user=request.user)
+    except ValidationError as error:
+        return _refused(request, error, url)
+    messages.success(request, _("The adoption was verified and now counts."))
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    claim = _claim(request, pk)
+    form = ReasonForm(request.POST)
+    reason = request.POST.get("reason", "")
+    try:
+        services.claim_reject(claim=claim, user=request.user, reason=reason)
+    except ValidationError as error:
+        apply_service_errors(form, error, aliases={"reject_reason": "reason"})
+        claim.refresh_from_db()
+        return _claim_page(request, claim, reject_form=form)
+    messages.success(request, _("The claim was rejected."))
+    return redirect("scoring:claim-detail", pk=claim.pk)
+
+
+@login_required
+@require_POST
+def claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    claim = _claim(request, pk)
+    url = reverse("scoring:unit-publicity", kwargs={"pk": claim.unit_id})
+    try:
+        services.claim_withdraw(claim=claim, user=request.user)
+    except ValidationError as error:
+        return _refused(request, error, url)
+    messages.success(request, _("The claim was withdrawn."))
+    return redirect(url)
+
+
+# --- The office -----------------------------------------------------------------------------------
+
+
+@role_required(Role.OFFICE_REVIEWER)
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Claims waiting for verification, oldest first."""
+    queue = claim_queue(user=request.user).select_related("unit__region__province")
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "scoring/review_queue.html", {"page": page, "query": _query(request)})
+
+
+@login_required
+@require_GET
+def period_list_page(request: HttpRequest) -> HttpResponse:
+    periods = period_list(user=request.user)
+    page = Paginator(periods, PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = user_scope(request.user)
+    context = {
+        "page": page,
+        "query": _query(request),
+        "office_programmes": scope.office_programme_ids,
+    }
+    return render(request, "scoring/period_list.html", context)
+
+
+def _period_page(
+    request: HttpRequest,
+    period: ScoringPeriod,
+    *,
+    reopen_form: ReasonForm | None = None,
+    publish_form: PublishForm | None = None,
+) -> HttpResponse:
+    try:
+        bulletin = period.bulletin
+    except Bulletin.DoesNotExist:
+        bulletin = None
+    context = {
+        "period": period,
+        "bulletin": bulletin,
+        "rows": period_ranking(period=period, user=request.user),
+        "events": period_events(period=period),
+        "office": user_scope(request.user).can_run_programme(period.programme_id),
+        "reopen_form": reopen_form or ReasonForm(),
+        "publish_form": publish_form or PublishForm(initial={"published_on": timezone.localdate()}),
+    }
+    return render(request, "scoring/period_detail.html", context)
+
+
+@login_required
+@require_GET
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ranking per batch (frozen once closed, live while open), the history, and for the
+    office: close, reopen with a reason, publish the bulletin."""
+    return _period_page(request, _period(request, pk))
+
+
+@login_required
+@require_POST
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    period = _period(request, pk)
+    url = reverse("scoring:period-detail", kwargs={"pk": period.pk})
+    try:
+        services.period_close(period=period, user=request.user)
+    except ValidationError as error:
+        return _refused(request, error, url)
+    messages.success(request, _("The period is closed and its scores are frozen."))
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    period = _period(request, pk)
+    form = ReasonForm(request.POST)
+    try:
+        services.period_reopen(
+            period=period, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return _period_page(request, _period(request, pk), reopen_form=form)
+    messages.success(request, _("The period is open again; the reason is on record."))
+    return redirect("scoring:period-detail", pk=period.pk)
+
+
+@login_required
+@require_POST
+def period_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    _refuse_read_only(request)
+    period = _period(request, pk)
+    form = PublishForm(request.POST)
+    if not user_scope(request.user).can_run_programme(period.programme_id):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            bulletin = services.bulletin_publish(
+                period=period, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The bulletin is published to every unit of the programme.")
+            )
+            return redirect("scoring:bulletin-detail", pk=bulletin.pk)
+    return _period_page(request, period, publish_form=form)
+
+
+@login_required
+@require_GET
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = get_object_or_404(
+        Bulletin.objects.visible_to(request.user).select_related(
+            "period__programme", "period__batch"
+        ),
+        pk=pk,
     )
+    context = {
+        "bulletin": bulletin,
+        "period": bulletin.period,
+        "rows": period_ranking(period=bulletin.period, user=request.user),
+        "can_request": not user_scope(request.user).read_only,
+    }
+    return render(request, "scoring/bulletin_detail.html", context)
+
+
+@login_required
+@require_POST
+def bulletin_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for the bulletin's PDF or Word file; the document page shows its progress."""
+    _refuse_read_only(request)
+    bulletin = get_object_or_404(
+        Bulletin.objects.visible_to(request.user).select_related("period"), pk=pk
+    )
+    url = reverse("scoring:bulletin-detail", kwargs={"pk": bulletin.pk})
+    try:
+        job = services.bulletin_document_request(
+            bulletin=bulletin, user=request.user, format=request.POST.get("format", "")
+        )
+    except ValidationError as error:
+        return _refused(request, error, url)
+    return redirect("reporting:document-job", pk=job.pk)
+
+
+@login_required
+@GET_POST
+def outlets(request: HttpRequest) -> HttpResponse:
+    """R6.2: the media catalogue with the points of each tier; the office adds outlets."""
+    scope = user_scope(request.user)
+    may_add = not scope.read_only and (scope.everything or bool(scope.office_programme_ids))
+    form = OutletForm(request.POST or None)
+    if request.method == "POST":
+        _refuse_read_only(request)
+        if not may_add:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.outlet_create(
+                    user=request.user,
+                    name=data["name"],
+                    tier=data["tier"],
+                    level=data["level"],
+                    generic=data["generic"],
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The outlet was added to the catalogue."))
+                return redirect("scoring:outlets")
+    page = Paginator(outlet_list(user=request.user), 100).get_page(request.GET.get("page"))
+    context = {"page": page, "form": form, "may_add": may_add, "query": _query(request)}
+    return render(request, "scoring/outlets.html", context)

@@ -7,18 +7,20 @@ READERS = frozenset({"office", "province_culture", "province_finance", "superuse
 
 CASES: dict[str, RouteCase] = {
     # The unit's page: everyone who sees the unit; the office's forms and actions.
-    "scoring:unit-gauge": RouteCase("units", "detail", api=False),
-    "scoring:override-create": RouteCase("gauge_units", "detail", api=False, editors_only=True),
-    "scoring:review-create": RouteCase("gauge_units", "detail", api=False, editors_only=True),
-    "scoring:acceptance-run": RouteCase("gauge_units", "post", api=False, permission="acceptance"),
-    "scoring:review-detail": RouteCase("indicator_reviews", "detail", api=False),
-    "scoring:evaluation-detail": RouteCase("acceptance_evaluations", "detail", api=False),
-    "scoring:evaluation-decide": RouteCase(
+    "acceptance:unit-gauge": RouteCase("units", "detail", api=False),
+    "acceptance:override-create": RouteCase("gauge_units", "detail", api=False, editors_only=True),
+    "acceptance:review-create": RouteCase("gauge_units", "detail", api=False, editors_only=True),
+    "acceptance:acceptance-run": RouteCase(
+        "gauge_units", "post", api=False, permission="acceptance"
+    ),
+    "acceptance:review-detail": RouteCase("indicator_reviews", "detail", api=False),
+    "acceptance:evaluation-detail": RouteCase("acceptance_evaluations", "detail", api=False),
+    "acceptance:evaluation-decide": RouteCase(
         "acceptance_evaluations", "post", api=False, permission="acceptance"
     ),
     # The office's (and the province's, reading) list of gauges; the standards.
-    "scoring:gauge-list": RouteCase("units", "list", api=False, roles=READERS),
-    "scoring:standard-list": RouteCase(
+    "acceptance:gauge-list": RouteCase("units", "list", api=False, roles=READERS),
+    "acceptance:standard-list": RouteCase(
         "standards", "list", api=False, row_attribute="data-standard-id"
     ),
     # API

@@ -62,3 +62,15 @@ def test_seed_demo_has_leadership_meetings_liaisons_and_liaison_meetings():
     assert [t.ended_on is None for t in kaifu] == [False, True]
     assert kaifu.last().user.username == "unit_staff"
     assert LiaisonMeeting.objects.filter(status="held").count() >= 4
+
+
+def test_seed_demo_has_publicity_claims_in_every_state_and_a_published_bulletin():
+    from scoring.models import AdoptionClaim, Bulletin, PeriodScore
+
+    call_command("seed_demo")
+    states = set(AdoptionClaim.objects.values_list("status", flat=True))
+    assert states == {"claimed", "verified", "rejected", "withdrawn"}
+    tiers = set(AdoptionClaim.objects.filter(status="verified").values_list("tier", flat=True))
+    assert tiers == {1, 2, 3, 4, 5}
+    bulletin = Bulletin.objects.get()
+    assert PeriodScore.objects.filter(period=bulletin.period).count() == 4

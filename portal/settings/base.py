@@ -143,6 +143,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * 3600},
     },
+    # R6.3, R6.4: the scoring periods that have started get their rows (idempotent).
+    "scoring-periods-sync": {
+        "task": "scoring.tasks.periods_sync_task",
+        "schedule": crontab(hour=0, minute=20),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -192,7 +198,7 @@ SPECTACULAR_SETTINGS = {
         "FacilityKindEnum": "creation.models.Facility.Kind",
         "ArtTeamKindEnum": "creation.models.ArtTeam.Kind",
         "DocumentJobStatusEnum": "reporting.models.DocumentJob.Status",
-        "VetoGaugeStatusEnum": "scoring.api.serializers.GAUGE_STATUS_CHOICES",
+        "VetoGaugeStatusEnum": "scoring.api.acceptance_serializers.GAUGE_STATUS_CHOICES",
         "UnitStatusDecisionEnum": "scoring.models.UnitStatusDecision.Decision",
         "IndicatorReviewStageEnum": "scoring.models.IndicatorReview.Stage",
     },

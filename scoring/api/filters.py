@@ -1,43 +1,34 @@
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from creation.api.filters import UnitRecordFilter, _visible_batches
-from scoring.models import (
-    AcceptanceEvaluation,
-    CreationStandard,
-    Indicator,
-    IndicatorReview,
-    VetoOverride,
-)
+from creation.models import CreationUnit
+from scoring.models import AdoptionClaim, PeriodScore, ScoringPeriod
 
 
-class CreationStandardFilter(django_filters.FilterSet):
-    batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("Batch"))
+def _visible_units(request) -> QuerySet:
+    return CreationUnit.objects.visible_to(getattr(request, "user", None))
+
+
+class AdoptionClaimFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
+    published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
 
     class Meta:
-        model = CreationStandard
-        fields = ["batch", "economic_belt"]
+        model = AdoptionClaim
+        fields = ["unit", "status", "outlet", "tier", "published_after", "published_before"]
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class ScoringPeriodFilter(django_filters.FilterSet):
     class Meta:
-        model = Indicator
-        fields = ["standard", "source"]
+        model = ScoringPeriod
+        fields = ["programme", "kind", "batch", "status"]
 
 
-class VetoOverrideFilter(UnitRecordFilter):
+class PeriodScoreFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+
     class Meta:
-        model = VetoOverride
-        fields = ["unit", "item", "decision"]
-
-
-class IndicatorReviewFilter(UnitRecordFilter):
-    class Meta:
-        model = IndicatorReview
-        fields = ["unit", "stage"]
-
-
-class AcceptanceEvaluationFilter(UnitRecordFilter):
-    class Meta:
-        model = AcceptanceEvaluation
-        fields = ["unit", "result"]
+        model = PeriodScore
+        fields = ["period", "unit"]

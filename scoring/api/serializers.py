@@ -1,161 +1,154 @@
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from creation.models import CreationUnit
 from portal.api import ScopedPrimaryKeyRelatedField
+from reporting.models import DocumentJob
 from scoring.models import (
-    AcceptanceEvaluation,
-    CreationStandard,
-    Indicator,
-    IndicatorReview,
-    IndicatorValue,
-    UnitStatusDecision,
-    VetoOverride,
+    AdoptionClaim,
+    Bulletin,
+    MediaOutlet,
+    PeriodEvent,
+    PeriodScore,
+    ScoringPeriod,
 )
-from scoring.rules import VETO_ITEM_CHOICES, GaugeStatus
-
-GAUGE_STATUS_CHOICES = [(s.value, s.value) for s in GaugeStatus]
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class UnitField(ScopedPrimaryKeyRelatedField):
-    def __init__(self, **kwargs) -> None:
-        super().__init__(CreationUnit, **kwargs)
+class MediaOutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MediaOutlet
+        fields = ["id", "name", "tier", "level", "generic", "active"]
 
 
-class OverrideInForceSerializer(serializers.Serializer):
-    decision = serializers.CharField()
-    reason = serializers.CharField()
-    decided_by = serializers.CharField()
-    decided_at = serializers.CharField()
-
-
-class GaugeItemSerializer(serializers.Serializer):
-    item = serializers.ChoiceField(choices=VETO_ITEM_CHOICES)
-    rule = serializers.CharField()
-    label = serializers.CharField()
-    status = serializers.ChoiceField(choices=GAUGE_STATUS_CHOICES)
-    computed_status = serializers.ChoiceField(choices=GAUGE_STATUS_CHOICES)
-    message = serializers.CharField()
-    evidence = serializers.CharField()
-    evidence_url = serializers.CharField()
-    override = OverrideInForceSerializer(allow_null=True)
-
-
-class VetoGaugeSerializer(serializers.Serializer):
-    """R6.6: a unit's veto gauge (`id` is the unit's)."""
-
-    id = serializers.IntegerField(source="unit.pk")
-    name = serializers.CharField(source="unit.name")
-    kind = serializers.CharField(source="unit.kind")
-    batch = serializers.IntegerField(source="unit.batch_id")
-    status = serializers.ChoiceField(choices=GAUGE_STATUS_CHOICES)
-    vetoed = serializers.BooleanField()
-    items = serializers.SerializerMethodField()
-
-    @extend_schema_field(GaugeItemSerializer(many=True))
-    def get_items(self, gauge) -> list:
-        return GaugeItemSerializer(gauge.rows(), many=True).data
-
-
-class VetoOverrideSerializer(serializers.ModelSerializer):
+class AdoptionClaimSerializer(serializers.ModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(CreationUnit)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    outlet = ScopedPrimaryKeyRelatedField(MediaOutlet)
+    outlet_label = serializers.CharField(read_only=True)
+    scan = serializers.FileField(required=False, write_only=True)
+    has_scan = serializers.SerializerMethodField()
 
     class Meta:
-        model = VetoOverride
-        fields = ["id", "unit", "item", "decision", "reason", "decided_by", "decided_at"]
-        read_only_fields = ["decided_by", "decided_at"]
-
-
-class IndicatorSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Indicator
-        fields = [
-            "id",
-            "standard",
-            "part",
-            "code",
-            "name",
-            "measure_unit",
-            "threshold",
-            "weight",
-            "source",
-            "computation",
-            "sort_order",
-        ]
-
-
-class CreationStandardSerializer(serializers.ModelSerializer):
-    indicators = IndicatorSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = CreationStandard
-        fields = ["id", "batch", "economic_belt", "title", "indicators"]
-
-
-class IndicatorValueSerializer(serializers.ModelSerializer):
-    code = serializers.CharField(source="indicator.code", read_only=True)
-    name = serializers.CharField(source="indicator.name", read_only=True)
-
-    class Meta:
-        model = IndicatorValue
-        fields = ["indicator", "code", "name", "value", "computed", "completion", "grade", "points"]
-
-
-class IndicatorReviewSerializer(serializers.ModelSerializer):
-    values = IndicatorValueSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = IndicatorReview
-        fields = ["id", "unit", "stage", "reviewed_on", "note", "composite_score", "values"]
-
-
-class IndicatorReviewInputSerializer(serializers.Serializer):
-    unit = UnitField()
-    stage = serializers.ChoiceField(choices=IndicatorReview.Stage.choices)
-    reviewed_on = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    values = serializers.DictField(
-        child=serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True),
-        required=False,
-        default=dict,
-        help_text="Indicator id → value; leave a computed indicator out to compute it.",
-    )
-
-
-class AcceptanceEvaluationSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AcceptanceEvaluation
+        model = AdoptionClaim
         fields = [
             "id",
             "unit",
-            "review",
-            "indicator_score",
-            "publicity_points",
-            "best_publicity_points",
-            "publicity_score",
+            "unit_name",
+            "outlet",
+            "outlet_name",
+            "outlet_label",
+            "title",
+            "published_on",
+            "link",
+            "scan",
+            "has_scan",
+            "tier",
+            "status",
+            "claimed_at",
+            "reviewed_at",
+            "reject_reason",
+        ]
+        read_only_fields = ["tier", "status", "claimed_at", "reviewed_at", "reject_reason"]
+
+    def get_has_scan(self, claim: AdoptionClaim) -> bool:
+        return bool(claim.scan)
+
+
+# Required values are checked by the services, after the permission: a caller who may not act
+# learns 403, not what the form lacks.
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class PublishSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=50, required=False, default="")
+    published_on = serializers.DateField(required=False, default=None)
+
+
+class DocumentFormatSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=DocumentJob.Format.choices, required=False, default="")
+
+
+class PeriodEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+
+    class Meta:
+        model = PeriodEvent
+        fields = ["action", "actor", "at", "reason"]
+
+
+class ScoringPeriodSerializer(serializers.ModelSerializer):
+    programme_name = serializers.CharField(source="programme.name", read_only=True)
+    bulletin = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScoringPeriod
+        fields = [
+            "id",
+            "programme",
+            "programme_name",
+            "kind",
+            "batch",
+            "label",
+            "start",
+            "end",
+            "status",
+            "closed_at",
+            "bulletin",
+        ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_bulletin(self, period: ScoringPeriod) -> int | None:
+        try:
+            return period.bulletin.pk
+        except Bulletin.DoesNotExist:
+            return None
+
+
+class RankingRowSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="name")
+    batch = serializers.SerializerMethodField()
+    rank = serializers.IntegerField()
+    base = serializers.IntegerField()
+    bonus = serializers.IntegerField()
+    total = serializers.IntegerField()
+    all_on_time = serializers.BooleanField()
+    tier_counts = serializers.ListField(child=serializers.IntegerField())
+
+    def get_batch(self, row) -> int:
+        return row.group[0]
+
+
+class PeriodScoreSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    period_label = serializers.CharField(source="period.label", read_only=True)
+
+    class Meta:
+        model = PeriodScore
+        fields = [
+            "id",
+            "period",
+            "period_label",
+            "unit",
+            "unit_name",
+            "all_on_time",
+            "base",
+            "bonus",
             "total",
-            "pass_mark",
-            "vetoed",
-            "result",
-            "explanation",
-            "parts",
-            "evaluated_at",
+            "rank",
+            "tier_counts",
         ]
 
 
-class AcceptanceRunSerializer(serializers.Serializer):
-    unit = UnitField()
+class BulletinSerializer(serializers.ModelSerializer):
+    period_label = serializers.CharField(source="period.label", read_only=True)
+    programme = serializers.IntegerField(source="period.programme_id", read_only=True)
 
-
-class StatusDecisionInputSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=UnitStatusDecision.Decision.choices)
-    reason = serializers.CharField(allow_blank=True)
-
-
-class UnitStatusDecisionSerializer(serializers.ModelSerializer):
     class Meta:
-        model = UnitStatusDecision
-        fields = ["id", "unit", "evaluation", "previous_status", "status", "reason", "decided_at"]
+        model = Bulletin
+        fields = ["id", "period", "period_label", "programme", "number", "published_on"]

@@ -4,13 +4,10 @@ from scoring.api import views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-router.register("veto-gauges", views.VetoGaugeViewSet, basename="veto-gauge")
-router.register("veto-overrides", views.VetoOverrideViewSet, basename="veto-override")
-router.register("creation-standards", views.CreationStandardViewSet, basename="creation-standard")
-router.register("indicators", views.IndicatorViewSet, basename="indicator")
-router.register("indicator-reviews", views.IndicatorReviewViewSet, basename="indicator-review")
-router.register(
-    "acceptance-evaluations", views.AcceptanceEvaluationViewSet, basename="acceptance-evaluation"
-)
+router.register("media-outlets", views.MediaOutletViewSet, basename="media-outlet")
+router.register("adoption-claims", views.AdoptionClaimViewSet, basename="adoption-claim")
+router.register("scoring-periods", views.ScoringPeriodViewSet, basename="scoring-period")
+router.register("period-scores", views.PeriodScoreViewSet, basename="period-score")
+router.register("bulletins", views.BulletinViewSet, basename="bulletin")
 
 urlpatterns = router.urls

@@ -1,208 +1,204 @@
-"""The scoring API: veto gauges (R6.6), overrides, creation standards and indicators (§8),
-indicator reviews (mid-term and final values) and acceptance evaluations (R6.5). Every queryset
-starts from `visible_to(request.user)`; writes go through scoring.services, which answer 403 to
-anyone but the office of the unit's programme."""
+"""API of publicity scoring (R6.1–R6.4): the media catalogue, adoption claims and their review,
+scoring periods (live or frozen rankings, closing, audited reopening, publishing), frozen scores
+and bulletins. Every queryset starts from `visible_to(user)`; writes go through the services."""
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from creation.api.filters import CreationUnitFilter
-from creation.models import CreationUnit
-from creation.scope import user_scope
 from portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from reporting.api.serializers import DocumentJobSerializer
 from scoring import services
-from scoring.api.filters import (
-    AcceptanceEvaluationFilter,
-    CreationStandardFilter,
-    IndicatorFilter,
-    IndicatorReviewFilter,
-    VetoOverrideFilter,
-)
+from scoring.api.filters import AdoptionClaimFilter, PeriodScoreFilter, ScoringPeriodFilter
 from scoring.api.serializers import (
-    AcceptanceEvaluationSerializer,
-    AcceptanceRunSerializer,
-    CreationStandardSerializer,
-    IndicatorReviewInputSerializer,
-    IndicatorReviewSerializer,
-    IndicatorSerializer,
-    StatusDecisionInputSerializer,
-    UnitStatusDecisionSerializer,
-    VetoGaugeSerializer,
-    VetoOverrideSerializer,
+    AdoptionClaimSerializer,
+    BulletinSerializer,
+    DocumentFormatSerializer,
+    MediaOutletSerializer,
+    PeriodEventSerializer,
+    PeriodScoreSerializer,
+    PublishSerializer,
+    RankingRowSerializer,
+    RejectSerializer,
+    ReopenSerializer,
+    ScoringPeriodSerializer,
 )
-from scoring.models import (
-    AcceptanceEvaluation,
-    CreationStandard,
-    Indicator,
-    IndicatorReview,
-    IndicatorValue,
-    VetoOverride,
-)
-from scoring.selectors import veto_gauge, veto_gauges
-
-GAUGE_STATUS = OpenApiParameter(
-    "gauge_status",
-    str,
-    enum=["attention", "at_risk", "failed", "ok"],
-    description="Only units whose gauge has this status (attention = at risk or failed).",
-)
+from scoring.models import AdoptionClaim, Bulletin, MediaOutlet, PeriodScore, ScoringPeriod
+from scoring.selectors import period_events, period_ranking
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Veto gauges of the units (R6.6)", parameters=[GAUGE_STATUS]),
-    retrieve=extend_schema(summary="The veto gauge of a unit (R6.6); `id` is the unit's"),
+    list=extend_schema(summary="Media outlets and their tiers (R6.2)"),
+    create=extend_schema(summary="Add an outlet to the catalogue (office)"),
 )
-class VetoGaugeViewSet(ScopedReadOnlyViewSet):
-    queryset = CreationUnit.objects.with_related().order_by("name", "pk")
-    serializer_class = VetoGaugeSerializer
-    filterset_class = CreationUnitFilter
-
-    def list(self, request, *args, **kwargs) -> Response:
-        # Every unit's gauge in a fixed number of queries, then filtered and paged.
-        gauges = veto_gauges(self.filter_queryset(self.get_queryset()))
-        wanted = request.query_params.get("gauge_status", "")
-        if wanted == "attention":
-            gauges = [g for g in gauges if g.status != "ok"]
-        elif wanted:
-            gauges = [g for g in gauges if g.status == wanted]
-        page = self.paginate_queryset(gauges)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, *args, **kwargs) -> Response:
-        return Response(self.get_serializer(veto_gauge(unit=self.get_object())).data)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Office overrides of veto items, newest first (R6.6 audit)"),
-    create=extend_schema(summary="Override a veto item with a written reason (office)"),
-)
-class VetoOverrideViewSet(
+class MediaOutletViewSet(
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = VetoOverride.objects.select_related("decided_by")
-    serializer_class = VetoOverrideSerializer
-    filterset_class = VetoOverrideFilter
+    queryset = MediaOutlet.objects.all()
+    serializer_class = MediaOutletSerializer
+    filterset_fields = ["tier", "level", "generic", "active"]
 
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data
-        serializer.instance = services.veto_override_create(
+        serializer.instance = services.outlet_create(
             user=self.request.user,
+            name=data["name"],
+            tier=data.get("tier"),
+            level=data.get("level", ""),
+            generic=data.get("generic", False),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Adoption claims (R6.2)"),
+    create=extend_schema(summary="Claim an adoption with a link or a scan (unit staff)"),
+)
+class AdoptionClaimViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = AdoptionClaim.objects.select_related("unit", "outlet")
+    serializer_class = AdoptionClaimSerializer
+    filterset_class = AdoptionClaimFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    ordering_fields = ["published_on", "claimed_at"]
+
+    def perform_create(self, serializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.claim_create(
             unit=data["unit"],
-            item=data["item"],
-            decision=data["decision"],
-            reason=data["reason"],
+            user=self.request.user,
+            outlet=data["outlet"],
+            title=data["title"],
+            published_on=data["published_on"],
+            link=data.get("link", ""),
+            scan=data.get("scan"),
+            outlet_name=data.get("outlet_name", ""),
         )
 
+    def _respond(self, claim: AdoptionClaim) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data)
 
-@extend_schema_view(list=extend_schema(summary="Creation standards per batch and belt (§8)"))
-class CreationStandardViewSet(ScopedReadOnlyViewSet):
-    queryset = CreationStandard.objects.select_related("batch").prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "code"))
-    )
-    serializer_class = CreationStandardSerializer
-    filterset_class = CreationStandardFilter
+    @extend_schema(summary="Withdraw a claim still waiting (unit staff)", request=None)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None) -> Response:
+        return self._respond(services.claim_withdraw(claim=self.get_object(), user=request.user))
 
+    @extend_schema(summary="Verify: the adoption counts (office)", request=None)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None) -> Response:
+        return self._respond(services.claim_verify(claim=self.get_object(), user=request.user))
 
-@extend_schema_view(list=extend_schema(summary="Indicators of the creation standards (§8)"))
-class IndicatorViewSet(ScopedReadOnlyViewSet):
-    queryset = Indicator.objects.all()
-    serializer_class = IndicatorSerializer
-    filterset_class = IndicatorFilter
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Indicator reviews: mid-term (中期督查) and final values (§8)"),
-    create=extend_schema(
-        summary="Record an indicator review of a unit (office)",
-        request=IndicatorReviewInputSerializer,
-        responses=IndicatorReviewSerializer,
-    ),
-)
-class IndicatorReviewViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    queryset = IndicatorReview.objects.prefetch_related(
-        Prefetch("values", queryset=IndicatorValue.objects.select_related("indicator"))
-    )
-    serializer_class = IndicatorReviewSerializer
-    filterset_class = IndicatorReviewFilter
-
-    def create(self, request, *args, **kwargs) -> Response:
-        data = IndicatorReviewInputSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        found = data.validated_data
-        review = services.indicator_review_record(
-            user=request.user,
-            unit=found["unit"],
-            stage=found["stage"],
-            reviewed_on=found["reviewed_on"],
-            note=found["note"],
-            values={int(k): v for k, v in found["values"].items() if str(k).isdigit()},
+    @extend_schema(summary="Reject with a reason (office)", request=RejectSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None) -> Response:
+        claim = self.get_object()
+        given = RejectSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        claim = services.claim_reject(
+            claim=claim, user=request.user, reason=given.validated_data["reason"]
         )
-        return Response(IndicatorReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return self._respond(claim)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Acceptance evaluations (R6.5, R6.6, §8), newest first"),
-    create=extend_schema(
-        summary="Run the acceptance evaluation of a unit (office); a new row each time",
-        request=AcceptanceRunSerializer,
-        responses=AcceptanceEvaluationSerializer,
-    ),
-)
-class AcceptanceEvaluationViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    queryset = AcceptanceEvaluation.objects.all()
-    serializer_class = AcceptanceEvaluationSerializer
-    filterset_class = AcceptanceEvaluationFilter
-
-    def create(self, request, *args, **kwargs) -> Response:
-        data = AcceptanceRunSerializer(data=request.data, context={"request": request})
-        data.is_valid(raise_exception=True)
-        evaluation = services.acceptance_evaluate(
-            user=request.user, unit=data.validated_data["unit"]
-        )
-        return Response(
-            AcceptanceEvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED
-        )
+@extend_schema_view(list=extend_schema(summary="Scoring periods (R6.3 half years, R6.4 cycles)"))
+class ScoringPeriodViewSet(ScopedReadOnlyViewSet):
+    queryset = ScoringPeriod.objects.select_related("programme", "batch", "bulletin")
+    serializer_class = ScoringPeriodSerializer
+    filterset_class = ScoringPeriodFilter
+    ordering_fields = ["start"]
 
     @extend_schema(
-        summary="Set the unit accepted or vetoed on this evaluation, with a reason (office)",
-        request=StatusDecisionInputSerializer,
-        responses=UnitStatusDecisionSerializer,
+        summary="Ranking: frozen when closed, live while open (units the caller may see)",
+        responses=RankingRowSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def ranking(self, request, pk=None) -> Response:
+        rows = period_ranking(period=self.get_object(), user=request.user)
+        return Response(RankingRowSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="History: closings, reopenings, publishing",
+        responses=PeriodEventSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None) -> Response:
+        return Response(
+            PeriodEventSerializer(period_events(period=self.get_object()), many=True).data
+        )
+
+    @extend_schema(summary="Close and freeze the scores (office)", request=None)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None) -> Response:
+        period = services.period_close(period=self.get_object(), user=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=period.pk)).data)
+
+    @extend_schema(summary="Reopen with a written reason (office)", request=ReopenSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None) -> Response:
+        period = self.get_object()
+        given = ReopenSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        period = services.period_reopen(
+            period=period, user=request.user, reason=given.validated_data["reason"]
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=period.pk)).data)
+
+    @extend_schema(
+        summary="Publish the bulletin of a closed period (office)",
+        request=PublishSerializer,
+        responses={201: BulletinSerializer},
     )
     @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None) -> Response:
-        evaluation = self.get_object()
-        if not user_scope(request.user).can_run_programme(evaluation.unit.batch.programme_id):
-            raise PermissionDenied(_("Only the programme office decides on acceptance."))
-        data = StatusDecisionInputSerializer(data=request.data)
-        if not data.is_valid():
-            raise ValidationError(data.errors)
-        decision = services.unit_status_decide(
-            user=request.user,
-            unit=evaluation.unit,
-            status=data.validated_data["status"],
-            reason=data.validated_data["reason"],
-            evaluation=evaluation,
+    def publish(self, request, pk=None) -> Response:
+        period = self.get_object()
+        given = PublishSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        bulletin = services.bulletin_publish(
+            period=period, user=request.user, **given.validated_data
         )
-        return Response(UnitStatusDecisionSerializer(decision).data)
+        return Response(BulletinSerializer(bulletin).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(summary="Frozen scores of closed periods"))
+class PeriodScoreViewSet(ScopedReadOnlyViewSet):
+    queryset = PeriodScore.objects.select_related("unit", "period")
+    serializer_class = PeriodScoreSerializer
+    filterset_class = PeriodScoreFilter
+    ordering_fields = ["rank", "total"]
+
+
+@extend_schema_view(list=extend_schema(summary="Published bulletins (通报)"))
+class BulletinViewSet(ScopedReadOnlyViewSet):
+    queryset = Bulletin.objects.select_related("period")
+    serializer_class = BulletinSerializer
+    filterset_fields = ["period"]
+
+    @extend_schema(
+        summary="Ask for the bulletin as PDF or Word (202: poll the document job)",
+        request=DocumentFormatSerializer,
+        responses={202: DocumentJobSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def document(self, request, pk=None) -> Response:
+        bulletin = self.get_object()
+        given = DocumentFormatSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        job = services.bulletin_document_request(
+            bulletin=bulletin, user=request.user, format=given.validated_data["format"]
+        )
+        return Response(
+            DocumentJobSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": reverse("api:document-job-detail", kwargs={"pk": job.pk})},
+        )

@@ -15,6 +15,6 @@ def unit_veto_status(unit: CreationUnit) -> str:
     return veto_gauge(unit=unit).status.value
 
 
-@register.inclusion_tag("scoring/includes/_gauge_badge.html")
+@register.inclusion_tag("scoring/acceptance/includes/_gauge_badge.html")
 def gauge_badge(status: str) -> dict[str, Any]:
     return {"status": status}

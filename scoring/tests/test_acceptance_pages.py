@@ -17,16 +17,16 @@ def test_R6_6_unit_home_shows_the_veto_card(client, world):
     page = client.get(reverse("creation:unit-home", kwargs={"pk": own.pk})).content.decode()
     assert 'id="unit-veto"' in page
     assert "data-gauge-status=" in page
-    assert reverse("scoring:unit-gauge", kwargs={"pk": own.pk}) in page
+    assert reverse("acceptance:unit-gauge", kwargs={"pk": own.pk}) in page
 
 
 def test_R6_6_unit_sees_its_gauge_with_evidence_but_no_override_link(client, world):
     client.force_login(world.users["unit_staff"])
     own = world.objects["units"]["own"]
-    page = client.get(reverse("scoring:unit-gauge", kwargs={"pk": own.pk})).content.decode()
+    page = client.get(reverse("acceptance:unit-gauge", kwargs={"pk": own.pk})).content.decode()
     assert page.count("data-veto-item=") == 8
     assert reverse("creation:unit-leadership", kwargs={"pk": own.pk}) + "#liaison" in page
-    assert reverse("scoring:override-create", kwargs={"pk": own.pk}) not in page
+    assert reverse("acceptance:override-create", kwargs={"pk": own.pk}) not in page
     assert "联络员交接期间" in page  # the override's reason is visible to the unit
 
 
@@ -35,7 +35,7 @@ def test_R6_6_office_override_form_keeps_input_when_the_reason_is_missing(client
     own = world.objects["units"]["own"]
     before = VetoOverride.objects.count()
     response = client.post(
-        reverse("scoring:override-create", kwargs={"pk": own.pk}),
+        reverse("acceptance:override-create", kwargs={"pk": own.pk}),
         {"item": "fund_reports", "decision": "failed", "reason": ""},
     )
     assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_R6_6_office_override_form_records_the_override(client, world):
     client.force_login(world.users["office"])
     own = world.objects["units"]["own"]
     response = client.post(
-        reverse("scoring:override-create", kwargs={"pk": own.pk}),
+        reverse("acceptance:override-create", kwargs={"pk": own.pk}),
         {"item": "fund_reports", "decision": "failed", "reason": "自查发现漏报。"},
     )
     assert response.status_code == 302
@@ -64,13 +64,13 @@ def test_R6_6_office_override_form_records_the_override(client, world):
 def test_R6_6_only_the_office_may_open_the_override_form(client, world, role):
     client.force_login(world.users[role])
     own = world.objects["units"]["own"]
-    response = client.get(reverse("scoring:override-create", kwargs={"pk": own.pk}))
+    response = client.get(reverse("acceptance:override-create", kwargs={"pk": own.pk}))
     assert response.status_code == 403
 
 
 def test_R6_6_office_gauge_list_takes_constant_queries(client, world):
     client.force_login(world.users["office"])
-    url = reverse("scoring:gauge-list")
+    url = reverse("acceptance:gauge-list")
     client.get(url)
 
     def count():
@@ -89,7 +89,7 @@ def test_R6_6_office_gauge_list_takes_constant_queries(client, world):
 def test_R6_6_gauge_list_filters_by_kind_and_status(client, world):
     client.force_login(world.users["office"])
     page = client.get(
-        reverse("scoring:gauge-list"), {"gauge_status": "ok", "kind": "project"}
+        reverse("acceptance:gauge-list"), {"gauge_status": "ok", "kind": "project"}
     ).content.decode()
     assert "data-unit-id=" not in page
     assert "empty-state" in page
@@ -99,7 +99,7 @@ def test_R6_5_office_runs_acceptance_from_the_unit_page(client, world):
     client.force_login(world.users["office"])
     own = world.objects["units"]["own"]
     before = AcceptanceEvaluation.objects.filter(unit=own).count()
-    response = client.post(reverse("scoring:acceptance-run", kwargs={"pk": own.pk}))
+    response = client.post(reverse("acceptance:acceptance-run", kwargs={"pk": own.pk}))
     assert response.status_code == 302
     evaluation = AcceptanceEvaluation.objects.filter(unit=own).first()
     assert AcceptanceEvaluation.objects.filter(unit=own).count() == before + 1
@@ -111,7 +111,7 @@ def test_R6_5_unit_staff_cannot_run_acceptance(client, world):
     client.force_login(world.users["unit_staff"])
     own = world.objects["units"]["own"]
     before = AcceptanceEvaluation.objects.count()
-    response = client.post(reverse("scoring:acceptance-run", kwargs={"pk": own.pk}))
+    response = client.post(reverse("acceptance:acceptance-run", kwargs={"pk": own.pk}))
     assert response.status_code == 403
     assert AcceptanceEvaluation.objects.count() == before
 
@@ -121,7 +121,7 @@ def test_midterm_review_form_records_grades(client, world):
     own = world.objects["units"]["own"]
     indicator = world.objects["indicators"]["b1"]
     response = client.post(
-        reverse("scoring:review-create", kwargs={"pk": own.pk}),
+        reverse("acceptance:review-create", kwargs={"pk": own.pk}),
         {"stage": "midterm", "reviewed_on": "2027-01-10", f"indicator_{indicator.pk}": "0.3"},
     )
     assert response.status_code == 302
@@ -135,7 +135,7 @@ def test_evaluation_decision_needs_a_reason(client, world):
     client.force_login(world.users["office"])
     evaluation = world.objects["acceptance_evaluations"]["own"]
     response = client.post(
-        reverse("scoring:evaluation-decide", kwargs={"pk": evaluation.pk}),
+        reverse("acceptance:evaluation-decide", kwargs={"pk": evaluation.pk}),
         {"status": "accepted", "reason": ""},
     )
     assert response.status_code == 400
