@@ -266,6 +266,7 @@ VETO_ITEM_CHOICES = [
     (VetoItem.R5_2_SUBMISSIONS.value, _("Information submissions missed in at most one period")),
 ]
 VETO_ITEM_LABELS = dict(VETO_ITEM_CHOICES)
+GAUGE_STATUS_LABELS = {"ok": _("OK"), "at_risk": _("At risk"), "failed": _("Failed (veto)")}
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from scoring.models import (
     VetoOverride,
 )
 from scoring.rules import (
+    GAUGE_STATUS_LABELS,
     AcceptanceNumbers,
     GaugeLine,
     GaugeStatus,
@@ -399,6 +400,8 @@ class UnitGauge:
                 "label": line.computed.label,
                 "status": line.status.value,
                 "computed_status": line.computed.status.value,
+                "computed_label": str(GAUGE_STATUS_LABELS[line.computed.status.value]),
+                "status_label": str(GAUGE_STATUS_LABELS[line.status.value]),
                 "message": str(line.computed.message),
                 "evidence": line.computed.evidence,
                 "evidence_url": evidence_url(self.unit.pk, line.item),

@@ -587,7 +587,7 @@ def _explanation(evaluation: Any, gauge_rows: list[dict[str, Any]], share: Decim
             if override is not None
             else ""
         )
-        lines.append(f"  [{row['status']}] {row['label']}: {row['message']}{suffix}")
+        lines.append(f"  [{row['status_label']}] {row['label']}: {row['message']}{suffix}")
     if evaluation.failed_items:
         lines.append(
             _("Vetoed: %(items)s.")
