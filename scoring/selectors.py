@@ -6,10 +6,10 @@ number of queries (units, late obligations, verified adoptions, settings)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
@@ -83,11 +83,12 @@ def _late_q() -> Q:
     return ~on_time
 
 
-def _late_pairs(unit_ids: Iterable[int], since: datetime, until: datetime) -> list[tuple[int, Any]]:
-    """(unit id, due moment) of every R5.2 item due in [since, until] not submitted on time."""
+def _late_pairs(unit_ids: Any, since: datetime, until: datetime) -> list[tuple[int, Any]]:
+    """(unit id, due moment) of every R5.2 item due in [since, until] not submitted on time.
+    `unit_ids`: a list, or a subquery of ids (many units, no list of parameters)."""
     return list(
         Obligation.objects.filter(
-            unit_id__in=list(unit_ids),
+            unit_id__in=unit_ids,
             type__in=R5_2_TYPE_VALUES,
             due_at__gte=since,
             due_at__lte=until,
@@ -109,23 +110,33 @@ def _verified_rows(unit_ids: Iterable[int], start: date, end: date) -> list[tupl
     )
 
 
+class UnitRow(NamedTuple):
+    """What scoring needs of a unit; thousands of these are cheaper than model instances."""
+
+    pk: int
+    name: str
+    batch_id: int
+
+
 def score_units(
     *,
-    units: list[CreationUnit],
+    units: Sequence[UnitRow | CreationUnit],
     start: date,
     end: date,
     settings: ScoringSettings,
     now: datetime | None = None,
+    unit_ids: QuerySet | None = None,
 ) -> list[rules.UnitScore]:
     """R6.1–R6.3: the score of each unit in [start, end], ranked per batch. While the period runs
-    only the obligations already due count (a live score). Two queries whatever len(units)."""
+    only the obligations already due count (a live score). Two queries whatever len(units);
+    `unit_ids` (a subquery of the same units' ids) keeps them short for thousands of units."""
     now = now or timezone.now()
     since, until = _period_bounds(start, end)
     until = min(until, now)
-    ids = [u.pk for u in units]
-    late_units = {unit_id for unit_id, _due in _late_pairs(ids, since, until)} if ids else set()
+    ids: Any = unit_ids if unit_ids is not None else [u.pk for u in units]
+    late_units = {unit_id for unit_id, _due in _late_pairs(ids, since, until)} if units else set()
     counts: dict[int, dict[int, int]] = defaultdict(dict)
-    if ids:
+    if units:
         for row in (
             AdoptionClaim.objects.filter(
                 unit_id__in=ids,
@@ -172,12 +183,14 @@ def period_live_scores(
 ) -> list[rules.UnitScore]:
     """The scores of every unit of the period as they stand now (R6.1–R6.3), ranked."""
     settings = ScoringSettings.for_programme(period.programme_id)
+    units = period_units(period)
     return score_units(
-        units=list(period_units(period)),
+        units=[UnitRow(*row) for row in units.values_list("pk", "name", "batch_id")],
         start=period.start,
         end=period.end,
         settings=settings,
         now=now,
+        unit_ids=units.order_by().values("pk"),
     )
 
 
@@ -246,16 +259,25 @@ def cycle_publicity_points(
     for unit_id, tier, published in _verified_rows(ids, earliest, date.max):
         claims_by_unit[unit_id].append((tier, published))
 
+    for programme_id in programme_ids - set(settings):
+        settings[programme_id] = ScoringSettings(programme_id=programme_id)
+    tier_points = {p: s.tier_points() for p, s in settings.items()}
+    windows_of: dict[tuple[str, date, date], list[tuple[date, date]]] = {}
     out: dict[int, int] = {}
     for unit_id, kind, _batch, programme_id, cycle_start, cycle_end in units:
-        setting = settings.get(programme_id) or ScoringSettings(programme_id=programme_id)
-        tier_points = setting.tier_points()
+        setting = settings[programme_id]
+        points = tier_points[programme_id]
+        key = (kind, cycle_start, cycle_end)
+        if key not in windows_of:
+            windows_of[key] = [
+                w
+                for w in rules.cycle_windows(
+                    kind=kind, cycle_start=cycle_start, cycle_end=cycle_end
+                )
+                if w[0] <= today
+            ]
         total = 0
-        for start, end in rules.cycle_windows(
-            kind=kind, cycle_start=cycle_start, cycle_end=cycle_end
-        ):
-            if start > today:
-                continue
+        for start, end in windows_of[key]:
             if (unit_id, start) in frozen:
                 total += frozen[(unit_id, start)]
                 continue
@@ -263,7 +285,7 @@ def cycle_publicity_points(
             all_on_time = not any(since <= due <= until for due in late_by_unit.get(unit_id, ()))
             total += rules.publicity_base(all_on_time=all_on_time, points=setting.base_points)
             total += sum(
-                rules.adoption_points(tier, tier_points)
+                rules.adoption_points(tier, points)
                 for tier, published in claims_by_unit.get(unit_id, ())
                 if start <= published <= end
             )

@@ -329,6 +329,10 @@ def claim_create(
     return claim
 
 
+# The claimant's account may since have been deleted (SET_NULL): the claim stays reviewable.
+CLAIMANT = ["claimed_by"]
+
+
 def _claim_for_update(claim: AdoptionClaim) -> AdoptionClaim:
     locked = AdoptionClaim.objects.select_for_update().get(pk=claim.pk)
     return AdoptionClaim.objects.select_related("unit__batch", "outlet").get(pk=locked.pk)
@@ -343,7 +347,7 @@ def claim_withdraw(*, claim: AdoptionClaim, user: Any) -> AdoptionClaim:
         raise ValidationError(_("Only a claim still waiting for the office can be withdrawn."))
     _require_open(claim.unit, claim.published_on)
     claim.status = AdoptionClaim.Status.WITHDRAWN
-    claim.full_clean()
+    claim.full_clean(exclude=CLAIMANT)
     claim.save(update_fields=["status"])
     return claim
 
@@ -386,7 +390,7 @@ def claim_verify(*, claim: AdoptionClaim, user: Any, now: datetime | None = None
     claim.reviewed_by = user
     claim.reviewed_at = now or timezone.now()
     claim.reject_reason = ""
-    claim.full_clean()
+    claim.full_clean(exclude=CLAIMANT)
     try:
         with transaction.atomic():
             claim.save(
@@ -415,7 +419,7 @@ def claim_reject(
     claim.reject_reason = reason.strip()
     claim.reviewed_by = user
     claim.reviewed_at = now or timezone.now()
-    claim.full_clean()
+    claim.full_clean(exclude=CLAIMANT)
     claim.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
     return claim
 

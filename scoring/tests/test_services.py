@@ -321,3 +321,21 @@ def test_R6_3_periods_sync_creates_started_periods_once(zone):
     CreationUnitFactory(batch=zone.batch, kind=CreationUnit.Kind.PROJECT, host_organisation="馆")
     assert services.periods_sync(today=date(2026, 8, 1)) == 3  # 2026H1, 2026H2, the project cycle
     assert services.periods_sync(today=date(2026, 8, 1)) == 0
+
+
+def test_R6_3_scoring_n_units_takes_the_same_queries_for_1_and_20(zone, django_assert_num_queries):
+    from scoring.selectors import period_live_scores
+
+    period = services.period_ensure(programme=zone.batch.programme, kind="zone", half_year=H1)
+    # units, late obligations, verified adoptions per tier, settings
+    with django_assert_num_queries(4):
+        assert len(period_live_scores(period=period, now=AFTER_H1)) == 1
+    for n in range(20):
+        unit = CreationUnitFactory(batch=zone.batch)
+        report(unit, date(2026, 3, 5), late=bool(n % 2))
+        AdoptionClaimFactory(unit=unit, status=AdoptionClaim.Status.VERIFIED)
+    with django_assert_num_queries(4):
+        scores = period_live_scores(period=period, now=AFTER_H1)
+    assert len(scores) == 21
+    # 10 on time with 人民日报 (90), the zone itself 50, 10 late with 人民日报 (40)
+    assert sorted({s.total for s in scores}) == [40, 50, 90]
