@@ -141,3 +141,16 @@ def test_evaluation_decision_needs_a_reason(client, world):
     assert response.status_code == 400
     evaluation.unit.refresh_from_db()
     assert evaluation.unit.status == "creating"
+
+
+@pytest.mark.parametrize(
+    ("role", "home"),
+    [("office", "creation:office-home"), ("province_culture", "creation:province-home")],
+)
+def test_R6_6_office_and_province_homes_link_the_gauges(client, world, role, home):
+    client.force_login(world.users[role])
+    page = client.get(reverse(home)).content.decode()
+    assert 'id="veto-gauges"' in page
+    assert reverse("acceptance:gauge-list") in page
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<section" not in title
