@@ -33,6 +33,7 @@ from creation.place_demo import load_place_records_demo
 from creation.rules import Period, periods_between
 from funds.demo import load_funds_demo
 from reporting.demo import load_reporting_demo
+from scoring.acceptance_demo import load_acceptance_demo
 from scoring.publicity_demo import load_publicity_demo
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo accounts, printed by the command
@@ -207,6 +208,7 @@ def load_demo() -> list[DemoLogin]:
     load_reporting_demo(units, users)
     load_place_records_demo(units, users)
     load_funds_demo(units, users)
+    load_acceptance_demo(units, users)
     load_publicity_demo(units, users)
     return logins
 

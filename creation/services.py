@@ -81,6 +81,22 @@ OFFICE_PERMISSIONS = [
     ("funds", "view_fundplan"),
     ("funds", "view_fundplanversion"),
     ("funds", "view_expenditure"),
+    # §8, R6.5, R6.6: the office keeps its creation standards and acceptance settings; veto
+    # overrides, reviews and evaluations are made on the pages and read here.
+    *[
+        ("scoring", f"{verb}_{model}")
+        for verb in ("view", "add", "change")
+        for model in ("creationstandard", "indicator", "acceptancesettings")
+    ],
+    *[
+        ("scoring", f"view_{model}")
+        for model in (
+            "vetooverride",
+            "indicatorreview",
+            "acceptanceevaluation",
+            "unitstatusdecision",
+        )
+    ],
     # R6.1-R6.4: the office sets its publicity points and keeps the media catalogue.
     *[
         ("scoring", f"{verb}_{model}")

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("funds.api.urls")),
     path("", include("creation.api.place_urls")),
     path("", include("scoring.api.urls")),
+    path("", include("scoring.api.acceptance_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("funds.urls")),
     path("", include("scoring.urls")),
     path("", include("creation.place_urls")),
+    path("", include("scoring.acceptance_urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", notification_list, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -6,7 +6,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from creation.rules import ComplianceItem, LeadershipFacts, leadership_compliance, liaison_gaps
+from creation.rules import Status as ComplianceStatus
 
 # R6.2: the five tiers of the adoption table; their points are settings of the programme.
 TIERS = (1, 2, 3, 4, 5)
@@ -189,3 +196,493 @@ def tier_counts_total(rows: Sequence[tuple[int, int]]) -> dict[int, int]:
     for tier, count in rows:
         out[tier] = out.get(tier, 0) + count
     return out
+
+
+# --- R6.5, R6.6 and §8: veto gauge, mid-term review, acceptance ------------------------------
+
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class AcceptanceNumbers:
+    """A programme's settings of R6.5, R6.6 and §8 (AcceptanceSettings); the defaults are ours."""
+
+    excellent_from: Decimal = Decimal(80)  # completion % for 优秀
+    qualified_from: Decimal = Decimal(60)  # completion % for 合格
+    excellent_factor: Decimal = Decimal("1.00")
+    qualified_factor: Decimal = Decimal("0.60")
+    publicity_share: Decimal = Decimal(10)  # points of the acceptance total (R6.5)
+    pass_mark: Decimal = Decimal(60)
+    liaison_grace_days: int = 30
+    plan_filing_days: int = 180
+    due_soon_days: int = 14
+
+
+# --- R6.6: the one-vote-veto gauge ---------------------------------------------------------------
+
+
+class GaugeStatus(StrEnum):
+    OK = "ok"
+    AT_RISK = "at_risk"
+    FAILED = "failed"
+
+
+class VetoItem(StrEnum):
+    LEADERSHIP_GROUP = "leadership_group"  # R1.1
+    GROUP_OFFICE = "group_office"  # R1.2, zones only
+    LIAISON = "liaison"  # R2.1
+    FUND_PLAN_FILED = "fund_plan_filed"  # R3.2
+    NO_SPENDING_OUTSIDE_PLAN = "no_spending_outside_plan"  # R3.2
+    FUND_REPORTS = "fund_reports"  # R3.3
+    SELF_INSPECTIONS = "self_inspections"  # R4.2
+    R5_2_SUBMISSIONS = "r5_2_submissions"  # R5.2
+
+
+VETO_ITEM_RULES = {
+    VetoItem.LEADERSHIP_GROUP: "R1.1",
+    VetoItem.GROUP_OFFICE: "R1.2",
+    VetoItem.LIAISON: "R2.1",
+    VetoItem.FUND_PLAN_FILED: "R3.2",
+    VetoItem.NO_SPENDING_OUTSIDE_PLAN: "R3.2",
+    VetoItem.FUND_REPORTS: "R3.3",
+    VetoItem.SELF_INSPECTIONS: "R4.2",
+    VetoItem.R5_2_SUBMISSIONS: "R5.2",
+}
+
+VETO_ITEM_CHOICES = [
+    (VetoItem.LEADERSHIP_GROUP.value, _("Leadership group in place")),
+    (VetoItem.GROUP_OFFICE.value, _("Leadership-group office in place")),
+    (VetoItem.LIAISON.value, _("A liaison at all times")),
+    (VetoItem.FUND_PLAN_FILED.value, _("Fund-use plan filed")),
+    (VetoItem.NO_SPENDING_OUTSIDE_PLAN.value, _("No spending outside the filed plan")),
+    (VetoItem.FUND_REPORTS.value, _("Every half-yearly fund report submitted")),
+    (VetoItem.SELF_INSPECTIONS.value, _("Every half-yearly self-inspection submitted")),
+    (VetoItem.R5_2_SUBMISSIONS.value, _("Information submissions missed in at most one period")),
+]
+VETO_ITEM_LABELS = dict(VETO_ITEM_CHOICES)
+GAUGE_STATUS_LABELS = {"ok": _("OK"), "at_risk": _("At risk"), "failed": _("Failed (veto)")}
+
+
+@dataclass(frozen=True)
+class ObligationFact:
+    type: str  # reporting ObligationType value
+    period_label: str
+    due_on: date  # the local date of the due moment (end of that day)
+    submitted: bool  # first submitted, on time or late
+
+
+@dataclass(frozen=True)
+class VetoFacts:
+    """Everything the veto gauge of one unit looks at, as plain values."""
+
+    leadership: LeadershipFacts
+    filed_plans: tuple[tuple[str, int, date], ...] = ()  # (plan title, version, filed on)
+    spending_outside_plan: int = 0
+    obligations: tuple[ObligationFact, ...] = ()
+
+
+@dataclass(frozen=True)
+class GaugeItem:
+    item: VetoItem
+    status: GaugeStatus
+    message: str
+    evidence: str = ""
+
+    @property
+    def rule(self) -> str:
+        return VETO_ITEM_RULES[self.item]
+
+    @property
+    def label(self) -> str:
+        return str(VETO_ITEM_LABELS[self.item.value])
+
+
+@dataclass(frozen=True)
+class OverrideFact:
+    decision: str  # a GaugeStatus value, or "revoke"
+    reason: str
+    decided_by: str
+    decided_at: str
+
+
+@dataclass(frozen=True)
+class GaugeLine:
+    """A veto item with its computed status and the office's override, if one is in force."""
+
+    computed: GaugeItem
+    override: OverrideFact | None = None
+
+    @property
+    def status(self) -> GaugeStatus:
+        if self.override is not None:
+            return GaugeStatus(self.override.decision)
+        return self.computed.status
+
+    @property
+    def item(self) -> VetoItem:
+        return self.computed.item
+
+
+def _from_compliance(item: VetoItem, found: list[ComplianceItem]) -> GaugeItem:
+    failed = [i for i in found if i.status == ComplianceStatus.FAILED]
+    warned = [i for i in found if i.status == ComplianceStatus.WARNING]
+    if failed:
+        return GaugeItem(
+            item,
+            GaugeStatus.FAILED,
+            " ".join(str(i.message) for i in failed),
+            "、".join(i.evidence for i in failed if i.evidence),
+        )
+    if warned:
+        return GaugeItem(
+            item,
+            GaugeStatus.AT_RISK,
+            " ".join(str(i.message) for i in warned),
+            "、".join(i.evidence for i in warned if i.evidence),
+        )
+    message = " ".join(str(i.message) for i in found)
+    return GaugeItem(item, GaugeStatus.OK, message)
+
+
+def _liaison_item(facts: LeadershipFacts, numbers: AcceptanceNumbers, today: date) -> GaugeItem:
+    # R2.1: a liaison at all times. A gap longer than the grace days fails; a current gap still
+    # within the grace days is at risk; shorter past gaps (a handover) are tolerated.
+    item = VetoItem.LIAISON
+    last_day = min(today, facts.cycle_end)
+    gaps = liaison_gaps(facts.liaisons, facts.start_date, last_day)
+    grace = numbers.liaison_grace_days
+    long_gaps = [(a, b) for a, b in gaps if (b - a).days + 1 > grace]
+    active = [t for t in facts.liaisons if t.ended_on is None]
+
+    def spans(found: list[tuple[date, date]]) -> str:
+        return "、".join(f"{a.isoformat()}–{b.isoformat()}" for a, b in found)
+
+    if long_gaps:
+        return GaugeItem(
+            item,
+            GaugeStatus.FAILED,
+            _("No liaison for more than %(days)d days: %(spans)s.")
+            % {"days": grace, "spans": spans(long_gaps)},
+            spans(long_gaps),
+        )
+    if not active and last_day >= facts.start_date:
+        since = gaps[-1][0] if gaps else last_day
+        deadline = since + timedelta(days=grace - 1)
+        return GaugeItem(
+            item,
+            GaugeStatus.AT_RISK,
+            _("No liaison since %(since)s: name one by %(deadline)s or the unit is vetoed.")
+            % {"since": since.isoformat(), "deadline": deadline.isoformat()},
+            since.isoformat(),
+        )
+    names = "、".join(t.name for t in active)
+    if gaps:
+        return GaugeItem(
+            item,
+            GaugeStatus.OK,
+            _("Liaison: %(names)s; short handover gaps tolerated: %(spans)s.")
+            % {"names": names, "spans": spans(gaps)},
+            spans(gaps),
+        )
+    return GaugeItem(item, GaugeStatus.OK, _("Liaison: %(names)s.") % {"names": names}, names)
+
+
+def _plan_filed_item(facts: VetoFacts, numbers: AcceptanceNumbers, today: date) -> GaugeItem:
+    # R3.2: a fund-use plan reviewed by the province and filed with the office. Before the
+    # filing period ends an unfiled plan is at risk; after it, the requirement fails.
+    item = VetoItem.FUND_PLAN_FILED
+    if facts.filed_plans:
+        title, number, filed_on = facts.filed_plans[-1]
+        return GaugeItem(
+            item,
+            GaugeStatus.OK,
+            _("%(title)s (version %(number)d) filed on %(date)s.")
+            % {"title": title, "number": number, "date": filed_on.isoformat()},
+            title,
+        )
+    deadline = facts.leadership.start_date + timedelta(days=numbers.plan_filing_days)
+    if today > deadline:
+        return GaugeItem(
+            item,
+            GaugeStatus.FAILED,
+            _("No fund-use plan has been filed; it was due by %(date)s.")
+            % {"date": deadline.isoformat()},
+            deadline.isoformat(),
+        )
+    return GaugeItem(
+        item,
+        GaugeStatus.AT_RISK,
+        _("No fund-use plan filed yet; it must be filed by %(date)s.")
+        % {"date": deadline.isoformat()},
+        deadline.isoformat(),
+    )
+
+
+def _spending_item(facts: VetoFacts) -> GaugeItem:
+    # R3.2: money is ring-fenced; no expenditure outside a filed plan or beyond its line.
+    item = VetoItem.NO_SPENDING_OUTSIDE_PLAN
+    if facts.spending_outside_plan:
+        return GaugeItem(
+            item,
+            GaugeStatus.FAILED,
+            _("%(count)d expenditures lie outside the filed plan.")
+            % {"count": facts.spending_outside_plan},
+            str(facts.spending_outside_plan),
+        )
+    return GaugeItem(item, GaugeStatus.OK, _("All spending within the filed plan."))
+
+
+def _half_yearly_item(
+    item: VetoItem, kind: str, facts: VetoFacts, numbers: AcceptanceNumbers, today: date
+) -> GaugeItem:
+    # R3.3 / R4.2: every half-yearly report due so far submitted (late counts as submitted).
+    # A due one not submitted fails; one due within the warning days, not yet submitted, is at
+    # risk.
+    mine = [o for o in facts.obligations if o.type == kind]
+    missing = [o for o in mine if o.due_on < today and not o.submitted]
+    soon_until = today + timedelta(days=numbers.due_soon_days)
+    soon = [o for o in mine if not o.submitted and today <= o.due_on <= soon_until]
+    if missing:
+        labels = "、".join(o.period_label for o in missing)
+        return GaugeItem(
+            item,
+            GaugeStatus.FAILED,
+            _("Not submitted although due: %(periods)s.") % {"periods": labels},
+            labels,
+        )
+    if soon:
+        first = min(soon, key=lambda o: o.due_on)
+        return GaugeItem(
+            item,
+            GaugeStatus.AT_RISK,
+            _("%(period)s is due on %(date)s and not submitted yet.")
+            % {"period": first.period_label, "date": first.due_on.isoformat()},
+            first.period_label,
+        )
+    due = [o for o in mine if o.due_on < today]
+    return GaugeItem(
+        item,
+        GaugeStatus.OK,
+        _("%(count)d due so far, all submitted.") % {"count": len(due)},
+    )
+
+
+def r5_2_scoring_period(kind: str, due_on: date) -> str:
+    """R6.3, R6.4: zones are scored per half year (by the due date), projects once per cycle."""
+    if kind == "zone":
+        return f"{due_on.year}H{1 if due_on.month <= 6 else 2}"
+    return "cycle"
+
+
+def missed_periods(kind: str, obligations: tuple[ObligationFact, ...], today: date) -> list[str]:
+    """R5.2: the scoring periods in which at least one work update or in-depth report was missed
+    (not submitted at all and past due)."""
+    periods = {
+        r5_2_scoring_period(kind, o.due_on)
+        for o in obligations
+        if o.type in ("work_update", "in_depth_report") and o.due_on < today and not o.submitted
+    }
+    return sorted(periods)
+
+
+def _r5_2_item(facts: VetoFacts, today: date) -> GaugeItem:
+    # R6.6: R5.2 submissions missed in no more than one scoring period. Two or more periods
+    # fail; one period is at risk (for a zone a second would veto; a project has one period,
+    # its cycle, so it cannot fail this item, but the office sees the risk).
+    item = VetoItem.R5_2_SUBMISSIONS
+    kind = facts.leadership.kind
+    missed = missed_periods(kind, facts.obligations, today)
+    labels = "、".join(missed)
+    if kind == "zone" and len(missed) >= 2:
+        return GaugeItem(
+            item,
+            GaugeStatus.FAILED,
+            _("Submissions missed in %(count)d scoring periods: %(periods)s.")
+            % {"count": len(missed), "periods": labels},
+            labels,
+        )
+    if missed:
+        message = (
+            _("Submissions missed in one scoring period (%(periods)s); a second would veto.")
+            if kind == "zone"
+            else _("Submissions missed in the creation cycle (%(periods)s).")
+        )
+        return GaugeItem(item, GaugeStatus.AT_RISK, message % {"periods": labels}, labels)
+    return GaugeItem(item, GaugeStatus.OK, _("No submission missed."))
+
+
+def veto_items(facts: VetoFacts, *, numbers: AcceptanceNumbers, today: date) -> list[GaugeItem]:
+    """R6.6: every basic requirement of one unit, computed: ok, at risk or failed."""
+    found = leadership_compliance(facts.leadership, today=today)
+    items = [
+        _from_compliance(VetoItem.LEADERSHIP_GROUP, [i for i in found if i.rule == "R1.1"]),
+    ]
+    if facts.leadership.kind == "zone":
+        items.append(
+            _from_compliance(VetoItem.GROUP_OFFICE, [i for i in found if i.rule == "R1.2"])
+        )
+    items += [
+        _liaison_item(facts.leadership, numbers, today),
+        _plan_filed_item(facts, numbers, today),
+        _spending_item(facts),
+        _half_yearly_item(VetoItem.FUND_REPORTS, "fund_report", facts, numbers, today),
+        _half_yearly_item(VetoItem.SELF_INSPECTIONS, "self_inspection", facts, numbers, today),
+        _r5_2_item(facts, today),
+    ]
+    return items
+
+
+def gauge_lines(items: list[GaugeItem], overrides: dict[str, OverrideFact]) -> list[GaugeLine]:
+    """R6.6: the computed items with the office's overrides in force (the latest decision per
+    item; a "revoke" decision returns the item to its computed status)."""
+    lines = []
+    for item in items:
+        override = overrides.get(item.item.value)
+        if override is not None and override.decision == "revoke":
+            override = None
+        lines.append(GaugeLine(item, override))
+    return lines
+
+
+def gauge_status(lines: list[GaugeLine]) -> GaugeStatus:
+    """The unit's gauge: failed (vetoed) when any item fails, else at risk when any is."""
+    statuses = {line.status for line in lines}
+    for status in (GaugeStatus.FAILED, GaugeStatus.AT_RISK):
+        if status in statuses:
+            return status
+    return GaugeStatus.OK
+
+
+# --- §8: grading indicators (mid-term review) ---------------------------------------------------
+
+
+class MidtermGrade(StrEnum):
+    EXCELLENT = "excellent"  # 优秀
+    QUALIFIED = "qualified"  # 合格
+    UNQUALIFIED = "unqualified"  # 不合格
+
+
+def completion_percent(*, value: Decimal, threshold: Decimal) -> Decimal:
+    """The completion ratio of an indicator, in per cent: value / threshold × 100 (one decimal).
+    A threshold of zero or less is met by any value: 100."""
+    if threshold <= 0:
+        return Decimal("100.0")
+    return (value / threshold * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def midterm_grade(*, completion: Decimal, numbers: AcceptanceNumbers) -> MidtermGrade:
+    """§8: 优秀 from the excellent cut-off, 合格 from the qualified cut-off, else 不合格."""
+    if completion >= numbers.excellent_from:
+        return MidtermGrade.EXCELLENT
+    if completion >= numbers.qualified_from:
+        return MidtermGrade.QUALIFIED
+    return MidtermGrade.UNQUALIFIED
+
+
+def grade_points(*, weight: Decimal, grade: MidtermGrade, numbers: AcceptanceNumbers) -> Decimal:
+    """§8: an indicator's share of the composite score: weight × the grade's factor
+    (优秀 and 合格 factors are settings; 不合格 earns nothing)."""
+    factor = {
+        MidtermGrade.EXCELLENT: numbers.excellent_factor,
+        MidtermGrade.QUALIFIED: numbers.qualified_factor,
+        MidtermGrade.UNQUALIFIED: Decimal(0),
+    }[grade]
+    return _round(weight * factor)
+
+
+# --- R6.5 and §8: the acceptance evaluation -------------------------------------------------
+
+
+class AcceptanceResult(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    VETOED = "vetoed"
+
+
+def indicator_score(*, weight: Decimal, value: Decimal, threshold: Decimal) -> Decimal:
+    """§8: an indicator's acceptance points: weight × min(1, value / threshold); a threshold of
+    zero or less earns the full weight."""
+    if threshold <= 0:
+        return _round(weight)
+    return _round(weight * min(Decimal(1), value / threshold))
+
+
+def publicity_score(*, share: Decimal, points: int, best_points: int) -> Decimal:
+    """R6.5: the publicity share, scaled against the best unit of the same batch:
+    share × points / best points; 0 when the best unit has no points."""
+    if best_points <= 0:
+        return Decimal("0.00")
+    return _round(share * Decimal(points) / Decimal(best_points))
+
+
+def acceptance_result(*, total: Decimal, pass_mark: Decimal, vetoed: bool) -> AcceptanceResult:
+    """R6.6: a vetoed unit fails whatever its score; otherwise it passes from the pass mark."""
+    if vetoed:
+        return AcceptanceResult.VETOED
+    return AcceptanceResult.PASSED if total >= pass_mark else AcceptanceResult.FAILED
+
+
+@dataclass(frozen=True)
+class IndicatorPart:
+    code: str
+    name: str
+    weight: Decimal
+    threshold: Decimal
+    value: Decimal
+    score: Decimal = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "score",
+            indicator_score(weight=self.weight, value=self.value, threshold=self.threshold),
+        )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    indicators: tuple[IndicatorPart, ...]
+    indicator_total: Decimal
+    publicity_points: int
+    best_points: int
+    publicity: Decimal
+    total: Decimal
+    pass_mark: Decimal
+    failed_items: tuple[str, ...]
+    result: AcceptanceResult
+
+
+def evaluate(
+    *,
+    indicators: tuple[IndicatorPart, ...],
+    publicity_points: int,
+    best_points: int,
+    failed_items: tuple[str, ...],
+    numbers: AcceptanceNumbers,
+) -> Evaluation:
+    """R6.5, R6.6, §8: indicator scores + the publicity share, then the veto and the pass mark.
+    `failed_items` are the veto items failed after the office's overrides."""
+    indicator_total = sum((part.score for part in indicators), Decimal("0.00"))
+    publicity = publicity_score(
+        share=numbers.publicity_share, points=publicity_points, best_points=best_points
+    )
+    total = _round(indicator_total + publicity)
+    return Evaluation(
+        indicators=indicators,
+        indicator_total=_round(indicator_total),
+        publicity_points=publicity_points,
+        best_points=best_points,
+        publicity=publicity,
+        total=total,
+        pass_mark=numbers.pass_mark,
+        failed_items=failed_items,
+        result=acceptance_result(
+            total=total, pass_mark=numbers.pass_mark, vetoed=bool(failed_items)
+        ),
+    )
