@@ -46,7 +46,9 @@ def default_days_after() -> list[int]:
 def _unit_scoped(path: str) -> type[ScopedQuerySet]:
     from creation.models import UnitRecordQuerySet
 
-    return type(f"{path.title().replace('_', '')}QuerySet", (UnitRecordQuerySet,), {"unit_path": path})
+    return type(
+        f"{path.title().replace('_', '')}QuerySet", (UnitRecordQuerySet,), {"unit_path": path}
+    )
 
 
 class InspectionSettingsQuerySet(ScopedQuerySet):
@@ -93,9 +95,12 @@ class InspectionSettings(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.max_per_year is not None and self.min_per_year is not None:
-            if self.max_per_year < self.min_per_year:
-                errors["max_per_year"] = _("The maximum cannot be below the minimum.")
+        if (
+            self.max_per_year is not None
+            and self.min_per_year is not None
+            and self.max_per_year < self.min_per_year
+        ):
+            errors["max_per_year"] = _("The maximum cannot be below the minimum.")
         for name in ("reminder_days_before", "reminder_days_after"):
             days = getattr(self, name)
             if not isinstance(days, list) or not all(
