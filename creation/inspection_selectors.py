@@ -26,6 +26,7 @@ def inspection_list(*, user: Any) -> QuerySet[Inspection]:
         Inspection.objects.visible_to(user)
         .select_related("unit__region__province", "unit__batch__programme", "letter")
         .annotate(finding_count=Count("findings", distinct=True))
+        .order_by("-planned_start", "-pk")
     )
 
 
