@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from creation import services
+from creation.inspection_demo import load_inspections_demo
 from creation.models import (
     CreationUnit,
     Department,
@@ -206,6 +207,7 @@ def load_demo() -> list[DemoLogin]:
     load_reporting_demo(units, users)
     load_place_records_demo(units, users)
     load_funds_demo(units, users)
+    load_inspections_demo(units, users)
     return logins
 
 
