@@ -149,3 +149,44 @@ def indicators_for(unit, count: int = 3) -> list[Indicator]:
         )
         for index in range(count)
     ]
+
+
+def inspection_people() -> dict:
+    """长沙市开福区 (a district of 长沙市, 湖南省) in a national programme, with its staff, the
+    programme's office, the office of another programme and the province's two reviewers."""
+    from creation.models import RoleAssignment
+    from creation.tests.factories import (
+        BatchFactory,
+        CityFactory,
+        DistrictFactory,
+        ProgrammeFactory,
+        ProvinceFactory,
+        RoleAssignmentFactory,
+    )
+
+    role = RoleAssignment.Role
+    province = ProvinceFactory(code="430000", name="湖南省", economic_belt="central")
+    city = CityFactory(parent=province, name="长沙市")
+    district = DistrictFactory(parent=city, name="开福区")
+    programme = ProgrammeFactory(office_name="国家公共文化服务体系示范区创建工作办公室")
+    unit = CreationUnitFactory(
+        name="长沙市开福区",
+        region=district,
+        level="district",
+        batch=BatchFactory(programme=programme),
+    )
+    return {
+        "unit": unit,
+        "province": province,
+        "staff": RoleAssignmentFactory(role=role.UNIT_STAFF, unit=unit).user,
+        "office": RoleAssignmentFactory(role=role.OFFICE_REVIEWER, programme=programme).user,
+        "other_office": RoleAssignmentFactory(
+            role=role.OFFICE_REVIEWER, programme=ProgrammeFactory()
+        ).user,
+        "culture": RoleAssignmentFactory(
+            role=role.PROVINCIAL_REVIEWER, province=province, department="culture"
+        ).user,
+        "finance": RoleAssignmentFactory(
+            role=role.PROVINCIAL_REVIEWER, province=province, department="finance"
+        ).user,
+    }

@@ -28,13 +28,9 @@ from creation.models import (
     RoleAssignment,
 )
 from creation.tests.factories import (
-    BatchFactory,
     CityFactory,
     CreationUnitFactory,
-    DistrictFactory,
     MeetingFactory,
-    ProgrammeFactory,
-    ProvinceFactory,
     RoleAssignmentFactory,
     minutes_pdf,
 )
@@ -44,6 +40,7 @@ from creation.tests.inspection_factories import (
     RectificationFactory,
     SelfInspectionObligationFactory,
     indicators_for,
+    inspection_people,
 )
 from portal.models import Notification
 from reporting import fonts
@@ -62,32 +59,7 @@ needs_pdf = pytest.mark.skipif(
 
 @pytest.fixture
 def people():
-    province = ProvinceFactory(code="430000", name="湖南省", economic_belt="central")
-    city = CityFactory(parent=province, name="长沙市")
-    district = DistrictFactory(parent=city, name="开福区")
-    programme = ProgrammeFactory(office_name="国家公共文化服务体系示范区创建工作办公室")
-    unit = CreationUnitFactory(
-        name="长沙市开福区",
-        region=district,
-        level="district",
-        batch=BatchFactory(programme=programme),
-    )
-    other_programme = ProgrammeFactory()
-    return {
-        "unit": unit,
-        "province": province,
-        "staff": RoleAssignmentFactory(role=Role.UNIT_STAFF, unit=unit).user,
-        "office": RoleAssignmentFactory(role=Role.OFFICE_REVIEWER, programme=programme).user,
-        "other_office": RoleAssignmentFactory(
-            role=Role.OFFICE_REVIEWER, programme=other_programme
-        ).user,
-        "culture": RoleAssignmentFactory(
-            role=Role.PROVINCIAL_REVIEWER, province=province, department="culture"
-        ).user,
-        "finance": RoleAssignmentFactory(
-            role=Role.PROVINCIAL_REVIEWER, province=province, department="finance"
-        ).user,
-    }
+    return inspection_people()
 
 
 def _plan(people, **overrides) -> Inspection:

@@ -198,6 +198,8 @@ SPECTACULAR_SETTINGS = {
         "FacilityKindEnum": "creation.models.Facility.Kind",
         "ArtTeamKindEnum": "creation.models.ArtTeam.Kind",
         "DocumentJobStatusEnum": "reporting.models.DocumentJob.Status",
+        "InspectionStatusEnum": "creation.models.Inspection.Status",
+        "RectificationStatusEnum": "creation.models.Rectification.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
