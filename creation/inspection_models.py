@@ -504,7 +504,8 @@ class SelfInspection(models.Model):
     obligation = models.OneToOneField(
         "reporting.Obligation",
         verbose_name=_("obligation"),
-        on_delete=models.PROTECT,
+        # An obligation leaves the calendar only while no report was started for it.
+        on_delete=models.CASCADE,
         related_name="self_inspection",
     )
     meeting = models.ForeignKey(

@@ -553,11 +553,21 @@ def self_inspection_obligation(*, unit: CreationUnit, obligation_id: int) -> Any
     return obligation
 
 
-def _is_editable(self_inspection: SelfInspection) -> bool:
+def self_inspection_editable(obligation: Any) -> bool:
+    """The unit may write while the obligation's report is absent, a draft or returned."""
+    from reporting.models import Submission
     from reporting.services import EDITABLE
 
-    submission = getattr(self_inspection.obligation, "submission", None)
+    submission = Submission.objects.filter(obligation=obligation).first()
     return submission is None or submission.status in EDITABLE
+
+
+def _report_fields(self_inspection: SelfInspection) -> dict[str, str]:
+    return {
+        "title": _("Self-inspection report %(period)s")
+        % {"period": self_inspection.obligation.period_label},
+        "body": self_inspection_text(self_inspection),
+    }
 
 
 @transaction.atomic
@@ -568,19 +578,23 @@ def self_inspection_save(
     summary: str,
     meeting: Any = None,
     results: dict[int, tuple[str, str]] | None = None,
+    draft_report: bool = True,
 ) -> SelfInspection:
     """Write the unit's self-inspection of a half year (R4.2) while its report is a draft or was
     returned: the summary, the approving leadership-group meeting and the result per item. The
-    items are the unit's creation-standard indicators."""
+    items are the unit's creation-standard indicators. With `draft_report`, the obligation's
+    report (reporting.Submission) is kept as a draft with the self-inspection's text, so that the
+    reporting calendar shows it as started."""
+    from reporting.services import submission_save
     from scoring.models import Indicator
 
     unit = obligation.unit
     require_unit_staff(user, unit)
+    if not self_inspection_editable(obligation):
+        raise ValidationError(_("A submitted self-inspection cannot be changed."))
     self_inspection = SelfInspection.objects.filter(obligation=obligation).first()
     if self_inspection is None:
         self_inspection = SelfInspection(unit=unit, obligation=obligation)
-    elif not _is_editable(self_inspection):
-        raise ValidationError(_("A submitted self-inspection cannot be changed."))
     self_inspection.summary, self_inspection.meeting = summary, meeting
     _save(self_inspection)
     if not self_inspection.items.exists():
@@ -599,6 +613,8 @@ def self_inspection_save(
             item.result, item.remark = results[item.pk]
             item.full_clean()
         SelfInspectionItem.objects.bulk_update(items, ["result", "remark"])
+    if draft_report:
+        submission_save(user=user, obligation=obligation, fields=_report_fields(self_inspection))
     return self_inspection
 
 
@@ -607,7 +623,7 @@ def self_inspection_item_add(
     *, user: Any, self_inspection: SelfInspection, text: str
 ) -> SelfInspectionItem:
     require_unit_staff(user, self_inspection.unit)
-    if not _is_editable(self_inspection):
+    if not self_inspection_editable(self_inspection.obligation):
         raise ValidationError(_("A submitted self-inspection cannot be changed."))
     return _save(
         SelfInspectionItem(
@@ -642,6 +658,10 @@ def self_inspection_submit(
     the reporting workflow (on-time check, office review, province copies)."""
     from reporting.services import submission_save, submission_submit
 
+    # the stored text, whatever the caller's copy holds
+    self_inspection = SelfInspection.objects.select_related("unit", "obligation", "meeting").get(
+        pk=self_inspection.pk
+    )
     require_unit_staff(user, self_inspection.unit)
     if not self_inspection.summary.strip():
         raise ValidationError({"summary": _("Write the summary of the self-inspection.")})
@@ -649,11 +669,6 @@ def self_inspection_submit(
         raise ValidationError(_("Give a result for every item of the checklist."))
     obligation = self_inspection.obligation
     submission = submission_save(
-        user=user,
-        obligation=obligation,
-        fields={
-            "title": _("Self-inspection report %(period)s") % {"period": obligation.period_label},
-            "body": self_inspection_text(self_inspection),
-        },
+        user=user, obligation=obligation, fields=_report_fields(self_inspection)
     )
     return submission_submit(user=user, submission=submission, now=now)

@@ -700,10 +700,15 @@ def self_inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not user_scope(request.user).can_edit_unit(unit.pk):
         raise PermissionDenied
     existing = SelfInspection.objects.filter(obligation=obligation).first()
+    if not services.self_inspection_editable(obligation):
+        messages.info(request, _("A submitted self-inspection cannot be changed."))
+        if existing is not None:
+            return redirect("inspections:self-inspection-detail", pk=existing.pk)
+        return redirect("inspections:unit-self-inspections", pk=unit.pk)
     if existing is None and request.method == "GET":
         # the checklist is made from the unit's indicators when the page is first opened
         existing = services.self_inspection_save(
-            user=request.user, obligation=obligation, summary=""
+            user=request.user, obligation=obligation, summary="", draft_report=False
         )
     items = list(existing.items.all()) if existing else []
     form = SelfInspectionForm(

@@ -16,6 +16,7 @@ from creation.tests.inspection_factories import (
     RectificationFactory,
     SelfInspectionFactory,
     SelfInspectionItemFactory,
+    SelfInspectionObligationFactory,
     TeamMemberFactory,
 )
 from reporting.tests.factories import SubmissionFactory
@@ -90,7 +91,14 @@ def extend(world) -> None:
         records["rectification_events"][key] = event
         records["letters"][key] = letter
         records["self_inspections"][key] = self_inspection
-        records["self_inspection_obligations"][key] = self_inspection.obligation
+        # the next half year's self-inspection, not written yet
+        records["self_inspection_obligations"][key] = SelfInspectionObligationFactory(
+            unit=unit,
+            period_start=date(2026, 7, 1),
+            period_end=date(2026, 12, 31),
+            period_label="2026H2",
+            due_at=self_inspection.obligation.due_at + timedelta(days=184),
+        )
         records["office_self_inspections"][key] = self_inspection
         records["all_inspections"][f"{key}/completed"] = inspection
         records["all_inspections"][f"{key}/sent"] = letter.inspection

@@ -488,3 +488,34 @@ def test_rectification_status_labels_exist():
         "reopened",
         "verified",
     }
+
+
+def test_R4_2_a_started_self_inspection_keeps_its_obligation_in_the_calendar(people):
+    from reporting.models import Obligation, Submission
+    from reporting.services import obligations_sync
+
+    unit = people["unit"]
+    obligations_sync(unit=unit)
+    obligation = Obligation.objects.filter(unit=unit, type="self_inspection").first()
+    services.self_inspection_save(user=people["staff"], obligation=obligation, summary="自查")
+    draft = Submission.objects.get(obligation=obligation)
+    assert draft.status == Submission.Status.DRAFT
+    assert "自查" in draft.body
+    unit.start_date = unit.batch.cycle_end - timedelta(days=10)
+    unit.save(update_fields=["start_date"])
+    obligations_sync(unit=unit)
+    assert Obligation.objects.filter(pk=obligation.pk).exists()
+
+
+def test_R4_2_returned_self_inspection_can_be_changed_and_resubmitted(people):
+    from reporting.services import submission_return
+
+    unit, staff = people["unit"], people["staff"]
+    obligation = SelfInspectionObligationFactory(unit=unit)
+    self_inspection = services.self_inspection_save(user=staff, obligation=obligation, summary="s")
+    submission = services.self_inspection_submit(user=staff, self_inspection=self_inspection)
+    submission_return(reviewer=people["office"], submission=submission, comment="请补充")
+    services.self_inspection_save(user=staff, obligation=obligation, summary="补充后的总结")
+    resubmitted = services.self_inspection_submit(user=staff, self_inspection=self_inspection)
+    assert resubmitted.status == "submitted"
+    assert "补充后的总结" in resubmitted.body
