@@ -38,6 +38,11 @@ PER_UNIT = (
 )
 
 
+def _reporting_keys(unit_keys: set[str], model: str) -> set[str]:
+    suffixes = ("self_inspection", "next") if model == "obligations" else ("self_inspection",)
+    return {f"{key}/{suffix}" for key in unit_keys for suffix in suffixes}
+
+
 def extend(world) -> None:
     units = world.objects["units"]
     records: dict[str, dict] = {model: {} for model in (*PER_UNIT, "all_inspections")}
@@ -103,6 +108,16 @@ def extend(world) -> None:
         records["all_inspections"][f"{key}/completed"] = inspection
         records["all_inspections"][f"{key}/sent"] = letter.inspection
     world.objects.update(records)
+    # The self-inspections' obligations and reports are reporting's too: they join the world's
+    # obligations and submissions, keyed "<unit>/self_inspection" (and "<unit>/next" for the
+    # half year not written yet), so that reporting's lists and actions count them.
+    for key in units:
+        self_inspection = records["self_inspections"][key]
+        world.objects["obligations"][f"{key}/self_inspection"] = self_inspection.obligation
+        world.objects["obligations"][f"{key}/next"] = records["self_inspection_obligations"][key]
+        world.objects["submissions"][f"{key}/self_inspection"] = (
+            self_inspection.obligation.submission
+        )
 
     for role in list(world.expected):
         seen = set(world.expected[role]["units"])
@@ -112,7 +127,18 @@ def extend(world) -> None:
             "all_inspections": {
                 f"{key}/{state}" for key in seen for state in ("completed", "sent")
             },
+            "obligations": world.expected[role]["obligations"]
+            | _reporting_keys(seen, "obligations"),
+            "submissions": world.expected[role]["submissions"]
+            | _reporting_keys(seen, "submissions"),
         }
+    for permissions in world.editable.values():
+        for model in ("obligations", "submissions", "reviews"):
+            if model in permissions:
+                unit_keys = {key for key in permissions[model] if "/" not in key}
+                permissions[model] = permissions[model] | _reporting_keys(
+                    unit_keys, "submissions" if model == "reviews" else model
+                )
 
     def allow(role: str, **permissions: set[str]) -> None:
         world.editable[role] = {
