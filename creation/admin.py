@@ -174,3 +174,6 @@ class SummaryTextAdmin(ScopedModelAdmin):
     list_display = ["unit", "updated_at"]
     search_fields = ["unit__name"]
     list_select_related = ["unit"]
+
+
+from creation import inspection_admin  # noqa: E402, F401 - R4 supervision (creation/inspection_admin.py)

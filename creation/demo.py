@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from creation import services
+from creation.inspection_demo import load_inspections_demo
 from creation.models import (
     CreationUnit,
     Department,
@@ -210,6 +211,7 @@ def load_demo() -> list[DemoLogin]:
     load_funds_demo(units, users)
     load_acceptance_demo(units, users)
     load_publicity_demo(units, users)
+    load_inspections_demo(units, users)
     return logins
 
 

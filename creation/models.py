@@ -1146,3 +1146,22 @@ class SummaryText(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+# --- R4 supervision: inspections and self-inspections (creation/inspection_models.py) ----------
+
+from creation.inspection_models import (  # noqa: E402, F401
+    ChecklistItem,
+    FeedbackLetter,
+    Finding,
+    FindingEvidence,
+    Inspection,
+    InspectionSettings,
+    Rectification,
+    RectificationEvent,
+    RectificationEvidence,
+    RectificationReminder,
+    SelfInspection,
+    SelfInspectionItem,
+    TeamMember,
+)

@@ -64,6 +64,17 @@ OFFICE_PERMISSIONS = [
     ("creation", "view_honour"),
     ("creation", "view_summarytext"),
     ("reporting", "view_documentjob"),
+    # R4: the office sets its programme's inspection settings and reads the supervision records;
+    # inspections and rectification change through the supervision pages and API.
+    ("creation", "view_inspectionsettings"),
+    ("creation", "add_inspectionsettings"),
+    ("creation", "change_inspectionsettings"),
+    ("creation", "view_inspection"),
+    ("creation", "view_finding"),
+    ("creation", "view_rectification"),
+    ("creation", "view_rectificationevent"),
+    ("creation", "view_feedbackletter"),
+    ("creation", "view_selfinspection"),
     # R5: the office sets its programme's deadlines and reminders, and reads the reports.
     ("reporting", "view_reportingsettings"),
     ("reporting", "add_reportingsettings"),

@@ -38,6 +38,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("Liaison meetings"), reverse("creation:liaison-meeting-list")))
     if scope.everything or scope.roles & reviewer_roles:
         items.append((_("One-vote veto"), reverse("acceptance:gauge-list")))
+    if scope.everything or scope.roles & reviewer_roles:
+        items.append((_("Supervision"), reverse("inspections:plan")))  # R4
     items.append((_("Publicity"), reverse("scoring:period-list")))
     items.append((_("Units"), reverse("creation:unit-list")))
     items.append((_("Documents"), reverse("reporting:document-job-list")))

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("creation.api.place_urls")),
     path("", include("scoring.api.urls")),
     path("", include("scoring.api.acceptance_urls")),
+    path("", include("creation.api.inspection_urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("", include("creation.place_urls")),
     path("", include("scoring.acceptance_urls")),
+    path("", include("creation.inspection_urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", notification_list, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -172,6 +172,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 3000},
     },
+    # R4.1 rectification deadlines: reminders before and after, by calendar day.
+    "rectification-reminder-sweep": {
+        "task": "creation.tasks.rectification_reminder_sweep_task",
+        "schedule": crontab(minute=35),
+        "options": {"expires": 3000},
+    },
     # Keeps every unit's obligations in step with the calendar and the programmes' settings.
     "obligations-sync": {
         "task": "reporting.tasks.obligations_sync_task",
@@ -238,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "VetoGaugeStatusEnum": "scoring.api.acceptance_serializers.GAUGE_STATUS_CHOICES",
         "UnitStatusDecisionEnum": "scoring.models.UnitStatusDecision.Decision",
         "IndicatorReviewStageEnum": "scoring.models.IndicatorReview.Stage",
+        "InspectionStatusEnum": "creation.models.Inspection.Status",
+        "RectificationStatusEnum": "creation.models.Rectification.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

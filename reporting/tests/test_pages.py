@@ -55,6 +55,14 @@ def messages_of(response):
 
 
 @pytest.fixture
+def world(world):
+    # These pages are tested against the world's work updates; the self-inspections the
+    # supervision area adds to the world (tests/world_inspections.py) are tested there.
+    Obligation.objects.filter(type=Obligation.Type.SELF_INSPECTION).delete()
+    return world
+
+
+@pytest.fixture
 def english(client):
     client.cookies["django_language"] = "en"
     return client
