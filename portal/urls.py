@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("reporting.api.urls")),
     path("", include("funds.api.urls")),
     path("", include("creation.api.place_urls")),
+    path("", include("dashboard.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("funds.urls")),
     path("", include("creation.place_urls")),
+    path("", include("dashboard.urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", notification_list, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

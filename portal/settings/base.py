@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "funds",
     "reporting",
     "scoring",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
