@@ -315,7 +315,9 @@ def fund_units_panel(query: DashboardQuery) -> list[Any]:
     rows = with_rates(unit_execution(query.units.filter(pk__in=ids)))
     for row in rows:
         row.funds_url = reverse("funds:unit-funds", kwargs={"pk": row.pk})
-    return rows
+    # In the heat map's order, so that both tables read alike.
+    position = {pk: index for index, pk in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row.pk])
 
 
 def fund_provinces_panel(query: DashboardQuery) -> dict[str, Any]:
