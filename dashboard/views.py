@@ -65,7 +65,7 @@ def _dashboard(request: HttpRequest, area: str) -> HttpResponse:
     unit_filter = CreationUnitFilter(request.GET or None, queryset=units, request=request)
     filter_query = request.GET.copy()
     for name in list(filter_query):
-        if name not in FILTER_FIELDS:
+        if name not in FILTER_FIELDS or not filter_query.get(name):
             filter_query.pop(name)
     # Invalid filters are ignored one by one (as on the unit list), and the page says so.
     filtered = unit_filter.qs if unit_filter.is_bound else units

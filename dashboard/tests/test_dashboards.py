@@ -87,7 +87,7 @@ def test_office_dashboard_cells_link_to_the_units_calendar_of_the_month(client, 
     response = client.get(OFFICE_URL, {"end": "2026-06"})
     assert response.status_code == 200
     heatmap = next(data for panel, data in response.context["panels"] if panel.key == "heatmap")
-    assert [month for month in heatmap["months"]] == month_window(end=date(2026, 6, 1), months=12)
+    assert list(heatmap["months"]) == month_window(end=date(2026, 6, 1), months=12)
     row = next(row for row in heatmap["rows"] if row.unit == unit)
     by_month = {cell.month: cell for cell in row.cells}
     assert by_month[date(2026, 2, 1)].light == Light.GREEN
@@ -189,3 +189,32 @@ def test_dashboard_heatmap_pages_by_fifty(client, world):
     assert len(_unit_ids(first)) == 50
     assert len(_unit_ids(second)) == 3  # 53 units: the world's three national ones and 50
     assert first.context["page"].paginator.count == 53
+
+
+def test_empty_filters_are_not_carried_into_the_links(client, world):
+    client.force_login(world.users["office"])
+    response = client.get(OFFICE_URL, {"programme": "", "batch": "", "province": "", "kind": ""})
+    assert response.status_code == 200
+    assert response.context["filtered"] is False
+    overview = next(data for panel, data in response.context["panels"] if panel.key == "overview")
+    assert overview["urls"]["all"] == reverse("creation:unit-list")
+
+
+def test_office_dashboard_empty_state(client, world):
+    client.force_login(world.users["office"])
+    response = client.get(OFFICE_URL, {"kind": "project"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert '<p class="empty-state">' in response.content.decode()
+    assert 'table class="heatmap"' not in response.content.decode()
+
+
+def test_heatmap_downloads_every_filtered_unit(client, world):
+    client.force_login(world.users["office"])
+    response = client.get(
+        OFFICE_URL, {"format": "csv", "end": "2026-06", "province": world.province_own.pk}
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = text.strip().splitlines()
+    assert header.split(",")[-1] == "2026-06"
+    assert sorted(row.split(",")[0] for row in rows) == ["株洲市", "长沙市"]
