@@ -11,13 +11,14 @@ template and append a `Panel` to OFFICE_PANELS / PROVINCE_PANELS.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.paginator import Page
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,6 @@ class DashboardQuery:
     now: datetime
     granularity: str = "month"  # of the on-time trend: "month" or "quarter"
     filter_query: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def page_units(self) -> list[CreationUnit]:
@@ -82,8 +82,6 @@ class DashboardQuery:
 
     def unit_list_url(self, **filters: Any) -> str:
         """The unit list with the dashboard's filters, and more."""
-        from django.http import QueryDict
-
         query = QueryDict(self.filter_query, mutable=True)
         for name, value in filters.items():
             query[name] = value

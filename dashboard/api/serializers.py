@@ -106,7 +106,8 @@ class StatusSection:
     name: str
     load: Loader
     serializer: type[serializers.Serializer]
-    nullable: bool = False
+    nullable: bool = False  # e.g. a unit without a liaison
+    many: bool = False  # a list per unit (e.g. veto-gauge items)
 
 
 STATUS_SECTIONS: list[StatusSection] = [
@@ -146,7 +147,9 @@ UnitStatusSerializer = type(
     "UnitStatusSerializer",
     (_UnitStatusBase,),
     {
-        section.name: section.serializer(allow_null=section.nullable, read_only=True)
+        section.name: section.serializer(
+            many=section.many, allow_null=section.nullable, read_only=True
+        )
         for section in STATUS_SECTIONS
     }
     | {"__module__": __name__, "__doc__": "The status of a creation unit."},
