@@ -25,6 +25,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.everything or Role.PROVINCIAL_REVIEWER in scope.roles:
         items.append((_("Provincial home"), reverse("creation:province-home")))
     if scope.everything or Role.OFFICE_REVIEWER in scope.roles:
+        items.append((_("Dashboard"), reverse("dashboard:office")))
+    elif Role.PROVINCIAL_REVIEWER in scope.roles:
+        items.append((_("Dashboard"), reverse("dashboard:province")))
+    if scope.everything or Role.OFFICE_REVIEWER in scope.roles:
         items.append((_("Review queue"), reverse("reporting:review-queue")))
     if scope.everything or Role.PROVINCIAL_REVIEWER in scope.roles:
         items.append((_("Provincial reports"), reverse("reporting:province-reports")))

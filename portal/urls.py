@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("scoring.api.urls")),
     path("", include("scoring.api.acceptance_urls")),
     path("", include("creation.api.inspection_urls")),
+    path("", include("dashboard.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("creation.place_urls")),
     path("", include("scoring.acceptance_urls")),
     path("", include("creation.inspection_urls")),
+    path("", include("dashboard.urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", notification_list, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -166,6 +166,8 @@ PAGE_LISTS = {
     "funds:province-plans": ("funds/province_plans.html", False),
     "funds:office-funds": ("funds/office_funds.html", False),
     "notifications": ("portal/notification_list.html", False),
+    "dashboard:office": ("dashboard/includes/_heatmap.html", False),
+    "dashboard:province": ("dashboard/includes/_heatmap.html", False),
 }
 
 

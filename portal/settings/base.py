@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "funds",
     "reporting",
     "scoring",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,156 @@
+"""The unit status payload (issue 9): the unit, then one object per section of dashboard.status.
+
+`STATUS_SECTIONS` is the one list of sections: its name in the payload, the loader that computes
+it for many units at once, and the serializer that describes it. The payload serializer is built
+from it, so a new section is one loader, one serializer and one line here. Sections to come:
+`publicity` (score base, bonus, total, rank), `veto` (gauge items), `rectifications` (open).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rest_framework import serializers
+
+from creation.models import CreationUnit, Liaison
+from dashboard.status import (
+    Loader,
+    current_period_section,
+    funds_section,
+    liaison_section,
+    reporting_section,
+    unit_statuses,
+)
+from reporting.models import Obligation
+
+
+class StatusProvinceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class StatusBatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    year = serializers.IntegerField()
+    programme = serializers.IntegerField(source="programme_id")
+    programme_name = serializers.CharField(source="programme.name")
+
+
+class StatusUnitSerializer(serializers.ModelSerializer):
+    batch = StatusBatchSerializer(read_only=True)
+    province = StatusProvinceSerializer(source="region.province_region", read_only=True)
+
+    class Meta:
+        model = CreationUnit
+        fields = ["id", "name", "kind", "status", "start_date", "batch", "province"]
+
+
+class CurrentPeriodSerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        help_text="`half_year` for a zone (R6.3), `cycle` for a project (R6.4)."
+    )
+    label = serializers.CharField(help_text="e.g. 2026H2, or the cycle as start/end.")
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class NextDueSerializer(serializers.ModelSerializer):
+    due_at = serializers.DateTimeField()
+
+    class Meta:
+        model = Obligation
+        fields = ["id", "type", "period_label", "period_start", "period_end", "due_at"]
+
+
+class ReportingStatusSerializer(serializers.Serializer):
+    next_due = NextDueSerializer(
+        many=True, help_text="The next three reports due, not yet submitted."
+    )
+    overdue_count = serializers.IntegerField(help_text="Past their due moment and not submitted.")
+    due_so_far = serializers.IntegerField()
+    on_time = serializers.IntegerField(help_text="First submitted by the due moment and accepted.")
+    late = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="on_time / due_so_far.")
+
+
+class FundStatusSerializer(serializers.Serializer):
+    filed_plans = serializers.IntegerField()
+    budget = serializers.DecimalField(max_digits=14, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
+    central_budget = serializers.DecimalField(max_digits=14, decimal_places=2)
+    central_spent = serializers.DecimalField(max_digits=14, decimal_places=2)
+    execution_rate = serializers.DecimalField(
+        max_digits=6, decimal_places=1, allow_null=True, help_text="Spent / budget, in per cent."
+    )
+
+
+class LiaisonContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Liaison
+        fields = [
+            "id",
+            "name",
+            "organisation",
+            "position",
+            "phone",
+            "mobile",
+            "email",
+            "started_on",
+        ]
+
+
+@dataclass(frozen=True)
+class StatusSection:
+    name: str
+    load: Loader
+    serializer: type[serializers.Serializer]
+    nullable: bool = False  # e.g. a unit without a liaison
+    many: bool = False  # a list per unit (e.g. veto-gauge items)
+
+
+STATUS_SECTIONS: list[StatusSection] = [
+    StatusSection("current_period", current_period_section, CurrentPeriodSerializer),
+    StatusSection("reporting", reporting_section, ReportingStatusSerializer),
+    StatusSection("funds", funds_section, FundStatusSerializer),
+    StatusSection("liaison", liaison_section, LiaisonContactSerializer, nullable=True),
+]
+
+
+def status_payloads(units: list[CreationUnit]) -> list[dict[str, Any]]:
+    return unit_statuses(units, {section.name: section.load for section in STATUS_SECTIONS})
+
+
+class UnitStatusListSerializer(serializers.ListSerializer):
+    """Loads every section for the whole page at once, then serializes each unit."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        units = list(data.all() if hasattr(data, "all") else data)
+        return [self.child.to_representation(payload) for payload in status_payloads(units)]
+
+
+class _UnitStatusBase(serializers.Serializer):
+    id = serializers.IntegerField()
+    unit = StatusUnitSerializer()
+
+    class Meta:
+        list_serializer_class = UnitStatusListSerializer
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        if isinstance(instance, CreationUnit):
+            instance = status_payloads([instance])[0]
+        return super().to_representation(instance)
+
+
+UnitStatusSerializer = type(
+    "UnitStatusSerializer",
+    (_UnitStatusBase,),
+    {
+        section.name: section.serializer(
+            many=section.many, allow_null=section.nullable, read_only=True
+        )
+        for section in STATUS_SECTIONS
+    }
+    | {"__module__": __name__, "__doc__": "The status of a creation unit."},
+)

@@ -1,0 +1,398 @@
+"""Reads of the office and provincial dashboards, each starting from `visible_to(user)`.
+
+A dashboard is a list of panels (PANELS). A panel is a named building block: a selector that
+takes the dashboard's query (the filtered units, their page, the months shown, `now`) and returns
+the figures of one section of the page, with the template that shows them. Every panel runs a
+fixed number of set-based queries, whatever the number of units. To add a figure (publicity
+ranking, units at risk of veto, inspection coverage…), write one `build` function and its
+template and append a `Panel` to OFFICE_PANELS / PROVINCE_PANELS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import Page
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth, TruncQuarter
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from creation.models import CreationUnit
+from creation.scope import user_scope
+from creation.selectors import unit_counts, units_per_province
+from dashboard.rules import CellCounts, add_months, cell_light, rate
+from funds.selectors import province_execution, unit_execution, with_rates
+from reporting.models import Obligation, Submission
+from reporting.rules import SHANGHAI, Light
+from reporting.selectors import obligation_figures
+from reporting.views import LIGHT_LABELS, WARN_DAYS
+
+OFFICE = "office"
+PROVINCE = "province"
+UNITS_PER_PAGE = 50
+MONTHS_SHOWN = 12
+
+
+def dashboard_units(*, user: Any, area: str) -> QuerySet[CreationUnit]:
+    """The units a dashboard covers: those of the programmes the user runs for the office, or
+    those of the provinces the user reviews (every unit for a superuser); always within
+    `visible_to(user)`."""
+    units = CreationUnit.objects.visible_to(user).with_related()
+    scope = user_scope(user)
+    if scope.everything:
+        return units
+    if area == OFFICE:
+        return units.filter(batch__programme__in=scope.office_programme_ids)
+    return units.filter(
+        Q(region__province__in=scope.province_ids) | Q(region__in=scope.province_ids)
+    )
+
+
+@dataclass
+class DashboardQuery:
+    """What every panel reads: the filtered units, the page of them shown in per-unit panels,
+    the months of the heat map and the trend, and the filters as a query string for links."""
+
+    user: Any
+    area: str
+    units: QuerySet[CreationUnit]
+    page: Page
+    months: list[date]
+    now: datetime
+    granularity: str = "month"  # of the on-time trend: "month" or "quarter"
+    filter_query: str = ""
+
+    @property
+    def page_units(self) -> list[CreationUnit]:
+        return list(self.page.object_list)
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.months[0], time.min, tzinfo=SHANGHAI)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(add_months(self.months[-1], 1), time.min, tzinfo=SHANGHAI)
+
+    def unit_list_url(self, **filters: Any) -> str:
+        """The unit list with the dashboard's filters, and more."""
+        query = QueryDict(self.filter_query, mutable=True)
+        for name, value in filters.items():
+            query[name] = value
+        encoded = query.urlencode()
+        return reverse("creation:unit-list") + (f"?{encoded}" if encoded else "")
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: Any
+    template: str
+    build: Callable[[DashboardQuery], Any]
+    chart: bool = False  # the page loads ECharts only when a panel draws a chart
+
+
+# --- Reporting: counts, heat map and on-time trend (R5.2, R3.3, R4.2) -----------------------------
+
+
+def _obligations(query: DashboardQuery) -> QuerySet[Obligation]:
+    return Obligation.objects.filter(unit__in=query.units.order_by().values("pk"))
+
+
+def overview_panel(query: DashboardQuery) -> dict[str, Any]:
+    """Units by kind and status, and the reporting figures so far: two aggregate queries."""
+    counts = unit_counts(query.units)
+    figures = obligation_figures(_obligations(query), now=query.now)
+    return {
+        "counts": counts,
+        "figures": figures,
+        "urls": {
+            "all": query.unit_list_url(),
+            "zones": query.unit_list_url(kind=CreationUnit.Kind.ZONE),
+            "projects": query.unit_list_url(kind=CreationUnit.Kind.PROJECT),
+            "creating": query.unit_list_url(status=CreationUnit.Status.CREATING),
+        },
+    }
+
+
+def provinces_panel(query: DashboardQuery) -> list[dict[str, Any]]:
+    """Zones and projects per province, each count linking to the unit list: one query."""
+    rows = units_per_province(query.units)
+    for row in rows:
+        province = row["region__province"]
+        row["url"] = query.unit_list_url(province=province) if province else ""
+        row["zones_url"] = (
+            query.unit_list_url(province=province, kind=CreationUnit.Kind.ZONE) if province else ""
+        )
+        row["projects_url"] = (
+            query.unit_list_url(province=province, kind=CreationUnit.Kind.PROJECT)
+            if province
+            else ""
+        )
+    return rows
+
+
+def heatmap_cells(
+    unit_ids: list[int], *, start: datetime, end: datetime, now: datetime
+) -> dict[tuple[int, date], CellCounts]:
+    """The obligations of the units due in [start, end), counted per unit and month (Beijing
+    time) by traffic light, in one grouped query. The lights are those of
+    reporting.rules.traffic_light: submitted on or before the due moment green, after it amber;
+    not submitted: overdue red, due within WARN_DAYS yellow, later grey."""
+    submitted = Q(submission__first_submitted_at__isnull=False)
+    waiting = Q(submission__first_submitted_at__isnull=True)
+    soon = now + timedelta(days=WARN_DAYS)
+    rows = (
+        Obligation.objects.filter(unit_id__in=unit_ids, due_at__gte=start, due_at__lt=end)
+        .order_by()
+        .values("unit_id", month=TruncMonth("due_at", tzinfo=SHANGHAI))
+        .annotate(
+            green=Count(
+                "pk", filter=submitted & Q(submission__first_submitted_at__lte=F("due_at"))
+            ),
+            amber=Count("pk", filter=submitted & Q(submission__first_submitted_at__gt=F("due_at"))),
+            red=Count("pk", filter=waiting & Q(due_at__lt=now)),
+            yellow=Count("pk", filter=waiting & Q(due_at__gte=now, due_at__lte=soon)),
+            grey=Count("pk", filter=waiting & Q(due_at__gt=soon)),
+        )
+    )
+    cells: dict[tuple[int, date], CellCounts] = {}
+    for row in rows:
+        month = _as_month(row["month"])
+        cells[(row["unit_id"], month)] = CellCounts(
+            green=row["green"],
+            amber=row["amber"],
+            yellow=row["yellow"],
+            red=row["red"],
+            grey=row["grey"],
+        )
+    return cells
+
+
+def _as_month(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value, SHANGHAI) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    month: date
+    light: Light | None
+    counts: CellCounts
+    url: str
+
+    @property
+    def label(self) -> str:
+        return str(LIGHT_LABELS[self.light]) if self.light else ""
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    unit: CreationUnit
+    cells: list[HeatCell]
+
+
+def heat_rows(units: list[CreationUnit], *, months: list[date], now: datetime) -> list[HeatRow]:
+    """The heat-map rows of the units: one grouped query for all their cells."""
+    start = datetime.combine(months[0], time.min, tzinfo=SHANGHAI)
+    end = datetime.combine(add_months(months[-1], 1), time.min, tzinfo=SHANGHAI)
+    cells = heatmap_cells([unit.pk for unit in units], start=start, end=end, now=now)
+    rows = []
+    for unit in units:
+        calendar = reverse("reporting:unit-calendar", kwargs={"pk": unit.pk})
+        row_cells = []
+        for month in months:
+            counts = cells.get((unit.pk, month), CellCounts())
+            row_cells.append(
+                HeatCell(
+                    month, cell_light(counts), counts, f"{calendar}?view=month&month={month:%Y-%m}"
+                )
+            )
+        rows.append(HeatRow(unit, row_cells))
+    return rows
+
+
+def heat_rows_all(
+    units: QuerySet[CreationUnit], *, months: list[date], now: datetime, chunk: int = 500
+) -> Iterator[HeatRow]:
+    """Every filtered unit's heat-map row, for the download: a query per `chunk` units, so
+    memory stays flat however many units there are."""
+    batch: list[CreationUnit] = []
+    for unit in units.iterator(chunk_size=chunk):
+        batch.append(unit)
+        if len(batch) == chunk:
+            yield from heat_rows(batch, months=months, now=now)
+            batch = []
+    if batch:
+        yield from heat_rows(batch, months=months, now=now)
+
+
+def heatmap_panel(query: DashboardQuery) -> dict[str, Any]:
+    """Units of the page × months: one grouped query for all cells."""
+    return {
+        "months": query.months,
+        "rows": heat_rows(query.page_units, months=query.months, now=query.now),
+        "legend": [(light.value, LIGHT_LABELS[light]) for light in Light],
+    }
+
+
+def on_time_trend(
+    obligations: QuerySet[Obligation],
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    granularity: str = "month",
+) -> list[dict[str, Any]]:
+    """Per month (or quarter) of the due date: reports due by now, accepted on time, late and
+    missing, and the on-time rate, in one grouped query. Periods with nothing due yet are left
+    out, since they have no rate."""
+    trunc = TruncQuarter if granularity == "quarter" else TruncMonth
+    rows = (
+        obligations.filter(due_at__gte=start, due_at__lt=min(end, now))
+        .order_by()
+        .values(period=trunc("due_at", tzinfo=SHANGHAI))
+        .annotate(
+            expected=Count("pk"),
+            on_time=Count(
+                "pk",
+                filter=Q(submission__status=Submission.Status.ACCEPTED, submission__is_late=False),
+            ),
+            late=Count("pk", filter=Q(submission__is_late=True)),
+            missing=Count("pk", filter=Q(submission__first_submitted_at__isnull=True)),
+        )
+        .order_by("period")
+    )
+    result = []
+    for row in rows:
+        first = _as_month(row["period"])
+        label = (
+            f"{first.year}Q{(first.month - 1) // 3 + 1}"
+            if granularity == "quarter"
+            else f"{first:%Y-%m}"
+        )
+        result.append(
+            {**row, "period": first, "label": label, "rate": rate(row["on_time"], row["expected"])}
+        )
+    return result
+
+
+def trend_panel(query: DashboardQuery) -> dict[str, Any]:
+    rows = on_time_trend(
+        _obligations(query),
+        start=query.start,
+        end=query.end,
+        now=query.now,
+        granularity=query.granularity,
+    )
+    return {
+        "rows": rows,
+        "granularity": query.granularity,
+        "chart": {
+            "labels": [row["label"] for row in rows],
+            "rates": [None if row["rate"] is None else round(row["rate"] * 100, 1) for row in rows],
+            "expected": [row["expected"] for row in rows],
+        },
+    }
+
+
+# --- Funds (R3.2, R3.3) ------------------------------------------------------------------------
+
+
+def fund_units_panel(query: DashboardQuery) -> list[Any]:
+    """Execution of the filed plans of the units of the page: one query."""
+    ids = [unit.pk for unit in query.page_units]
+    rows = with_rates(unit_execution(query.units.filter(pk__in=ids)))
+    for row in rows:
+        row.funds_url = reverse("funds:unit-funds", kwargs={"pk": row.pk})
+    # In the heat map's order, so that both tables read alike.
+    position = {pk: index for index, pk in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row.pk])
+
+
+def fund_provinces_panel(query: DashboardQuery) -> dict[str, Any]:
+    """Execution per province over all the filtered units: one query."""
+    rows = province_execution(query.units)
+    for row in rows:
+        row["url"] = query.unit_list_url(province=row["province_id"])
+    return {
+        "rows": rows,
+        "chart": {
+            "labels": [row["province_name"] for row in rows],
+            "rates": [None if row["rate"] is None else float(row["rate"]) for row in rows],
+        },
+    }
+
+
+# --- The panels of each dashboard ----------------------------------------------------------------
+
+PANELS: dict[str, Panel] = {
+    panel.key: panel
+    for panel in [
+        Panel("overview", _("Overview"), "dashboard/includes/_overview.html", overview_panel),
+        Panel(
+            "provinces",
+            _("Units per province"),
+            "dashboard/includes/_provinces.html",
+            provinces_panel,
+        ),
+        Panel(
+            "heatmap",
+            _("Reporting compliance by unit and month"),
+            "dashboard/includes/_heatmap.html",
+            heatmap_panel,
+        ),
+        Panel(
+            "on_time_trend",
+            _("On-time rate over time"),
+            "dashboard/includes/_trend.html",
+            trend_panel,
+            chart=True,
+        ),
+        Panel(
+            "fund_provinces",
+            _("Fund execution per province"),
+            "dashboard/includes/_fund_provinces.html",
+            fund_provinces_panel,
+            chart=True,
+        ),
+        Panel(
+            "fund_units",
+            _("Fund execution per unit"),
+            "dashboard/includes/_fund_units.html",
+            fund_units_panel,
+        ),
+    ]
+}
+
+# The order of the panels on each page. Later panels (publicity ranking, units at risk of veto,
+# inspection coverage and open rectifications) go here.
+OFFICE_PANELS: list[str] = [
+    "overview",
+    "provinces",
+    "heatmap",
+    "on_time_trend",
+    "fund_provinces",
+    "fund_units",
+]
+PROVINCE_PANELS: list[str] = [
+    "overview",
+    "heatmap",
+    "on_time_trend",
+    "fund_provinces",
+    "fund_units",
+]
+
+
+def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
+    """Each panel of the query's dashboard with its figures."""
+    keys = OFFICE_PANELS if query.area == OFFICE else PROVINCE_PANELS
+    return [(PANELS[key], PANELS[key].build(query)) for key in keys]

@@ -1,0 +1,151 @@
+"""The status of creation units (issue 9): one cheap read of where each unit stands.
+
+The payload of a unit is its identity plus named sections. Each section is a loader: it takes the
+units (already scoped through `visible_to(user)`) and `now`, and returns the part of every
+unit given (a list section: `[]` when empty; a missing unit reads as null), keyed by unit id, with a fixed number of set-based queries however many units there are. The status of
+one unit and of a page of fifty cost the same queries. To add a section (publicity score, veto
+gauge, open rectifications…), write one loader here, its serializer in dashboard/api/serializers.py
+and one line in `STATUS_SECTIONS` there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from creation.models import CreationUnit, Liaison
+from dashboard.rules import CurrentPeriod, current_period
+from funds.rules import execution_rate
+from funds.selectors import unit_execution
+from reporting.models import Obligation
+from reporting.rules import SHANGHAI
+from reporting.selectors import figures_by
+
+NEXT_DUE_COUNT = 3
+
+Loader = Callable[[list[CreationUnit], datetime], dict[int, Any]]
+
+
+def current_period_section(units: list[CreationUnit], now: datetime) -> dict[int, CurrentPeriod]:
+    """R6.3, R6.4: the half year of a zone, the creation cycle of a project. No query."""
+    today = timezone.localdate(now, SHANGHAI)
+    return {
+        unit.pk: current_period(
+            kind=unit.kind, start_date=unit.start_date, cycle_end=unit.batch.cycle_end, today=today
+        )
+        for unit in units
+    }
+
+
+@dataclass(frozen=True)
+class ReportingStatus:
+    next_due: list[Obligation]
+    overdue_count: int
+    due_so_far: int
+    on_time: int
+    late: int
+    on_time_rate: float | None
+
+
+def reporting_section(units: list[CreationUnit], now: datetime) -> dict[int, ReportingStatus]:
+    """R5.2, R3.3, R4.2: the next reports due (not yet submitted), how many are overdue, and the
+    on-time rate (accepted on time / due so far). Two queries: one grouped count, one ranked
+    list of the next obligations."""
+    ids = [unit.pk for unit in units]
+    figures = {
+        row["key"]: row
+        for row in figures_by(Obligation.objects.filter(unit_id__in=ids), group="unit", now=now)
+    }
+    upcoming = (
+        Obligation.objects.filter(
+            unit_id__in=ids, due_at__gte=now, submission__first_submitted_at__isnull=True
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("unit_id")], order_by=[F("due_at").asc(), F("type")]
+            )
+        )
+        .filter(rank__lte=NEXT_DUE_COUNT)
+        .order_by("unit_id", "due_at", "type")
+    )
+    next_due: dict[int, list[Obligation]] = defaultdict(list)
+    for obligation in upcoming:
+        next_due[obligation.unit_id].append(obligation)
+    result = {}
+    for unit_id in ids:
+        row = figures.get(unit_id, {})
+        result[unit_id] = ReportingStatus(
+            next_due=next_due.get(unit_id, []),
+            overdue_count=row.get("missing", 0),
+            due_so_far=row.get("expected", 0),
+            on_time=row.get("on_time", 0),
+            late=row.get("late", 0),
+            on_time_rate=row.get("on_time_rate"),
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class FundStatus:
+    filed_plans: int
+    budget: Decimal
+    spent: Decimal
+    central_budget: Decimal
+    central_spent: Decimal
+    execution_rate: Decimal | None
+
+
+def funds_section(units: list[CreationUnit], now: datetime) -> dict[int, FundStatus]:
+    """R3.2: budget and spending of the filed plans and the execution rate
+    (funds.selectors.unit_execution). One query."""
+    rows = unit_execution(CreationUnit.objects.filter(pk__in=[unit.pk for unit in units])).values(
+        "pk", "filed_plans", "budget", "spent", "central_budget", "central_spent"
+    )
+    return {
+        row["pk"]: FundStatus(
+            filed_plans=row["filed_plans"],
+            budget=row["budget"],
+            spent=row["spent"],
+            central_budget=row["central_budget"],
+            central_spent=row["central_spent"],
+            execution_rate=execution_rate(spent=row["spent"], budget=row["budget"]),
+        )
+        for row in rows
+    }
+
+
+def liaison_section(units: list[CreationUnit], now: datetime) -> dict[int, Liaison | None]:
+    """R2.1: the current liaison of each unit, as creation.selectors.active_liaison finds it
+    (the term without an end), for all the units in one query."""
+    found: dict[int, Liaison | None] = {unit.pk: None for unit in units}
+    active = Liaison.objects.filter(Q(ended_on__isnull=True), unit_id__in=list(found)).order_by(
+        "unit_id", "-started_on", "-pk"
+    )
+    for liaison in active:
+        if found.get(liaison.unit_id) is None:
+            found[liaison.unit_id] = liaison
+    return found
+
+
+def unit_statuses(
+    units: list[CreationUnit], sections: dict[str, Loader], *, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The status of each unit, in the order given: `id`, `unit`, then one key per section."""
+    now = now or timezone.now()
+    loaded = {name: load(units, now) for name, load in sections.items()}
+    return [
+        {
+            "id": unit.pk,
+            "unit": unit,
+            **{name: parts.get(unit.pk) for name, parts in loaded.items()},
+        }
+        for unit in units
+    ]

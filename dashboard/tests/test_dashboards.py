@@ -1,0 +1,220 @@
+import re
+from datetime import date, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from creation.models import CreationUnit
+from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFactory
+from dashboard.rules import CellCounts, month_window
+from dashboard.selectors import heatmap_cells, on_time_trend
+from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting
+from reporting.models import Obligation
+from reporting.rules import SHANGHAI, Light
+from reporting.selectors import obligation_figures
+from reporting.tests.factories import ObligationFactory
+
+pytestmark = pytest.mark.django_db
+
+OFFICE_URL = reverse("dashboard:office")
+PROVINCE_URL = reverse("dashboard:province")
+START = datetime(2026, 1, 1, tzinfo=SHANGHAI)
+END = datetime(2026, 7, 1, tzinfo=SHANGHAI)
+
+
+def _unit_ids(response) -> set[int]:
+    return {int(pk) for pk in re.findall(r'data-unit-id="(\d+)"', response.content.decode())}
+
+
+# --- Correctness on hand-computed data -------------------------------------------------------------
+
+
+def test_R5_2_heatmap_cells_count_each_obligation_by_its_traffic_light():
+    unit = CreationUnitFactory()
+    hand_computed_reporting(unit)
+    cells = heatmap_cells([unit.pk], start=START, end=END, now=NOW)
+    assert cells == {
+        (unit.pk, date(2026, 1, 1)): CellCounts(amber=1),
+        (unit.pk, date(2026, 2, 1)): CellCounts(green=1),
+        (unit.pk, date(2026, 3, 1)): CellCounts(red=1, yellow=1),
+        (unit.pk, date(2026, 4, 1)): CellCounts(grey=2),
+        (unit.pk, date(2026, 5, 1)): CellCounts(grey=1),
+    }
+
+
+def test_heatmap_cells_month_is_the_beijing_due_day():
+    # Due at the very end of 31 January in Beijing: still January, although UTC says 31 Jan 15:59.
+    unit = CreationUnitFactory()
+    ObligationFactory(unit=unit, due_at=datetime(2026, 1, 31, 23, 59, 59, tzinfo=SHANGHAI))
+    ObligationFactory(
+        unit=unit,
+        period_start=date(2026, 2, 1),
+        due_at=datetime(2026, 2, 1, 0, 0, 1, tzinfo=SHANGHAI),
+    )
+    cells = heatmap_cells([unit.pk], start=START, end=END, now=NOW)
+    assert set(cells) == {(unit.pk, date(2026, 1, 1)), (unit.pk, date(2026, 2, 1))}
+
+
+def test_R5_2_on_time_trend_per_month_on_hand_computed_data():
+    unit = CreationUnitFactory()
+    hand_computed_reporting(unit)
+    rows = on_time_trend(Obligation.objects.filter(unit=unit), start=START, end=END, now=NOW)
+    assert [
+        (r["label"], r["expected"], r["on_time"], r["late"], r["missing"], r["rate"]) for r in rows
+    ] == [
+        ("2026-01", 1, 0, 1, 0, 0.0),
+        ("2026-02", 1, 1, 0, 0, 1.0),
+        ("2026-03", 1, 0, 0, 1, 0.0),
+    ]
+    quarters = on_time_trend(
+        Obligation.objects.filter(unit=unit), start=START, end=END, now=NOW, granularity="quarter"
+    )
+    assert [(r["label"], r["expected"], r["on_time"], r["rate"]) for r in quarters] == [
+        ("2026Q1", 3, 1, 0.333)
+    ]
+    figures = obligation_figures(Obligation.objects.filter(unit=unit), now=NOW)
+    assert (figures.expected, figures.on_time, figures.on_time_rate) == (3, 1, 0.333)
+
+
+def test_office_dashboard_cells_link_to_the_units_calendar_of_the_month(client, world):
+    unit = CreationUnitFactory(
+        batch=world.objects["batches"]["b1"], region=world.objects["regions"]["c_own"]
+    )
+    hand_computed_reporting(unit)
+    client.force_login(world.users["office"])
+    response = client.get(OFFICE_URL, {"end": "2026-06"})
+    assert response.status_code == 200
+    heatmap = next(data for panel, data in response.context["panels"] if panel.key == "heatmap")
+    assert list(heatmap["months"]) == month_window(end=date(2026, 6, 1), months=12)
+    row = next(row for row in heatmap["rows"] if row.unit == unit)
+    by_month = {cell.month: cell for cell in row.cells}
+    assert by_month[date(2026, 2, 1)].light == Light.GREEN
+    assert by_month[date(2026, 1, 1)].light == Light.AMBER
+    assert by_month[date(2026, 6, 1)].light is None
+    calendar = reverse("reporting:unit-calendar", kwargs={"pk": unit.pk})
+    assert by_month[date(2026, 3, 1)].url == f"{calendar}?view=month&month=2026-03"
+    page = response.content.decode()
+    assert f'href="{calendar}?view=month&amp;month=2026-03"' in page
+    assert reverse("funds:unit-funds", kwargs={"pk": unit.pk}) in page
+    assert 'class="heat light-red"' in page
+
+
+def test_office_dashboard_filters_and_links_keep_them(client, world):
+    client.force_login(world.users["office"])
+    province = world.province_own
+    response = client.get(OFFICE_URL, {"province": province.pk, "kind": "zone"})
+    assert _unit_ids(response) == {world.objects["units"][k].pk for k in ("own", "sibling")}
+    page = response.content.decode()
+    assert f"/units/?province={province.pk}&amp;kind=zone" in page
+
+
+def test_trend_switches_to_quarters(client, world):
+    client.force_login(world.users["office"])
+    response = client.get(OFFICE_URL, {"trend": "quarter", "end": "2026-06"})
+    rows = next(data for panel, data in response.context["panels"] if panel.key == "on_time_trend")
+    assert rows["granularity"] == "quarter"
+    assert all("Q" in row["label"] for row in rows["rows"])
+
+
+# --- Scope ---------------------------------------------------------------------------------------
+
+
+def test_province_dashboard_shows_only_the_reviewers_province(client, world):
+    client.force_login(world.users["province_culture"])
+    response = client.get(PROVINCE_URL)
+    assert response.status_code == 200
+    assert _unit_ids(response) == {world.objects["units"][k].pk for k in ("own", "sibling")}
+    provinces = next(
+        data for panel, data in response.context["panels"] if panel.key == "fund_provinces"
+    )
+    assert {row["province_id"] for row in provinces["rows"]} == {world.province_own.pk}
+
+
+@pytest.mark.parametrize("role", ["unit_staff", "api_client", "outsider", "province_culture"])
+def test_office_dashboard_refuses_other_roles(client, world, role):
+    client.force_login(world.users[role])
+    assert client.get(OFFICE_URL).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["unit_staff", "office", "api_client"])
+def test_province_dashboard_refuses_other_roles(client, world, role):
+    client.force_login(world.users[role])
+    assert client.get(PROVINCE_URL).status_code == 403
+
+
+def test_office_dashboard_covers_only_the_programmes_the_user_runs(client, world):
+    # The office reviewer of the national programme does not see the Sichuan provincial unit.
+    client.force_login(world.users["office"])
+    ids = _unit_ids(client.get(OFFICE_URL))
+    assert world.objects["units"]["provincial"].pk not in ids
+    assert ids == world.visible("office", "units")
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+
+def _units(count: int, batch, region) -> list[CreationUnit]:
+    return [busy_unit(batch=batch, region=region) for _ in range(count)]
+
+
+@pytest.mark.parametrize(
+    ("url", "role"), [(OFFICE_URL, "office"), (PROVINCE_URL, "province_culture")]
+)
+def test_dashboard_queries_do_not_grow_with_the_units(client, world, url, role):
+    batch = BatchFactory(programme=world.national, number=7)
+    region = CityFactory(parent=world.province_own)
+    _units(1, batch, region)
+    client.force_login(world.users[role])
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    _units(49, batch, region)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(_unit_ids(response)) == 50  # one page of the heat map: 50 of the 52 units
+    assert len(fifty) == len(one), [q["sql"] for q in fifty.captured_queries]
+
+
+def test_dashboard_heatmap_pages_by_fifty(client, world):
+    batch = BatchFactory(programme=world.national, number=8)
+    region = CityFactory(parent=world.province_own)
+    for _ in range(50):
+        CreationUnitFactory(batch=batch, region=region)
+    client.force_login(world.users["office"])
+    first = client.get(OFFICE_URL)
+    second = client.get(OFFICE_URL, {"page": 2})
+    assert len(_unit_ids(first)) == 50
+    assert len(_unit_ids(second)) == 3  # 53 units: the world's three national ones and 50
+    assert first.context["page"].paginator.count == 53
+
+
+def test_empty_filters_are_not_carried_into_the_links(client, world):
+    client.force_login(world.users["office"])
+    response = client.get(OFFICE_URL, {"programme": "", "batch": "", "province": "", "kind": ""})
+    assert response.status_code == 200
+    assert response.context["filtered"] is False
+    overview = next(data for panel, data in response.context["panels"] if panel.key == "overview")
+    assert overview["urls"]["all"] == reverse("creation:unit-list")
+
+
+def test_office_dashboard_empty_state(client, world):
+    client.force_login(world.users["office"])
+    response = client.get(OFFICE_URL, {"kind": "project"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert '<p class="empty-state">' in response.content.decode()
+    assert 'table class="heatmap"' not in response.content.decode()
+
+
+def test_heatmap_downloads_every_filtered_unit(client, world):
+    client.force_login(world.users["office"])
+    response = client.get(
+        OFFICE_URL, {"format": "csv", "end": "2026-06", "province": world.province_own.pk}
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = text.strip().splitlines()
+    assert header.split(",")[-1] == "2026-06"
+    assert sorted(row.split(",")[0] for row in rows) == ["株洲市", "长沙市"]

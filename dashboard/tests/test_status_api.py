@@ -1,0 +1,165 @@
+from datetime import date
+from unittest import mock
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from creation.selectors import active_liaison
+from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFactory, LiaisonFactory
+from dashboard.status import liaison_section, reporting_section
+from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("api:unit-status-list")
+
+
+def status_url(unit) -> str:
+    return reverse("api:unit-status", kwargs={"pk": unit.pk})
+
+
+def test_status_url_sits_under_the_unit():
+    assert status_url(mock.Mock(pk=5)) == "/api/v1/units/5/status/"
+    assert LIST_URL == "/api/v1/status/"
+
+
+def test_R5_2_reporting_section_on_hand_computed_data():
+    unit = CreationUnitFactory()
+    items = hand_computed_reporting(unit)
+    status = reporting_section([unit], NOW)[unit.pk]
+    assert [o.pk for o in status.next_due] == [items["fund"].pk, items["apr"].pk, items["q1"].pk]
+    assert (status.overdue_count, status.due_so_far, status.on_time, status.late) == (1, 3, 1, 1)
+    assert status.on_time_rate == 0.333
+
+
+def test_reporting_section_of_a_unit_without_obligations():
+    unit = CreationUnitFactory()
+    status = reporting_section([unit], NOW)[unit.pk]
+    assert (status.next_due, status.overdue_count, status.on_time_rate) == ([], 0, None)
+
+
+def test_R2_1_liaison_section_agrees_with_active_liaison():
+    with_liaison, without = CreationUnitFactory(), CreationUnitFactory()
+    LiaisonFactory(unit=with_liaison, started_on=date(2025, 1, 1), ended_on=date(2025, 12, 31))
+    current = LiaisonFactory(unit=with_liaison, started_on=date(2026, 1, 1))
+    LiaisonFactory(unit=without, started_on=date(2025, 1, 1), ended_on=date(2025, 6, 30))
+    found = liaison_section([with_liaison, without], NOW)
+    assert found == {with_liaison.pk: current, without.pk: None}
+    assert active_liaison(unit=with_liaison) == current
+    assert active_liaison(unit=without) is None
+
+
+def test_status_of_a_unit_has_every_section(api_client, world):
+    unit = busy_unit(batch=world.objects["batches"]["b1"], region=world.objects["regions"]["c_own"])
+    api_client.force_authenticate(world.users["office"])
+    response = api_client.get(status_url(unit))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["id"] == unit.pk
+    assert data["unit"]["name"] == unit.name
+    assert data["unit"]["kind"] == "zone"
+    assert data["unit"]["province"] == {"id": world.province_own.pk, "name": "湖南省"}
+    assert data["unit"]["batch"]["id"] == unit.batch_id
+    assert data["current_period"]["kind"] == "half_year"
+    assert len(data["reporting"]["next_due"]) == 1
+    assert set(data["reporting"]["next_due"][0]) >= {"type", "period_label", "due_at"}
+    assert data["reporting"]["on_time_rate"] == 1.0
+    assert data["funds"]["execution_rate"] == "25.0"
+    assert data["funds"]["budget"] == "200000.00"
+    liaison = data["liaison"]
+    assert set(liaison) >= {"name", "position", "phone", "mobile", "email"}
+
+
+def test_status_of_a_unit_out_of_scope_is_404(api_client, world):
+    api_client.force_authenticate(world.users["province_culture"])
+    assert api_client.get(status_url(world.objects["units"]["other"])).status_code == 404
+    assert api_client.get(status_url(world.objects["units"]["own"])).status_code == 200
+
+
+def test_api_client_token_reads_the_status_of_its_scope(api_client, world):
+    token = Token.objects.create(user=world.users["api_client"])
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api_client.get(LIST_URL)
+    assert response.status_code == 200
+    assert {row["id"] for row in response.json()["results"]} == world.visible("api_client", "units")
+    assert api_client.get(status_url(world.objects["units"]["own"])).status_code == 200
+    assert api_client.get(status_url(world.objects["units"]["other"])).status_code == 404
+    assert api_client.post(LIST_URL, {}).status_code in (403, 405)
+
+
+def test_status_list_filters_by_batch_province_and_kind(api_client, world):
+    api_client.force_authenticate(world.users["superuser"])
+    b1 = world.objects["batches"]["b1"]
+    rows = api_client.get(LIST_URL, {"batch": b1.pk}).json()["results"]
+    assert {row["id"] for row in rows} == {world.objects["units"][k].pk for k in ("own", "sibling")}
+    rows = api_client.get(LIST_URL, {"province": world.province_other.pk}).json()["results"]
+    assert {row["id"] for row in rows} == {
+        world.objects["units"][k].pk for k in ("other", "provincial")
+    }
+    assert api_client.get(LIST_URL, {"kind": "project"}).json()["count"] == 0
+
+
+def test_status_list_pages_by_fifty(api_client, world):
+    batch = BatchFactory(programme=world.national, number=9)
+    region = CityFactory(parent=world.province_own)
+    for _ in range(52):
+        CreationUnitFactory(batch=batch, region=region)
+    api_client.force_authenticate(world.users["office"])
+    data = api_client.get(LIST_URL).json()
+    assert data["count"] == 55
+    assert len(data["results"]) == 50
+
+
+@pytest.mark.parametrize("role", ["office", "api_client"])
+def test_status_queries_do_not_grow_with_the_units(api_client, world, role):
+    batch = BatchFactory(programme=world.national, number=7)
+    region = CityFactory(parent=world.province_own)
+    first = busy_unit(batch=batch, region=region)
+    api_client.force_authenticate(world.users[role])
+    api_client.get(LIST_URL)  # the user's scope is then read once and kept on the user
+    with CaptureQueriesContext(connection) as one_list:
+        assert api_client.get(LIST_URL, {"batch": batch.pk}).status_code == 200
+    with CaptureQueriesContext(connection) as one_detail:
+        assert api_client.get(status_url(first)).status_code == 200
+    for _ in range(49):
+        busy_unit(batch=batch, region=region)
+    with CaptureQueriesContext(connection) as fifty:
+        response = api_client.get(LIST_URL, {"batch": batch.pk})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 50
+    assert all(
+        row["liaison"] and row["funds"]["filed_plans"] == 1 for row in response.json()["results"]
+    )
+    assert len(fifty) == len(one_list), [q["sql"] for q in fifty.captured_queries]
+    assert len(one_list) <= 10
+    with CaptureQueriesContext(connection) as detail_again:
+        assert api_client.get(status_url(first)).status_code == 200
+    assert len(detail_again) == len(one_detail)
+
+
+def test_status_list_downloads_as_csv(api_client, world):
+    api_client.force_authenticate(world.users["office"])
+    response = api_client.get(LIST_URL, {"format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = text.strip().splitlines()
+    assert "unit.name" in header
+    assert "reporting.on_time_rate" in header
+    assert len(rows) == 3
+
+
+def test_status_endpoints_are_documented_with_examples(tmp_path):
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(target))
+    schema = yaml.safe_load(target.read_text())
+    detail = schema["paths"]["/api/v1/units/{id}/status/"]["get"]
+    listing = schema["paths"]["/api/v1/status/"]["get"]
+    examples = detail["responses"]["200"]["content"]["application/json"]["examples"]
+    assert examples
+    assert {p["name"] for p in listing["parameters"]} >= {"batch", "province", "kind", "page"}
+    properties = schema["components"]["schemas"]["UnitStatus"]["properties"]
+    assert {"id", "unit", "current_period", "reporting", "funds", "liaison"} <= set(properties)
