@@ -13,21 +13,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, Window
+from django.db.models import Count, F, Min, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from creation.models import CreationUnit, Liaison
+from creation.models import CreationUnit, Liaison, Rectification
 from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
 from reporting.models import Obligation
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
+from scoring.models import ScoringSettings
+from scoring.rules import cycle_windows
+from scoring.selectors import UnitRow, score_units, veto_gauges
 
 NEXT_DUE_COUNT = 3
 
@@ -149,3 +152,124 @@ def unit_statuses(
         }
         for unit in units
     ]
+
+
+# --- Publicity (R6.1–R6.4), the veto gauge (R6.6) and rectifications (R4.1) ----------------------
+
+
+@dataclass(frozen=True)
+class PublicityStatus:
+    period_start: date
+    period_end: date
+    base: int
+    bonus: int
+    total: int
+    rank: int
+    ranked_units: int
+
+
+def _scoring_window(unit: CreationUnit, today: date) -> tuple[date, date]:
+    """The scoring period the unit is in today (R6.3 half year, R6.4 cycle); after the cycle,
+    its last period."""
+    windows = cycle_windows(
+        kind=unit.kind, cycle_start=unit.batch.cycle_start, cycle_end=unit.batch.cycle_end
+    )
+    started = [window for window in windows if window[0] <= today]
+    return started[-1] if started else windows[0]
+
+
+def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, PublicityStatus]:
+    """R6.1–R6.4: the live score of the unit's current period (base, bonus, total) and its rank
+    among the units of its batch and kind, as the period's ranking computes it. Units that share
+    a period and a ranking (all zones of a programme in a half year, the projects of a batch) are
+    scored together: one settings query, then two queries per distinct period and programme on
+    the page (for zones, one half year), whatever the number of units."""
+    today = timezone.localdate(now, SHANGHAI)
+    groups: dict[tuple, list[CreationUnit]] = defaultdict(list)
+    for unit in units:
+        start, end = _scoring_window(unit, today)
+        groups[(unit.batch.programme_id, unit.kind, start, end)].append(unit)
+    settings = {
+        row.programme_id: row
+        for row in ScoringSettings.objects.filter(programme_id__in={key[0] for key in groups})
+    }
+    result: dict[int, PublicityStatus] = {}
+    for (programme_id, kind, start, end), members in groups.items():
+        batches = {unit.batch_id for unit in members}
+        ranked = (
+            CreationUnit.objects.filter(batch_id__in=batches, kind=kind)
+            .exclude(status=CreationUnit.Status.WITHDRAWN)
+            .order_by()
+        )
+        scores = score_units(
+            units=[UnitRow(*row) for row in ranked.values_list("pk", "name", "batch_id")],
+            start=start,
+            end=end,
+            settings=settings.get(programme_id) or ScoringSettings(programme_id=programme_id),
+            now=now,
+            unit_ids=ranked.values("pk"),
+        )
+        per_batch: dict[int, int] = defaultdict(int)
+        for score in scores:
+            per_batch[score.group[0]] += 1
+        for score in scores:
+            result[score.unit_id] = PublicityStatus(
+                period_start=start,
+                period_end=end,
+                base=score.base,
+                bonus=score.bonus,
+                total=score.total,
+                rank=score.rank,
+                ranked_units=per_batch[score.group[0]],
+            )
+    return {unit.pk: result[unit.pk] for unit in units if unit.pk in result}
+
+
+@dataclass(frozen=True)
+class VetoStatus:
+    status: str
+    items: list[dict[str, Any]]
+
+
+def veto_section(units: list[CreationUnit], now: datetime) -> dict[int, VetoStatus]:
+    """R6.6: the one-vote-veto gauge: the overall status and every basic requirement with its
+    status, explanation and evidence page (scoring.selectors.veto_gauges, a fixed number of
+    queries for any number of units)."""
+    today = timezone.localdate(now, SHANGHAI)
+    return {
+        gauge.unit.pk: VetoStatus(status=gauge.status.value, items=gauge.rows())
+        for gauge in veto_gauges(units, today=today)
+    }
+
+
+@dataclass(frozen=True)
+class RectificationStatus:
+    open: int
+    overdue: int
+    next_deadline: date | None
+
+
+def rectifications_section(
+    units: list[CreationUnit], now: datetime
+) -> dict[int, RectificationStatus]:
+    """R4.1: the unit's rectification items not yet verified by the office, how many are past
+    their deadline, and the nearest deadline. One grouped query."""
+    today = timezone.localdate(now, SHANGHAI)
+    rows = (
+        Rectification.objects.filter(finding__inspection__unit_id__in=[u.pk for u in units])
+        .exclude(status=Rectification.Status.VERIFIED)
+        .order_by()
+        .values("finding__inspection__unit_id")
+        .annotate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(deadline__lt=today)),
+            next_deadline=Min("deadline"),
+        )
+    )
+    found = {
+        row["finding__inspection__unit_id"]: RectificationStatus(
+            row["open"], row["overdue"], row["next_deadline"]
+        )
+        for row in rows
+    }
+    return {unit.pk: found.get(unit.pk, RectificationStatus(0, 0, None)) for unit in units}

@@ -2,8 +2,7 @@
 
 `STATUS_SECTIONS` is the one list of sections: its name in the payload, the loader that computes
 it for many units at once, and the serializer that describes it. The payload serializer is built
-from it, so a new section is one loader, one serializer and one line here. Sections to come:
-`publicity` (score base, bonus, total, rank), `veto` (gauge items), `rectifications` (open).
+from it, so a new section is one loader, one serializer and one line here.
 """
 
 from __future__ import annotations
@@ -19,10 +18,14 @@ from dashboard.status import (
     current_period_section,
     funds_section,
     liaison_section,
+    publicity_section,
+    rectifications_section,
     reporting_section,
     unit_statuses,
+    veto_section,
 )
 from reporting.models import Obligation
+from scoring.api.acceptance_serializers import GAUGE_STATUS_CHOICES, GaugeItemSerializer
 
 
 class StatusProvinceSerializer(serializers.Serializer):
@@ -101,6 +104,33 @@ class LiaisonContactSerializer(serializers.ModelSerializer):
         ]
 
 
+class PublicityStatusSerializer(serializers.Serializer):
+    """R6.1–R6.4: the live publicity score of the current scoring period and the rank in it."""
+
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    base = serializers.IntegerField(help_text="R6.1: 50 when every R5.2 report was on time.")
+    bonus = serializers.IntegerField(help_text="R6.2: points of the verified adoptions.")
+    total = serializers.IntegerField()
+    rank = serializers.IntegerField(help_text="Among the units of the same batch and kind.")
+    ranked_units = serializers.IntegerField()
+
+
+class VetoStatusSerializer(serializers.Serializer):
+    """R6.6: the one-vote-veto gauge."""
+
+    status = serializers.ChoiceField(choices=GAUGE_STATUS_CHOICES)
+    items = GaugeItemSerializer(many=True)
+
+
+class RectificationStatusSerializer(serializers.Serializer):
+    """R4.1: rectification items not yet verified by the office."""
+
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    next_deadline = serializers.DateField(allow_null=True)
+
+
 @dataclass(frozen=True)
 class StatusSection:
     name: str
@@ -115,6 +145,9 @@ STATUS_SECTIONS: list[StatusSection] = [
     StatusSection("reporting", reporting_section, ReportingStatusSerializer),
     StatusSection("funds", funds_section, FundStatusSerializer),
     StatusSection("liaison", liaison_section, LiaisonContactSerializer, nullable=True),
+    StatusSection("publicity", publicity_section, PublicityStatusSerializer, nullable=True),
+    StatusSection("veto", veto_section, VetoStatusSerializer),
+    StatusSection("rectifications", rectifications_section, RectificationStatusSerializer),
 ]
 
 

@@ -11,7 +11,12 @@ from rest_framework.authtoken.models import Token
 
 from creation.selectors import active_liaison
 from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFactory, LiaisonFactory
-from dashboard.status import liaison_section, reporting_section
+from dashboard.status import (
+    liaison_section,
+    publicity_section,
+    rectifications_section,
+    reporting_section,
+)
 from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +141,8 @@ def test_status_queries_do_not_grow_with_the_units(api_client, world, role):
         row["liaison"] and row["funds"]["filed_plans"] == 1 for row in response.json()["results"]
     )
     assert len(fifty) == len(one_list), [q["sql"] for q in fifty.captured_queries]
-    assert len(one_list) <= 10
+    # Every section is set-based; the veto gauge alone reads eleven tables (scoring.selectors).
+    assert len(one_list) <= 24
     with CaptureQueriesContext(connection) as detail_again:
         assert api_client.get(status_url(first)).status_code == 200
     assert len(detail_again) == len(one_detail)
@@ -163,3 +169,78 @@ def test_status_endpoints_are_documented_with_examples(tmp_path):
     assert {p["name"] for p in listing["parameters"]} >= {"batch", "province", "kind", "page"}
     properties = schema["components"]["schemas"]["UnitStatus"]["properties"]
     assert {"id", "unit", "current_period", "reporting", "funds", "liaison"} <= set(properties)
+
+
+def _zone_batch(world):
+    return BatchFactory(
+        programme=world.national,
+        number=11,
+        cycle_start=date(2025, 7, 1),
+        cycle_end=date(2027, 6, 30),
+    )
+
+
+def test_R6_1_publicity_section_scores_and_ranks_the_current_half_year(world):
+    from scoring.models import AdoptionClaim
+    from scoring.tests.factories import AdoptionClaimFactory, outlet
+
+    batch = _zone_batch(world)
+    region = CityFactory(parent=world.province_own)
+    first, second = (
+        CreationUnitFactory(batch=batch, region=region),
+        CreationUnitFactory(batch=batch, region=region),
+    )
+    verified = {"status": AdoptionClaim.Status.VERIFIED, "published_on": date(2026, 2, 10)}
+    AdoptionClaimFactory(unit=first, outlet=outlet("求是"), **verified)  # tier 1: 50
+    AdoptionClaimFactory(unit=first, outlet=outlet("文化部网站"), **verified)  # tier 5: 10
+    AdoptionClaimFactory(unit=second, outlet=outlet("人民日报"), **verified)  # tier 2: 40
+    # Last half year's and unverified claims count nothing now.
+    AdoptionClaimFactory(
+        unit=second,
+        outlet=outlet("求是"),
+        status=AdoptionClaim.Status.VERIFIED,
+        published_on=date(2025, 12, 1),
+    )
+    AdoptionClaimFactory(unit=second, outlet=outlet("求是"), published_on=date(2026, 3, 1))
+
+    found = publicity_section([first, second], NOW)
+
+    assert (found[first.pk].base, found[first.pk].bonus, found[first.pk].total) == (50, 60, 110)
+    assert (found[second.pk].total, found[second.pk].rank) == (90, 2)
+    assert found[first.pk].rank == 1
+    assert found[first.pk].ranked_units == 2
+    assert (found[first.pk].period_start, found[first.pk].period_end) == (
+        date(2026, 1, 1),
+        date(2026, 6, 30),
+    )
+
+
+def test_R4_1_rectifications_section_counts_what_the_office_has_not_verified(world):
+    from creation.models import Rectification
+    from creation.tests.inspection_factories import RectificationFactory
+
+    region = CityFactory(parent=world.province_own)
+    batch = _zone_batch(world)
+    unit, quiet = (CreationUnitFactory(batch=batch, region=region) for _ in range(2))
+    at = {"finding__inspection__unit": unit}
+    RectificationFactory(deadline=date(2026, 3, 1), **at)
+    RectificationFactory(deadline=date(2026, 4, 30), **at)
+    RectificationFactory(deadline=date(2026, 2, 1), status=Rectification.Status.VERIFIED, **at)
+
+    found = rectifications_section([unit, quiet], NOW)
+
+    assert (found[unit.pk].open, found[unit.pk].overdue) == (2, 1)
+    assert found[unit.pk].next_deadline == date(2026, 3, 1)
+    assert (found[quiet.pk].open, found[quiet.pk].next_deadline) == (0, None)
+
+
+def test_R6_6_status_carries_the_veto_gauge_with_every_requirement(api_client, world):
+    from scoring.rules import VetoItem
+
+    api_client.force_authenticate(world.users["office"])
+    data = api_client.get(status_url(world.objects["units"]["own"])).json()
+    assert data["veto"]["status"] in {"ok", "at_risk", "failed"}
+    assert {item["item"] for item in data["veto"]["items"]} == {item.value for item in VetoItem}
+    assert all(item["evidence_url"] for item in data["veto"]["items"])
+    assert set(data["publicity"]) >= {"base", "bonus", "total", "rank"}
+    assert set(data["rectifications"]) == {"open", "overdue", "next_deadline"}
