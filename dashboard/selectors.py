@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import CreationUnit
+from creation.inspection_models import InspectionSettings
+from creation.inspection_rules import Coverage, inspection_coverage
+from creation.models import CreationUnit, Rectification
 from creation.scope import user_scope
 from creation.selectors import unit_counts, units_per_province
 from dashboard.rules import CellCounts, add_months, cell_light, rate
@@ -32,6 +34,9 @@ from reporting.models import Obligation, Submission
 from reporting.rules import SHANGHAI, Light
 from reporting.selectors import obligation_figures
 from reporting.views import LIGHT_LABELS, WARN_DAYS
+from scoring.models import ScoringSettings
+from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
+from scoring.selectors import UnitRow, score_units, veto_gauges
 
 OFFICE = "office"
 PROVINCE = "province"
@@ -332,6 +337,140 @@ def fund_provinces_panel(query: DashboardQuery) -> dict[str, Any]:
     }
 
 
+# --- Publicity (R6.1–R6.3), the veto gauge (R6.6), supervision (R4.1) ------------------------------
+
+TOP_RANKED = 10
+WORST_GAUGES = 15
+
+
+def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
+    """R6.3: the live publicity scores of the filtered zones in the current half year, best
+    first (ranks within each batch, as in the period's ranking). One settings query, then two
+    queries per programme of the filtered units, however many units."""
+    today = timezone.localdate(query.now, SHANGHAI)
+    half = HalfYear.containing(today)
+    zones = query.units.filter(kind=CreationUnit.Kind.ZONE).exclude(
+        status=CreationUnit.Status.WITHDRAWN
+    )
+    rows = list(zones.order_by().values_list("pk", "name", "batch_id", "batch__programme_id"))
+    programmes = sorted({row[3] for row in rows})
+    settings = {
+        s.programme_id: s for s in ScoringSettings.objects.filter(programme_id__in=programmes)
+    }
+    scores = []
+    for programme_id in programmes:
+        scores += score_units(
+            units=[
+                UnitRow(pk, name, batch) for pk, name, batch, prog in rows if prog == programme_id
+            ],
+            start=half.start,
+            end=half.end,
+            settings=settings.get(programme_id) or ScoringSettings(programme_id=programme_id),
+            now=query.now,
+            unit_ids=zones.filter(batch__programme_id=programme_id).order_by().values("pk"),
+        )
+    scores.sort(key=lambda score: (-score.total, -score.bonus, score.name))
+    return {
+        "period": str(half),
+        "top": [
+            {
+                "score": score,
+                "url": reverse("scoring:unit-publicity", kwargs={"pk": score.unit_id}),
+            }
+            for score in scores[:TOP_RANKED]
+        ],
+        "scored": len(scores),
+        "full_base": sum(1 for score in scores if score.base),
+        "with_bonus": sum(1 for score in scores if score.bonus),
+        "periods_url": reverse("scoring:period-list"),
+    }
+
+
+def veto_panel(query: DashboardQuery) -> dict[str, Any]:
+    """R6.6: how many of the filtered units are ok, at risk or failing a basic requirement, and
+    the worst of them with what trips them (scoring.selectors.veto_gauges: a fixed number of
+    queries whatever the number of units)."""
+    gauges = veto_gauges(
+        query.units.exclude(status=CreationUnit.Status.WITHDRAWN).order_by("name", "pk"),
+        today=timezone.localdate(query.now, SHANGHAI),
+    )
+    counts = {status.value: 0 for status in GaugeStatus}
+    for gauge in gauges:
+        counts[gauge.status.value] += 1
+    order = {GaugeStatus.FAILED: 0, GaugeStatus.AT_RISK: 1}
+    worst = sorted(
+        (gauge for gauge in gauges if gauge.status != GaugeStatus.OK),
+        key=lambda gauge: (order[gauge.status], gauge.unit.name),
+    )[:WORST_GAUGES]
+    list_url = reverse("acceptance:gauge-list")
+    return {
+        "counts": counts,
+        "rows": [
+            {
+                "unit": gauge.unit,
+                "status": gauge.status.value,
+                "label": GAUGE_STATUS_LABELS[gauge.status.value],
+                "items": [
+                    line["label"] for line in gauge.rows() if line["status"] != GaugeStatus.OK
+                ],
+                "url": reverse("acceptance:unit-gauge", kwargs={"pk": gauge.unit.pk}),
+            }
+            for gauge in worst
+        ],
+        "urls": {
+            status: f"{list_url}?gauge_status={status}"
+            for status in ("failed", "at_risk", "attention")
+        },
+    }
+
+
+def supervision_panel(query: DashboardQuery) -> dict[str, Any]:
+    """R4.1: inspection coverage of the current year (units with none planned, with more than
+    the programme allows) and the rectification items not yet verified. Two grouped queries."""
+    today = timezone.localdate(query.now, SHANGHAI)
+    creating = query.units.filter(status=CreationUnit.Status.CREATING)
+    planned = (
+        creating.order_by()
+        .annotate(
+            planned=Count("inspections", filter=Q(inspections__planned_start__year=today.year))
+        )
+        .values_list(
+            "planned",
+            "batch__programme__inspection_settings__min_per_year",
+            "batch__programme__inspection_settings__max_per_year",
+        )
+    )
+    defaults = InspectionSettings()
+    coverage = {Coverage.NONE: 0, Coverage.OK: 0, Coverage.TOO_MANY: 0}
+    for count, minimum, maximum in planned:
+        found = inspection_coverage(
+            count=count,
+            minimum=defaults.min_per_year if minimum is None else minimum,
+            maximum=defaults.max_per_year if maximum is None else maximum,
+        )
+        coverage[found] = coverage.get(found, 0) + 1
+    open_items = Rectification.objects.filter(
+        finding__inspection__unit__in=query.units.order_by().values("pk")
+    ).exclude(status=Rectification.Status.VERIFIED)
+    figures = open_items.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(deadline__lt=today)),
+        submitted=Count("pk", filter=Q(status=Rectification.Status.SUBMITTED)),
+    )
+    plan_url = reverse("inspections:plan")
+    return {
+        "year": today.year,
+        "none": coverage.get(Coverage.NONE, 0),
+        "too_many": coverage.get(Coverage.TOO_MANY, 0),
+        "covered": coverage.get(Coverage.OK, 0),
+        "rectifications": figures,
+        "urls": {
+            "plan": f"{plan_url}?year={today.year}",
+            "inspections": reverse("inspections:inspection-list"),
+        },
+    }
+
+
 # --- The panels of each dashboard ----------------------------------------------------------------
 
 PANELS: dict[str, Panel] = {
@@ -370,23 +509,46 @@ PANELS: dict[str, Panel] = {
             "dashboard/includes/_fund_units.html",
             fund_units_panel,
         ),
+        Panel(
+            "publicity",
+            _("Publicity ranking of the current half year"),
+            "dashboard/includes/_publicity.html",
+            publicity_panel,
+        ),
+        Panel(
+            "veto",
+            _("Units at risk of a one-vote veto"),
+            "dashboard/includes/_veto.html",
+            veto_panel,
+        ),
+        Panel(
+            "supervision",
+            _("Inspection coverage and open rectifications"),
+            "dashboard/includes/_supervision.html",
+            supervision_panel,
+        ),
     ]
 }
 
-# The order of the panels on each page. Later panels (publicity ranking, units at risk of veto,
-# inspection coverage and open rectifications) go here.
+# The order of the panels on each page.
 OFFICE_PANELS: list[str] = [
     "overview",
+    "veto",
     "provinces",
     "heatmap",
     "on_time_trend",
+    "publicity",
+    "supervision",
     "fund_provinces",
     "fund_units",
 ]
 PROVINCE_PANELS: list[str] = [
     "overview",
+    "veto",
     "heatmap",
     "on_time_trend",
+    "publicity",
+    "supervision",
     "fund_provinces",
     "fund_units",
 ]

@@ -218,3 +218,94 @@ def test_heatmap_downloads_every_filtered_unit(client, world):
     header, *rows = text.strip().splitlines()
     assert header.split(",")[-1] == "2026-06"
     assert sorted(row.split(",")[0] for row in rows) == ["株洲市", "长沙市"]
+
+
+# --- Publicity, veto gauge and supervision panels ---------------------------------------------------
+
+
+def _query_for(world, units):
+    from django.core.paginator import Paginator
+
+    from dashboard.selectors import OFFICE, DashboardQuery
+
+    queryset = CreationUnit.objects.filter(pk__in=[u.pk for u in units]).with_related()
+    return DashboardQuery(
+        user=world.users["office"],
+        area=OFFICE,
+        units=queryset,
+        page=Paginator(queryset, 50).get_page(1),
+        months=[date(2026, 3, 1)],
+        now=NOW,
+    )
+
+
+def test_R6_3_publicity_panel_ranks_the_zones_of_the_half_year(world):
+    from dashboard.selectors import publicity_panel
+    from scoring.models import AdoptionClaim
+    from scoring.tests.factories import AdoptionClaimFactory, outlet
+
+    batch = BatchFactory(
+        programme=world.national,
+        number=12,
+        cycle_start=date(2025, 7, 1),
+        cycle_end=date(2027, 6, 30),
+    )
+    region = CityFactory(parent=world.province_own)
+    low, high = (CreationUnitFactory(batch=batch, region=region) for _ in range(2))
+    verified = {"status": AdoptionClaim.Status.VERIFIED, "published_on": date(2026, 2, 1)}
+    AdoptionClaimFactory(unit=high, outlet=outlet("新华社内参"), **verified)  # tier 1: 50
+    AdoptionClaimFactory(unit=low, outlet=outlet("国家公共文化网"), **verified)  # tier 5: 10
+
+    data = publicity_panel(_query_for(world, [low, high]))
+
+    assert data["period"] == "2026H1"
+    assert [(row["score"].unit_id, row["score"].total) for row in data["top"]] == [
+        (high.pk, 100),
+        (low.pk, 60),
+    ]
+    assert (data["scored"], data["full_base"], data["with_bonus"]) == (2, 2, 2)
+
+
+def test_R6_6_veto_panel_counts_units_by_gauge_status(world):
+    from dashboard.selectors import veto_panel
+
+    units = [world.objects["units"][key] for key in ("own", "sibling", "other")]
+    data = veto_panel(_query_for(world, units))
+    assert sum(data["counts"].values()) == 3
+    # The world's units have no filed fund plan yet: nobody is fully ok.
+    assert data["counts"]["ok"] == 0
+    assert {row["unit"].pk for row in data["rows"]} == {u.pk for u in units}
+    assert all(row["items"] for row in data["rows"])
+
+
+def test_R4_1_supervision_panel_counts_coverage_and_open_rectifications(world):
+    from creation.models import Rectification
+    from creation.tests.inspection_factories import InspectionFactory, RectificationFactory
+    from dashboard.selectors import supervision_panel
+
+    region = CityFactory(parent=world.province_own)
+    batch = BatchFactory(programme=world.national, number=13)
+    none, one, three = (CreationUnitFactory(batch=batch, region=region) for _ in range(3))
+    visit = InspectionFactory(
+        unit=one, planned_start=date(2026, 5, 1), planned_end=date(2026, 5, 2)
+    )
+    for month in (3, 6, 9):
+        InspectionFactory(
+            unit=three, planned_start=date(2026, month, 1), planned_end=date(2026, month, 2)
+        )
+    RectificationFactory(finding__inspection=visit, deadline=date(2026, 3, 1))
+    RectificationFactory(
+        finding__inspection=visit,
+        deadline=date(2026, 4, 1),
+        status=Rectification.Status.SUBMITTED,
+    )
+    RectificationFactory(
+        finding__inspection=visit,
+        deadline=date(2026, 1, 1),
+        status=Rectification.Status.VERIFIED,
+    )
+
+    data = supervision_panel(_query_for(world, [none, one, three]))
+
+    assert (data["none"], data["covered"], data["too_many"]) == (1, 1, 1)
+    assert data["rectifications"] == {"open": 2, "overdue": 1, "submitted": 1}
