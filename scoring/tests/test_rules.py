@@ -104,3 +104,16 @@ def test_R6_3_rank_ties_share_a_rank_and_the_tie_break_is_documented():
         ]
     )
     assert [(r.unit_id, r.rank) for r in rows] == [(4, 1), (2, 2), (1, 3), (3, 3), (5, 5), (6, 1)]
+
+
+def test_R6_2_the_catalogue_names_every_outlet_of_the_rules_once():
+    from scoring.catalogue import SEEDED_OUTLETS
+
+    names = [row[0] for row in SEEDED_OUTLETS]
+    assert len(names) == len(set(names)) == 17
+    tiers = {name: (tier, level) for name, tier, level, _generic in SEEDED_OUTLETS}
+    assert tiers["求是"] == (1, "")
+    assert tiers["中国文化报"] == (2, "")
+    assert tiers["省级媒体"] == (None, "province")
+    assert tiers["同级媒体"] == (None, "same")
+    assert tiers["人民政府网站"] == (5, "")
