@@ -179,20 +179,27 @@ def period_close(*, period: ScoringPeriod, user: Any, now: datetime | None = Non
         raise ValidationError(_("This period is already closed."))
     now = now or timezone.now()
     scores = period_live_scores(period=period, now=now)
-    PeriodScore.objects.filter(period=period).delete()
-    PeriodScore.objects.bulk_create(
-        PeriodScore(
-            period=period,
-            unit_id=s.unit_id,
-            all_on_time=s.all_on_time,
-            base=s.base,
-            bonus=s.bonus,
-            total=s.total,
-            rank=s.rank,
-            tier_counts=list(s.tier_counts),
-        )
-        for s in scores
-    )
+    # Frozen scores are decisions: never deleted. Closing again after a reopening changes only
+    # the rows that moved, one save each, so that the audit trail holds every change.
+    frozen = {row.unit_id: row for row in PeriodScore.objects.filter(period=period)}
+    for s in scores:
+        values = {
+            "all_on_time": s.all_on_time,
+            "base": s.base,
+            "bonus": s.bonus,
+            "total": s.total,
+            "rank": s.rank,
+            "tier_counts": list(s.tier_counts),
+        }
+        row = frozen.get(s.unit_id)
+        if row is None:
+            PeriodScore(period=period, unit_id=s.unit_id, **values).save()
+            continue
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            row.save(update_fields=changed)
     period.status = ScoringPeriod.Status.CLOSED
     period.closed_at = now
     period.closed_by = user

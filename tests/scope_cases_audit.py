@@ -11,5 +11,17 @@ CASES: dict[str, RouteCase] = {
         ("budget-line", "budget_lines"),
         ("expenditure", "expenditures"),
         ("liaison", "liaisons"),
+        ("adoption-claim", "adoption_claims"),
+        ("scoring-period", "scoring_periods"),
+        ("period-score", "period_scores"),
+        ("bulletin", "bulletins"),
+        ("veto-override", "veto_overrides"),
+        ("indicator-review", "indicator_reviews"),
+        ("acceptance-evaluation", "acceptance_evaluations"),
+        ("inspection", "inspections"),
+        ("finding", "findings"),
+        ("rectification", "rectifications"),
+        ("feedback-letter", "letters"),
+        ("self-inspection", "self_inspections"),
     ]
 }

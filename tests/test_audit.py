@@ -110,3 +110,38 @@ def test_history_queries_do_not_grow_with_entries(world):
     for n in range(10):
         api.patch(f"/api/v1/fund-plan-versions/{version.pk}/", {"summary": f"第{n}"}, format="json")
     assert count() == few
+
+
+def test_a_change_to_a_frozen_score_records_the_user_and_the_diff(world):
+    from scoring.models import AdoptionClaim
+    from scoring.tests.factories import AdoptionClaimFactory, outlet
+
+    period = world.objects["scoring_periods"]["national_closed"]
+    score = world.objects["period_scores"]["own"]
+    office = _token_client(world.users["office"])
+    reopened = office.post(
+        f"/api/v1/scoring-periods/{period.pk}/reopen/", {"reason": "补录一篇已核实的采用"}
+    )
+    assert reopened.status_code == 200, reopened.content
+    AdoptionClaimFactory(
+        unit=world.objects["units"]["own"],
+        outlet=outlet("求是"),
+        status=AdoptionClaim.Status.VERIFIED,
+        published_on=period.start,
+    )
+    assert office.post(f"/api/v1/scoring-periods/{period.pk}/close/").status_code == 200
+
+    latest = office.get(f"/api/v1/period-scores/{score.pk}/history/").json()["results"][0]
+    assert latest["action"] == "update"
+    assert latest["actor"] == world.users["office"].username
+    assert latest["changes"]["bonus"] == [score.bonus, score.bonus + 50]
+    assert latest["changes"]["total"] == [score.total, score.total + 50]
+    # The reopening and the closing are on the period's own history, by the same reviewer.
+    period_history = office.get(f"/api/v1/scoring-periods/{period.pk}/history/").json()
+    closing, reopening = period_history["results"][:2]
+    assert closing["changes"]["status"] == ["open", "closed"]
+    assert reopening["changes"]["status"] == ["closed", "open"]
+    assert {closing["actor"], reopening["actor"]} == {world.users["office"].username}
+    # Out of scope, the score's history is as invisible as the score.
+    other = _token_client(world.users["outsider"])
+    assert other.get(f"/api/v1/period-scores/{score.pk}/history/").status_code == 404

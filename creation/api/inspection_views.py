@@ -20,11 +20,11 @@ from creation.models import (
     RectificationEvent,
     SelfInspection,
 )
-from portal.api import ScopedReadOnlyViewSet
+from portal.api import HistoryMixin, ScopedReadOnlyViewSet
 
 
 @extend_schema_view(list=extend_schema(summary="Inspections of the office (R4.1)"))
-class InspectionViewSet(ScopedReadOnlyViewSet):
+class InspectionViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     queryset = Inspection.objects.prefetch_related("members", "checklist")
     serializer_class = serializers.InspectionSerializer
     filterset_class = filters.InspectionFilter
@@ -32,14 +32,14 @@ class InspectionViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Findings of inspections (R4.1)"))
-class FindingViewSet(ScopedReadOnlyViewSet):
+class FindingViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     queryset = Finding.objects.select_related("rectification").prefetch_related("evidence")
     serializer_class = serializers.FindingSerializer
     filterset_class = filters.FindingFilter
 
 
 @extend_schema_view(list=extend_schema(summary="Rectification items of findings (R4.1)"))
-class RectificationViewSet(ScopedReadOnlyViewSet):
+class RectificationViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     queryset = Rectification.objects.select_related("finding__inspection").prefetch_related(
         "evidence"
     )
@@ -118,14 +118,14 @@ class RectificationEventViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Written feedback letters as sent (R4.1)"))
-class FeedbackLetterViewSet(ScopedReadOnlyViewSet):
+class FeedbackLetterViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     queryset = FeedbackLetter.objects.select_related("inspection", "sent_by")
     serializer_class = serializers.FeedbackLetterSerializer
     filterset_class = filters.FeedbackLetterFilter
 
 
 @extend_schema_view(list=extend_schema(summary="Half-yearly self-inspections (R4.2)"))
-class SelfInspectionViewSet(ScopedReadOnlyViewSet):
+class SelfInspectionViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     queryset = SelfInspection.objects.select_related("obligation__submission").prefetch_related(
         Prefetch("items")
     )

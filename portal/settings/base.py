@@ -79,6 +79,19 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "funds.BudgetLine",
     "funds.Expenditure",
     "creation.Liaison",
+    "creation.Inspection",
+    "creation.Finding",
+    "creation.Rectification",
+    "creation.FeedbackLetter",
+    "creation.SelfInspection",
+    "scoring.AdoptionClaim",
+    "scoring.ScoringPeriod",
+    "scoring.PeriodScore",
+    "scoring.Bulletin",
+    "scoring.VetoOverride",
+    "scoring.IndicatorReview",
+    "scoring.AcceptanceEvaluation",
+    "scoring.UnitStatusDecision",
 )
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_CID_GETTER = "portal.audit.current_request_id"
@@ -246,6 +259,8 @@ SPECTACULAR_SETTINGS = {
         "UnitStatusDecisionEnum": "scoring.models.UnitStatusDecision.Decision",
         "IndicatorReviewStageEnum": "scoring.models.IndicatorReview.Stage",
         "InspectionStatusEnum": "creation.models.Inspection.Status",
+        "ChecklistResultEnum": "creation.inspection_models.ChecklistResult",
+        "AcceptanceResultEnum": "scoring.models.AcceptanceEvaluation.Result",
         "RectificationStatusEnum": "creation.models.Rectification.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from creation.api.filters import CreationUnitFilter
 from creation.models import CreationUnit
 from creation.scope import user_scope
-from portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from scoring import services
 from scoring.api.acceptance_filters import (
     AcceptanceEvaluationFilter,
@@ -83,6 +83,7 @@ class VetoGaugeViewSet(ScopedReadOnlyViewSet):
     create=extend_schema(summary="Override a veto item with a written reason (office)"),
 )
 class VetoOverrideViewSet(
+    HistoryMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -129,6 +130,7 @@ class IndicatorViewSet(ScopedReadOnlyViewSet):
     ),
 )
 class IndicatorReviewViewSet(
+    HistoryMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -165,6 +167,7 @@ class IndicatorReviewViewSet(
     ),
 )
 class AcceptanceEvaluationViewSet(
+    HistoryMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from portal.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from reporting.api.serializers import DocumentJobSerializer
 from scoring import services
 from scoring.api.filters import AdoptionClaimFilter, PeriodScoreFilter, ScoringPeriodFilter
@@ -61,6 +61,7 @@ class MediaOutletViewSet(
     create=extend_schema(summary="Claim an adoption with a link or a scan (unit staff)"),
 )
 class AdoptionClaimViewSet(
+    HistoryMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -112,7 +113,7 @@ class AdoptionClaimViewSet(
 
 
 @extend_schema_view(list=extend_schema(summary="Scoring periods (R6.3 half years, R6.4 cycles)"))
-class ScoringPeriodViewSet(ScopedReadOnlyViewSet):
+class ScoringPeriodViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     queryset = ScoringPeriod.objects.select_related("programme", "batch", "bulletin")
     serializer_class = ScoringPeriodSerializer
     filterset_class = ScoringPeriodFilter
@@ -171,7 +172,7 @@ class ScoringPeriodViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Frozen scores of closed periods"))
-class PeriodScoreViewSet(ScopedReadOnlyViewSet):
+class PeriodScoreViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     queryset = PeriodScore.objects.select_related("unit", "period")
     serializer_class = PeriodScoreSerializer
     filterset_class = PeriodScoreFilter
@@ -179,7 +180,7 @@ class PeriodScoreViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Published bulletins (通报)"))
-class BulletinViewSet(ScopedReadOnlyViewSet):
+class BulletinViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     queryset = Bulletin.objects.select_related("period")
     serializer_class = BulletinSerializer
     filterset_fields = ["period"]
