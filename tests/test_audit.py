@@ -145,3 +145,33 @@ def test_a_change_to_a_frozen_score_records_the_user_and_the_diff(world):
     # Out of scope, the score's history is as invisible as the score.
     other = _token_client(world.users["outsider"])
     assert other.get(f"/api/v1/period-scores/{score.pk}/history/").status_code == 404
+
+
+DECISIONS = [
+    # (API basename, world objects): records that carry a decision have no DELETE in the API.
+    ("submission", "submissions"),
+    ("fund-plan", "fund_plans"),
+    ("fund-plan-version", "fund_plan_versions"),
+    ("expenditure", "expenditures"),
+    ("liaison", "liaisons"),
+    ("adoption-claim", "adoption_claims"),
+    ("scoring-period", "scoring_periods"),
+    ("period-score", "period_scores"),
+    ("bulletin", "bulletins"),
+    ("veto-override", "veto_overrides"),
+    ("acceptance-evaluation", "acceptance_evaluations"),
+    ("inspection", "inspections"),
+    ("finding", "findings"),
+    ("rectification", "rectifications"),
+    ("feedback-letter", "letters"),
+    ("self-inspection", "self_inspections"),
+]
+
+
+@pytest.mark.parametrize(("basename", "model"), DECISIONS)
+def test_records_that_carry_a_decision_cannot_be_deleted_through_the_api(world, basename, model):
+    record = next(iter(world.objects[model].values()))
+    client = _token_client(world.users["superuser"])
+    url = reverse(f"api:{basename}-detail", kwargs={"pk": record.pk})
+    assert client.delete(url).status_code == 405
+    assert type(record).objects.filter(pk=record.pk).exists()
