@@ -81,7 +81,7 @@ class ScopedViewSetMixin:
             found += [CSVRenderer(), XLSXRenderer()]
         return found
 
-    def export_rows(self, queryset: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
+    def export_rows(self, queryset: Any) -> tuple[list[str], Iterator[list[Any]]]:
         serializer = self.get_serializer()
         flat_rows = (flatten(serializer.to_representation(row)) for row in rows_of(queryset))
         first = next(flat_rows, None)
@@ -97,15 +97,27 @@ class ScopedViewSetMixin:
         return headers, rows()
 
 
-def _exporting_list(self: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+def export_requested(request: Request) -> str | None:
+    """ "csv" or "xlsx" when a list was asked for as a download."""
     fmt = getattr(request.accepted_renderer, "format", None)
-    if fmt not in EXPORT_FORMATS:
-        return mixins.ListModelMixin.list(self, request, *args, **kwargs)
-    headers, rows = self.export_rows(self.filter_queryset(self.get_queryset()))
-    name = self.get_queryset().model._meta.model_name
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def export_list(view: Any, fmt: str, rows: Any) -> Any:
+    """The rows (a queryset, read in chunks, or any iterable) as a download, one row per object
+    as the view's serializer shows it. Lists that override `list` call this themselves."""
+    headers, values = view.export_rows(rows)
+    name = view.get_queryset().model._meta.model_name
     if fmt == "xlsx":
-        return xlsx_response(headers, rows, filename=name, title=name)
-    return csv_response(headers, rows, filename=name)
+        return xlsx_response(headers, values, filename=name, title=name)
+    return csv_response(headers, values, filename=name)
+
+
+def _exporting_list(self: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+    fmt = export_requested(request)
+    if fmt is None:
+        return mixins.ListModelMixin.list(self, request, *args, **kwargs)
+    return export_list(self, fmt, self.filter_queryset(self.get_queryset()))
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -15,7 +15,13 @@ from rest_framework.response import Response
 from creation.api.filters import CreationUnitFilter
 from creation.models import CreationUnit
 from creation.scope import user_scope
-from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from portal.api import (
+    HistoryMixin,
+    ScopedReadOnlyViewSet,
+    ScopedViewSetMixin,
+    export_list,
+    export_requested,
+)
 from scoring import services
 from scoring.api.acceptance_filters import (
     AcceptanceEvaluationFilter,
@@ -71,6 +77,8 @@ class VetoGaugeViewSet(ScopedReadOnlyViewSet):
             gauges = [g for g in gauges if g.status != "ok"]
         elif wanted:
             gauges = [g for g in gauges if g.status == wanted]
+        if fmt := export_requested(request):
+            return export_list(self, fmt, gauges)
         page = self.paginate_queryset(gauges)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
