@@ -19,7 +19,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from creation import inspection_services as services
@@ -39,6 +41,7 @@ from creation.inspection_forms import (
     apply_service_errors,
 )
 from creation.inspection_letter import INSPECTION_LETTER
+from creation.inspection_models import FeedbackLetter, InspectionSettings
 from creation.inspection_rules import Coverage, is_overdue
 from creation.inspection_selectors import (
     inspection_get,
@@ -64,10 +67,142 @@ from creation.models import (
 )
 from creation.scope import user_scope
 from creation.views import role_required
+from portal.exports import Column, export_if_requested, model_columns
 
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
 GET_POST = require_http_methods(["GET", "POST"])
+
+
+# --- Exports of the lists -------------------------------------------------------------------------
+
+COVERAGE_LABELS = {
+    Coverage.NONE: gettext_lazy("None planned"),
+    Coverage.OK: gettext_lazy("Covered"),
+    Coverage.TOO_MANY: gettext_lazy("More than the maximum"),
+}
+
+
+def _settings_header(name: str) -> Any:
+    return capfirst(InspectionSettings._meta.get_field(name).verbose_name)
+
+
+def _sender(letter: FeedbackLetter) -> str:
+    user = letter.sent_by
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _submission(obligation: Any) -> Any:
+    # A reverse one-to-one: None while the unit has not started its report.
+    return getattr(obligation, "submission", None)
+
+
+def _submitted_on(obligation: Any) -> Any:
+    submission = _submission(obligation)
+    if submission is None or submission.submitted_at is None:
+        return None
+    return timezone.localdate(submission.submitted_at)
+
+
+def _submission_status(obligation: Any) -> str:
+    submission = _submission(obligation)
+    return submission.get_status_display() if submission is not None else ""
+
+
+def _self_inspection_status(obligation: Any) -> str:
+    submission = _submission(obligation)
+    if submission is not None:
+        return submission.get_status_display()
+    if getattr(obligation, "self_inspection", None) is not None:
+        return str(_("Draft"))
+    return str(_("Not started"))
+
+
+def _overdue(rectification: Rectification) -> bool:
+    return is_overdue(
+        status=rectification.status,
+        deadline=rectification.deadline,
+        today=timezone.localdate(),
+    )
+
+
+PLAN_EXPORT = [
+    Column(gettext_lazy("Unit"), lambda row: row.unit.name),
+    Column(gettext_lazy("Province"), lambda row: row.unit.region.province_region.name),
+    Column(gettext_lazy("Programme"), lambda row: row.unit.batch.programme.name),
+    Column(gettext_lazy("Planned"), lambda row: row.count),
+    Column(_settings_header("min_per_year"), lambda row: row.minimum),
+    Column(_settings_header("max_per_year"), lambda row: row.maximum),
+    Column(gettext_lazy("Coverage"), lambda row: COVERAGE_LABELS[row.coverage]),
+]
+INSPECTION_EXPORT = [
+    *model_columns(
+        Inspection,
+        [
+            "unit",
+            "planned_start",
+            "planned_end",
+            "held_start",
+            "held_end",
+            "leader_name",
+            "leader_position",
+            "status",
+        ],
+    ),
+    Column(gettext_lazy("Findings"), lambda inspection: inspection.finding_count),
+    Column(
+        gettext_lazy("Feedback letter"),
+        lambda inspection: getattr(getattr(inspection, "letter", None), "document_number", ""),
+    ),
+]
+LETTER_EXPORT = [
+    *model_columns(
+        FeedbackLetter,
+        [
+            "document_number",
+            "inspection__unit",
+            "local_government",
+            "provincial_government",
+            "sent_on",
+        ],
+    ),
+    Column(gettext_lazy("Sent by"), _sender),
+]
+RECTIFICATION_EXPORT = [
+    *model_columns(
+        Rectification,
+        [
+            "finding__inspection__planned_start",
+            "finding__severity",
+            "finding__rule_id",
+            "finding__description",
+            "finding__requirement",
+            "owner",
+            "deadline",
+            "status",
+        ],
+    ),
+    Column(gettext_lazy("Overdue"), _overdue),
+]
+UNIT_SELF_INSPECTION_EXPORT = [
+    Column(gettext_lazy("Half year"), lambda obligation: obligation.period_label),
+    Column(gettext_lazy("Due"), lambda obligation: timezone.localdate(obligation.due_at)),
+    Column(gettext_lazy("Status"), _self_inspection_status),
+    Column(
+        gettext_lazy("Submitted"),
+        lambda obligation: _submitted_on(obligation),
+    ),
+]
+PROVINCE_SELF_INSPECTION_EXPORT = [
+    Column(gettext_lazy("Unit"), lambda row: row.unit.name),
+    Column(gettext_lazy("Half year"), lambda row: row.obligation.period_label),
+    Column(
+        gettext_lazy("Submitted"),
+        lambda row: _submitted_on(row.obligation),
+    ),
+    Column(gettext_lazy("Status"), lambda row: _submission_status(row.obligation)),
+    *model_columns(SelfInspection, ["summary"]),
+]
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -179,6 +314,11 @@ def plan(request: HttpRequest) -> HttpResponse:
     form = YearForm(request.GET or {"year": timezone.localdate().year})
     year = form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
     rows = inspection_plan_rows(user=request.user, year=year)
+    exported = export_if_requested(
+        request, rows, columns=PLAN_EXPORT, filename=f"inspection-plan-{year}"
+    )
+    if exported:
+        return exported
     context = {
         "form": form,
         "year": year,
@@ -199,6 +339,9 @@ def inspection_list_page(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status")
     if status in Inspection.Status.values:
         rows = rows.filter(status=status)
+    exported = export_if_requested(request, rows, columns=INSPECTION_EXPORT, filename="inspections")
+    if exported:
+        return exported
     context = {
         "page": _page(request, rows),
         "query": _query(request),
@@ -516,7 +659,13 @@ def letter_document(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def letter_list_page(request: HttpRequest) -> HttpResponse:
-    context = {"page": _page(request, letter_list(user=request.user)), "query": _query(request)}
+    letters = letter_list(user=request.user)
+    exported = export_if_requested(
+        request, letters, columns=LETTER_EXPORT, filename="feedback-letters"
+    )
+    if exported:
+        return exported
+    context = {"page": _page(request, letters), "query": _query(request)}
     return render(request, "creation/inspection_letters.html", context)
 
 
@@ -644,8 +793,17 @@ def unit_rectifications(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's findings and their rectification, the open ones first."""
     unit = _visible_unit(request, pk)
     today = timezone.localdate()
-    rows = rectification_list(user=request.user).filter(finding__inspection__unit=unit)
-    page = _page(request, rows.order_by("status", "deadline", "pk"))
+    rows = (
+        rectification_list(user=request.user)
+        .filter(finding__inspection__unit=unit)
+        .order_by("status", "deadline", "pk")
+    )
+    exported = export_if_requested(
+        request, rows, columns=RECTIFICATION_EXPORT, filename=f"rectifications-{unit.pk}"
+    )
+    if exported:
+        return exported
+    page = _page(request, rows)
     context = {
         "unit": unit,
         "page": page,
@@ -674,6 +832,14 @@ def unit_self_inspections(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("submission", "self_inspection")
         .order_by("-period_start")
     )
+    exported = export_if_requested(
+        request,
+        obligations,
+        columns=UNIT_SELF_INSPECTION_EXPORT,
+        filename=f"self-inspections-{unit.pk}",
+    )
+    if exported:
+        return exported
     page = _page(request, obligations)
     context = {
         "unit": unit,
@@ -808,5 +974,10 @@ def province_self_inspections_page(request: HttpRequest) -> HttpResponse:
     """R4.2: the copies of the self-inspections of the province's units, for the provincial
     culture and finance departments."""
     rows = province_self_inspections(user=request.user)
+    exported = export_if_requested(
+        request, rows, columns=PROVINCE_SELF_INSPECTION_EXPORT, filename="self-inspections"
+    )
+    if exported:
+        return exported
     context = {"page": _page(request, rows), "query": _query(request)}
     return render(request, "creation/province_self_inspections.html", context)

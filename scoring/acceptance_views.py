@@ -20,11 +20,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope
 from creation.views import role_required
+from portal.exports import Column, export_if_requested, model_columns
 from scoring import services
 from scoring.acceptance_forms import (
     GaugeFilterForm,
@@ -33,9 +35,10 @@ from scoring.acceptance_forms import (
     StatusDecisionForm,
     apply_service_errors,
 )
-from scoring.models import AcceptanceEvaluation, Indicator, IndicatorReview
-from scoring.rules import GaugeStatus
+from scoring.models import AcceptanceEvaluation, CreationStandard, Indicator, IndicatorReview
+from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus
 from scoring.selectors import (
+    UnitGauge,
     acceptance_numbers,
     gauge_list,
     office_units,
@@ -48,6 +51,31 @@ from scoring.selectors import (
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
 GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _requirements_not_kept(gauge: UnitGauge) -> list[str]:
+    return [
+        f"{line.computed.rule} {line.computed.label} ({GAUGE_STATUS_LABELS[line.status.value]})"
+        for line in gauge.lines
+        if line.status != GaugeStatus.OK
+    ]
+
+
+def _indicators(standard: CreationStandard) -> list[str]:
+    return [f"{indicator.code} {indicator.name}" for indicator in standard.indicators.all()]
+
+
+GAUGE_EXPORT = [
+    Column(gettext_lazy("Unit"), lambda gauge: gauge.unit.name),
+    Column(gettext_lazy("Kind"), lambda gauge: gauge.unit.get_kind_display()),
+    Column(gettext_lazy("Batch"), lambda gauge: str(gauge.unit.batch)),
+    Column(gettext_lazy("Gauge"), lambda gauge: GAUGE_STATUS_LABELS[gauge.status.value]),
+    Column(gettext_lazy("Requirements failed or at risk"), _requirements_not_kept),
+]
+STANDARD_EXPORT = [
+    *model_columns(CreationStandard, ["batch", "economic_belt", "title"]),
+    Column(gettext_lazy("Indicators"), _indicators),
+]
 
 
 def _visible_unit(request: HttpRequest, pk: int) -> CreationUnit:
@@ -293,6 +321,9 @@ def gauge_list_page(request: HttpRequest) -> HttpResponse:
         shown = [g for g in everything if g.status == wanted]
     else:
         shown = everything
+    exported = export_if_requested(request, shown, columns=GAUGE_EXPORT, filename="veto-gauges")
+    if exported:
+        return exported
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -319,6 +350,11 @@ def standard_list_page(request: HttpRequest) -> HttpResponse:
             Prefetch("indicators", queryset=Indicator.objects.order_by("sort_order", "code"))
         )
     )
+    exported = export_if_requested(
+        request, standards, columns=STANDARD_EXPORT, filename="creation-standards"
+    )
+    if exported:
+        return exported
     page = Paginator(standards, 10).get_page(request.GET.get("page"))
     return render(
         request,

@@ -20,15 +20,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope
 from creation.views import role_required
+from portal.exports import Column, export_if_requested, model_columns
 from reporting.forms import apply_service_errors
 from scoring import services
 from scoring.forms import ClaimForm, OutletForm, PublishForm, ReasonForm
-from scoring.models import AdoptionClaim, Bulletin, PeriodScore, ScoringPeriod, ScoringSettings
+from scoring.models import (
+    AdoptionClaim,
+    Bulletin,
+    MediaOutlet,
+    PeriodScore,
+    ScoringPeriod,
+    ScoringSettings,
+)
 from scoring.selectors import (
     claim_list,
     claim_queue,
@@ -44,6 +53,24 @@ from scoring.selectors import (
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
 GET_POST = require_http_methods(["GET", "POST"])
+
+CLAIM_EXPORT = [
+    *model_columns(AdoptionClaim, ["published_on", "unit", "title"]),
+    Column(gettext_lazy("Outlet"), lambda claim: claim.outlet_label),
+    *model_columns(AdoptionClaim, ["tier", "status", "link", "claimed_at", "reject_reason"]),
+]
+PERIOD_EXPORT = [
+    *model_columns(
+        ScoringPeriod, ["programme", "kind", "batch__number", "label", "start", "end", "status"]
+    ),
+    Column(gettext_lazy("Bulletin"), lambda period: _bulletin_number(period)),
+]
+OUTLET_EXPORT = model_columns(MediaOutlet, ["name", "tier", "level", "generic", "active"])
+
+
+def _bulletin_number(period: ScoringPeriod) -> str:
+    bulletin = getattr(period, "bulletin", None)
+    return bulletin.number if bulletin else ""
 
 
 def _refuse_read_only(request: HttpRequest) -> None:
@@ -87,6 +114,12 @@ def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's live score (base with its reason, adoption points with the verified claims),
     its claims and the history of its periods."""
     unit = _visible_unit(request, pk)
+    claims = claim_list(user=request.user).filter(unit=unit).order_by("-claimed_at", "-pk")
+    exported = export_if_requested(
+        request, claims, columns=CLAIM_EXPORT, filename=f"adoption-claims-{unit.pk}"
+    )
+    if exported:
+        return exported
     now = timezone.now()
     windows = unit_period_windows(unit, today=timezone.localdate(now))
     frozen = {
@@ -109,7 +142,6 @@ def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     current = history[0] if history else None
-    claims = claim_list(user=request.user).filter(unit=unit).order_by("-claimed_at", "-pk")
     context: dict[str, Any] = {
         "unit": unit,
         "current": current,
@@ -259,6 +291,11 @@ def claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Claims waiting for verification, oldest first."""
     queue = claim_queue(user=request.user).select_related("unit__region__province")
+    exported = export_if_requested(
+        request, queue, columns=CLAIM_EXPORT, filename="adoption-claims-to-verify"
+    )
+    if exported:
+        return exported
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "scoring/review_queue.html", {"page": page, "query": _query(request)})
 
@@ -267,6 +304,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def period_list_page(request: HttpRequest) -> HttpResponse:
     periods = period_list(user=request.user)
+    exported = export_if_requested(
+        request, periods, columns=PERIOD_EXPORT, filename="scoring-periods"
+    )
+    if exported:
+        return exported
     page = Paginator(periods, PAGE_SIZE).get_page(request.GET.get("page"))
     scope = user_scope(request.user)
     context = {
@@ -424,6 +466,12 @@ def outlets(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The outlet was added to the catalogue."))
                 return redirect("scoring:outlets")
-    page = Paginator(outlet_list(user=request.user), 100).get_page(request.GET.get("page"))
+    outlets = outlet_list(user=request.user)
+    exported = export_if_requested(
+        request, outlets, columns=OUTLET_EXPORT, filename="media-outlets"
+    )
+    if exported:
+        return exported
+    page = Paginator(outlets, 100).get_page(request.GET.get("page"))
     context = {"page": page, "form": form, "may_add": may_add, "query": _query(request)}
     return render(request, "scoring/outlets.html", context)

@@ -168,6 +168,18 @@ PAGE_LISTS = {
     "notifications": ("portal/notification_list.html", False),
     "dashboard:office": ("dashboard/includes/_heatmap.html", False),
     "dashboard:province": ("dashboard/includes/_heatmap.html", False),
+    "scoring:outlets": ("scoring/outlets.html", False),
+    "scoring:period-list": ("scoring/period_list.html", False),
+    "scoring:review-queue": ("scoring/review_queue.html", False),
+    "scoring:unit-publicity": ("scoring/unit_publicity.html", True),
+    "acceptance:gauge-list": ("scoring/acceptance/gauge_list.html", False),
+    "acceptance:standard-list": ("scoring/acceptance/standard_list.html", False),
+    "inspections:plan": ("creation/inspection_plan.html", False),
+    "inspections:inspection-list": ("creation/inspection_list.html", False),
+    "inspections:letter-list": ("creation/inspection_letters.html", False),
+    "inspections:unit-rectifications": ("creation/unit_rectifications.html", True),
+    "inspections:unit-self-inspections": ("creation/unit_self_inspections.html", True),
+    "inspections:province-self-inspections": ("creation/province_self_inspections.html", False),
 }
 
 
@@ -253,3 +265,24 @@ def test_page_export_headers_are_translated(client, world):
     client.force_login(world.users["unit_staff"])
     header, *_ = _csv_rows(client.get(reverse("creation:unit-list"), {"format": "csv"}))
     assert header[0] == "名称"
+
+
+@pytest.mark.parametrize(
+    ("route", "params"),
+    [
+        ("inspections:inspection-list", {"status": "planned"}),
+        ("acceptance:gauge-list", {"gauge_status": "attention"}),
+        ("inspections:plan", {"year": 2027}),
+    ],
+)
+def test_page_export_keeps_the_page_filters(client, demo, route, params):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    url = reverse(route)
+    everything = client.get(url).context["page"].paginator.count
+    filtered = client.get(url, params).context["page"].paginator.count
+    _header, *rows = _csv_rows(client.get(url, {**params, "format": "csv"}))
+    assert len(rows) == filtered
+    if route != "inspections:plan":
+        assert filtered < everything
