@@ -21,6 +21,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from creation.inspection_models import InspectionSettings
@@ -30,6 +31,7 @@ from creation.scope import user_scope
 from creation.selectors import unit_counts, units_per_province
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from funds.selectors import province_execution, unit_execution, with_rates
+from portal.cache import cached
 from reporting.models import Obligation, Submission
 from reporting.rules import SHANGHAI, Light
 from reporting.selectors import obligation_figures
@@ -555,6 +557,23 @@ PROVINCE_PANELS: list[str] = [
 
 
 def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
-    """Each panel of the query's dashboard with its figures."""
+    """Each panel of the query's dashboard with its figures. The figures are derived ones
+    (portal.cache): computed once per user, filters, page, day and language, and dropped by any
+    write to the records they count."""
     keys = OFFICE_PANELS if query.area == OFFICE else PROVINCE_PANELS
-    return [(PANELS[key], PANELS[key].build(query)) for key in keys]
+    cache_key = "|".join(
+        str(part)
+        for part in (
+            query.user.pk,
+            query.area,
+            query.filter_query,
+            query.page.number,
+            query.months[0],
+            query.months[-1],
+            query.granularity,
+            get_language(),
+            timezone.localdate(query.now, SHANGHAI),
+        )
+    )
+    figures = cached("dashboard", cache_key, lambda: [PANELS[key].build(query) for key in keys])
+    return [(PANELS[key], figure) for key, figure in zip(keys, figures, strict=True)]
