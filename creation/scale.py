@@ -221,7 +221,9 @@ class Generator:
     # --- helpers ---------------------------------------------------------------------------
 
     def person(self) -> str:
-        return self.rng.choice(SURNAMES) + "".join(self.rng.choices(GIVEN, k=self.rng.randint(1, 2)))
+        return self.rng.choice(SURNAMES) + "".join(
+            self.rng.choices(GIVEN, k=self.rng.randint(1, 2))
+        )
 
     def day_between(self, start: date, end: date) -> date:
         if end <= start:
@@ -293,7 +295,9 @@ class Generator:
                 for di in range(6):
                     dcode = f"X{pi + 11:02d}{ci + 1:02d}{di + 1:02d}"
                     suffix = "区" if di < 4 else "县"
-                    wanted.append((dcode, self.place_name(dcode, 2) + suffix, "district", ccode, ""))
+                    wanted.append(
+                        (dcode, self.place_name(dcode, 2) + suffix, "district", ccode, "")
+                    )
                     for si in range(3):
                         scode = f"{dcode}{si + 1:03d}"
                         name = self.place_name(scode, 2) + ("街道" if di < 4 else "镇")
@@ -311,7 +315,9 @@ class Generator:
                         name=name,
                         level=lvl,
                         parent=parent_row,
-                        province_id=(parent_row.province_id or parent_row.pk) if parent_row else None,
+                        province_id=(parent_row.province_id or parent_row.pk)
+                        if parent_row
+                        else None,
                         economic_belt=belt,
                     )
                 )
@@ -377,9 +383,16 @@ class Generator:
         for s in standards:
             for order, (part, code, name, unit, threshold) in enumerate(INDICATORS):
                 indicators.append(
-                    Indicator(standard=s, part=part, code=code, name=name, measure_unit=unit,
-                              threshold=Decimal(threshold), weight=Decimal("10.00"),
-                              sort_order=order)  # fmt: skip
+                    Indicator(
+                        standard=s,
+                        part=part,
+                        code=code,
+                        name=name,
+                        measure_unit=unit,
+                        threshold=Decimal(threshold),
+                        weight=Decimal("10.00"),
+                        sort_order=order,
+                    )  # fmt: skip
                 )
         _bulk(Indicator, indicators, self.stats)
         self.indicators: dict[tuple[int, str], list[Indicator]] = {}
@@ -474,7 +487,11 @@ class Generator:
             User(username=name, password=self.password, first_name=name, is_active=True)
             for name, _role, _scope in specs
         ]
-        _bulk(User, users, self.stats)
+        # Who did what on the units' side where the unit has no account of its own: the
+        # records were taken over from the paper files (历史数据导入). It holds no role.
+        self.import_user = User(username=f"{prefix}_import", first_name="历史数据导入",
+                                password="!", is_active=False)  # fmt: skip
+        _bulk(User, [*users, self.import_user], self.stats)
         _bulk(
             RoleAssignment,
             [
@@ -484,12 +501,23 @@ class Generator:
             self.stats,
         )
         self.office_user = users[0]
+        self.reviewers = {
+            (scope["province"].pk, scope["department"]): user
+            for user, (_n, role, scope) in zip(users, specs, strict=True)
+            if role == "provincial_reviewer"
+        }
         self.staff_user = {
             unit.pk: users[-len(self.staff_units) + i] for i, unit in enumerate(self.staff_units)
         }
         self.logins = [(name, role) for name, role, _s in specs]
 
     # --- per unit --------------------------------------------------------------------------
+
+    def reviewer(self, unit: CreationUnit, stage: str) -> User:
+        if stage == "office":
+            return self.office_user
+        region = self.region_by_id[unit.region_id]
+        return self.reviewers[(region.province_id or region.pk, stage)]
 
     def history_end(self, unit: CreationUnit) -> date:
         return min(self.today, self.batch_by_id[unit.batch_id].cycle_end)
@@ -546,9 +574,16 @@ class Generator:
                 if self.rng.random() < 0.02:
                     duty = ""  # R1.1: a member without a stated duty
                 members.append(
-                    GroupMember(group=group, name=self.person(), position=position, role=role,
-                                leader_kind=kind, department=self.departments.get(dept or ""),
-                                duty=duty, sort_order=order)  # fmt: skip
+                    GroupMember(
+                        group=group,
+                        name=self.person(),
+                        position=position,
+                        role=role,
+                        leader_kind=kind,
+                        department=self.departments.get(dept or ""),
+                        duty=duty,
+                        sort_order=order,
+                    )  # fmt: skip
                 )
         _bulk(GroupMember, members, self.stats)
         staff = [
@@ -660,7 +695,7 @@ class Generator:
         p_late = {"good": 0.04, "fair": 0.15, "poor": 0.35}
         for ob in obligations:
             unit = unit_by_id[ob.unit_id]
-            staff = self.staff_user.get(unit.pk)
+            staff = self.staff_user.get(unit.pk, self.import_user)
             office = self.office_user
             label = TYPE_LABEL[ob.type]
             title = f"{unit.name}{ob.period_label}{label}"
@@ -677,7 +712,9 @@ class Generator:
                     events.append((sub, [("submitted", at, staff, "")]))
                 continue
             diligence = self.diligence[unit.pk]
-            if unit.status == "withdrawn" and ob.period_start > unit.start_date + timedelta(days=365):
+            if unit.status == "withdrawn" and ob.period_start > unit.start_date + timedelta(
+                days=365
+            ):
                 continue  # a withdrawn unit stopped reporting
             r = self.rng.random()
             if r < p_missing[diligence]:
@@ -748,10 +785,14 @@ class Generator:
             for order, text in enumerate(CHECKLIST[:4]):
                 result = self.rng.choices(["met", "partly", "not_met"], [75, 20, 5])[0]
                 items.append(
-                    SelfInspectionItem(self_inspection=si, text=text, result=result,
-                                       indicator=indicators[order] if indicators else None,
-                                       remark="" if result == "met" else "正在整改",
-                                       sort_order=order)  # fmt: skip
+                    SelfInspectionItem(
+                        self_inspection=si,
+                        text=text,
+                        result=result,
+                        indicator=indicators[order] if indicators else None,
+                        remark="" if result == "met" else "正在整改",
+                        sort_order=order,
+                    )  # fmt: skip
                 )
         _bulk(SelfInspection, selfs, self.stats)
         _bulk(SelfInspectionItem, items, self.stats)
@@ -799,10 +840,14 @@ class Generator:
                     )  # fmt: skip
             committed = self.money(1_000_000, 5_000_000)
             locals_.append(
-                LocalFunding(unit=unit, committed_on=unit.start_date + timedelta(days=20),
-                             committed=committed,
-                             paid=(committed * Decimal(self.rng.randint(30, 100)) / 100).quantize(
-                                 Decimal("0.01")))  # fmt: skip
+                LocalFunding(
+                    unit=unit,
+                    committed_on=unit.start_date + timedelta(days=20),
+                    committed=committed,
+                    paid=(committed * Decimal(self.rng.randint(30, 100)) / 100).quantize(
+                        Decimal("0.01")
+                    ),
+                )  # fmt: skip
             )
             plans.append(FundPlan(unit=unit, title=f"{unit.name}创建经费使用方案"))
         _bulk(CentralAllocation, allocations, self.stats)
@@ -811,7 +856,7 @@ class Generator:
         versions, decisions, lines_of = [], [], {}
         filed_versions, returned_versions = [], []
         for plan, unit in zip(plans, chunk, strict=True):
-            staff = self.staff_user.get(unit.pk)
+            staff = self.staff_user.get(unit.pk, self.import_user)
             fate = self.rng.choices(
                 ["filed", "returned_then_filed", "in_review", "awaiting", "returned", "draft"],
                 [60, 15, 8, 5, 7, 5],
@@ -829,6 +874,7 @@ class Generator:
                     returned_versions.append(v)
                     decisions.append(PlanDecision(version=v, stage=stage, outcome="returned",
                                                   comment="预算明细不够具体，请细化后重新报送。",
+                                                  decided_by=self.reviewer(unit, stage),
                                                   decided_at=returned_at))  # fmt: skip
                     number, at = 2, returned_at + timedelta(days=self.rng.randint(5, 20))
                     fate = "filed" if fate == "returned_then_filed" else "draft"
@@ -857,8 +903,7 @@ class Generator:
             for stage, when in steps:
                 decisions.append(PlanDecision(version=v, stage=stage, outcome="approved",
                                               decided_at=when,
-                                              decided_by=self.office_user if stage == "office"
-                                              else None))  # fmt: skip
+                                              decided_by=self.reviewer(unit, stage)))  # fmt: skip
         _bulk(FundPlanVersion, versions, self.stats)
         _bulk(PlanDecision, decisions, self.stats)
         lines = []
@@ -891,8 +936,8 @@ class Generator:
                     line.spent += amount
                     spends.append(self.expenditure(line, self.day_between(filed_on, end), amount))
         # R3.2: a few units spent on a line of a plan that was never filed.
-        for v in returned_versions:
-            if self.rng.random() < 0.1:
+        for i, v in enumerate(returned_versions):
+            if i == 0 or self.rng.random() < 0.1:
                 line = lines_of[id(v)][0]
                 amount = (line.amount / 10).quantize(Decimal("1.00"))
                 line.spent += amount
@@ -912,7 +957,8 @@ class Generator:
                            payee=f"{self.rng.choice(SYLLABLES)}{self.rng.choice(SYLLABLES)}文化发展有限公司",
                            description=f"{line.purpose}支出", voucher=self.voucher_file,
                            voucher_name="凭证.pdf",
-                           recorded_by=None)  # fmt: skip
+                           recorded_by=self.staff_user.get(line.version.plan.unit_id,
+                                                           self.import_user))  # fmt: skip
 
     # --- publicity ---------------------------------------------------------------------------
 
@@ -941,7 +987,7 @@ class Generator:
             end = self.history_end(unit)
             count = round(self.rng.randint(2, 12 if unit.kind == "zone" else 6)
                           * scale[self.diligence[unit.pk]])  # fmt: skip
-            staff = self.staff_user.get(unit.pk)
+            staff = self.staff_user.get(unit.pk, self.import_user)
             open_from = self.open_from(unit)
             for i in range(count):
                 outlet = self.rng.choice(self.outlets)
@@ -961,7 +1007,9 @@ class Generator:
                     reviewed_at = None
                     status = "claimed" if status != "withdrawn" else status
                 title = f"{unit.name}：公共文化服务创新实践第{i + 1}篇"
-                outlet_name = f"{self.region_by_id[unit.region_id].name}日报" if outlet.generic else ""
+                outlet_name = (
+                    f"{self.region_by_id[unit.region_id].name}日报" if outlet.generic else ""
+                )
                 rows.append(
                     AdoptionClaim(
                         unit=unit,
@@ -978,7 +1026,9 @@ class Generator:
                         claimed_at=claimed_at,
                         reviewed_by=self.office_user if reviewed_at else None,
                         reviewed_at=reviewed_at,
-                        reject_reason="未提供刊发版面截图，无法核实。" if status == "rejected" else "",
+                        reject_reason="未提供刊发版面截图，无法核实。"
+                        if status == "rejected"
+                        else "",
                     )
                 )
         _bulk(AdoptionClaim, rows, self.stats)
@@ -1004,12 +1054,18 @@ class Generator:
                     else:
                         status, held = "feedback_sent", (start, planned_end)
                     visits.append(
-                        Inspection(unit=unit, planned_start=start, planned_end=planned_end,
-                                   held_start=held[0] if held else None,
-                                   held_end=held[1] if held else None,
-                                   leader_name=self.person(), leader_position="国家创建办督导组组长",
-                                   scope="领导机制、联络员、经费管理、信息报送和创建标准落实情况",
-                                   status=status, created_by=self.office_user)  # fmt: skip
+                        Inspection(
+                            unit=unit,
+                            planned_start=start,
+                            planned_end=planned_end,
+                            held_start=held[0] if held else None,
+                            held_end=held[1] if held else None,
+                            leader_name=self.person(),
+                            leader_position="国家创建办督导组组长",
+                            scope="领导机制、联络员、经费管理、信息报送和创建标准落实情况",
+                            status=status,
+                            created_by=self.office_user,
+                        )  # fmt: skip
                     )
         _bulk(Inspection, visits, self.stats)
         unit_by_id = {u.pk: u for u in chunk}
@@ -1039,12 +1095,15 @@ class Generator:
                 region = self.region_by_id[unit.region_id]
                 province = self.region_by_id.get(region.province_id) or region
                 letters.append(
-                    FeedbackLetter(inspection=visit, local_government=f"{region.name}人民政府",
-                                   provincial_government=f"{province.name}人民政府",
-                                   document_number=f"文公共创办函〔{visit.held_end.year}〕"
-                                   f"{self.rng.randint(1, 400)}号",
-                                   sent_on=visit.held_end + timedelta(days=self.rng.randint(5, 18)),
-                                   sent_by=self.office_user)  # fmt: skip
+                    FeedbackLetter(
+                        inspection=visit,
+                        local_government=f"{region.name}人民政府",
+                        provincial_government=f"{province.name}人民政府",
+                        document_number=f"文公共创办函〔{visit.held_end.year}〕"
+                        f"{self.rng.randint(1, 400)}号",
+                        sent_on=visit.held_end + timedelta(days=self.rng.randint(5, 18)),
+                        sent_by=self.office_user,
+                    )  # fmt: skip
                 )
         _bulk(TeamMember, members, self.stats)
         _bulk(ChecklistItem, checklist, self.stats)
@@ -1055,7 +1114,7 @@ class Generator:
         for finding in findings:
             visit = visit_by_id[finding.inspection_id]
             unit = unit_by_id[visit.unit_id]
-            staff = self.staff_user.get(unit.pk)
+            staff = self.staff_user.get(unit.pk, self.import_user)
             opened = _moment(visit.held_end, 17)
             deadline = visit.held_end + timedelta(days=self.rng.choice([30, 60, 90]))
             history = [("", "open", opened, self.office_user, "")]
@@ -1092,8 +1151,14 @@ class Generator:
                                  else "")  # fmt: skip
             rects.append(rect)
             events.extend(
-                RectificationEvent(rectification=rect, from_status=f, to_status=t, at=when,
-                                   actor=actor, comment=comment)  # fmt: skip
+                RectificationEvent(
+                    rectification=rect,
+                    from_status=f,
+                    to_status=t,
+                    at=when,
+                    actor=actor,
+                    comment=comment,
+                )  # fmt: skip
                 for f, t, when, actor, comment in history
             )
         _bulk(Rectification, rects, self.stats)
@@ -1131,8 +1196,9 @@ class Generator:
                 invited.append((meeting, creating, held))
         _bulk(LiaisonMeeting, meetings, self.stats)
         rows = [
-            LiaisonAttendance(meeting=m, unit=u,
-                              attended=(self.rng.random() < 0.9) if held else None)  # fmt: skip
+            LiaisonAttendance(
+                meeting=m, unit=u, attended=(self.rng.random() < 0.9) if held else None
+            )  # fmt: skip
             for m, creating, held in invited
             for u in creating
         ]
@@ -1246,13 +1312,9 @@ def purge(programme: Programme) -> None:
         _unit_filter(order[:4], programme)
         _unit_filter([(Obligation, u)], programme)
         _unit_filter(order[4:], programme)
-        user_ids = list(
-            RoleAssignment.objects.filter(
-                models.Q(programme=programme) | models.Q(unit__batch__programme=programme)
-            ).values_list("user_id", flat=True)
-        )
-        prefix = "scale_"
-        User.objects.filter(pk__in=user_ids, username__startswith=prefix).delete()
+        # The accounts the generator made for this programme (its code is in the name).
+        code = programme.name[len(NAME_PREFIX) + 1 : -1]
+        User.objects.filter(username__startswith=ScaleParams(code=code).user_prefix + "_").delete()
         # What the app itself added since (few rows) goes through the ordinary collector.
         CreationUnit.objects.filter(batch__programme=programme).delete()
         CreationStandard.objects.filter(batch__programme=programme).delete()
