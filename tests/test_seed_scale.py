@@ -142,7 +142,8 @@ def test_R6_2_claims_in_every_tier_and_state(seeded):
     assert set(claims.values_list("status", flat=True)) >= {"claimed", "verified", "rejected"}
     assert all(c.tier == c.outlet.tier_for(c.unit.level) for c in claims if c.status == "verified")
     periods = ScoringPeriod.objects.filter(programme=seeded)
-    assert periods.filter(status="closed").exists() and periods.filter(status="open").exists()
+    assert periods.filter(status="closed").exists()
+    assert periods.filter(status="open").exists()
     assert PeriodScore.objects.filter(period__status="closed").exists()
 
 
@@ -191,7 +192,8 @@ def test_selectors_and_status_api_work_on_generated_data(seeded, client):
         end=TODAY,
         settings=ScoringSettings.for_programme(seeded.pk),
     )
-    assert scores and {s.unit_id for s in scores} <= {u.pk for u in units}
+    assert scores
+    assert {s.unit_id for s in scores} <= {u.pk for u in units}
 
 
 def test_same_seed_same_data_and_reset():
