@@ -46,7 +46,7 @@ from scoring.selectors import (
     period_list,
     period_ranking,
     unit_late_obligations,
-    unit_live_score,
+    unit_live_scores,
     unit_period_windows,
 )
 
@@ -128,19 +128,14 @@ def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
             unit=unit, period__status=ScoringPeriod.Status.CLOSED
         ).select_related("period")
     }
-    history = []
-    for start, end in windows:
-        score = frozen.get(start)
-        history.append(
-            {
-                "start": start,
-                "end": end,
-                "frozen": score,
-                "live": None
-                if score
-                else unit_live_score(unit=unit, start=start, end=end, now=now),
-            }
-        )
+    settings = ScoringSettings.for_programme(unit.batch.programme_id)
+    live = unit_live_scores(
+        unit=unit, windows=[w for w in windows if w[0] not in frozen], now=now, settings=settings
+    )
+    history = [
+        {"start": start, "end": end, "frozen": frozen.get(start), "live": live.get(start)}
+        for start, end in windows
+    ]
     current = history[0] if history else None
     context: dict[str, Any] = {
         "unit": unit,
@@ -148,7 +143,7 @@ def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history,
         "page": Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page")),
         "can_edit": user_scope(request.user).can_edit_unit(unit.pk),
-        "settings": ScoringSettings.for_programme(unit.batch.programme_id),
+        "settings": settings,
     }
     if current and not current["frozen"]:
         context["late"] = list(

@@ -16,7 +16,12 @@ from creation.tests.factories import (
 from scoring import services
 from scoring.models import AdoptionClaim, MediaOutlet, PeriodEvent, ScoringSettings
 from scoring.rules import HalfYear
-from scoring.selectors import cycle_publicity_points, period_scores, unit_live_score
+from scoring.selectors import (
+    cycle_publicity_points,
+    period_scores,
+    unit_live_score,
+    unit_live_scores,
+)
 from scoring.tests.factories import AdoptionClaimFactory, outlet
 from scoring.tests.helpers import office_of, report, staff_of
 
@@ -339,3 +344,19 @@ def test_R6_3_scoring_n_units_takes_the_same_queries_for_1_and_20(zone, django_a
     assert len(scores) == 21
     # 10 on time with 人民日报 (90), the zone itself 50, 10 late with 人民日报 (40)
     assert sorted({s.total for s in scores}) == [40, 50, 90]
+
+
+def test_R6_3_unit_live_scores_of_several_periods_agree_with_one_period_at_a_time(
+    zone, staff, office
+):
+    verified(zone, staff, office, "求是")
+    report(zone, date(2026, 6, 5), late=True, kind="in_depth_report")
+    verified(zone, staff, office, "人民日报", on=date(2026, 8, 1))
+    h2 = HalfYear(2026, 2)
+    windows = [(h2.start, h2.end), (H1.start, H1.end)]
+    together = unit_live_scores(unit=zone, windows=windows, now=AFTER_H2)
+    for start, end in windows:
+        alone = unit_live_score(unit=zone, start=start, end=end, now=AFTER_H2)
+        assert together[start] == alone
+    assert (together[H1.start].base, together[H1.start].bonus) == (0, 50)  # the late report
+    assert (together[h2.start].base, together[h2.start].bonus) == (50, 40)
