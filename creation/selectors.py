@@ -42,6 +42,7 @@ from creation.rules import (
     periods_without_meeting,
 )
 from creation.scope import user_scope
+from portal.cache import cached
 
 
 def unit_list(*, user: Any) -> QuerySet[CreationUnit]:
@@ -180,7 +181,13 @@ def leadership_facts(*, unit: CreationUnit) -> LeadershipFacts:
 def unit_leadership_compliance(
     *, unit: CreationUnit, today: date | None = None
 ) -> list[ComplianceItem]:
-    return leadership_compliance(leadership_facts(unit=unit), today=today or timezone.localdate())
+    today = today or timezone.localdate()
+    # A derived figure (portal.cache): six tables read once per unit and day, until a write.
+    return cached(
+        f"leadership-compliance:{today.isoformat()}",
+        unit.pk,
+        lambda: leadership_compliance(leadership_facts(unit=unit), today=today),
+    )
 
 
 def active_liaison(*, unit: CreationUnit) -> Liaison | None:
