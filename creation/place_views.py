@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,6 +52,22 @@ def _records_url(unit_id: int, kind: RecordKind | None = None) -> str:
 # --- The records page ---------------------------------------------------------------------------
 
 
+def _record_counts(unit: CreationUnit) -> dict[str, int]:
+    """The number of records of each kind of the unit, in one query."""
+    subqueries = {
+        f"records_{kind.section}": Subquery(
+            kind.model.objects.filter(unit=OuterRef("pk"))
+            .order_by()
+            .values("unit")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        for kind in RECORD_KINDS
+    }
+    row = CreationUnit.objects.filter(pk=unit.pk).values(**subqueries).get()
+    return {name.removeprefix("records_"): n or 0 for name, n in row.items()}
+
+
 @login_required
 @require_GET
 def records(request: HttpRequest, pk: int) -> HttpResponse:
@@ -66,10 +83,11 @@ def records(request: HttpRequest, pk: int) -> HttpResponse:
     if exported:
         return exported
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = _record_counts(unit)
     tabs = [
         {
             "kind": tab,
-            "count": tab.model.objects.filter(unit=unit).count(),
+            "count": counts[tab.section],
             "url": _records_url(unit.pk, tab),
             "current": tab is kind,
         }
