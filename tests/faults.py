@@ -205,6 +205,9 @@ class PostgresServer:
         self._run("pg_ctl", "-D", str(self.data), "-o", options,
                   "-l", str(self.directory / "log"), "-w", "-t", "60", "start")  # fmt: skip
 
+    def create_database(self, name: str) -> None:
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "portal", name)
+
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
 
