@@ -216,3 +216,29 @@ class PostgresServer:
             with contextlib.suppress(subprocess.CalledProcessError):
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+
+
+def assert_each_reminder_once() -> None:
+    """Every reminder row (reporting and rectification) went to each of its recipients as
+    exactly one notification (the keys the services use)."""
+    from django.db.models import Count
+
+    from creation.inspection_models import RectificationReminder
+    from portal.models import Notification
+    from reporting.models import Reminder
+
+    keys = [
+        (f"reminder-{r.obligation_id}-{r.kind}", r.recipients) for r in Reminder.objects.all()
+    ] + [
+        (f"rectification-reminder-{r.rectification_id}-{r.kind}", r.recipients)
+        for r in RectificationReminder.objects.all()
+    ]
+    for key, recipients in keys:
+        per_recipient = list(
+            Notification.objects.filter(key=key).values("recipient").annotate(n=Count("id"))
+        )
+        assert all(row["n"] == 1 for row in per_recipient), key
+        assert len(per_recipient) == recipients, key

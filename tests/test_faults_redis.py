@@ -6,7 +6,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from reporting.services import reminder_sweep
 from reporting.tasks import document_job_run_task, document_jobs_requeue_task, reminder_sweep_task
 from reporting.tests.factories import ObligationFactory
 from tests import faults
-from tests.faults import celery_env, start_worker, stop, wait_for
+from tests.faults import assert_each_reminder_once, celery_env, start_worker, stop, wait_for
 
 own_redis = faults.own_redis
 
@@ -115,16 +114,6 @@ def test_reminders_missed_while_redis_is_down_are_sent_once_when_it_is_back(own_
     kinds = set(Reminder.objects.filter(obligation=overdue).values_list("kind", flat=True))
     assert kinds, "the overdue obligation was not reminded"
     assert "escalation" in kinds  # ten days overdue: the province is told too
-    _assert_each_reminder_once()
+    assert_each_reminder_once()
     # Nothing due was lost: a sweep now finds nothing left to send.
     assert reminder_sweep() == 0
-
-
-def _assert_each_reminder_once() -> None:
-    for reminder in Reminder.objects.all():
-        key = f"reminder-{reminder.obligation_id}-{reminder.kind}"
-        per_recipient = (
-            Notification.objects.filter(key=key).values("recipient").annotate(n=Count("id"))
-        )
-        assert all(row["n"] == 1 for row in per_recipient), key
-        assert len(per_recipient) == reminder.recipients, key
