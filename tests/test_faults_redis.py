@@ -92,7 +92,7 @@ def test_reminders_missed_while_redis_is_down_are_sent_once_when_it_is_back(own_
         unit=unit,
         period_start=now.date() - timedelta(days=60),
         period_end=now.date() - timedelta(days=31),
-        period_label="faults-overdue",
+        period_label="f-overdue",
         due_at=now - timedelta(days=10),
     )
     own_redis.stop()
