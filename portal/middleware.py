@@ -1,7 +1,14 @@
+import logging
+from collections.abc import Callable
+
+from django import db
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template import loader
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -22,3 +29,52 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         )
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# --- Database outage: a clean 503 -----------------------------------------------------------------
+
+DATABASE_UNAVAILABLE_DETAIL = "数据库暂时无法连接，请稍后重试。 The database is temporarily unavailable; please try again shortly."
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error` means the database cannot be reached (refused, lost, restarting), as
+    opposed to a bad query: Django's OperationalError and InterfaceError, which wrap the
+    driver's connection errors."""
+    return isinstance(error, (db.OperationalError, db.InterfaceError))
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: JSON {"detail": ...} under /api/, else the static bilingual page.
+    Touches neither the database nor the session, which are what is failing."""
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": DATABASE_UNAVAILABLE_DETAIL}, status=503)
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # Nothing about this answer may be cached, or the outage would outlive itself.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a lost database connection into a 503 instead of a 500, and logs it once as a
+    warning rather than an error report for each request.
+
+    Outermost, so that its process_exception sees the views' errors (DRF re-raises what is not
+    an APIException). Errors raised by other middleware (a session read, say) are answered by
+    portal.views.server_error, the handler500, which applies the same test. Django closes a
+    connection left unusable at the end of the request, and CONN_HEALTH_CHECKS checks a
+    persistent one before reuse, so the first request after the server is back gets through."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not database_unavailable(exception):
+            return None
+        logger.warning("Database unavailable: %s %s: %s", request.method, request.path, exception)
+        return database_unavailable_response(request)

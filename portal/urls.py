@@ -17,6 +17,8 @@ api_v1 = [
     path("", include("dashboard.api.urls")),
 ]
 
+handler500 = "portal.views.server_error"  # a lost database answers 503 (portal.middleware)
+
 urlpatterns = [
     path("", creation_views.home, name="home"),
     path("", include("creation.urls")),

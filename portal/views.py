@@ -1,3 +1,4 @@
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -7,11 +8,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import ngettext
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.exports import export_if_requested, model_columns
 from portal.health import beat_check, broker_check, database_check
+from portal.middleware import database_unavailable, database_unavailable_response
 from portal.models import Notification
 from portal.services import notification_mark_read
 
@@ -73,3 +76,13 @@ def login_locked_out(
     """The page of a login refused after too many failures (django-axes' lockout response)."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: Django's 500, except when the error being handled is the database being
+    unreachable, raised outside a view (by a middleware reading the session, say): then the
+    same 503 as portal.middleware.DatabaseUnavailableMiddleware gives."""
+    error = sys.exc_info()[1]
+    if database_unavailable(error):
+        return database_unavailable_response(request)
+    return defaults.server_error(request)

@@ -2,9 +2,9 @@
 obligations, reports and reminders; lists are scoped like every page."""
 
 from django.contrib import admin
-from django.db import transaction
 
 from portal.admin import ScopedModelAdmin
+from portal.tasks import enqueue_on_commit
 from reporting.models import (
     DocumentJob,
     Obligation,
@@ -31,7 +31,7 @@ class ReportingSettingsAdmin(ScopedModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         # New deadlines apply to every unit of the programme: re-sync in the background.
-        transaction.on_commit(lambda: obligations_sync_task.delay(obj.programme_id))
+        enqueue_on_commit(obligations_sync_task, obj.programme_id)
 
 
 @admin.register(Obligation)

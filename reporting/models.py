@@ -432,6 +432,8 @@ class DocumentJob(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The Celery task id of the run that holds the job (reporting.services.document_job_run).
+    run_id = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = DocumentJobQuerySet.as_manager()
 

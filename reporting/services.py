@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -25,6 +25,7 @@ from creation.models import CreationUnit, Liaison, Programme, RoleAssignment
 from creation.scope import user_scope
 from portal.cache import generation_bump
 from portal.services import notification_send
+from portal.tasks import enqueue, enqueue_on_commit
 from reporting.documents import (
     DocumentError,
     RenderedDocument,
@@ -527,17 +528,47 @@ def document_job_request(
     )
     job.full_clean()
     job.save()
-    transaction.on_commit(partial(_document_job_enqueue, document_job_run_task, job.pk))
+    # The job is committed whatever the broker does: when it is down, the job stays queued,
+    # its page keeps waiting, and document_jobs_requeue publishes it again.
+    enqueue_on_commit(document_job_run_task, job.pk)
     return job
 
 
-def _document_job_enqueue(task: Any, job_id: int) -> None:
-    # The job is committed whatever the broker does: when it is down, the job stays queued and
-    # its page keeps waiting, instead of the request failing after the fact.
-    try:
-        task.delay(job_id)
-    except Exception:
-        logger.exception("Document job %s could not be queued", job_id)
+def document_jobs_requeue(*, now: datetime | None = None) -> int:
+    """Publish again the jobs whose message may be lost: still queued a while after they were
+    asked for (the broker was down, or the message was dropped), or running for longer than a
+    worker may run one (its worker died and the broker did not hand the message back). A job
+    still waiting its turn in a long queue is published twice; document_job_run then renders it
+    once. Jobs nobody could make within a day are failed, so that their page stops waiting.
+    Run by beat; returns how many were published."""
+    from reporting.tasks import document_job_run_task
+
+    now = now or timezone.now()
+    Status = DocumentJob.Status
+    give_up = now - timedelta(seconds=django_settings.DOCUMENT_JOB_GIVE_UP_SECONDS)
+    for job_id in DocumentJob.objects.filter(
+        status__in=[Status.QUEUED, Status.RUNNING], created_at__lt=give_up
+    ).values_list("pk", flat=True):
+        _document_job_finish(DocumentJob(pk=job_id), error=_("The document could not be made."))
+    stale = DocumentJob.objects.filter(
+        Q(
+            status=Status.QUEUED,
+            created_at__lt=now - timedelta(seconds=django_settings.DOCUMENT_JOB_REQUEUE_SECONDS),
+        )
+        | Q(status=Status.RUNNING, started_at__lt=now - _document_job_lease())
+    )
+    published = 0
+    for job_id in stale.values_list("pk", flat=True):
+        published += enqueue(document_job_run_task, job_id)
+    return published
+
+
+def _document_job_lease() -> timedelta:
+    # A worker cannot hold a job longer than the task's hard time limit: past it the job's
+    # worker is gone, whoever started it.
+    from reporting.tasks import document_job_run_task
+
+    return timedelta(seconds=document_job_run_task.time_limit + 30)
 
 
 def _job_progress(job_id: int, percent: int) -> None:
@@ -547,16 +578,33 @@ def _job_progress(job_id: int, percent: int) -> None:
     )
 
 
-def document_job_run(*, job_id: int) -> DocumentJob:
+def document_job_run(*, job_id: int, run_id: str | None = None) -> DocumentJob:
     """Render a queued document, store its file and tell the person who asked. Runs once: a job
     already done or failed is returned as it is. A failure is recorded on the job (the page then
-    says why) instead of being raised."""
+    says why) instead of being raised.
+
+    `run_id` is the Celery task id. Messages are acknowledged late, so a message whose worker
+    died comes back with the same id, while a second publish (document_jobs_requeue) has a new
+    one. Hence: a job running under another id, within the lease, is left to its worker (the
+    duplicate returns at once); the same id coming back means its earlier run is dead (the
+    broker redelivers only after the worker is lost or after the visibility timeout, which is
+    longer than the task's time limit), so the job is rendered again from the start."""
     with transaction.atomic():
         job = DocumentJob.objects.select_for_update().get(pk=job_id)
         if job.finished:
             return job
-        job.status, job.progress, job.started_at = DocumentJob.Status.RUNNING, 5, timezone.now()
-        job.save(update_fields=["status", "progress", "started_at"])
+        now = timezone.now()
+        if (
+            run_id is not None
+            and job.status == DocumentJob.Status.RUNNING
+            and job.run_id != run_id
+            and job.started_at is not None
+            and job.started_at > now - _document_job_lease()
+        ):
+            return job
+        job.status, job.progress, job.started_at = DocumentJob.Status.RUNNING, 5, now
+        job.run_id = run_id or ""
+        job.save(update_fields=["status", "progress", "started_at", "run_id"])
     try:
         with translation.override(job.language):
             rendered = document_render(
@@ -580,7 +628,13 @@ def _document_job_finish(
     job: DocumentJob, *, rendered: RenderedDocument | None = None, error: str = ""
 ) -> DocumentJob:
     job = DocumentJob.objects.select_for_update().get(pk=job.pk)
+    if job.finished:  # a run that was given up on, or a duplicate, finished it meanwhile
+        return job
     if rendered is not None:
+        # The file is written whole before the row says done, and both in this transaction: a
+        # worker killed while writing leaves the job running (its message comes back and the
+        # job is made again), never a done job with a partial file. A killed write leaves only
+        # an unreferenced file under a fresh random name.
         job.file.save(f"document.{job.format}", ContentFile(rendered.content), save=False)
         job.file_name = rendered.filename[:200]
         job.status, job.progress = DocumentJob.Status.DONE, 100

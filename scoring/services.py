@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from creation.models import Batch, CreationUnit, Programme
 from creation.scope import user_scope
+from portal.tasks import enqueue_on_commit
 from reporting.models import DocumentJob
 from scoring import rules
 from scoring.bulletin import BULLETIN
@@ -439,7 +439,6 @@ def bulletin_document_request(*, bulletin: Bulletin, user: Any, format: str) -> 
     """Queue the bulletin's PDF or Word file (reporting.documents) for a worker; it belongs to the
     programme, so every unit of the programme may download it. Read-only accounts change
     nothing."""
-    from reporting.services import _document_job_enqueue
     from reporting.tasks import document_job_run_task
 
     if user_scope(user).read_only:
@@ -460,7 +459,7 @@ def bulletin_document_request(*, bulletin: Bulletin, user: Any, format: str) -> 
     )
     job.full_clean()
     job.save()
-    transaction.on_commit(partial(_document_job_enqueue, document_job_run_task, job.pk))
+    enqueue_on_commit(document_job_run_task, job.pk)
     return job
 
 

@@ -105,10 +105,8 @@ def test_unit_added_in_the_admin_gets_its_reporting_calendar(client, world, offi
 def test_changed_reporting_settings_resync_the_programme(
     client, world, office, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from reporting import tasks
-
     queued = []
-    monkeypatch.setattr(tasks.obligations_sync_task, "delay", queued.append)
+    monkeypatch.setattr("portal.tasks.enqueue", lambda task, *args: queued.extend(args))
     client.force_login(office)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

@@ -24,7 +24,7 @@ def test_staff_ask_for_the_summary_report_watch_its_progress_and_download_it(
     from playwright.sync_api import expect
 
     queued = []
-    monkeypatch.setattr("reporting.tasks.document_job_run_task.delay", queued.append)
+    monkeypatch.setattr("portal.tasks.enqueue", lambda task, *args: queued.extend(args))
     staff_user = world.users["unit_staff"]
     staff_user.set_password(PASSWORD)
     staff_user.save()

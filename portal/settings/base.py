@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: answers 503 when the database cannot be reached.
+    "portal.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseFirstLocaleMiddleware",
@@ -181,7 +183,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # Messages are acknowledged late: one whose worker was killed goes back to the queue after
+    # this many seconds. Longer than any task's hard time limit, so a redelivered message always
+    # means its earlier run is over (reporting.services.document_job_run relies on it).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+}
+# A queued document job whose message is lost (Redis was down) is published again after this.
+DOCUMENT_JOB_REQUEUE_SECONDS = env.int("DOCUMENT_JOB_REQUEUE_SECONDS", default=120)
+# ...and failed after this, so that its page stops waiting.
+DOCUMENT_JOB_GIVE_UP_SECONDS = env.int("DOCUMENT_JOB_GIVE_UP_SECONDS", default=24 * 3600)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 HEARTBEAT_INTERVAL_SECONDS = env.int("HEARTBEAT_INTERVAL_SECONDS", default=30)
 # /healthz reports the beat as unhealthy when its last heartbeat is older than this.
@@ -197,6 +211,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.reminder_sweep_task",
         "schedule": crontab(minute=5),
         "options": {"expires": 3000},
+    },
+    # Document jobs whose message was lost (broker down, worker gone) are published again.
+    "document-jobs-requeue": {
+        "task": "reporting.tasks.document_jobs_requeue_task",
+        "schedule": schedule(60),
+        "options": {"expires": 50},
     },
     # R4.1 rectification deadlines: reminders before and after, by calendar day.
     "rectification-reminder-sweep": {
