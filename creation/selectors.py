@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from creation.models import (
     ArtTeam,
@@ -42,7 +43,7 @@ from creation.rules import (
     periods_without_meeting,
 )
 from creation.scope import user_scope
-from portal.cache import cached
+from portal.cache import cached_per_unit
 
 
 def unit_list(*, user: Any) -> QuerySet[CreationUnit]:
@@ -183,11 +184,11 @@ def unit_leadership_compliance(
 ) -> list[ComplianceItem]:
     today = today or timezone.localdate()
     # A derived figure (portal.cache): six tables read once per unit and day, until a write.
-    return cached(
-        f"leadership-compliance:{today.isoformat()}",
-        unit.pk,
-        lambda: leadership_compliance(leadership_facts(unit=unit), today=today),
-    )
+    return cached_per_unit(
+        f"leadership-compliance:{get_language()}:{today.isoformat()}",
+        [unit.pk],
+        lambda _missing: {unit.pk: leadership_compliance(leadership_facts(unit=unit), today=today)},
+    )[unit.pk]
 
 
 def active_liaison(*, unit: CreationUnit) -> Liaison | None:

@@ -89,10 +89,88 @@ def cached(prefix: str, key: Hashable, compute: Callable[[], Any]) -> Any:
     return cached_many(prefix, [key], lambda _missing: {key: compute()})[key]
 
 
-def _domain_write(sender: Any, **kwargs: Any) -> None:
+# --- Figures of one unit ----------------------------------------------------------------------
+# A figure that reads only one unit's rows (its veto gauge, its R1/R2 compliance) is dropped only
+# by writes to that unit's rows: with thousands of units filing all day, dropping every unit's
+# figure on each write would leave the dashboards computing them all again. A write whose unit
+# cannot be told (settings, departments, the media catalogue) changes the base generation, which
+# drops them all.
+BASE_GENERATION_KEY = "derived:base-generation"
+
+
+def _unit_key(unit_id: int) -> str:
+    return f"derived:unit:{unit_id}"
+
+
+def _base_generation() -> str:
+    current = cache.get(BASE_GENERATION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        if not cache.add(BASE_GENERATION_KEY, current, timeout=None):
+            current = cache.get(BASE_GENERATION_KEY) or current
+    return current
+
+
+def unit_generation_bump(unit_id: int | None) -> None:
+    """The figures of one unit (of every unit when None) are stale: now and on commit."""
+
+    def bump() -> None:
+        if unit_id is None:
+            cache.set(BASE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        else:
+            cache.set(_unit_key(unit_id), uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def cached_per_unit(
+    prefix: str, unit_ids: Iterable[int], compute: Callable[[list[int]], dict[int, Any]]
+) -> dict[int, Any]:
+    """Like cached_many, for figures of one unit each: stored under the unit's own generation."""
+    unit_ids = list(unit_ids)
+    if not unit_ids:
+        return {}
+    base = _base_generation()
+    generations = cache.get_many([_unit_key(pk) for pk in unit_ids])
+    names = {pk: f"{prefix}:{base}:{generations.get(_unit_key(pk), '0')}:{pk}" for pk in unit_ids}
+    stored = cache.get_many(list(names.values()))
+    found = {pk: stored[name] for pk, name in names.items() if name in stored}
+    missing = [pk for pk in unit_ids if pk not in found]
+    if missing:
+        computed = compute(missing)
+        cache.set_many(
+            {names[pk]: value for pk, value in computed.items() if pk in names},
+            timeout=settings.DERIVED_CACHE_SECONDS,
+        )
+        found.update(computed)
+    return found
+
+
+def _unit_of(instance: Any) -> int | None:
+    """The unit whose rows the instance is among, or None when that cannot be told."""
+    if instance._meta.label_lower == "creation.creationunit":
+        return instance.pk
+    unit_id = getattr(instance, "unit_id", None)
+    if unit_id is not None:
+        return unit_id
+    path = getattr(type(instance)._default_manager.get_queryset(), "unit_path", "")
+    if not path:
+        return None
+    try:
+        target = instance
+        for name in path.strip("_").split("__")[:-1]:
+            target = getattr(target, name)
+        return getattr(target, "unit_id", None)
+    except Exception:  # a parent already gone in a cascade: drop every unit's figures
+        return None
+
+
+def _domain_write(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     meta = sender._meta
     if meta.app_label in DOMAIN_APPS and meta.label_lower not in NOT_READ_BY_FIGURES:
         generation_bump()
+        unit_generation_bump(_unit_of(instance) if instance is not None else None)
 
 
 def connect_invalidation() -> None:

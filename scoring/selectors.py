@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from creation.models import (
     CreationUnit,
@@ -27,7 +28,7 @@ from creation.rules import LeadershipFacts, LiaisonFact, MemberFact
 from creation.scope import user_scope
 from funds.models import Expenditure, FundPlanVersion
 from funds.rules import PlanStatus
-from portal.cache import cached_many
+from portal.cache import cached_per_unit
 from reporting.models import Obligation, Submission
 from reporting.rules import R5_2_TYPES, SHANGHAI, due_moment
 from scoring import rules
@@ -591,15 +592,31 @@ def veto_gauges(units: Iterable[CreationUnit], *, today: date | None = None) -> 
     today = today or timezone.localdate()
     by_pk = {unit.pk: unit for unit in units}
 
-    def compute(missing: list[int]) -> dict[int, UnitGauge]:
+    def compute(missing: list[int]) -> dict[int, tuple[list[GaugeLine], GaugeStatus]]:
+        # Stored without the unit and with plain strings: unpickling thousands of lazy
+        # translations and model instances would cost more than computing the gauges.
         return {
-            gauge.unit.pk: gauge
+            gauge.unit.pk: (
+                [
+                    replace(
+                        line,
+                        computed=replace(
+                            line.computed,
+                            message=str(line.computed.message),
+                            evidence=str(line.computed.evidence),
+                        ),
+                    )
+                    for line in gauge.lines
+                ],
+                gauge.status,
+            )
             for gauge in _computed_gauges([by_pk[pk] for pk in missing], today=today)
         }
 
-    # A derived figure (portal.cache): eleven tables read once per unit and day, until a write.
-    found = cached_many(f"veto-gauge:{today.isoformat()}", by_pk, compute)
-    return [replace(found[unit.pk], unit=unit) for unit in units]
+    # A derived figure (portal.cache): eleven tables read once per unit, day and language,
+    # until a write.
+    found = cached_per_unit(f"veto-gauge:{get_language()}:{today.isoformat()}", by_pk, compute)
+    return [UnitGauge(unit, *found[unit.pk]) for unit in units]
 
 
 def _computed_gauges(units: list[CreationUnit], *, today: date) -> list[UnitGauge]:

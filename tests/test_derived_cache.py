@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from creation.models import Liaison
+from creation.models import CreationUnit, Department, GroupMember, Liaison
 from creation.tests.factories import LiaisonFactory
-from portal.cache import generation
+from portal.cache import _unit_of, generation
 from portal.models import Notification
 
 
@@ -98,3 +98,42 @@ def test_an_unreachable_redis_cache_is_a_miss_not_an_error(office_client, world,
     response = office_client.get(status_url(unit))
     assert response.status_code == 200
     assert response.json()["id"] == unit.pk
+
+
+def _gauges_computed_for(world, monkeypatch) -> list[int]:
+    from scoring import selectors
+
+    computed: list[int] = []
+    real = selectors._computed_gauges
+
+    def spy(units, *, today):
+        computed.extend(unit.pk for unit in units)
+        return real(units, today=today)
+
+    monkeypatch.setattr(selectors, "_computed_gauges", spy)
+    units = CreationUnit.objects.with_related().filter(
+        pk__in=[world.objects["units"][key].pk for key in ("own", "sibling")]
+    )
+    selectors.veto_gauges(units)
+    return computed
+
+
+def test_a_write_to_one_unit_drops_only_that_units_gauge(world, monkeypatch):
+    own, sibling = world.objects["units"]["own"], world.objects["units"]["sibling"]
+    assert sorted(_gauges_computed_for(world, monkeypatch)) == sorted([own.pk, sibling.pk])
+    assert _gauges_computed_for(world, monkeypatch) == []  # both cached
+    _touch_liaison(world)  # the sibling's liaison
+    assert _gauges_computed_for(world, monkeypatch) == [sibling.pk]
+
+
+def test_a_write_that_belongs_to_no_unit_drops_every_units_gauge(world, monkeypatch):
+    _gauges_computed_for(world, monkeypatch)
+    Department.objects.create(name="测试部门", sort_order=99)
+    assert len(_gauges_computed_for(world, monkeypatch)) == 2
+
+
+def test_a_nested_record_is_traced_to_its_unit(world):
+    member = GroupMember.objects.filter(group__unit=world.objects["units"]["own"]).first()
+    if member is None:
+        pytest.skip("the world has no group member")
+    assert _unit_of(member) == world.objects["units"]["own"].pk
