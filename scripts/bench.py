@@ -186,7 +186,7 @@ def main() -> int:
         os.environ.update(env)
         if args.no_seed:
             servers.manage(env, "migrate", "--noinput", "-v0")
-            servers.manage(env, "collectstatic", "--noinput", "-v0")
+            servers.collectstatic(env)
         else:
             servers.prepare(env, units=args.units, years=args.years, seed=args.seed)
 

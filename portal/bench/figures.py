@@ -296,6 +296,7 @@ def score_sql(programme_id: int, start: date, end: date) -> list[tuple]:
     from scoring.selectors import _period_bounds
 
     since, until = _period_bounds(start, end)
+    types = sorted(str(t) for t in R5_2_TYPES)
     # Table names from the models; every value is a parameter.
     sql = f"""
         WITH units AS (
@@ -305,7 +306,7 @@ def score_sql(programme_id: int, start: date, end: date) -> list[tuple]:
         ), late AS (
             SELECT o.unit_id, count(*) AS n FROM {Obligation._meta.db_table} o
             LEFT JOIN {Submission._meta.db_table} s ON s.obligation_id = o.id
-            WHERE o.unit_id IN (SELECT id FROM units) AND o.type = ANY(%s)
+            WHERE o.unit_id IN (SELECT id FROM units) AND o.type IN ({", ".join(["%s"] * len(types))})
               AND o.due_at >= %s AND o.due_at <= %s
               AND (s.id IS NULL OR s.status <> %s OR s.first_submitted_at IS NULL
                    OR s.first_submitted_at > o.due_at)
@@ -324,7 +325,7 @@ def score_sql(programme_id: int, start: date, end: date) -> list[tuple]:
     params = [
         programme_id,
         CreationUnit.Status.WITHDRAWN,
-        sorted(str(t) for t in R5_2_TYPES),
+        *types,
         since,
         until,
         Submission.Status.ACCEPTED,
