@@ -146,16 +146,32 @@ def test_locust_statistics_are_read_from_its_csv(tmp_path):
     )
 
 
-def test_bench_settings_are_production_without_https(settings, monkeypatch):
-    import importlib
+def test_bench_settings_are_production_without_https_and_serve_the_bare_view():
+    import os
+    import subprocess
+    import sys
 
-    monkeypatch.setenv("SECRET_KEY", "bench-test-" + "x" * 60)  # not left in the environment
-    bench = importlib.import_module("portal.settings.bench")
-    assert bench.DEBUG is False
-    assert bench.SECURE_SSL_REDIRECT is False
-    assert "whitenoise.middleware.WhiteNoiseMiddleware" in bench.MIDDLEWARE
-    assert bench.ROOT_URLCONF == "portal.bench.urls"
-    settings.ROOT_URLCONF = "portal.bench.urls"
-    from django.test import Client
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.test import Client; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, 'whitenoise.middleware.WhiteNoiseMiddleware' "
+        "in s.MIDDLEWARE, Client().get('/bench/ping/').content.decode())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings.bench"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=settings_base_dir(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(None, 3) == ["False", "False", "True", '{"ok": true}\n']
 
-    assert Client().get("/bench/ping/").json() == {"ok": True}
+
+def settings_base_dir():
+    from django.conf import settings
+
+    return settings.BASE_DIR
