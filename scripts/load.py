@@ -40,13 +40,18 @@ def main() -> int:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-seed", action="store_true", help="do not run seed_scale")
+    parser.add_argument(
+        "--demo", action="store_true", help="seed_demo instead of seed_scale (small data)"
+    )
     args = parser.parse_args()
 
     with servers.database() as database_url, servers.redis() as redis_url:
         env = servers.bench_env(database_url, redis_url)
         os.environ.update(env)
-        if args.no_seed:
+        if args.no_seed or args.demo:
             servers.manage(env, "migrate", "--noinput", "-v0")
+            if args.demo:
+                servers.manage(env, "seed_demo")
             servers.collectstatic(env)
         else:
             servers.prepare(env, units=args.units, years=args.years, seed=args.seed)

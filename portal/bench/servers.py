@@ -98,7 +98,11 @@ def bench_env(database_url: str, redis_url: str) -> dict[str, str]:
 def manage(env: dict[str, str], *args: str) -> None:
     say("manage.py " + " ".join(args))
     subprocess.run(  # noqa: S603 - our own manage.py
-        [PYTHON, str(BASE_DIR / "manage.py"), *args], env=env, cwd=BASE_DIR, check=True
+        [PYTHON, str(BASE_DIR / "manage.py"), *args],
+        env=env,
+        cwd=BASE_DIR,
+        check=True,
+        stdout=sys.stderr,  # stdout carries only the figures
     )
 
 
