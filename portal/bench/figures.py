@@ -514,12 +514,12 @@ def export_figure_in_process(fmt: str, rows: int = 600_000) -> dict[str, Any]:
     user = get_user_model().objects.filter(is_superuser=True, is_active=True).first()
     if user is None:
         user = office_user(largest_programme_id())
+    client = Client()
+    client.force_login(user)  # before the transaction: it updates the user's row (last_login)
     with transaction.atomic():
         visible = Obligation.objects.visible_to(user)
         inserted = top_up_obligations(visible, rows, first_year=4000 if fmt == "csv" else 6000)
         exported = visible.count()
-        client = Client()
-        client.force_login(user)
         baseline = rss_high_water_mb()
         seconds, (status, size, lines) = timed(lambda: _download(client, fmt))
         peak = rss_high_water_mb()
