@@ -13,7 +13,7 @@ RUN_REDIS_URL := $(REDIS_URL)
 PROCFILES := Procfile.dev
 endif
 
-.PHONY: .venv run test lint format messages backup restore
+.PHONY: .venv run test lint format messages backup restore bench load
 
 .venv: $(VENV)/.installed
 
@@ -37,6 +37,15 @@ run: .venv
 
 test: .venv
 	$(BIN)/pytest
+
+# Performance figures, one JSON line each, on PostgreSQL + Redis with the generated data
+# (DATABASE_URL / REDIS_URL, else pgserver under var/bench/pg and the embedded redis-server).
+bench: .venv
+	$(BIN)/python scripts/bench.py
+
+# 200 concurrent clients for 60 s against the main pages and the status API (same database).
+load: .venv
+	$(BIN)/python scripts/load.py
 
 lint: .venv
 	$(BIN)/ruff check .

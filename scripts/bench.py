@@ -1,0 +1,235 @@
+"""`make bench`: the portal's performance figures on PostgreSQL and Redis with the generated data
+(seed_scale: 5,000 units, 10 years, seed 1), one JSON object per line on stdout:
+
+    {"name": "...", "value": 0.0, "unit": "...", "goal": "...", "ok": true, ...details}
+
+then a summary line. Progress goes to stderr. Exit status 0 when every figure was measured
+(whether or not it meets its goal), 1 when one could not be measured.
+
+    .venv/bin/python scripts/bench.py                 # pgserver + embedded redis unless
+    DATABASE_URL=... REDIS_URL=... scripts/bench.py   # these are set
+    scripts/bench.py --no-seed                        # the database as it is (e.g. seed_demo)
+
+How each figure is measured: README.md, "Benchmarks".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from portal.bench import servers  # noqa: E402
+
+
+def emit(result: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+class Run:
+    """Collects the figures as they are printed."""
+
+    def __init__(self) -> None:
+        self.figures: list[dict[str, Any]] = []
+        self.unmeasured: list[str] = []
+
+    def measure(self, name: str, function: Callable[[], Any]) -> Any:
+        servers.say(f"measuring {name}")
+        try:
+            result = function()
+        except Exception as error:
+            import traceback
+
+            traceback.print_exc()
+            self.unmeasured.append(name)
+            emit({"name": name, "error": f"{type(error).__name__}: {error}"})
+            return None
+        for item in result if isinstance(result, list) else [result]:
+            self.figures.append(item)
+            emit(item)
+        return result
+
+    def summary(self) -> dict[str, Any]:
+        goals = [f for f in self.figures if f["goal"]]
+        return {
+            "summary": f"{sum(f['ok'] for f in goals)}/{len(goals)} goals met",
+            "missed": [f["name"] for f in goals if not f["ok"]],
+            "unmeasured": self.unmeasured,
+        }
+
+
+def export_figure(env: dict[str, str], rows: int) -> dict[str, Any]:
+    """CSV and Excel, each in a fresh process (its RSS high-water mark is the figure); the
+    figure is the larger of the two."""
+    from portal.bench.figures import figure
+
+    children = {
+        fmt: subprocess.Popen(  # noqa: S603 - this script
+            [sys.executable, __file__, "--export-child", fmt, "--export-rows", str(rows)],
+            env=env,
+            cwd=BASE_DIR,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for fmt in ("csv", "xlsx")  # side by side: each is its own process and memory
+    }
+    results = {}
+    for fmt, child in children.items():
+        output, _ = child.communicate()
+        if child.returncode:
+            raise RuntimeError(f"the {fmt} export exited with {child.returncode}")
+        results[fmt] = json.loads(output.strip().splitlines()[-1])
+    worst = max(results.values(), key=lambda r: r["value"])
+    return figure(
+        "export_600k_peak_mb",
+        worst["value"],
+        rows=worst["rows"],
+        what=worst["what"] + " (RSS high-water mark of the process)",
+        **{
+            f"{fmt}_{key}": result[key]
+            for fmt, result in results.items()
+            for key in ("value", "baseline_mb", "seconds", "bytes")
+        },
+    )
+
+
+def status_ratio_figure(host: str, plan: Path, users: int, seconds: int) -> dict[str, Any]:
+    from portal.bench.figures import figure
+
+    status = servers.run_locust(
+        host=host, target="status", plan=plan, users=users, seconds=seconds, name="status"
+    )
+    ping = servers.run_locust(
+        host=host, target="ping", plan=plan, users=users, seconds=seconds, name="ping"
+    )
+    if not status.requests or not ping.rps:
+        raise RuntimeError("locust made no requests")
+    return figure(
+        "status_rps_ratio",
+        status.rps / ping.rps,
+        status_rps=round(status.rps, 1),
+        ping_rps=round(ping.rps, 1),
+        status_failures=status.failures,
+        ping_failures=ping.failures,
+        status_p50_ms=status.p50_ms,
+        status_p99_ms=status.p99_ms,
+        users=users,
+        seconds=seconds,
+    )
+
+
+def dashboard_figure(host: str, cookie: str, requests: int = 60) -> dict[str, Any]:
+    """Sequential GETs of /dashboard/ as the office reviewer (5 warm-up requests not counted)."""
+    from portal.bench.figures import figure, percentile
+
+    times = []
+    for number in range(requests + 5):
+        request = urllib.request.Request(  # noqa: S310 - our own server
+            f"{host}/dashboard/", headers={"Cookie": f"sessionid={cookie}"}
+        )
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            response.read()
+            if response.status != 200 or response.url.rstrip("/").endswith("login"):
+                raise RuntimeError(f"/dashboard/ answered {response.status} {response.url}")
+        if number >= 5:
+            times.append((time.perf_counter() - start) * 1000)
+    return figure(
+        "dashboard_p95_ms",
+        percentile(times, 95),
+        p50_ms=round(percentile(times, 50), 1),
+        max_ms=round(max(times), 1),
+        requests=len(times),
+    )
+
+
+def export_child(fmt: str, rows: int) -> None:
+    import django
+
+    django.setup()
+    from portal.bench.figures import export_figure_in_process
+
+    emit(export_figure_in_process(fmt, rows))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--units", type=int, default=5000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-seed", action="store_true", help="do not run seed_scale")
+    parser.add_argument(
+        "--demo", action="store_true", help="seed_demo instead of seed_scale (small data)"
+    )
+    parser.add_argument("--users", type=int, default=10, help="locust users for the rps ratio")
+    parser.add_argument("--seconds", type=int, default=20, help="locust run per measurement")
+    parser.add_argument("--export-rows", type=int, default=600_000)
+    parser.add_argument("--export-child", choices=["csv", "xlsx"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.export_child:
+        export_child(args.export_child, args.export_rows)
+        return 0
+
+    run = Run()
+    with servers.database() as database_url, servers.redis() as redis_url:
+        env = servers.bench_env(database_url, redis_url)
+        os.environ.update(env)
+        if args.no_seed or args.demo:
+            servers.manage(env, "migrate", "--noinput", "-v0")
+            if args.demo:
+                servers.manage(env, "seed_demo")
+            servers.collectstatic(env)
+        else:
+            servers.prepare(env, units=args.units, years=args.years, seed=args.seed)
+
+        import django
+
+        django.setup()
+        from portal.bench import figures
+
+        run.measure("max_queries", figures.max_queries_figure)
+        run.measure("scoring_seconds", figures.scoring_figures)
+        run.measure("reminder_sweep_seconds", figures.reminder_figures)
+        run.measure("pdf_10_pages_seconds", figures.pdf_figure)
+        run.measure("export_600k_peak_mb", lambda: export_figure(env, args.export_rows))
+        servers.BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        plan_path = servers.BENCH_DIR / "plan.json"
+        try:
+            plan = figures.write_plan(plan_path)
+        except Exception as error:
+            for name in ("status_rps_ratio", "dashboard_p95_ms"):
+                run.unmeasured.append(name)
+                emit({"name": name, "error": f"no users or units to load: {error}"})
+            plan = None
+        from django.db import connection
+
+        connection.close()  # the server's workers get their own connections
+        if plan is not None:
+            with servers.gunicorn(env, workers=2) as host:
+                run.measure(
+                    "status_rps_ratio",
+                    lambda: status_ratio_figure(host, plan_path, args.users, args.seconds),
+                )
+                run.measure(
+                    "dashboard_p95_ms",
+                    lambda: dashboard_figure(host, plan["sessions"]["office"]),
+                )
+    emit(run.summary())
+    return 1 if run.unmeasured else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""`make load`: 200 concurrent clients for 60 s against the main pages and the status API of the
+portal under gunicorn on 127.0.0.1 (bench settings, the bench database of `make bench`), then the
+total requests, errors, p50 and p99 latency. Exit status 1 when a request failed.
+
+Clients (scripts/locustfile.py, 1-3 s of think time between requests): office reviewers
+(dashboard, unit list, review queue, funds, claims, gauges, inspections, unit home and calendar),
+provincial reviewers, unit staff and API clients (status of a unit, status list, unit list).
+Sessions are logged in beforehand (force_login), so the run neither hashes 200 passwords nor
+posts login forms that django-axes would count.
+
+    .venv/bin/python scripts/load.py [--users 200] [--seconds 60] [--workers 3] [--no-seed]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from portal.bench import servers  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=60, help="time at full concurrency")
+    parser.add_argument("--spawn-rate", type=int, default=50, help="users started per second")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn workers (the Dockerfile runs 3)"
+    )
+    parser.add_argument("--units", type=int, default=5000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-seed", action="store_true", help="do not run seed_scale")
+    parser.add_argument(
+        "--demo", action="store_true", help="seed_demo instead of seed_scale (small data)"
+    )
+    args = parser.parse_args()
+
+    with servers.database() as database_url, servers.redis() as redis_url:
+        env = servers.bench_env(database_url, redis_url)
+        os.environ.update(env)
+        if args.no_seed or args.demo:
+            servers.manage(env, "migrate", "--noinput", "-v0")
+            if args.demo:
+                servers.manage(env, "seed_demo")
+            servers.collectstatic(env)
+        else:
+            servers.prepare(env, units=args.units, years=args.years, seed=args.seed)
+
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        from portal.bench.figures import figure, write_plan
+
+        servers.BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        plan = servers.BENCH_DIR / "load-plan.json"
+        write_plan(plan)
+        connection.close()
+        ramp = math.ceil(args.users / args.spawn_rate)
+        with servers.gunicorn(env, workers=args.workers) as host:
+            stats = servers.run_locust(
+                host=host,
+                target="load",
+                plan=plan,
+                users=args.users,
+                seconds=args.seconds + ramp,
+                spawn_rate=args.spawn_rate,
+                name="load",
+            )
+    for line in (
+        figure("load_errors", stats.failures, requests=stats.requests, rps=round(stats.rps, 1)),
+        figure("load_p99_ms", stats.p99_ms, p50_ms=stats.p50_ms, p95_ms=stats.p95_ms),
+    ):
+        sys.stdout.write(json.dumps(line) + "\n")
+    sys.stdout.write(
+        f"load: {args.users} clients, {args.seconds} s (+{ramp} s ramp), {args.workers} gunicorn "
+        f"workers: {stats.requests} requests, {stats.failures} errors, p50 {stats.p50_ms:.0f} ms, "
+        f"p99 {stats.p99_ms:.0f} ms (per endpoint: var/bench/load_stats.csv)\n"
+    )
+    return 1 if stats.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

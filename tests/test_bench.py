@@ -1,0 +1,181 @@
+"""`make bench` / `make load`: each in-process figure runs on the test suite's tiny world and gives
+one JSON object with name, value, unit, goal and ok; locust's CSV statistics are read back. No
+assertion here depends on how fast anything is."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from portal.bench import figures, servers
+from reporting.models import Obligation
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED = {"name": str, "value": float, "unit": str, "goal": str, "ok": bool}
+
+
+def assert_shape(result: dict, name: str) -> None:
+    assert result["name"] == name
+    for key, kind in REQUIRED.items():
+        assert isinstance(result[key], kind), (name, key)
+    assert result["goal"], name
+    json.dumps(result, default=str)  # printable as one JSON line
+
+
+def test_figure_compares_with_its_goal():
+    assert figures.figure("max_queries", 12)["ok"] is True
+    assert figures.figure("max_queries", 13)["ok"] is False
+    assert figures.figure("status_rps_ratio", 0.5)["ok"] is True
+    assert figures.figure("export_600k_peak_mb", 200)["ok"] is False
+    assert figures.figure("max_queries", 3, detail="/x/")["detail"] == "/x/"
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))
+    assert figures.percentile(values, 95) == 95
+    assert figures.percentile(values, 50) == 50
+    assert figures.percentile([7.0], 99) == 7.0
+
+
+def test_last_half_year_has_ended():
+    assert figures.last_half_year(date(2026, 11, 27)) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert figures.last_half_year(date(2026, 3, 1)) == (date(2025, 7, 1), date(2025, 12, 31))
+
+
+def test_max_queries_walks_the_pages_and_api_lists_as_office_and_province(world, monkeypatch):
+    # A few of each kind: the whole walk is what `make bench` does.
+    monkeypatch.setattr(figures, "MAIN_PAGES", ["home", "dashboard:office", "dashboard:province"])
+    monkeypatch.setattr(figures, "UNIT_PAGES", ["creation:unit-home"])
+    monkeypatch.setattr(figures, "api_list_urls", lambda: ["/api/v1/status/"])
+    result = figures.max_queries_figure()
+    assert_shape(result, "max_queries")
+    assert result["value"] >= 1
+    assert result["urls"] >= 6  # the office reviewer's 5 pages, the province's dashboard, ...
+    assert result["server_errors"] == []
+    assert " as " in result["detail"]
+
+
+def test_api_list_urls_are_every_api_list():
+    urls = figures.api_list_urls()
+    assert "/api/v1/status/" in urls
+    assert "/api/v1/units/" in urls
+    assert all(url.startswith("/api/v1/") for url in urls)
+
+
+def test_scoring_figures_compare_the_selector_with_raw_sql(world):
+    scoring, ratio = figures.scoring_figures(runs=1)
+    assert_shape(scoring, "scoring_seconds")
+    assert_shape(ratio, "scoring_vs_sql_ratio")
+    assert scoring["units"] == ratio["sql_rows"] == 3  # the national programme's units
+
+
+def test_score_sql_counts_the_late_items_like_the_selector(world):
+    programme_id = figures.largest_programme_id()
+    start, end = date(2000, 1, 1), date(2100, 12, 31)
+    late = {row[0]: row[1] for row in figures.score_sql(programme_id, start, end)}
+    scores = {s.unit_id: s for s in figures.score_all(programme_id, start, end)}
+    assert set(late) == set(scores)
+
+
+def test_reminder_sweeps_are_measured_and_rolled_back(world):
+    before = Obligation.objects.count()
+    sweep, rectification = figures.reminder_figures()
+    assert_shape(sweep, "reminder_sweep_seconds")
+    assert sweep["second_run_sent"] == 0
+    assert rectification["name"] == "rectification_reminder_sweep_seconds"
+    assert Obligation.objects.count() == before
+
+
+def test_pdf_figure_counts_the_pages():
+    from reporting import fonts
+
+    if fonts.pdf_problem():
+        pytest.skip(fonts.pdf_problem())
+    result = figures.pdf_figure(min_pages=1, runs=1)
+    assert_shape(result, "pdf_10_pages_seconds")
+    assert result["pages"] >= 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_figure_downloads_the_obligations_list(world, fmt):
+    rows = Obligation.objects.count()
+    assert rows
+    result = figures.export_figure_in_process(fmt, rows=rows)
+    assert_shape(result, "export_600k_peak_mb")
+    assert result["rows"] == rows
+    assert result["inserted_for_bench"] == 0
+    assert result["value"] >= result["baseline_mb"] > 0
+    if fmt == "csv":
+        assert result["csv_lines"] == rows + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="generate_series: PostgreSQL")
+def test_export_top_up_inserts_copies_in_the_transaction(world):
+    from django.db import transaction
+
+    before = Obligation.objects.count()
+    with transaction.atomic():
+        inserted = figures.top_up_obligations(Obligation.objects.all(), before + 25)
+        assert inserted == 25
+        assert Obligation.objects.count() == before + 25
+        transaction.set_rollback(True)
+    assert Obligation.objects.count() == before
+
+
+def test_write_plan_gives_the_load_tool_sessions_and_units(world, tmp_path):
+    plan = figures.write_plan(tmp_path / "plan.json")
+    assert json.loads((tmp_path / "plan.json").read_text()) == plan
+    assert plan["token"]
+    assert len(plan["unit_ids"]) == 3
+    assert set(plan["sessions"]) >= {"office", "province", "unit"}
+    assert set(plan["province_unit_ids"]) < set(plan["unit_ids"])
+
+
+LOCUST_STATS = """Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
+GET,/api/v1/units/[id]/status/,860,0,23,31.5,6.9,410,2100,43.0,0.0,23,31,38,44,63,84,120,160,410,410,410
+,Aggregated,900,2,23,31.5,6.9,410,2100,45.0,0.1,23,31,38,44,63,84,120,170,410,410,410
+"""
+
+
+def test_locust_statistics_are_read_from_its_csv(tmp_path):
+    path = tmp_path / "status_stats.csv"
+    path.write_text(LOCUST_STATS)
+    stats = servers.read_locust_stats(path)
+    assert stats == servers.LocustStats(
+        requests=900, failures=2, rps=45.0, p50_ms=23.0, p95_ms=84.0, p99_ms=170.0
+    )
+
+
+def test_bench_settings_are_production_without_https_and_serve_the_bare_view():
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.test import Client; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, 'whitenoise.middleware.WhiteNoiseMiddleware' "
+        "in s.MIDDLEWARE, Client().get('/bench/ping/').content.decode())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings.bench"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=settings_base_dir(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(None, 3) == ["False", "False", "True", '{"ok": true}\n']
+
+
+def settings_base_dir():
+    from django.conf import settings
+
+    return settings.BASE_DIR
