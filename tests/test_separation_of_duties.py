@@ -172,6 +172,15 @@ def test_R3_2_each_department_decides_for_its_own_department(world, as_role):
 
 def test_R5_1_unit_staff_cannot_accept_or_return_their_own_submission(world, as_role):
     submission = world.objects["submissions"]["own"]
+    obligation = world.objects["obligations"]["own"]
+    for action in ("accept", "return"):
+        for role in ("unit_staff", "province_culture", "province_finance"):
+            as_role(role).refused(
+                "reporting:submission-edit",
+                obligation,
+                {"action": action, "comment": "好"},
+                status=FORBIDDEN,
+            )
     for route in ("api:submission-accept", "api:submission-return"):
         as_role("unit_staff").refused(route, submission, {"comment": "好"}, status=FORBIDDEN)
         for role in ("province_culture", "province_finance"):
@@ -357,4 +366,26 @@ def test_non_staff_roles_cannot_post_to_any_admin_form(world):
             response = client.post(url, {"name": "改过", "post": "yes"})
             assert response.status_code == 302, (role, url, response.status_code)
             assert response.url.startswith(reverse("admin:login")), (role, url)
+    assert db.checksum() == before
+
+
+def test_office_cannot_post_to_another_programmes_unit_in_the_admin(world):
+    """Staff-scoped admin: the office reviewer (staff through its role) posting the change form
+    of a unit outside its programme is sent back to the admin index; nothing changes."""
+    from creation import services
+
+    office = world.users["office"]
+    services.role_assign(
+        user=office, role=RoleAssignment.Role.OFFICE_REVIEWER, programme=world.national
+    )
+    client = Client()
+    client.force_login(office)
+    db = Database()
+    before = db.checksum()
+    foreign = world.objects["units"]["provincial"]
+    for view in ("change", "delete"):
+        url = reverse(f"admin:creation_creationunit_{view}", args=[foreign.pk])
+        response = client.post(url, {"name": "改过的名称", "post": "yes"})
+        assert response.status_code == 302, (view, response.status_code)
+        assert response.url == reverse("admin:index")
     assert db.checksum() == before
