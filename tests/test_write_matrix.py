@@ -446,6 +446,27 @@ def test_every_write_route_has_derivable_rules():
     assert underivable_routes() == set()
 
 
+def test_a_new_write_route_without_rules_is_flagged():
+    import sys
+    import types
+
+    from django.http import HttpResponse
+    from django.urls import include, path
+    from django.views.decorators.http import require_POST
+
+    module = types.ModuleType("tests._urlconf_with_a_new_write")
+    module.urlpatterns = [
+        path("", include("portal.urls")),
+        path("approve/<int:pk>/", require_POST(lambda r, pk: HttpResponse()), name="approve"),
+        path("read/", lambda request: HttpResponse(), name="read-anything"),
+    ]
+    sys.modules[module.__name__] = module
+    try:
+        assert underivable_routes(module.__name__) == {"approve", "read-anything"}
+    finally:
+        del sys.modules[module.__name__]
+
+
 def test_write_rules_name_existing_routes():
     assert set(WRITE_RULES) | set(UNGUARDED_READ_PAGES) <= set(VIEWS)
 
