@@ -371,7 +371,8 @@ def test_non_staff_roles_cannot_post_to_any_admin_form(world):
 
 def test_office_cannot_post_to_another_programmes_unit_in_the_admin(world):
     """Staff-scoped admin: the office reviewer (staff through its role) posting the change form
-    of a unit outside its programme is sent back to the admin index; nothing changes."""
+    of a unit outside its programme is sent back to the admin index, its delete form refused;
+    nothing changes."""
     from creation import services
 
     office = world.users["office"]
@@ -383,9 +384,11 @@ def test_office_cannot_post_to_another_programmes_unit_in_the_admin(world):
     db = Database()
     before = db.checksum()
     foreign = world.objects["units"]["provincial"]
-    for view in ("change", "delete"):
-        url = reverse(f"admin:creation_creationunit_{view}", args=[foreign.pk])
-        response = client.post(url, {"name": "改过的名称", "post": "yes"})
-        assert response.status_code == 302, (view, response.status_code)
-        assert response.url == reverse("admin:index")
+    url = reverse("admin:creation_creationunit_change", args=[foreign.pk])
+    response = client.post(url, {"name": "改过的名称"})
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+    # the office has no delete permission on units at all
+    url = reverse("admin:creation_creationunit_delete", args=[foreign.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
     assert db.checksum() == before
