@@ -156,3 +156,43 @@ def test_api_fuzz_never_answers_a_server_error(world, wsgi_app, request, capsys)
         sys.stdout.write(f"\n{summary}\n")
     request.node.user_properties.append(("schemathesis_cases", counts["cases"]))
     assert not failures, summary + "\n" + "\n".join(failures)
+
+
+HOSTILE_VALUES = ("\x00", "a\x00b", "9" * 30, "-1", "2026-02-30", "0", "%00", "' OR 1=1 --")
+PAGING = {
+    "page": ("0", "-1", "9" * 30, "\x00"),
+    "page_size": ("0", "-1", "9" * 30, "abc", "\x00"),
+    "ordering": ("nope", "-", "\x00", "id,,-id", "unit__secret"),
+    "format": ("pdf", "\x00"),
+}
+
+
+def test_api_hostile_query_values_and_ids_never_answer_a_server_error(world):
+    """The values schemathesis finds only by luck, on every list and detail: NUL bytes (which
+    PostgreSQL refuses in text), numbers beyond 64 bits, impossible dates, bad paging and
+    ordering, for every query parameter of the schema."""
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(world.users["office"])
+    failures, requests = [], 0
+    for path, operations in document["paths"].items():
+        operation = operations.get("get")
+        if operation is None:
+            continue
+        if "{id}" in path:
+            for value in ("9" * 30, "-1", "0"):
+                requests += 1
+                response = client.get(path.replace("{id}", value))
+                if response.status_code >= 500:
+                    failures.append((path, value, response.status_code))
+            continue
+        names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        probes = [(name, value) for name in names for value in HOSTILE_VALUES]
+        probes += [(name, value) for name, values in PAGING.items() for value in values]
+        for name, value in probes:
+            requests += 1
+            response = client.get(path, {name: value})
+            if response.status_code >= 500:
+                failures.append((path, name, value, response.status_code))
+    assert requests > 1000
+    assert not failures, "\n".join(map(str, failures))

@@ -6,11 +6,12 @@ is stored."""
 from __future__ import annotations
 
 import io
-from datetime import date
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -69,7 +70,11 @@ CASES = {
     "pdf named .png": ("纪要.png", PDF_BYTES, EXTENSION),
     "text named .docx": ("纪要.docx", b"PK\x03\x04 not really a zip", TYPE),
     "zip of no Word named .docx": ("纪要.docx", _zip({"hello.txt": b"hello"}), TYPE),
-    "docx zip bomb": ("纪要.docx", _docx({"word/media/zeros.bin": b"\0" * (12 * 1024 * 1024)}), BOMB),
+    "docx zip bomb": (
+        "纪要.docx",
+        _docx({"word/media/zeros.bin": b"\0" * (12 * 1024 * 1024)}),
+        BOMB,
+    ),
     "too large": ("纪要.pdf", PDF_BYTES + b"0" * int(1.2 * 1024 * 1024), SIZE),
     "dots in the name": ("纪要..pdf", PDF_BYTES, NAME),
 }
@@ -188,7 +193,12 @@ def test_report_page_refuses_a_bad_attachment(client, world, case):
     )
     response = _client(client, world, "zh-hans").post(
         reverse("reporting:submission-edit", kwargs={"pk": obligation.pk}),
-        {"action": "save", "title": "工作动态", "body": "正文", "attachments": [_upload(name, content)]},
+        {
+            "action": "save",
+            "title": "工作动态",
+            "body": "正文",
+            "attachments": [_upload(name, content)],
+        },
     )
     assert response.status_code == 200
     assert _expected(message, "zh-hans") in str(response.context["form"].errors["attachments"])
@@ -220,7 +230,7 @@ def test_validator_refuses_paths_and_control_characters_in_names(name):
     validator = DocumentUploadValidator(("pdf",), "MINUTES_MAX_UPLOAD_MB")
     upload = _upload("x.pdf", PDF_BYTES)
     upload._name = name  # as a service could hand it over, past UploadedFile's own basename()
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         validator(upload)
     assert error.value.code == "name"
 
@@ -229,7 +239,7 @@ def test_validator_refuses_an_archive_of_too_many_parts(settings):
     settings.UPLOAD_ZIP_MAX_MEMBERS = 50
     validator = DocumentUploadValidator(("docx",), "MINUTES_MAX_UPLOAD_MB")
     content = _docx({f"word/part{index}.xml": b"<x/>" for index in range(60)})
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         validator(_upload("纪要.docx", content))
     assert error.value.code == "zip_bomb"
 
