@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import string
 import sys
 from pathlib import Path
 
@@ -41,8 +42,9 @@ def test_headers_on_the_login_page(client):
 
 def test_headers_on_a_signed_in_page(world, client):
     client.force_login(world.users["unit_staff"])
-    response = client.get("/")
+    response = client.get("/", follow=True)
     assert response.status_code == 200
+    assert response.redirect_chain
     _assert_headers(response)
 
 
@@ -87,15 +89,22 @@ def test_templates_carry_no_inline_script_or_handlers():
     assert not offenders
 
 
+PRODUCTION_MODULES = ("portal.settings.production", "portal.settings.base")
+
+
 @pytest.fixture
 def production_settings(monkeypatch):
     """The production settings module, loaded with the environment CI gives it."""
-    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("SECRET_KEY", string.ascii_letters + string.digits + "-_!")
     monkeypatch.setenv("ALLOWED_HOSTS", "portal.example.cn")
-    sys.modules.pop("portal.settings.production", None)
-    module = importlib.import_module("portal.settings.production")
-    yield module
-    sys.modules.pop("portal.settings.production", None)
+    saved = {name: sys.modules.pop(name, None) for name in PRODUCTION_MODULES}
+    try:
+        yield importlib.import_module("portal.settings.production")
+    finally:
+        for name, module in saved.items():
+            sys.modules.pop(name, None)
+            if module is not None:
+                sys.modules[name] = module
 
 
 def test_production_settings_send_hsts_and_secure_cookies(production_settings):
@@ -133,7 +142,14 @@ def test_check_deploy_is_clean_with_production_settings(production_settings, set
     for name in dir(production_settings):
         if name.isupper() and (
             name.startswith(("SECURE_", "SESSION_", "CSRF_"))
-            or name in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "X_FRAME_OPTIONS"}
+            or name
+            in {
+                "DEBUG",
+                "SECRET_KEY",
+                "ALLOWED_HOSTS",
+                "X_FRAME_OPTIONS",
+                "AUTHENTICATION_BACKENDS",
+            }
         ):
             setattr(settings, name, getattr(production_settings, name))
     call_command("check", "--deploy", fail_level="WARNING")
