@@ -6,9 +6,9 @@ the cases of an operation on `/{id}/` aim at a real object the caller sees (take
 so that writes reach validation and the services rather than stopping at 404. Each case runs in a
 savepoint that is rolled back, so a DELETE does not empty the world for the operations after it.
 
-Bounded and deterministic: `API_FUZZ_EXAMPLES` cases per operation and role (default 6),
-derandomized. The number of cases is printed at the end of the run (the issue's closing note
-quotes it).
+Bounded and deterministic: `API_FUZZ_EXAMPLES` cases per operation and role (default 4; 6 gave
+1962 cases, none a server error, on SQLite and on PostgreSQL), derandomized. The number of cases
+is printed at the end of the run (the issue's closing note quotes it).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.generation.modes import GenerationMode
 
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "4"))
 WRITE_ROLES = ("office", "unit_staff")
 
 
