@@ -3,6 +3,7 @@ funds.services, which check permissions, states and the ring-fencing rules."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -101,6 +102,13 @@ class BudgetLineForm(forms.ModelForm):
         fields = ["source", "category", "amount", "purpose", "expected_effect", "sort_order"]
         widgets = {"expected_effect": TEXTAREA, "amount": MONEY_INPUT}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The model's own field checks (a positive amount, an order that fits its column) at the
+        # first post, beside the form's other errors, since the model is cleaned by the service.
+        for name in ("amount", "sort_order"):
+            self.fields[name].validators.extend(BudgetLine._meta.get_field(name).validators)
+
     def _post_clean(self) -> None:
         # The service validates the whole line (with its version); the form only checks fields.
         pass
@@ -163,7 +171,11 @@ class ExpenditureForm(forms.Form):
     line = LineChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none())
     spent_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     amount = forms.DecimalField(
-        label=_("Amount (yuan)"), max_digits=14, decimal_places=2, widget=MONEY_INPUT
+        label=_("Amount (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=MONEY_INPUT,
     )
     payee = forms.CharField(label=_("Payee"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=TEXTAREA)

@@ -1,5 +1,6 @@
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django import db
 from django.conf import settings
@@ -78,3 +79,22 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("Database unavailable: %s %s: %s", request.method, request.path, exception)
         return database_unavailable_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not send itself: a Content-Security-Policy (scripts, styles, fonts and
+    images from this site only; no inline code, no framing, forms post back here) and a
+    Permissions-Policy that turns off browser features the portal never uses."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        permissions = getattr(settings, "PERMISSIONS_POLICY", "")
+        if permissions and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = permissions
+        return response

@@ -18,13 +18,30 @@ KIND_LABELS = {
     "png": "PNG",
     "jpg": "JPEG",
 }
-# Office files are zip archives: refuse archives that would unpack to more than this (zip bombs).
-DOCX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-DOCX_MAX_MEMBERS = 5000
+
+# The name's extension must say what the content is.
+EXTENSIONS = {
+    "pdf": "pdf",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "png": "png",
+    "jpg": "jpg",
+    "jpeg": "jpg",
+}
 
 
 def _bad_name(name: str) -> bool:
-    return "\x00" in name or "/" in name or "\\" in name or ".." in name
+    """A name with a path in it ('..', '/', '\\'), NUL or another control character."""
+    return (
+        "/" in name
+        or "\\" in name
+        or ".." in name
+        or any(ord(char) < 32 or ord(char) == 127 for char in name)
+    )
+
+
+class ZipBomb(ValueError):
+    """An Office file (a zip archive) that would unpack to far more than it weighs."""
 
 
 def detect_kind(upload: Any) -> str | None:
@@ -42,16 +59,36 @@ def detect_kind(upload: Any) -> str | None:
     return kind
 
 
+def _check_archive(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb from the archive's directory alone, without unpacking anything: too many
+    members, too large once unpacked, or compressed too well (limits UPLOAD_ZIP_* in settings)."""
+    max_members = settings.UPLOAD_ZIP_MAX_MEMBERS
+    max_unpacked = settings.UPLOAD_ZIP_MAX_UNPACKED_MB * 1024 * 1024
+    max_ratio = settings.UPLOAD_ZIP_MAX_RATIO
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    if len(members) > max_members or unpacked > max_unpacked:
+        raise ZipBomb
+    # Small archives are left alone: a few kilobytes of XML compress very well too.
+    if unpacked > 1024 * 1024 and unpacked > max_ratio * max(packed, 1):
+        raise ZipBomb
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > max_ratio * max(
+            member.compress_size, 1
+        ):
+            raise ZipBomb
+
+
 def _office_kind(upload: Any) -> str | None:
-    """'docx' or 'xlsx' for a well-formed Office archive of a sane unpacked size, else None."""
+    """'docx' or 'xlsx' for a well-formed Office archive, else None; ZipBomb for an archive that
+    would unpack to far more than it weighs."""
     try:
         with zipfile.ZipFile(upload) as archive:
             members = archive.infolist()
-            if len(members) > DOCX_MAX_MEMBERS:
-                return None
-            if sum(member.file_size for member in members) > DOCX_MAX_UNPACKED_BYTES:
-                return None
-            names = set(archive.namelist())
+            _check_archive(members)
+            names = {member.filename for member in members}
+    except ZipBomb:
+        raise
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
     finally:
@@ -76,7 +113,11 @@ class DocumentUploadValidator:
             return  # a file already stored, checked when it was uploaded
         if _bad_name(getattr(upload, "name", "") or ""):
             raise ValidationError(
-                _("The file name may not contain '..', slashes or NUL characters."), code="name"
+                _(
+                    "The file name may not contain '..', slashes, backslashes, NUL or other "
+                    "control characters. Rename the file and upload it again."
+                ),
+                code="name",
             )
         max_mb = getattr(settings, self.max_setting)
         if upload.size > max_mb * 1024 * 1024:
@@ -85,7 +126,20 @@ class DocumentUploadValidator:
                 code="size",
                 params={"size": upload.size / 1024 / 1024, "max": max_mb},
             )
-        kind = detect_kind(upload)
+        try:
+            kind = detect_kind(upload)
+        except ZipBomb:
+            raise ValidationError(
+                _(
+                    "This Office file would unpack to far more than its size (at most %(max)d MB "
+                    "and %(members)d parts are allowed); it is refused as a possible zip bomb."
+                ),
+                code="zip_bomb",
+                params={
+                    "max": settings.UPLOAD_ZIP_MAX_UNPACKED_MB,
+                    "members": settings.UPLOAD_ZIP_MAX_MEMBERS,
+                },
+            ) from None
         if kind not in self.kinds:
             raise ValidationError(
                 _(
@@ -93,6 +147,20 @@ class DocumentUploadValidator:
                 ),
                 code="type",
                 params={"kinds": ", ".join(KIND_LABELS[k] for k in self.kinds)},
+            )
+        name = upload.name or ""
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if EXTENSIONS.get(extension) != kind:
+            raise ValidationError(
+                _(
+                    "The file's name ends in “%(extension)s” but its content is %(kind)s: give "
+                    "it the extension of its type."
+                ),
+                code="extension",
+                params={
+                    "extension": f".{extension}" if extension else "",
+                    "kind": KIND_LABELS[kind],
+                },
             )
 
     def __eq__(self, other: object) -> bool:

@@ -15,6 +15,7 @@ from creation.models import (
     Programme,
     Region,
 )
+from portal.filters import YearFilter
 
 
 def _visible_batches(request) -> QuerySet:
@@ -107,7 +108,7 @@ class OfficeStaffFilter(django_filters.FilterSet):
 
 
 class MeetingFilter(UnitRecordFilter):
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="held_on", lookup_expr="year", label=_("Year"))
     held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
     held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
 

@@ -9,10 +9,11 @@ from creation.models import (
     RectificationEvent,
     SelfInspection,
 )
+from portal.filters import IdFilter, YearFilter
 
 
 class InspectionFilter(UnitRecordFilter):
-    year = django_filters.NumberFilter(field_name="planned_start__year")
+    year = YearFilter(field_name="planned_start__year")
 
     class Meta:
         model = Inspection
@@ -20,7 +21,7 @@ class InspectionFilter(UnitRecordFilter):
 
 
 class FindingFilter(django_filters.FilterSet):
-    inspection = django_filters.NumberFilter(field_name="inspection_id")
+    inspection = IdFilter(field_name="inspection_id")
     unit = django_filters.ModelChoiceFilter(queryset=_visible_units, field_name="inspection__unit")
 
     class Meta:
@@ -40,7 +41,7 @@ class RectificationFilter(django_filters.FilterSet):
 
 
 class RectificationEventFilter(django_filters.FilterSet):
-    rectification = django_filters.NumberFilter(field_name="rectification_id")
+    rectification = IdFilter(field_name="rectification_id")
 
     class Meta:
         model = RectificationEvent
