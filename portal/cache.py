@@ -30,10 +30,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "derived:generation"
-# The apps whose rows the derived figures read. Their audit entries, notifications and document
-# jobs are not among those rows.
+# The apps whose rows the derived figures read. Their audit entries, notifications, reminders
+# and document jobs are not among those rows.
 DOMAIN_APPS = frozenset({"creation", "funds", "reporting", "scoring"})
-NOT_READ_BY_FIGURES = frozenset({"reporting.documentjob"})
+NOT_READ_BY_FIGURES = frozenset(
+    {"reporting.documentjob", "reporting.reminder", "creation.rectificationreminder"}
+)
 
 K = TypeVar("K", bound=Hashable)
 

