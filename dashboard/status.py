@@ -25,6 +25,7 @@ from creation.models import CreationUnit, Liaison, Rectification
 from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
+from portal.cache import cached
 from reporting.models import Obligation
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
@@ -201,13 +202,19 @@ def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, Pub
             .exclude(status=CreationUnit.Status.WITHDRAWN)
             .order_by()
         )
-        scores = score_units(
-            units=[UnitRow(*row) for row in ranked.values_list("pk", "name", "batch_id")],
-            start=start,
-            end=end,
-            settings=settings.get(programme_id) or ScoringSettings(programme_id=programme_id),
-            now=now,
-            unit_ids=ranked.values("pk"),
+        # The ranking of the whole batch is a derived figure (portal.cache): one status needs
+        # every unit's score, so it is computed once a day until a write, not on each request.
+        scores = cached(
+            "publicity-ranking",
+            (programme_id, kind, start, end, tuple(sorted(batches)), today),
+            lambda ranked=ranked, programme_id=programme_id, start=start, end=end: score_units(
+                units=[UnitRow(*row) for row in ranked.values_list("pk", "name", "batch_id")],
+                start=start,
+                end=end,
+                settings=settings.get(programme_id) or ScoringSettings(programme_id=programme_id),
+                now=now,
+                unit_ids=ranked.values("pk"),
+            ),
         )
         per_batch: dict[int, int] = defaultdict(int)
         for score in scores:

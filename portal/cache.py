@@ -16,6 +16,7 @@ Figures depend on the day as well (what is overdue), so callers put the date in 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Hashable, Iterable
@@ -60,6 +61,14 @@ def generation_bump() -> None:
     transaction.on_commit(_bump)
 
 
+def _key_text(key: Hashable) -> str:
+    """A key as cache backends want it: short, no spaces or control characters."""
+    text = str(key)
+    if isinstance(key, int) or (len(text) <= 64 and text.isalnum()):
+        return text
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def cached_many(
     prefix: str,
     keys: Iterable[K],
@@ -73,7 +82,7 @@ def cached_many(
     if not keys:
         return {}
     stamp = f"{prefix}:{generation()}"
-    names = {key: f"{stamp}:{key}" for key in keys}
+    names = {key: f"{stamp}:{_key_text(key)}" for key in keys}
     stored = cache.get_many(list(names.values()))
     found = {key: stored[name] for key, name in names.items() if name in stored}
     missing = [key for key in keys if key not in found]
