@@ -9,7 +9,7 @@ and cannot miss a dependency the way per-object invalidation can.
 The generation changes when the row is saved (so the writer's next read is fresh) and again when
 the transaction commits (so a figure that another request computed from the rows as they were
 before the commit is dropped too). Writes that send no signal (QuerySet.update, bulk_create) call
-`generation_bump()` themselves; the timeout (`DERIVED_CACHE_SECONDS`) bounds anything missed.
+`figures_stale()` themselves; the timeout (`DERIVED_CACHE_SECONDS`) bounds anything missed.
 
 Figures depend on the day as well (what is overdue), so callers put the date in their keys.
 """
@@ -41,63 +41,19 @@ NOT_READ_BY_FIGURES = frozenset(
 K = TypeVar("K", bound=Hashable)
 
 
-def generation() -> str:
-    """The current generation; a new one if the cache has none (first use, or a cache restart)."""
-    current = cache.get(GENERATION_KEY)
+def _current(key: str) -> str:
+    """A generation kept in the cache; a new one if the cache has none (first use, restart)."""
+    current = cache.get(key)
     if current is None:
         current = uuid.uuid4().hex
-        if not cache.add(GENERATION_KEY, current, timeout=None):
-            current = cache.get(GENERATION_KEY) or current
+        if not cache.add(key, current, timeout=None):
+            current = cache.get(key) or current
     return current
 
 
-def _bump() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def generation_bump() -> None:
-    """Every cached figure is stale: now, and again once the current transaction commits."""
-    _bump()
-    transaction.on_commit(_bump)
-
-
-def _key_text(key: Hashable) -> str:
-    """A key as cache backends want it: short, no spaces or control characters."""
-    text = str(key)
-    if isinstance(key, int) or (len(text) <= 64 and text.isalnum()):
-        return text
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def cached_many(
-    prefix: str,
-    keys: Iterable[K],
-    compute: Callable[[list[K]], dict[K, Any]],
-    *,
-    timeout: int | None = None,
-) -> dict[K, Any]:
-    """The figures of many keys: those in the cache in one round trip, the others computed
-    together by `compute(missing_keys)` (which returns a dict) and stored."""
-    keys = list(keys)
-    if not keys:
-        return {}
-    stamp = f"{prefix}:{generation()}"
-    names = {key: f"{stamp}:{_key_text(key)}" for key in keys}
-    stored = cache.get_many(list(names.values()))
-    found = {key: stored[name] for key, name in names.items() if name in stored}
-    missing = [key for key in keys if key not in found]
-    if missing:
-        computed = compute(missing)
-        cache.set_many(
-            {names[key]: value for key, value in computed.items() if key in names},
-            timeout=settings.DERIVED_CACHE_SECONDS if timeout is None else timeout,
-        )
-        found.update(computed)
-    return found
-
-
-def cached(prefix: str, key: Hashable, compute: Callable[[], Any]) -> Any:
-    return cached_many(prefix, [key], lambda _missing: {key: compute()})[key]
+def generation() -> str:
+    """The generation every write changes (figures that read many units' rows)."""
+    return _current(GENERATION_KEY)
 
 
 # --- Figures of one unit ----------------------------------------------------------------------
@@ -113,49 +69,68 @@ def _unit_key(unit_id: int) -> str:
     return f"derived:unit:{unit_id}"
 
 
-def _base_generation() -> str:
-    current = cache.get(BASE_GENERATION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        if not cache.add(BASE_GENERATION_KEY, current, timeout=None):
-            current = cache.get(BASE_GENERATION_KEY) or current
-    return current
-
-
-def unit_generation_bump(unit_id: int | None) -> None:
-    """The figures of one unit (of every unit when None) are stale: now and on commit."""
+def figures_stale(unit_id: int | None) -> None:
+    """A write to the rows of `unit_id` (None: rows of no one unit) makes every figure over many
+    units stale, and that unit's own figures (every unit's, for None): now, and again once the
+    current transaction commits."""
+    keys = [GENERATION_KEY, BASE_GENERATION_KEY if unit_id is None else _unit_key(unit_id)]
 
     def bump() -> None:
-        if unit_id is None:
-            cache.set(BASE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        else:
-            cache.set(_unit_key(unit_id), uuid.uuid4().hex, timeout=None)
+        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
 
     bump()
     transaction.on_commit(bump)
 
 
-def cached_per_unit(
-    prefix: str, unit_ids: Iterable[int], compute: Callable[[list[int]], dict[int, Any]]
-) -> dict[int, Any]:
-    """Like cached_many, for figures of one unit each: stored under the unit's own generation."""
-    unit_ids = list(unit_ids)
-    if not unit_ids:
-        return {}
-    base = _base_generation()
-    generations = cache.get_many([_unit_key(pk) for pk in unit_ids])
-    names = {pk: f"{prefix}:{base}:{generations.get(_unit_key(pk), '0')}:{pk}" for pk in unit_ids}
+def _key_text(key: Hashable) -> str:
+    """A key as cache backends want it: short, no spaces or control characters."""
+    text = str(key)
+    if isinstance(key, int) or (len(text) <= 64 and text.isalnum()):
+        return text
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _stored_or_computed(
+    names: dict[K, str], compute: Callable[[list[K]], dict[K, Any]]
+) -> dict[K, Any]:
+    """The values of `names` in the cache (one round trip); the others computed together by
+    `compute(missing_keys)` and stored."""
     stored = cache.get_many(list(names.values()))
-    found = {pk: stored[name] for pk, name in names.items() if name in stored}
-    missing = [pk for pk in unit_ids if pk not in found]
+    found = {key: stored[name] for key, name in names.items() if name in stored}
+    missing = [key for key in names if key not in found]
     if missing:
         computed = compute(missing)
         cache.set_many(
-            {names[pk]: value for pk, value in computed.items() if pk in names},
+            {names[key]: value for key, value in computed.items() if key in names},
             timeout=settings.DERIVED_CACHE_SECONDS,
         )
         found.update(computed)
     return found
+
+
+def cached_many(
+    prefix: str, keys: Iterable[K], compute: Callable[[list[K]], dict[K, Any]]
+) -> dict[K, Any]:
+    """Figures over many units' rows, stored under the generation every write changes."""
+    stamp = f"{prefix}:{generation()}"
+    return _stored_or_computed({key: f"{stamp}:{_key_text(key)}" for key in keys}, compute)
+
+
+def cached(prefix: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+    return cached_many(prefix, [key], lambda _missing: {key: compute()})[key]
+
+
+def cached_per_unit(
+    prefix: str, unit_ids: Iterable[int], compute: Callable[[list[int]], dict[int, Any]]
+) -> dict[int, Any]:
+    """Figures of one unit each, stored under the unit's own generation (and the base one)."""
+    unit_ids = list(unit_ids)
+    if not unit_ids:
+        return {}
+    base = _current(BASE_GENERATION_KEY)
+    generations = cache.get_many([_unit_key(pk) for pk in unit_ids])
+    names = {pk: f"{prefix}:{base}:{generations.get(_unit_key(pk), '0')}:{pk}" for pk in unit_ids}
+    return _stored_or_computed(names, compute)
 
 
 def _unit_of(instance: Any) -> int | None:
@@ -180,8 +155,7 @@ def _unit_of(instance: Any) -> int | None:
 def _domain_write(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     meta = sender._meta
     if meta.app_label in DOMAIN_APPS and meta.label_lower not in NOT_READ_BY_FIGURES:
-        generation_bump()
-        unit_generation_bump(_unit_of(instance) if instance is not None else None)
+        figures_stale(_unit_of(instance) if instance is not None else None)
 
 
 def connect_invalidation() -> None:

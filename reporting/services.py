@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from creation.models import CreationUnit, Liaison, Programme, RoleAssignment
 from creation.scope import user_scope
-from portal.cache import generation_bump, unit_generation_bump
+from portal.cache import figures_stale
 from portal.services import notification_send
 from portal.tasks import enqueue, enqueue_on_commit
 from reporting.documents import (
@@ -111,8 +111,7 @@ def obligations_sync(*, unit: CreationUnit) -> SyncResult:
     )
     if created or changed:
         # Bulk writes send no signal; the unit's status, gauge and the dashboards read them.
-        generation_bump()
-        unit_generation_bump(unit.pk)
+        figures_stale(unit.pk)
     return SyncResult(len(created), len(changed), removed)
 
 
