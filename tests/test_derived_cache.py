@@ -118,7 +118,7 @@ def _gauges_computed_for(world, monkeypatch) -> list[int]:
     return computed
 
 
-def test_a_write_to_one_unit_drops_only_that_units_gauge(world, monkeypatch):
+def test_R6_6_a_write_to_one_unit_drops_only_that_units_gauge(world, monkeypatch):
     own, sibling = world.objects["units"]["own"], world.objects["units"]["sibling"]
     assert sorted(_gauges_computed_for(world, monkeypatch)) == sorted([own.pk, sibling.pk])
     assert _gauges_computed_for(world, monkeypatch) == []  # both cached
@@ -126,7 +126,7 @@ def test_a_write_to_one_unit_drops_only_that_units_gauge(world, monkeypatch):
     assert _gauges_computed_for(world, monkeypatch) == [sibling.pk]
 
 
-def test_a_write_that_belongs_to_no_unit_drops_every_units_gauge(world, monkeypatch):
+def test_R6_6_a_write_that_belongs_to_no_unit_drops_every_units_gauge(world, monkeypatch):
     _gauges_computed_for(world, monkeypatch)
     Department.objects.create(name="测试部门", sort_order=99)
     assert len(_gauges_computed_for(world, monkeypatch)) == 2
