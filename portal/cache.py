@@ -28,6 +28,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from portal.page_cache import pages_stale
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "derived:generation"
@@ -80,6 +82,7 @@ def figures_stale(unit_id: int | None) -> None:
 
     bump()
     transaction.on_commit(bump)
+    pages_stale()
 
 
 def _key_text(key: Hashable) -> str:

@@ -13,6 +13,7 @@ import json
 import os
 import random
 
+from load_pages import API_LISTS, OFFICE_PAGES, PROVINCE_PAGES, UNIT_PAGES
 from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser
 
@@ -73,47 +74,47 @@ class OfficeUser(_SessionUser):
 
     @task(3)
     def dashboard(self):
-        self.page("/dashboard/")
+        self.page(OFFICE_PAGES["dashboard"])
 
     @task(2)
     def unit_list(self):
-        self.page("/units/")
+        self.page(OFFICE_PAGES["units"])
 
     @task
     def office_home(self):
-        self.page("/office/")
+        self.page(OFFICE_PAGES["home"])
 
     @task(2)
     def review_queue(self):
-        self.page("/reports/review/")
+        self.page(OFFICE_PAGES["review"])
 
     @task
     def funds(self):
-        self.page("/funds/office/")
+        self.page(OFFICE_PAGES["funds"])
 
     @task
     def claims(self):
-        self.page("/publicity/review/")
+        self.page(OFFICE_PAGES["claims"])
 
     @task
     def gauges(self):
-        self.page("/veto-gauges/")
+        self.page(OFFICE_PAGES["gauges"])
 
     @task
     def inspections(self):
-        self.page("/inspections/")
+        self.page(OFFICE_PAGES["inspections"])
 
     @task(3)
     def unit_home(self):
-        self.unit_page("/units/{}/")
+        self.unit_page(UNIT_PAGES["home"])
 
     @task(2)
     def calendar(self):
-        self.unit_page("/units/{}/reports/")
+        self.unit_page(UNIT_PAGES["calendar"])
 
     @task
     def unit_funds(self):
-        self.unit_page("/units/{}/funds/")
+        self.unit_page(UNIT_PAGES["funds"])
 
 
 class ProvinceUser(_SessionUser):
@@ -126,23 +127,23 @@ class ProvinceUser(_SessionUser):
 
     @task(2)
     def home(self):
-        self.page("/province/")
+        self.page(PROVINCE_PAGES["home"])
 
     @task(2)
     def dashboard(self):
-        self.page("/dashboard/province/")
+        self.page(PROVINCE_PAGES["dashboard"])
 
     @task
     def reports(self):
-        self.page("/reports/province/")
+        self.page(PROVINCE_PAGES["reports"])
 
     @task
     def plans(self):
-        self.page("/funds/province/")
+        self.page(PROVINCE_PAGES["plans"])
 
     @task(2)
     def unit_home(self):
-        self.unit_page("/units/{}/")
+        self.unit_page(UNIT_PAGES["home"])
 
 
 class UnitStaffUser(_SessionUser):
@@ -155,19 +156,19 @@ class UnitStaffUser(_SessionUser):
 
     @task(3)
     def home(self):
-        self.unit_page("/units/{}/")
+        self.unit_page(UNIT_PAGES["home"])
 
     @task(2)
     def calendar(self):
-        self.unit_page("/units/{}/reports/")
+        self.unit_page(UNIT_PAGES["calendar"])
 
     @task
     def funds(self):
-        self.unit_page("/units/{}/funds/")
+        self.unit_page(UNIT_PAGES["funds"])
 
     @task
     def publicity(self):
-        self.unit_page("/units/{}/publicity/")
+        self.unit_page(UNIT_PAGES["publicity"])
 
 
 class ApiUser(FastHttpUser):
@@ -184,8 +185,8 @@ class ApiUser(FastHttpUser):
 
     @task
     def status_list(self):
-        self.client.get("/api/v1/status/", headers=TOKEN)
+        self.client.get(API_LISTS["status"], headers=TOKEN)
 
     @task
     def units(self):
-        self.client.get("/api/v1/units/", headers=TOKEN)
+        self.client.get(API_LISTS["units"], headers=TOKEN)

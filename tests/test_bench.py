@@ -136,6 +136,31 @@ def test_write_plan_gives_the_load_tool_sessions_and_units(world, tmp_path):
     assert set(plan["province_unit_ids"]) < set(plan["unit_ids"])
 
 
+def test_every_page_of_the_load_run_answers_its_kind_of_user(world, tmp_path):
+    from django.test import Client
+
+    from scripts.load_pages import API_LISTS, OFFICE_PAGES, PROVINCE_PAGES, UNIT_PAGES
+
+    plan = figures.write_plan(tmp_path / "plan.json")
+    unit_pages = [page.format(plan["staff_unit_id"]) for page in UNIT_PAGES.values()]
+    asked = [
+        ("office", [*OFFICE_PAGES.values(), *unit_pages]),
+        (
+            "province",
+            [*PROVINCE_PAGES.values(), UNIT_PAGES["home"].format(plan["province_unit_ids"][0])],
+        ),
+        ("unit", unit_pages),
+    ]
+    for role, pages in asked:
+        client = Client()
+        client.cookies["sessionid"] = plan["sessions"][role]
+        for page in pages:
+            assert client.get(page).status_code == 200, (role, page)
+    api = Client(HTTP_AUTHORIZATION=f"Token {plan['token']}")
+    for page in [*API_LISTS.values(), f"/api/v1/units/{plan['unit_ids'][0]}/status/"]:
+        assert api.get(page).status_code == 200, page
+
+
 LOCUST_STATS = """Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%
 GET,/api/v1/units/[id]/status/,860,0,23,31.5,6.9,410,2100,43.0,0.0,23,31,38,44,63,84,120,160,410,410,410
 ,Aggregated,900,2,23,31.5,6.9,410,2100,45.0,0.1,23,31,38,44,63,84,120,170,410,410,410

@@ -219,10 +219,11 @@ def _drain(response) -> None:
 
 
 def query_counts(user, urls: Iterable[str], *, warm: bool = True) -> list[tuple[str, int, int]]:
-    """(url, status code, number of SQL queries) of a GET of each url as `user`. `warm`: the
-    second of two GETs, as pages are served in steady state, their derived figures cached
-    (portal.cache); otherwise the first, with the cache emptied before it (cold)."""
-    client = Client()
+    """(url, status code, number of SQL queries) of a GET of each url as `user`, rendered (the
+    page cache, which would replay the second GET with 2 queries, is off). `warm`: the second of
+    two GETs, as pages are rendered in steady state, their derived figures cached (portal.cache);
+    otherwise the first, with the cache emptied before it (cold)."""
+    client = Client(HTTP_CACHE_CONTROL="no-cache")
     client.force_login(user)
     counts = []
     request_log = logging.getLogger("django.request")

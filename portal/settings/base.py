@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside every middleware that reads the request or adds headers: a stored answer is
+    # replayed in place of the view only (portal.page_cache).
+    "portal.page_cache.PrivatePageCacheMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -191,6 +194,9 @@ CACHES = {
 }
 # How long a derived figure may be served at most; writes make it stale at once (portal.cache).
 DERIVED_CACHE_SECONDS = env.int("DERIVED_CACHE_SECONDS", default=300)
+# How long a signed-in user's page or API answer may be replayed at most; any write drops it at
+# once (portal.page_cache). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TIMEZONE = TIME_ZONE

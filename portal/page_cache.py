@@ -1,0 +1,169 @@
+"""Private page cache: a signed-in user's GET answer (page or API list) is kept for a short time
+and served again to that same session or API token, until any write anywhere.
+
+Why: reviewers read the same lists all day (the dashboard, the queues, the gauges), and at
+national scale rendering them costs tenths of a second each; 200 people reading at once would
+otherwise queue behind one another. Writes are rare next to reads, so the rule is the one of the
+derived-figure cache (portal.cache), only broader: *any* write to *any* table (not only the
+domain's: a notification, a document job, a role), any POST/PUT/PATCH/DELETE request, any
+finished Celery task and any settings change makes every stored answer unreachable at once. The
+timeout (`PAGE_CACHE_SECONDS`) bounds what no signal reports (a clock passing an hour).
+
+What is never stored: anonymous requests, answers other than 200, streamed downloads and
+attachments, answers that set a cookie or change the session, and pages shown with pending
+messages (the message would be lost or shown twice). The key holds the session (or the API
+token), the language, the day and the full path, so nobody is ever served another's answer. A
+request with `Cache-Control: no-cache` (a hard reload) is rendered again. Form
+tokens are not kept: a stored page carries a placeholder that each hit replaces with a token of
+the requesting session (the form keeps working; the CSRF cookie is set as usual).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from celery.signals import task_postrun
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+PAGE_GENERATION_KEY = "page:generation"
+# Rows whose writes change no page: sessions (saved on sign-in and by the session middleware)
+# and django-axes' records of sign-in attempts.
+NOT_SHOWN_ON_PAGES = frozenset({"sessions", "axes"})
+STORED_TYPES = ("text/html", "application/json")
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# {% csrf_token %} renders this input; its masked value differs on every render.
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+CSRF_PLACEHOLDER = b"\x00csrf\x00"
+
+
+def page_generation() -> str:
+    current = cache.get(PAGE_GENERATION_KEY)
+    if current is None:
+        current = uuid.uuid4().hex
+        if not cache.add(PAGE_GENERATION_KEY, current, timeout=None):
+            current = cache.get(PAGE_GENERATION_KEY) or current
+    return current
+
+
+def _new_generation(*args: Any, **kwargs: Any) -> None:
+    cache.set(PAGE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def pages_stale() -> None:
+    """Every stored answer is unreachable from now on, and again once the current transaction
+    commits (an answer another request rendered from the rows as they were is dropped too)."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _row_written(sender: Any, **kwargs: Any) -> None:
+    if sender._meta.app_label not in NOT_SHOWN_ON_PAGES:
+        pages_stale()
+
+
+def connect_page_invalidation() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_row_written, dispatch_uid=f"page-cache-{signal!r}")
+    setting_changed.connect(_new_generation, dispatch_uid="page-cache-settings")
+    # A task may write without signals (QuerySet.update, bulk_create); what it wrote shows once
+    # it has finished.
+    task_postrun.connect(_new_generation, dispatch_uid="page-cache-task", weak=False)
+
+
+def _requester(request: HttpRequest) -> str | None:
+    """Who asks: the API token, or the session of a signed-in user; None: not stored."""
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        return "token:" + authorization
+    user = getattr(request, "user", None)
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if user is None or not user.is_authenticated or not session_key:
+        return None
+    return f"session:{session_key}:{user.pk}"
+
+
+def _key(request: HttpRequest, requester: str) -> str:
+    identity = "\n".join(
+        [
+            requester,
+            request.get_full_path(),
+            request.headers.get("HX-Request", ""),
+            request.headers.get("Accept", ""),
+        ]
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    return (
+        f"page:{page_generation()}:{timezone.localdate().isoformat()}:"
+        f"{translation.get_language()}:{digest}"
+    )
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    # len() does not mark the messages as shown (iterating would).
+    return bool(len(messages.get_messages(request))) if hasattr(request, "_messages") else False
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "Content-Disposition" not in response
+        and response.get("Content-Type", "").startswith(STORED_TYPES)
+        and not getattr(getattr(request, "session", None), "modified", False)
+        and not _has_messages(request)
+    )
+
+
+class PrivatePageCacheMiddleware:
+    """Serves a session's (or token's) repeated GETs from the cache; see the module text."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = settings.PAGE_CACHE_SECONDS
+        if request.method in UNSAFE_METHODS:
+            response = self.get_response(request)
+            # Writes that send no signal (QuerySet.update) are covered by the request itself.
+            pages_stale()
+            return response
+        requester = _requester(request) if seconds and request.method == "GET" else None
+        if requester is None or _has_messages(request):
+            return self.get_response(request)
+        key = _key(request, requester)
+        # A hard reload (the browser sends no-cache) renders the page again.
+        reload = "no-cache" in request.headers.get("Cache-Control", "")
+        stored = None if reload else cache.get(key)
+        if stored is not None:
+            return self._replay(request, stored)
+        response = self.get_response(request)
+        if _storable(request, response):
+            content = CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            headers = [(n, v) for n, v in response.items() if n.lower() != "content-length"]
+            cache.set(key, (zlib.compress(content, 1), headers), timeout=seconds)
+        return response
+
+    @staticmethod
+    def _replay(request: HttpRequest, stored: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
+        compressed, headers = stored
+        content = zlib.decompress(compressed)
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        return response

@@ -1,0 +1,204 @@
+"""A signed-in user's repeated GETs are replayed from the cache until any write
+(portal.page_cache); nobody is ever served another's answer."""
+
+import re
+
+import pytest
+from django.contrib.messages import INFO, add_message
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from creation.models import Liaison
+from creation.tests.factories import LiaisonFactory
+from portal.page_cache import PrivatePageCacheMiddleware, page_generation
+
+TOKEN_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+def _liaison(world, name: str) -> Liaison:
+    unit = world.objects["units"]["own"]
+    liaison = Liaison.objects.filter(unit=unit).first() or LiaisonFactory(unit=unit)
+    liaison.name = name
+    liaison.save()
+    return liaison
+
+
+@pytest.fixture
+def staff_client(world) -> Client:
+    client = Client()
+    client.force_login(world.users["unit_staff"])
+    return client
+
+
+def _unit_page(world) -> str:
+    return reverse("creation:unit-leadership", kwargs={"pk": world.objects["units"]["own"].pk})
+
+
+def test_a_repeated_page_is_replayed_until_a_write(staff_client, world):
+    liaison = _liaison(world, "王联络")
+    url = _unit_page(world)
+    first = staff_client.get(url)
+    assert "王联络" in first.content.decode()
+    with CaptureQueriesContext(connection) as replayed:
+        again = staff_client.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content or "王联络" in again.content.decode()
+    # the session and its user only: the view did not run
+    assert len(replayed) <= 2
+
+    liaison.name = "李联络"
+    liaison.save()
+    after = staff_client.get(url).content.decode()
+    assert "李联络" in after
+    assert "王联络" not in after
+
+
+def test_nobody_is_served_another_sessions_page(staff_client, world):
+    url = _unit_page(world)
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.get(url).status_code == 200  # replayed
+    outsider = Client()
+    outsider.force_login(world.users["outsider"])
+    assert outsider.get(url).status_code in {403, 404}
+    office = Client()
+    office.force_login(world.users["office"])
+    office.get(reverse("dashboard:office"))
+    assert office.get(reverse("dashboard:office")).status_code == 200
+    assert staff_client.get(reverse("dashboard:office")).status_code == 403
+
+
+def test_anonymous_answers_are_never_stored(client, world):
+    generation = page_generation()
+    login = client.get(reverse("login"))
+    assert login.status_code == 200
+    with CaptureQueriesContext(connection):
+        second = client.get(reverse("login"))
+    # a fresh form token each time: the page was rendered again
+    assert TOKEN_INPUT.search(login.content.decode()).group(1) != (
+        TOKEN_INPUT.search(second.content.decode()).group(1)
+    )
+    assert page_generation() == generation
+
+
+def test_the_form_token_of_a_replayed_page_is_the_requesting_sessions(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["unit_staff"])
+    url = reverse("creation:liaison-edit", kwargs={"pk": _liaison(world, "王联络").pk})
+    first = client.get(url)
+    assert first.status_code == 200
+    replayed = client.get(url).content.decode()
+    token = TOKEN_INPUT.search(replayed).group(1)
+    assert "\x00" not in replayed
+
+    # a form posted with the replayed page's token is accepted (no 403)
+    answer = client.post(url, {"csrfmiddlewaretoken": token, "name": ""})
+    assert answer.status_code != 403
+    forged = client.post(url, {"csrfmiddlewaretoken": "x" * 64, "name": ""})
+    assert forged.status_code == 403
+
+
+def test_a_write_request_makes_every_page_stale_even_without_signals(staff_client, world):
+    before = page_generation()
+    staff_client.post("/i18n/setlang/", {"language": "en"})
+    assert page_generation() != before
+
+
+def test_a_finished_task_makes_every_page_stale():
+    from celery.signals import task_postrun
+
+    before = page_generation()
+    task_postrun.send(sender=None, task_id="t", task=None, args=(), kwargs={})
+    assert page_generation() != before
+
+
+def test_sessions_and_sign_in_records_do_not_make_pages_stale(world):
+    before = page_generation()
+    session = SessionStore()
+    session["x"] = 1
+    session.save()
+    assert page_generation() == before
+
+
+def test_api_answers_are_kept_per_token(world):
+    url = reverse("api:unit-list")
+    office = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['office'])}")
+    staff = Client(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['unit_staff'])}"
+    )
+    office_units = office.get(url).json()
+    with CaptureQueriesContext(connection) as replayed:
+        assert office.get(url).json() == office_units
+    assert len(replayed) == 0
+    staff_units = staff.get(url).json()
+    assert staff_units["count"] < office_units["count"]
+    wrong = Client(HTTP_AUTHORIZATION="Token nottherightone")
+    assert wrong.get(url).status_code == 401
+    assert wrong.get(url).status_code == 401
+
+
+def test_downloads_are_not_stored(world):
+    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['office'])}")
+    url = reverse("api:unit-list") + "?format=csv"
+    client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(again) > 0
+
+
+def _request_with_session(world, messages: list[str]):
+    request = RequestFactory().get("/somewhere/")
+    created = SessionStore()
+    created.create()
+    request.session = SessionStore(session_key=created.session_key)
+    request.user = world.users["unit_staff"]
+    request._messages = FallbackStorage(request)
+    for text in messages:
+        add_message(request, INFO, text)
+    return request
+
+
+def test_a_page_shown_with_pending_messages_is_neither_replayed_nor_stored(world):
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return HttpResponse("<p>page</p>", content_type="text/html; charset=utf-8")
+
+    middleware = PrivatePageCacheMiddleware(view)
+    plain = _request_with_session(world, [])
+    middleware(plain)
+    with_message = _request_with_session(world, ["已保存"])
+    with_message.session = plain.session
+    middleware(with_message)
+    assert len(calls) == 2  # the stored page was not replayed over the message
+    again = _request_with_session(world, [])
+    again.session = plain.session
+    middleware(again)
+    assert len(calls) == 2  # the plain page is replayed
+
+
+def test_setting_the_timeout_to_zero_turns_the_cache_off(staff_client, world, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = _unit_page(world)
+    staff_client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        staff_client.get(url)
+    assert len(again) > 2
+
+
+def test_a_hard_reload_renders_the_page_again(staff_client, world):
+    url = _unit_page(world)
+    staff_client.get(url)
+    with CaptureQueriesContext(connection) as reloaded:
+        staff_client.get(url, HTTP_CACHE_CONTROL="no-cache")
+    assert len(reloaded) > 2
+    with CaptureQueriesContext(connection) as replayed:
+        staff_client.get(url)
+    assert len(replayed) <= 2
