@@ -107,23 +107,6 @@ def export_figure(env: dict[str, str], rows: int) -> dict[str, Any]:
     )
 
 
-def warm_status_cache(host: str, plan: Path) -> int:
-    """Read every unit's status once through the status list (50 a page), as a client that pulls
-    them all does: afterwards each status is served from the derived-figure cache."""
-    import json
-    import urllib.request
-
-    token = json.loads(plan.read_text(encoding="utf-8"))["token"]
-    url: str | None = f"{host}/api/v1/status/"
-    pages = 0
-    while url:
-        request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})  # noqa: S310
-        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
-            url = json.loads(response.read())["next"]
-        pages += 1
-    return pages
-
-
 def status_ratio_figure(host: str, plan: Path, users: int, seconds: int) -> dict[str, Any]:
     """The figure is the steady state: every status read once before (warm_status_cache). The
     first run, on statuses nobody has read since the last write, is printed as `cold_…`."""
@@ -135,7 +118,7 @@ def status_ratio_figure(host: str, plan: Path, users: int, seconds: int) -> dict
         )
 
     cold = run("status", "status_cold")
-    pages = warm_status_cache(host, plan)
+    pages = servers.warm_status_cache(host, plan)
     status = run("status", "status")
     ping = run("ping", "ping")
     if not status.requests or not ping.rps:

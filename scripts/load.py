@@ -8,10 +8,11 @@ provincial reviewers, unit staff and API clients (status of a unit, status list,
 Sessions are logged in beforehand (force_login), so the run neither hashes 200 passwords nor
 posts login forms that django-axes would count.
 
-Before measuring, each list page is requested once per kind of user (scripts/load_pages.py): the
-run measures a portal in use, whose lists have been read at least once since the last write, not
-one just started (the first reading of the dashboard or the veto gauges at 5,000 units takes
-seconds; its time is printed). Unit pages and unit statuses are not warmed.
+Before measuring, every unit's status is read once through the status list (as a client that
+pulls them all does) and each list page is requested once per kind of user
+(scripts/load_pages.py): the run measures a portal in use, whose figures have been read since the
+last write, not one just started (the first reading of the dashboard or the veto gauges at 5,000
+units takes seconds; the warm-up's time is printed). The pages of single units are not warmed.
 
     .venv/bin/python scripts/load.py [--users 200] [--seconds 60] [--workers 3] [--no-seed]
 """
@@ -97,8 +98,14 @@ def main() -> int:
         connection.close()
         ramp = math.ceil(args.users / args.spawn_rate)
         with servers.gunicorn(env, workers=args.workers) as host:
-            warmed, warm_seconds = warm_up(host, json.loads(plan.read_text(encoding="utf-8")))
-            servers.say(f"warm-up: {warmed} list pages in {warm_seconds:.1f} s")
+            started = time.perf_counter()
+            status_pages = servers.warm_status_cache(host, plan)
+            warmed, _seconds = warm_up(host, json.loads(plan.read_text(encoding="utf-8")))
+            warm_seconds = time.perf_counter() - started
+            servers.say(
+                f"warm-up: {status_pages} pages of statuses and {warmed} list pages "
+                f"in {warm_seconds:.1f} s"
+            )
             stats = servers.run_locust(
                 host=host,
                 target="load",
@@ -116,6 +123,7 @@ def main() -> int:
             p50_ms=stats.p50_ms,
             p95_ms=stats.p95_ms,
             warm_up_pages=warmed,
+            warm_up_status_pages=status_pages,
             warm_up_seconds=round(warm_seconds, 1),
         ),
     ):

@@ -6,6 +6,7 @@ before Django is set up (the database URL has to be known first)."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import socket
 import subprocess
@@ -256,3 +257,17 @@ def run_locust(
         stderr=(BENCH_DIR / f"{name}.log").open("w"),
     )
     return read_locust_stats(Path(f"{prefix}_stats.csv"))
+
+
+def warm_status_cache(host: str, plan: Path) -> int:
+    """Read every unit's status once through the status list (50 a page), as a client that pulls
+    them all does: afterwards each status is served from the derived-figure cache."""
+    token = json.loads(plan.read_text(encoding="utf-8"))["token"]
+    url: str | None = f"{host}/api/v1/status/"
+    pages = 0
+    while url:
+        request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            url = json.loads(response.read())["next"]
+        pages += 1
+    return pages
