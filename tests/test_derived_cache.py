@@ -100,6 +100,15 @@ def test_an_unreachable_redis_cache_is_a_miss_not_an_error(office_client, world,
     assert response.json()["id"] == unit.pk
 
 
+def test_the_redis_cache_makes_one_client_per_connection_pool_not_one_per_call():
+    from portal.cache import ResilientRedisCache
+
+    redis_cache = ResilientRedisCache(f"redis://127.0.0.1:{_closed_port()}/0", {})
+    client = redis_cache._cache.get_client("a")
+    assert redis_cache._cache.get_client("b") is client
+    assert redis_cache._cache.get_client("c", write=True) is client  # one server: one pool
+
+
 def _gauges_computed_for(world, monkeypatch) -> list[int]:
     from scoring import selectors
 
