@@ -70,9 +70,9 @@ def test_pages_fit_a_phone(client, world):
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
 
 
-# session, user, roles; programmes; totals, per batch, per province; the filter's batch,
+# user, roles (the session is read from the cache); programmes; totals, per batch, per province; the filter's batch,
 # programme and province choices; count and rows of the page; unread notifications (header)
-OFFICE_HOME_QUERIES = 13
+OFFICE_HOME_QUERIES = 12
 
 
 def test_office_home_queries_constant(client, world, django_assert_num_queries):

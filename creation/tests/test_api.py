@@ -21,8 +21,8 @@ def office(db):
     ).user
 
 
-# session, user, the user's roles, the page count, the page of units
-UNIT_LIST_QUERIES = 5
+# user, the user's roles, the page count, the page of units (the session is read from the cache)
+UNIT_LIST_QUERIES = 4
 
 
 def test_unit_list_queries_constant(api_client, office, django_assert_num_queries):
