@@ -84,10 +84,20 @@ def connect_page_invalidation() -> None:
 
 
 def _requester(request: HttpRequest) -> str | None:
-    """Who asks: the API token, or the session of a signed-in user; None: not stored."""
+    """Who asks: the user of a valid API token, or of a session; None: not stored (anonymous,
+    or a token that DRF will refuse). The token is checked as DRF does, so that a replay is
+    never more lenient than the view (and fails, like the view, while the database is down)."""
     authorization = request.headers.get("Authorization", "")
     if authorization:
-        return "token:" + authorization
+        scheme, _, key = authorization.partition(" ")
+        if scheme != "Token" or not key:
+            return None
+        from rest_framework.authtoken.models import Token
+
+        token = Token.objects.select_related("user").filter(key=key).first()
+        if token is None or not token.user.is_active:
+            return None
+        return f"token:{token.user_id}:{key}"
     user = getattr(request, "user", None)
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     if user is None or not user.is_authenticated or not session_key:
