@@ -44,6 +44,9 @@ PAGE_GENERATION_KEY = "page:generation"
 NOT_SHOWN_ON_PAGES = frozenset({"sessions", "axes"})
 STORED_TYPES = ("text/html", "application/json")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Probes answer for the server as it is now: the health check, and the benchmark's bare view
+# (the floor that the status API is compared with, portal.bench).
+NEVER_STORED_PATHS = ("/healthz", "/bench/")
 # {% csrf_token %} renders this input; its masked value differs on every render.
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
@@ -97,6 +100,8 @@ def _requester(request: HttpRequest) -> str | None:
         token = Token.objects.select_related("user").filter(key=key).first()
         if token is None or not token.user.is_active:
             return None
+        # The view's authentication reuses it (portal.authentication.TokenAuthentication).
+        request.checked_api_token = token
         return f"token:{token.user_id}:{key}"
     user = getattr(request, "user", None)
     session_key = getattr(getattr(request, "session", None), "session_key", None)
@@ -151,7 +156,10 @@ class PrivatePageCacheMiddleware:
             # Writes that send no signal (QuerySet.update) are covered by the request itself.
             pages_stale()
             return response
-        requester = _requester(request) if seconds and request.method == "GET" else None
+        stored_here = (
+            seconds and request.method == "GET" and not request.path.startswith(NEVER_STORED_PATHS)
+        )
+        requester = _requester(request) if stored_here else None
         if requester is None or _has_messages(request):
             return self.get_response(request)
         key = _key(request, requester)

@@ -146,6 +146,23 @@ def test_api_answers_are_kept_per_token(world):
     assert office.get(url).status_code == 401
 
 
+def test_an_api_answer_rendered_reads_the_token_once(world):
+    url = reverse("api:unit-list")
+    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['office'])}")
+    with CaptureQueriesContext(connection) as rendered:
+        assert client.get(url, HTTP_CACHE_CONTROL="no-cache").status_code == 200
+    token_reads = [q for q in rendered.captured_queries if "authtoken_token" in q["sql"]]
+    assert len(token_reads) == 1
+
+
+def test_the_health_check_is_never_stored(world):
+    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['office'])}")
+    client.get("/healthz")
+    with CaptureQueriesContext(connection) as again:
+        client.get("/healthz")
+    assert not any("authtoken_token" in q["sql"] for q in again.captured_queries)
+
+
 def test_downloads_are_not_stored(world):
     client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['office'])}")
     url = reverse("api:unit-list") + "?format=csv"
