@@ -28,8 +28,6 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from portal.page_cache import pages_stale
-
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "derived:generation"
@@ -43,7 +41,7 @@ NOT_READ_BY_FIGURES = frozenset(
 K = TypeVar("K", bound=Hashable)
 
 
-def _current(key: str) -> str:
+def stored_generation(key: str) -> str:
     """A generation kept in the cache; a new one if the cache has none (first use, restart)."""
     current = cache.get(key)
     if current is None:
@@ -55,7 +53,7 @@ def _current(key: str) -> str:
 
 def generation() -> str:
     """The generation every write changes (figures that read many units' rows)."""
-    return _current(GENERATION_KEY)
+    return stored_generation(GENERATION_KEY)
 
 
 # --- Figures of one unit ----------------------------------------------------------------------
@@ -82,6 +80,8 @@ def figures_stale(unit_id: int | None) -> None:
 
     bump()
     transaction.on_commit(bump)
+    from portal.page_cache import pages_stale  # it reads its generation from here
+
     pages_stale()
 
 
@@ -130,7 +130,7 @@ def cached_per_unit(
     unit_ids = list(unit_ids)
     if not unit_ids:
         return {}
-    base = _current(BASE_GENERATION_KEY)
+    base = stored_generation(BASE_GENERATION_KEY)
     generations = cache.get_many([_unit_key(pk) for pk in unit_ids])
     names = {pk: f"{prefix}:{base}:{generations.get(_unit_key(pk), '0')}:{pk}" for pk in unit_ids}
     return _stored_or_computed(names, compute)

@@ -38,6 +38,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
+from portal.cache import stored_generation
+
 PAGE_GENERATION_KEY = "page:generation"
 # Rows whose writes change no page: sessions (saved on sign-in and by the session middleware)
 # and django-axes' records of sign-in attempts.
@@ -53,12 +55,7 @@ CSRF_PLACEHOLDER = b"\x00csrf\x00"
 
 
 def page_generation() -> str:
-    current = cache.get(PAGE_GENERATION_KEY)
-    if current is None:
-        current = uuid.uuid4().hex
-        if not cache.add(PAGE_GENERATION_KEY, current, timeout=None):
-            current = cache.get(PAGE_GENERATION_KEY) or current
-    return current
+    return stored_generation(PAGE_GENERATION_KEY)
 
 
 def _new_generation(*args: Any, **kwargs: Any) -> None:
