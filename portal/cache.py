@@ -80,9 +80,6 @@ def figures_stale(unit_id: int | None) -> None:
 
     bump()
     transaction.on_commit(bump)
-    from portal.page_cache import pages_stale  # it reads its generation from here
-
-    pages_stale()
 
 
 def _key_text(key: Hashable) -> str:

@@ -10,8 +10,8 @@ finished Celery task and any settings change makes every stored answer unreachab
 timeout (`PAGE_CACHE_SECONDS`) bounds what no signal reports (a clock passing an hour).
 
 What is never stored: anonymous requests, answers other than 200, streamed downloads and
-attachments, answers that set a cookie or change the session, and pages shown with pending
-messages (the message would be lost or shown twice). The key holds the session (or the API
+attachments, answers marked no-store (never_cache), answers that set a cookie or change the
+session, and pages shown with pending messages (the message would be lost or shown twice). The key holds the session (or the API
 token), the language, the day and the full path, so nobody is ever served another's answer. A
 request with `Cache-Control: no-cache` (a hard reload) is rendered again. Form
 tokens are not kept: a stored page carries a placeholder that each hit replaces with a token of
@@ -46,9 +46,6 @@ PAGE_GENERATION_KEY = "page:generation"
 NOT_SHOWN_ON_PAGES = frozenset({"sessions", "axes"})
 STORED_TYPES = ("text/html", "application/json")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Probes answer for the server as it is now: the health check, and the benchmark's bare view
-# (the floor that the status API is compared with, portal.bench).
-NEVER_STORED_PATHS = ("/healthz", "/bench/")
 # {% csrf_token %} renders this input; its masked value differs on every render.
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
@@ -84,27 +81,29 @@ def connect_page_invalidation() -> None:
 
 
 def _requester(request: HttpRequest) -> str | None:
-    """Who asks: the user of a valid API token, or of a session; None: not stored (anonymous,
-    or a token that DRF will refuse). The token is checked as DRF does, so that a replay is
-    never more lenient than the view (and fails, like the view, while the database is down)."""
+    """Who asks: an API token (checked before a replay, `_token_still_valid`), or the session
+    of a signed-in user; None: not stored (anonymous, or another authorization scheme)."""
     authorization = request.headers.get("Authorization", "")
     if authorization:
         scheme, _, key = authorization.partition(" ")
-        if scheme != "Token" or not key:
-            return None
-        from rest_framework.authtoken.models import Token
-
-        token = Token.objects.select_related("user").filter(key=key).first()
-        if token is None or not token.user.is_active:
-            return None
-        # The view's authentication reuses it (portal.authentication.TokenAuthentication).
-        request.checked_api_token = token
-        return f"token:{token.user_id}:{key}"
+        return f"token:{key}" if scheme == "Token" and key else None
     user = getattr(request, "user", None)
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     if user is None or not user.is_authenticated or not session_key:
         return None
     return f"session:{session_key}:{user.pk}"
+
+
+def _token_still_valid(requester: str) -> bool:
+    """A stored API answer is replayed only while its token is one DRF would accept: the token
+    exists and its user is active (one query; while the database is down it fails, and the
+    request answers 503 like any other)."""
+    if not requester.startswith("token:"):
+        return True  # a session's user was loaded, and checked, by AuthenticationMiddleware
+    from rest_framework.authtoken.models import Token
+
+    key = requester.removeprefix("token:")
+    return Token.objects.filter(key=key, user__is_active=True).exists()
 
 
 def _key(request: HttpRequest, requester: str) -> str:
@@ -134,6 +133,8 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.streaming
         and not response.cookies
         and "Content-Disposition" not in response
+        # what the view itself says must not be kept (never_cache: the health check)
+        and "no-store" not in response.get("Cache-Control", "")
         and response.get("Content-Type", "").startswith(STORED_TYPES)
         and not getattr(getattr(request, "session", None), "modified", False)
         and not _has_messages(request)
@@ -153,17 +154,14 @@ class PrivatePageCacheMiddleware:
             # Writes that send no signal (QuerySet.update) are covered by the request itself.
             pages_stale()
             return response
-        stored_here = (
-            seconds and request.method == "GET" and not request.path.startswith(NEVER_STORED_PATHS)
-        )
-        requester = _requester(request) if stored_here else None
+        requester = _requester(request) if seconds and request.method == "GET" else None
         if requester is None or _has_messages(request):
             return self.get_response(request)
         key = _key(request, requester)
         # A hard reload (the browser sends no-cache) renders the page again.
         reload = "no-cache" in request.headers.get("Cache-Control", "")
         stored = None if reload else cache.get(key)
-        if stored is not None:
+        if stored is not None and _token_still_valid(requester):
             return self._replay(request, stored)
         response = self.get_response(request)
         if _storable(request, response):

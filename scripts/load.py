@@ -35,8 +35,12 @@ from portal.bench import servers  # noqa: E402
 from scripts.load_pages import API_LISTS, OFFICE_PAGES, PROVINCE_PAGES, UNIT_PAGES  # noqa: E402
 
 
-def warm_up(host: str, plan: dict) -> tuple[int, float]:
-    """Each list page once per kind of user; how many, and the seconds it took."""
+def warm_up(host: str, plan_path: Path) -> tuple[int, int, float]:
+    """Every unit's status once (through the status list), then each list page once per kind of
+    user: the status pages and list pages read, and the seconds it took."""
+    started = time.perf_counter()
+    status_pages = servers.warm_status_cache(host, plan_path)
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
     sessions = plan["sessions"]
     requests = [(API_LISTS.values(), {"Authorization": f"Token {plan['token']}"})]
     for role, pages in (("office", OFFICE_PAGES.values()), ("province", PROVINCE_PAGES.values())):
@@ -45,14 +49,14 @@ def warm_up(host: str, plan: dict) -> tuple[int, float]:
     if "unit" in sessions:
         unit_pages = [page.format(plan["staff_unit_id"]) for page in UNIT_PAGES.values()]
         requests.append((unit_pages, {"Cookie": f"sessionid={sessions['unit']}"}))
-    started, count = time.perf_counter(), 0
+    count = 0
     for pages, headers in requests:
         for page in pages:
             request = urllib.request.Request(host + page, headers=headers)  # noqa: S310
             with urllib.request.urlopen(request, timeout=300) as answer:  # noqa: S310
                 answer.read()
             count += 1
-    return count, time.perf_counter() - started
+    return status_pages, count, time.perf_counter() - started
 
 
 def main() -> int:
@@ -98,10 +102,7 @@ def main() -> int:
         connection.close()
         ramp = math.ceil(args.users / args.spawn_rate)
         with servers.gunicorn(env, workers=args.workers) as host:
-            started = time.perf_counter()
-            status_pages = servers.warm_status_cache(host, plan)
-            warmed, _seconds = warm_up(host, json.loads(plan.read_text(encoding="utf-8")))
-            warm_seconds = time.perf_counter() - started
+            status_pages, warmed, warm_seconds = warm_up(host, plan)
             servers.say(
                 f"warm-up: {status_pages} pages of statuses and {warmed} list pages "
                 f"in {warm_seconds:.1f} s"

@@ -48,7 +48,7 @@ def test_a_repeated_page_is_replayed_until_a_write(staff_client, world):
     with CaptureQueriesContext(connection) as replayed:
         again = staff_client.get(url)
     assert again.status_code == 200
-    assert again.content == first.content or "王联络" in again.content.decode()
+    assert "王联络" in again.content.decode()
     # the session and its user only: the view did not run
     assert len(replayed) <= 2
 
@@ -77,8 +77,7 @@ def test_anonymous_answers_are_never_stored(client, world):
     generation = page_generation()
     login = client.get(reverse("login"))
     assert login.status_code == 200
-    with CaptureQueriesContext(connection):
-        second = client.get(reverse("login"))
+    second = client.get(reverse("login"))
     # a fresh form token each time: the page was rendered again
     assert TOKEN_INPUT.search(login.content.decode()).group(1) != (
         TOKEN_INPUT.search(second.content.decode()).group(1)
@@ -141,9 +140,18 @@ def test_api_answers_are_kept_per_token(world):
     assert wrong.get(url).status_code == 401
     assert wrong.get(url).status_code == 401
 
-    # a user deactivated (a write: the generation changes) and a token deleted are refused
+    # a token deleted is refused
     Token.objects.filter(user=world.users["office"]).delete()
     assert office.get(url).status_code == 401
+
+
+def test_a_stored_api_answer_is_not_replayed_once_its_user_is_inactive(world):
+    url = reverse("api:unit-list")
+    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['office'])}")
+    assert client.get(url).status_code == 200
+    # a write that sends no signal, so the stored answer is still reachable
+    type(world.users["office"]).objects.filter(pk=world.users["office"].pk).update(is_active=False)
+    assert client.get(url).status_code == 401
 
 
 def test_an_api_answer_rendered_reads_the_token_once(world):

@@ -3,10 +3,12 @@ status API's requests per second are compared with. Only portal.settings.bench s
 
 from django.http import JsonResponse
 from django.urls import path
+from django.views.decorators.cache import never_cache
 
 from portal.urls import urlpatterns as portal_urlpatterns
 
 
+@never_cache  # answered by the view every time, never replayed by the page cache
 def ping(request):
     return JsonResponse({"ok": True})
 
