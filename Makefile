@@ -13,7 +13,7 @@ RUN_REDIS_URL := $(REDIS_URL)
 PROCFILES := Procfile.dev
 endif
 
-.PHONY: .venv run test lint format messages backup restore bench load
+.PHONY: .venv run test test-fast lint format messages backup restore bench load
 
 .venv: $(VENV)/.installed
 
@@ -35,8 +35,14 @@ run: .venv
 	@echo ""
 	REDIS_URL=$(RUN_REDIS_URL) $(BIN)/honcho start --no-colour -f var/Procfile -d .
 
+# The whole suite on every core (pytest-xdist): each worker process has its own test database,
+# Redis database and media folder; tests that start servers of their own share one worker.
 test: .venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadgroup
+
+# The inner loop: everything but the browser tests and the tests that start worker processes.
+test-fast: .venv
+	$(BIN)/pytest -n auto --dist loadgroup -m "not browser and not worker"
 
 # Performance figures, one JSON line each, on PostgreSQL + Redis with the generated data
 # (DATABASE_URL / REDIS_URL, else pgserver under var/bench/pg and the embedded redis-server).

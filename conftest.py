@@ -1,18 +1,29 @@
 """Fixtures shared by every test: a broker, and a small world of two provinces, two programmes and
-four units with one user per role, whose expected visibility is written out by hand."""
+four units with one user per role, whose expected visibility is written out by hand.
+
+The world is built once and kept inside a transaction that stays open while consecutive tests
+use it; each test runs in a savepoint within it that is rolled back (the pattern of Django's
+setUpTestData). A test that does not use the world, or that needs committed rows (a live server,
+a worker process), first rolls the world back, so it sees the database as the migrations left it.
+"""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
+import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from creation.models import Department, Programme, Region, RoleAssignment
@@ -61,12 +72,21 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _worker_database(url: str) -> str:
+    """Each parallel test process (pytest-xdist's gw0, gw1, …) its own Redis database number, so
+    that the workers and queues of two processes never meet on a shared server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    return urlunsplit(urlsplit(url)._replace(path=f"/{int(worker[2:]) % 15 + 1}"))
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """REDIS_URL when set (CI's Debian redis-server); otherwise an embedded redis-server."""
     configured = os.environ.get("REDIS_URL")
     if configured:
-        yield configured
+        yield _worker_database(configured)
         return
     from portal import embedded_redis
 
@@ -102,8 +122,7 @@ class World:
         return key in self.editable.get(role, {}).get(model, set())
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
     province_own = ProvinceFactory(code="430000", name="湖南省", economic_belt="central")
     province_other = ProvinceFactory(code="510000", name="四川省", economic_belt="west")
     city_own = CityFactory(parent=province_own, name="长沙市")
@@ -254,6 +273,86 @@ def world(db) -> World:
     return built
 
 
+def _needs_committed_rows(request: pytest.FixtureRequest) -> bool:
+    """Whether pytest-django runs this test as a TransactionTestCase (the same reading as its
+    own `_django_db_helper`)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames)
+    )
+
+
+class SharedWorld:
+    """The world, built at most once while consecutive tests use it, inside a transaction that
+    is rolled back as soon as a test needs the database without it."""
+
+    def __init__(self, blocker, media_root: Path) -> None:
+        self.blocker = blocker
+        self.media_root = media_root
+        self.built: World | None = None
+        self._atomic: Any = None
+
+    def open(self) -> World:
+        if self.built is None:
+            with self.blocker.unblock():
+                self._atomic = transaction.atomic()
+                self._atomic.__enter__()
+                try:
+                    with override_settings(MEDIA_ROOT=self.media_root):
+                        self.built = build_world()
+                except BaseException:
+                    self.close()
+                    raise
+        return self.built
+
+    def close(self) -> None:
+        if self._atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+        self._atomic = None
+        self.built = None
+        shutil.rmtree(self.media_root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def _shared_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[SharedWorld]:
+    shared = SharedWorld(django_db_blocker, tmp_path_factory.mktemp("world") / "media")
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def _world_transaction(request: pytest.FixtureRequest, _shared_world: SharedWorld) -> None:
+    """Opens the world's transaction before the test's own (for a test of the world) or rolls it
+    back (for any other test of the database)."""
+    if "world" in request.fixturenames and not _needs_committed_rows(request):
+        _shared_world.open()
+    else:
+        _shared_world.close()
+
+
+@pytest.fixture
+def _django_db_helper(_world_transaction, _django_db_helper):
+    # pytest-django's own fixture, which starts every database test; ours runs first.
+    return _django_db_helper
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, db, _shared_world: SharedWorld, settings) -> World:
+    if _needs_committed_rows(request):
+        # rows a live server or a worker process can read: built for this test, then flushed
+        return build_world()
+    shared = _shared_world.open()
+    if _shared_world.media_root.exists():
+        shutil.copytree(_shared_world.media_root, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    # a copy per test, as Django's TestCase gives of setUpTestData: a test may change its objects
+    return copy.deepcopy(shared)
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     # Uploaded files of a test go to its own folder, never to var/media.
@@ -271,3 +370,17 @@ def _empty_cache():
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests that start servers of their own (Celery workers and beat, redis-server, PostgreSQL,
+    # a live server for Chromium) run one after another on one xdist worker (`--dist loadgroup`):
+    # each picks free ports and waits on real processes, which two at once on two cores would
+    # only slow down and make harder to read when one fails.
+    for item in items:
+        if (
+            item.get_closest_marker("worker")
+            or item.get_closest_marker("browser")
+            or "live_server" in getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.xdist_group("servers"))

@@ -11,6 +11,7 @@ PASSWORD = "a-long-browser-test-password"
 
 # For a test module: `pytestmark = BROWSER_TEST`.
 BROWSER_TEST = [
+    pytest.mark.browser,
     pytest.mark.skipif(
         not Path(CHROMIUM).exists(),
         reason=f"no Chromium at {CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH",

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,4 +37,8 @@ def test_production_settings_pass_the_deployment_checklist():
         SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="portal.example.cn",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "no issues" in result.stdout
+    # Only a fact about the machine may be reported, as Info: slow PDF font subsetting where the
+    # system lacks libharfbuzz-subset (CI installs it; a fresh developer machine may not have it).
+    reported = re.findall(r"\?: \(([\w.]+)\)", result.stdout + result.stderr)
+    assert set(reported) <= {"reporting.I002"}, result.stdout + result.stderr
+    assert "no issues" in result.stdout or reported

@@ -8,16 +8,19 @@ write rules cannot be derived so must be listed in WRITE_RULES with its reason, 
 cannot escape.
 
 Each request runs inside a savepoint that is rolled back, so the world stays the same for the
-next one; every write that must be refused is checked to leave the database unchanged (a
-checksum of every row of every table).
+next one; every write that must be refused is checked to leave unchanged every row of the tables
+the route may touch: those of its view's app, of the models they relate to, and the audit trail
+and notifications (an app without tables of its own, such as the dashboard, checks them all).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -36,6 +39,8 @@ ROLES = [
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # Tables that a refused request may legitimately touch: the session of the logged-in user.
 UNCHECKED_TABLES = {"django_session"}
+# Apps whose tables any route may write: the audit trail and notifications.
+SHARED_APPS = ("auditlog", "portal")
 
 
 @dataclass(frozen=True)
@@ -223,25 +228,67 @@ def _row_hash(*values: Any) -> int:
     return hash(values) & 0xFFFFFFFF
 
 
-class Database:
-    """A checksum of every row of every table: counts and a sum of row hashes, one query."""
+def view_app(callback: Any) -> str:
+    """The label of the app whose module defines the view of a route."""
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    module = (view_class or callback).__module__
+    config = apps.get_containing_app_config(module)
+    return config.label if config is not None else ""
 
-    def __init__(self) -> None:
-        with connection.cursor() as cursor:
-            tables = sorted(
-                t for t in connection.introspection.table_names(cursor) if t not in UNCHECKED_TABLES
-            )
-            if connection.vendor == "postgresql":
-                row = "hashtext(r::text)::bigint"
-                self.parts = dict.fromkeys(tables, row)
-            else:
-                connection.ensure_connection()
-                connection.connection.create_function("row_hash", -1, _row_hash)
-                self.parts = {}
-                for t in tables:
-                    columns = connection.introspection.get_table_description(cursor, t)
-                    names = ", ".join(f'r."{c.name}"' for c in columns)
-                    self.parts[t] = f"row_hash({names})"
+
+@functools.cache
+def reachable_tables(app_label: str) -> frozenset[str] | None:
+    """The tables a route of the app may touch: the app's own, those of every model one of them
+    relates to (both ways, many-to-many tables included), and the shared ones. None: every table
+    (an app without models of its own reads and may touch any)."""
+    if not app_label or not list(apps.get_app_config(app_label).get_models()):
+        return None
+    models = {
+        m for label in (app_label, *SHARED_APPS) for m in apps.get_app_config(label).get_models()
+    }
+    tables: set[str] = set()
+    for model in models:
+        tables.add(model._meta.db_table)
+        for field in model._meta.get_fields(include_hidden=True):
+            if field.is_relation and field.related_model is not None:
+                tables.add(field.related_model._meta.db_table)
+            if field.many_to_many and getattr(field, "remote_field", None) is not None:
+                through = getattr(field.remote_field, "through", None)
+                if through is not None:
+                    tables.add(through._meta.db_table)
+    return frozenset(tables)
+
+
+@functools.cache
+def _row_expressions(vendor: str) -> dict[str, str]:
+    """Per table, the SQL expression that hashes one of its rows (read once per process)."""
+    with connection.cursor() as cursor:
+        tables = sorted(
+            t for t in connection.introspection.table_names(cursor) if t not in UNCHECKED_TABLES
+        )
+        if vendor == "postgresql":
+            return dict.fromkeys(tables, "hashtext(r::text)::bigint")
+        parts = {}
+        for t in tables:
+            columns = connection.introspection.get_table_description(cursor, t)
+            names = ", ".join(f'r."{c.name}"' for c in columns)
+            parts[t] = f"row_hash({names})"
+        return parts
+
+
+class Database:
+    """A checksum of every row of the given tables (all, without any): counts and a sum of row
+    hashes, one query."""
+
+    def __init__(self, tables: frozenset[str] | None = None) -> None:
+        if connection.vendor != "postgresql":
+            connection.ensure_connection()
+            connection.connection.create_function("row_hash", -1, _row_hash)
+        self.parts = {
+            t: h
+            for t, h in _row_expressions(connection.vendor).items()
+            if tables is None or t in tables
+        }
         self.sql = " UNION ALL ".join(
             f"SELECT '{t}', count(*), coalesce(sum({h}), 0) FROM \"{t}\" r"  # noqa: S608 - table names from introspection
             for t, h in self.parts.items()
@@ -269,7 +316,7 @@ class Matrix:
         self.callback = VIEWS[route]
         self.methods = write_methods(self.callback)
         self.rule = writer_rule(route, self.case, self.methods)
-        self.db = Database()
+        self.db = Database(reachable_tables(view_app(self.callback)))
         self.checks = 0
         # every client logs in first (a login writes the user's last_login), then the checksum
         # of the world, which every request is rolled back to
@@ -288,6 +335,10 @@ class Matrix:
         self.callback = VIEWS[route]
         self.methods = write_methods(self.callback)
         self.rule = writer_rule(route, self.case, self.methods)
+        tables = reachable_tables(view_app(self.callback))
+        if tables != frozenset(self.db.parts):
+            self.db = Database(tables)
+            self.baseline = self.db.checksum()
         return self
 
     # payloads ------------------------------------------------------------------------------
@@ -473,6 +524,26 @@ def test_a_new_write_route_without_rules_is_flagged():
         assert underivable_routes(module.__name__) == {"approve", "read-anything"}
     finally:
         del sys.modules[module.__name__]
+
+
+def test_reachable_tables_are_the_apps_own_its_relations_and_the_shared_ones():
+    funds = reachable_tables(view_app(VIEWS["api:budget-line-list"]))
+    assert view_app(VIEWS["api:budget-line-list"]) == "funds"
+    assert {"funds_budgetline", "creation_creationunit", "portal_notification"} <= funds
+    assert "auditlog_logentry" in funds
+    assert reachable_tables(view_app(VIEWS["dashboard:office"])) is None  # no models: every table
+
+
+def test_the_checksum_sees_a_changed_row_of_a_reachable_table(world):
+    from creation.models import CreationUnit
+
+    database = Database(reachable_tables("funds"))
+    before = database.checksum()
+    with transaction.atomic():
+        CreationUnit.objects.filter(pk=world.objects["units"]["own"].pk).update(name="改名")
+        assert _diff(before, database.checksum()) == ["creation_creationunit"]
+        transaction.set_rollback(True)
+    assert database.checksum() == before
 
 
 def test_write_rules_name_existing_routes():
