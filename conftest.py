@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import copy
 import importlib
+import io
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -284,24 +286,36 @@ def _needs_committed_rows(request: pytest.FixtureRequest) -> bool:
     )
 
 
-class SharedWorld:
-    """The world, built at most once while consecutive tests use it, inside a transaction that
-    is rolled back as soon as a test needs the database without it."""
+def build_demo() -> None:
+    """The demo data of `make run` (seed_demo), for tests that read a whole programme."""
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+# The data sets tests share, by the fixture that asks for one.
+DATASETS: dict[str, Callable[[], Any]] = {"world": build_world, "demo_data": build_demo}
+
+
+class SharedData:
+    """One data set at a time, built at most once while consecutive tests use it, inside a
+    transaction that is rolled back as soon as a test needs the database without it."""
 
     def __init__(self, blocker, media_root: Path) -> None:
         self.blocker = blocker
         self.media_root = media_root
-        self.built: World | None = None
+        self.name: str | None = None
+        self.built: Any = None
         self._atomic: Any = None
 
-    def open(self) -> World:
-        if self.built is None:
+    def open(self, name: str) -> Any:
+        if self.name != name:
+            self.close()
             with self.blocker.unblock():
                 self._atomic = transaction.atomic()
                 self._atomic.__enter__()
+                self.name = name
                 try:
                     with override_settings(MEDIA_ROOT=self.media_root):
-                        self.built = build_world()
+                        self.built = DATASETS[name]()
                 except BaseException:
                     self.close()
                     raise
@@ -314,43 +328,58 @@ class SharedWorld:
             transaction.set_rollback(True)
             self._atomic.__exit__(None, None, None)
         self._atomic = None
+        self.name = None
         self.built = None
         shutil.rmtree(self.media_root, ignore_errors=True)
 
+    def copy_media(self, media_root: Path) -> None:
+        if self.media_root.exists():
+            shutil.copytree(self.media_root, media_root, dirs_exist_ok=True)
+
 
 @pytest.fixture(scope="session")
-def _shared_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[SharedWorld]:
-    shared = SharedWorld(django_db_blocker, tmp_path_factory.mktemp("world") / "media")
+def _shared_data(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[SharedData]:
+    shared = SharedData(django_db_blocker, tmp_path_factory.mktemp("shared") / "media")
     yield shared
     shared.close()
 
 
 @pytest.fixture
-def _world_transaction(request: pytest.FixtureRequest, _shared_world: SharedWorld) -> None:
-    """Opens the world's transaction before the test's own (for a test of the world) or rolls it
-    back (for any other test of the database)."""
-    if "world" in request.fixturenames and not _needs_committed_rows(request):
-        _shared_world.open()
+def _shared_transaction(request: pytest.FixtureRequest, _shared_data: SharedData) -> None:
+    """Opens the shared data's transaction before the test's own (for a test of a data set) or
+    rolls it back (for any other test of the database)."""
+    wanted = [name for name in DATASETS if name in request.fixturenames]
+    if len(wanted) == 1 and not _needs_committed_rows(request):
+        _shared_data.open(wanted[0])
     else:
-        _shared_world.close()
+        _shared_data.close()
 
 
 @pytest.fixture
-def _django_db_helper(_world_transaction, _django_db_helper):
+def _django_db_helper(_shared_transaction, _django_db_helper):
     # pytest-django's own fixture, which starts every database test; ours runs first.
     return _django_db_helper
 
 
 @pytest.fixture
-def world(request: pytest.FixtureRequest, db, _shared_world: SharedWorld, settings) -> World:
-    if _needs_committed_rows(request):
+def world(request: pytest.FixtureRequest, db, _shared_data: SharedData, settings) -> World:
+    if _needs_committed_rows(request) or "demo_data" in request.fixturenames:
         # rows a live server or a worker process can read: built for this test, then flushed
         return build_world()
-    shared = _shared_world.open()
-    if _shared_world.media_root.exists():
-        shutil.copytree(_shared_world.media_root, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    shared = _shared_data.open("world")
+    _shared_data.copy_media(settings.MEDIA_ROOT)
     # a copy per test, as Django's TestCase gives of setUpTestData: a test may change its objects
     return copy.deepcopy(shared)
+
+
+@pytest.fixture
+def demo_data(request: pytest.FixtureRequest, db, _shared_data: SharedData, settings) -> None:
+    """The database as `make run` seeds it."""
+    if _needs_committed_rows(request) or "world" in request.fixturenames:
+        build_demo()
+        return
+    _shared_data.open("demo_data")
+    _shared_data.copy_media(settings.MEDIA_ROOT)
 
 
 @pytest.fixture(autouse=True)
@@ -372,7 +401,18 @@ def api_client() -> APIClient:
     return APIClient()
 
 
+def _dataset(item: pytest.Item) -> str:
+    names = getattr(item, "fixturenames", ())
+    return next((name for name in DATASETS if name in names), "")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Within a module, the tests of one shared data set run next to each other, so that it is
+    # built once per module rather than once per change of data set (the sort is stable).
+    modules: dict[str, int] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+    items.sort(key=lambda item: (modules[item.nodeid.split("::")[0]], _dataset(item)))
     # Tests that start servers of their own (Celery workers and beat, redis-server, PostgreSQL,
     # a live server for Chromium) run one after another on one xdist worker (`--dist loadgroup`):
     # each picks free ports and waits on real processes, which two at once on two cores would

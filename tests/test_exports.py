@@ -181,10 +181,7 @@ def test_every_paginated_page_is_in_the_export_list():
 
 
 @pytest.fixture
-def demo(db):
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_data):
     from creation.models import CreationUnit
 
     return CreationUnit.objects.get(name="长沙市开福区")

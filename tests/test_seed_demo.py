@@ -37,25 +37,22 @@ def test_seed_demo_loads_the_programme_regions_units_and_roles(capsys):
     assert "demo12345" in output
 
 
-def test_seed_demo_twice_changes_nothing():
-    call_command("seed_demo")
+def test_seed_demo_twice_changes_nothing(demo_data):
     first = _snapshot()
     call_command("seed_demo")
     assert _snapshot() == first
 
 
-def test_seed_demo_logins_work(client):
-    call_command("seed_demo")
+def test_seed_demo_logins_work(client, demo_data):
     assert client.login(username="unit_staff", password="demo12345")
     response = client.get("/", follow=True)
     assert response.status_code == 200
     assert "长沙市开福区" in response.content.decode()
 
 
-def test_seed_demo_has_leadership_meetings_liaisons_and_liaison_meetings():
+def test_seed_demo_has_leadership_meetings_liaisons_and_liaison_meetings(demo_data):
     from creation.models import LeadershipGroup, Liaison, LiaisonMeeting, Meeting
 
-    call_command("seed_demo")
     assert LeadershipGroup.objects.count() == CreationUnit.objects.count()
     assert Meeting.objects.exclude(minutes="").exists()
     kaifu = Liaison.objects.filter(unit__name="长沙市开福区").order_by("started_on")
@@ -64,10 +61,9 @@ def test_seed_demo_has_leadership_meetings_liaisons_and_liaison_meetings():
     assert LiaisonMeeting.objects.filter(status="held").count() >= 4
 
 
-def test_seed_demo_has_publicity_claims_in_every_state_and_a_published_bulletin():
+def test_seed_demo_has_publicity_claims_in_every_state_and_a_published_bulletin(demo_data):
     from scoring.models import AdoptionClaim, Bulletin, PeriodScore
 
-    call_command("seed_demo")
     states = set(AdoptionClaim.objects.values_list("status", flat=True))
     assert states == {"claimed", "verified", "rejected", "withdrawn"}
     tiers = set(AdoptionClaim.objects.filter(status="verified").values_list("tier", flat=True))

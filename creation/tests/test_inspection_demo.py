@@ -1,7 +1,6 @@
 """The demo holds supervision in every state (R4)."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from creation.inspection_rules import is_overdue
@@ -10,8 +9,7 @@ from creation.models import FeedbackLetter, Inspection, Rectification, SelfInspe
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_inspections_rectification_letters_and_a_self_inspection():
-    call_command("seed_demo")
+def test_demo_has_inspections_rectification_letters_and_a_self_inspection(demo_data):
     assert set(Inspection.objects.values_list("status", flat=True)) == {
         "planned",
         "in_progress",

@@ -4,7 +4,6 @@ full summary report."""
 import io
 
 import pytest
-from django.core.management import call_command
 
 from creation.models import CreationUnit, SummaryText
 from creation.selectors import place_figures
@@ -14,8 +13,7 @@ from reporting.summary_report import SUMMARY_REPORT
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_records_for_several_units_and_a_full_report():
-    call_command("seed_demo")
+def test_demo_has_records_for_several_units_and_a_full_report(demo_data):
     with_records = CreationUnit.objects.filter(facilities__isnull=False).distinct()
     assert with_records.count() >= 5
     assert SummaryText.objects.exclude(measures="").count() >= 5

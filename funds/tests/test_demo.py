@@ -16,8 +16,7 @@ def _snapshot() -> dict[str, list]:
     return {m._meta.label: sorted(map(repr, m.objects.values_list())) for m in models}
 
 
-def test_demo_has_plans_in_every_state_and_spending():
-    call_command("seed_demo")
+def test_demo_has_plans_in_every_state_and_spending(demo_data):
     latest = {
         plan.pk: plan.versions.order_by("-number").first().status for plan in FundPlan.objects.all()
     }
@@ -31,8 +30,7 @@ def test_demo_has_plans_in_every_state_and_spending():
     assert not BudgetLine.objects.filter(spent__gt=F("amount")).exists()
 
 
-def test_demo_funds_load_twice_change_nothing():
-    call_command("seed_demo")
+def test_demo_funds_load_twice_change_nothing(demo_data):
     first = _snapshot()
     call_command("seed_demo")
     assert _snapshot() == first

@@ -2,7 +2,6 @@
 acceptance evaluation."""
 
 import pytest
-from django.core.management import call_command
 
 from creation.models import CreationUnit
 from scoring.models import AcceptanceEvaluation, CreationStandard, IndicatorReview, VetoOverride
@@ -11,8 +10,7 @@ from scoring.selectors import veto_gauges
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_standards_reviews_overrides_and_gauges_in_every_state():
-    call_command("seed_demo")
+def test_demo_has_standards_reviews_overrides_and_gauges_in_every_state(demo_data):
     belts = set(CreationStandard.objects.values_list("economic_belt", flat=True))
     assert belts == {"east", "central", "west"}
     assert IndicatorReview.objects.filter(stage="midterm").count() == 1
