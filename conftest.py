@@ -406,13 +406,28 @@ def _dataset(item: pytest.Item) -> str:
     return next((name for name in DATASETS if name in names), "")
 
 
+def _django_order(item: pytest.Item) -> int:
+    """pytest-django's order (Django's): tests in a rolled-back transaction first, then those
+    that commit (their flush empties the tables, data migrations' rows included), then the rest."""
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return 1
+    if names & {"transactional_db", "live_server"}:
+        return 1
+    return 0 if marker or "db" in names else 2
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Within a module, the tests of one shared data set run next to each other, so that it is
-    # built once per module rather than once per change of data set (the sort is stable).
+    # built once per module rather than once per change of data set. The sort is stable and
+    # keeps pytest-django's order (which ran before this hook) first.
     modules: dict[str, int] = {}
     for item in items:
         modules.setdefault(item.nodeid.split("::")[0], len(modules))
-    items.sort(key=lambda item: (modules[item.nodeid.split("::")[0]], _dataset(item)))
+    items.sort(
+        key=lambda item: (_django_order(item), modules[item.nodeid.split("::")[0]], _dataset(item))
+    )
     # Tests that start servers of their own (Celery workers and beat, redis-server, PostgreSQL,
     # a live server for Chromium) run one after another on one xdist worker (`--dist loadgroup`):
     # each picks free ports and waits on real processes, which two at once on two cores would
