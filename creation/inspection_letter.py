@@ -159,6 +159,15 @@ def inspection_letter_context(params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def inspection_letter_is_draft(params: dict[str, Any]) -> bool:
+    # C7: a letter is the unit's (and the province's) to read only once the office has sent it;
+    # until then it is the office's draft. An inspection that is not there has no sent letter.
+    return not FeedbackLetter.objects.filter(
+        inspection_id=_param(params, "inspection"),
+        inspection__unit_id=_param(params, "unit"),
+    ).exists()
+
+
 def inspection_letter_docx(context: dict[str, Any]) -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -182,6 +191,7 @@ INSPECTION_LETTER_KIND = DocumentKind(
     template="reporting/pdf/inspection_letter.html",
     context=inspection_letter_context,
     docx=inspection_letter_docx,
+    is_draft=inspection_letter_is_draft,
     filename=lambda context: (
         _("%(unit)s inspection feedback %(date)s")
         % {"unit": context["unit"].name, "date": context["signed_on"].isoformat()}

@@ -68,6 +68,7 @@ from creation.models import (
 from creation.scope import user_scope
 from creation.views import role_required
 from portal.exports import Column, export_if_requested, model_columns
+from reporting.services import document_job_request, document_may_request
 
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
@@ -624,35 +625,41 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         if sent
         else (local, provincial),
         "form": form,
-        "can_request": not user_scope(request.user).read_only and (can_run or sent is not None),
+        "can_request": document_may_request(
+            user=request.user, kind=INSPECTION_LETTER, params=_letter_params(inspection)
+        ),
     }
     return render(request, "creation/inspection_letter.html", context)
+
+
+def _letter_params(inspection: Inspection) -> dict[str, int]:
+    return {"unit": inspection.unit_id, "inspection": inspection.pk}
 
 
 @require_POST
 @login_required
 def letter_document(request: HttpRequest, pk: int) -> HttpResponse:
-    """Ask for the letter as PDF or Word; the job's page shows the progress and the download. The
-    office may print a draft; the unit and the province once the letter is sent."""
-    from reporting.services import document_job_request
-
+    """Ask for the letter as PDF or Word; the job's page shows the progress and the download.
+    Who may (the office a draft; the unit and the province once the letter is sent, C7) is
+    decided by reporting.services.document_access, as for the API."""
     _refuse_read_only(request)
     inspection = _visible_inspection(request, pk)
-    if not services.can_run(request.user, inspection.unit) and not hasattr(inspection, "letter"):
-        messages.error(request, _("The letter can be downloaded once it is sent."))
-        return redirect("inspections:letter", pk=inspection.pk)
     form = DocumentFormatForm(request.POST or {"format": "pdf"})
     if not form.is_valid():
         raise Http404
+    back = reverse("inspections:letter", kwargs={"pk": pk})
     try:
         job = document_job_request(
             user=request.user,
             kind=INSPECTION_LETTER,
             format=form.cleaned_data["format"],
-            params={"unit": inspection.unit_id, "inspection": inspection.pk},
+            params=_letter_params(inspection),
         )
     except ValidationError as error:
-        return _refused(request, error, reverse("inspections:letter", kwargs={"pk": pk}))
+        return _refused(request, error, back)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect(back)
     return redirect("reporting:document-job", pk=job.pk)
 
 

@@ -29,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from creation.models import CreationUnit, StaffCount
 from creation.place import RECORD_KINDS, RecordKind, display_value
+from portal.exports import cell, spreadsheet_text_read
 
 UNIT_COLUMN = gettext_lazy("unit")
 LANGUAGES = ("zh-hans", "en")
@@ -59,9 +60,9 @@ def sheet_title(kind: RecordKind) -> str:
 
 
 def _header(sheet: Any, kind: RecordKind) -> None:
-    sheet.append([str(UNIT_COLUMN), *kind.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.append([cell(str(UNIT_COLUMN)), *(cell(column) for column in kind.columns)])
+    for heading in sheet[1]:
+        heading.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for index, width in enumerate([24, *[18] * len(kind.fields)], start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
@@ -106,16 +107,12 @@ def workbook_template(*, units: Iterable[CreationUnit]) -> Workbook:
         _("Units you may fill in:"),
         *[f"{unit.pk}  {unit.name}" for unit in units],
     ):
-        guide.append([line])
+        guide.append([cell(line)])
     for kind in RECORD_KINDS:
         sheet = workbook.create_sheet(sheet_title(kind))
         _header(sheet, kind)
         _choices_validation(sheet, kind)
     return workbook
-
-
-def _cell(value: Any) -> Any:
-    return float(value) if isinstance(value, Decimal) else value
 
 
 def workbook_export(*, records: dict[str, list[models.Model]]) -> Workbook:
@@ -127,7 +124,10 @@ def workbook_export(*, records: dict[str, list[models.Model]]) -> Workbook:
         _header(sheet, kind)
         for record in records.get(kind.section, []):
             sheet.append(
-                [record.unit.name, *(_cell(display_value(record, name)) for name in kind.fields)]
+                [
+                    cell(record.unit.name),
+                    *(cell(display_value(record, name)) for name in kind.fields),
+                ]
             )
         _choices_validation(sheet, kind)
     return workbook
@@ -161,7 +161,8 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.isoformat()[:10]
-    return str(value).strip()
+    # A text the portal's export made safe for spreadsheets reads back as it was written.
+    return spreadsheet_text_read(str(value).strip())
 
 
 def _choice(model_field: models.Field, value: Any) -> str:
@@ -285,8 +286,8 @@ def _header_map(kind: RecordKind, header: list[Any]) -> tuple[dict[str, int], in
     positions: dict[str, int] = {}
     unit_position = None
     unit_names = {"unit", *_names(UNIT_COLUMN), "单位", "创建单位"}
-    for position, cell in enumerate(header):
-        text = _fold(_text(cell))
+    for position, heading in enumerate(header):
+        text = _fold(_text(heading))
         if not text:
             continue
         if text in unit_names and unit_position is None:

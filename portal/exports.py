@@ -9,6 +9,7 @@ from disk.
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -95,8 +96,40 @@ def rows_of(queryset: QuerySet | Iterable[Any]) -> Iterator[Any]:
     return iter(queryset)
 
 
+# A text cell that starts with one of these is run as a formula by Excel, LibreOffice or Sheets
+# (OWASP "CSV injection"); tab and carriage return hide the sign from a first look.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text as a spreadsheet shows it and never runs it: a text that a spreadsheet would read as
+    a formula gets a leading apostrophe. Plain numbers written as text ("-12.50") are left alone;
+    so is a text that merely starts with an apostrophe, unless stripping one apostrophe from
+    it would give back a formula, so that `spreadsheet_text_read` is its exact inverse."""
+    if text[:1] in FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    if text[:1] == "'" and spreadsheet_text(text[1:]) != text[1:]:
+        return "'" + text
+    return text
+
+
+def spreadsheet_text_read(text: str) -> str:
+    """The text that `spreadsheet_text` wrote as this cell (for files that come back)."""
+    if text[:1] == "'" and spreadsheet_text(text[1:]) == text:
+        return text[1:]
+    return text
+
+
 def cell(value: Any) -> Any:
-    """A value as a spreadsheet cell: numbers and dates stay typed, the rest becomes text."""
+    """A value as a spreadsheet cell: numbers and dates stay typed, the rest becomes text, made
+    safe by `spreadsheet_text`. Every spreadsheet and CSV file of the portal writes its cells
+    through this function."""
+    value = _typed(value)
+    return spreadsheet_text(value) if isinstance(value, str) else value
+
+
+def _typed(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -108,7 +141,7 @@ def cell(value: Any) -> Any:
             return value.replace(tzinfo=None)
         return value
     if isinstance(value, list | tuple):
-        return "; ".join(force_str(cell(item)) for item in value)
+        return "; ".join(force_str(_typed(item)) for item in value)
     return force_str(value)
 
 
@@ -126,7 +159,7 @@ class _Echo:
 
 def csv_lines(headers: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield UTF8_BOM + writer.writerow([force_str(h) for h in headers])
+    yield UTF8_BOM + writer.writerow([_csv_text(h) for h in headers])
     for row in rows:
         yield writer.writerow([_csv_text(value) for value in row])
 
@@ -135,19 +168,7 @@ def _csv_text(value: Any) -> str:
     value = cell(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    text = force_str(value)
-    # Cells that a spreadsheet would run as a formula are quoted with a leading apostrophe.
-    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return force_str(value)
 
 
 def csv_response(
@@ -172,25 +193,18 @@ def xlsx_response(
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        heading = WriteOnlyCell(sheet, value=force_str(header))
+        heading = WriteOnlyCell(sheet, value=cell(header))
         heading.font = bold
         header_cells.append(heading)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
+        sheet.append([cell(value) for value in row])
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     workbook.save(spool)
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = _filename_header(f"{filename}.xlsx")
     return response
-
-
-def _xlsx_cell(value: Any) -> Any:
-    value = cell(value)
-    if isinstance(value, str) and value[:1] == "=":
-        return "'" + value
-    return value
 
 
 def export_response(

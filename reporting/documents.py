@@ -15,7 +15,9 @@ A document kind is registered once, usually in its app's `AppConfig.ready()`:
 Then `document_render(kind=..., params=..., format="pdf")` gives the bytes (the command
 `render_document` does this), and `reporting.services.document_job_request` queues a job that
 a worker renders (`document_job_run`), with its progress, for a page that shows a progress bar
-and then the download. Files are served to whoever sees the job's unit (DocumentJob.visible_to).
+and then the download. Who may have a document made and read is decided in one place,
+`reporting.services.document_access` (pages, API and the command line alike), and files are
+served to whoever sees the job's unit, a draft only to the office (DocumentJob.visible_to).
 """
 
 from __future__ import annotations
@@ -70,6 +72,13 @@ class DocumentKind:
     filename: Callable[[dict[str, Any]], str]
     # The parameter that holds the id of the creation unit the document is about (its scope).
     unit_param: str | None = "unit"
+    # Whether the document, as its data stand now, is a draft that only the office of the
+    # unit's programme may have made and read (an inspection letter not yet sent, C7).
+    # None: a document for everyone who sees its unit.
+    is_draft: Callable[[dict[str, Any]], bool] | None = None
+
+    def draft(self, params: dict[str, Any]) -> bool:
+        return self.is_draft is not None and self.is_draft(params)
 
 
 _KINDS: dict[str, DocumentKind] = {}

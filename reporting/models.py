@@ -369,7 +369,9 @@ class DocumentJobQuerySet(ScopedQuerySet):
         # A document about a unit goes to whoever sees the unit; a document of a whole programme
         # (a bulletin, say) to whoever sees the programme.
         programmes = Programme.objects.filter(Programme.objects.all().scope_q(scope))
-        return scope.units_q("unit__") | Q(unit__isnull=True, programme__in=programmes)
+        seen = scope.units_q("unit__") | Q(unit__isnull=True, programme__in=programmes)
+        # A draft (an inspection letter not yet sent, C7) stays with the office of its programme.
+        return seen & (Q(office_only=False) | Q(programme__in=scope.office_programme_ids))
 
 
 def document_path(instance: models.Model, filename: str) -> str:
@@ -420,6 +422,9 @@ class DocumentJob(models.Model):
         on_delete=models.SET_NULL,
         related_name="document_jobs",
     )
+    # Set when the document was asked for as a draft (reporting.services.document_access): the
+    # file then stays with the office of the programme, even after the document is final.
+    office_only = models.BooleanField(_("draft for the office"), default=False, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -28,6 +28,7 @@ from portal.services import notification_send
 from portal.tasks import enqueue, enqueue_on_commit
 from reporting.documents import (
     DocumentError,
+    DocumentKind,
     RenderedDocument,
     document_kind_get,
     document_render,
@@ -488,42 +489,77 @@ def calendar_feed_replace(*, user: Any, unit: CreationUnit) -> CalendarFeed:
 # --- Generated documents (reporting.documents) ----------------------------------------------------
 
 
-@transaction.atomic
-def document_job_request(
-    *, user: Any, kind: str, format: str, params: dict[str, Any]
-) -> DocumentJob:
-    """Queue a document for a worker to render (document_job_run, started after commit). Anyone
-    who sees the document's unit may ask for it; read-only accounts change nothing."""
-    from reporting.tasks import document_job_run_task
+@dataclass(frozen=True)
+class DocumentAccess:
+    """What `document_access` allows: the kind, the unit the document is about, the parameters
+    with the unit's id, and whether it is a draft that only the office may read."""
 
+    kind: DocumentKind
+    unit: CreationUnit | None
+    params: dict[str, Any]
+    office_only: bool
+
+
+def document_access(*, user: Any, kind: str, params: dict[str, Any]) -> DocumentAccess:
+    """The one decision on who may have a document made and read, for the pages, the API and
+    the command line: anyone who sees the document's unit, read-only accounts aside; a draft
+    (an inspection letter not yet sent, C7) only the office of the unit's programme. Raises
+    ValidationError (unknown kind, format or unit) or PermissionDenied."""
     try:
         document_kind = document_kind_get(kind)
     except DocumentError as error:
         raise ValidationError({"kind": str(error)}) from None
-    if format not in DocumentJob.Format.values:
-        raise ValidationError({"format": _("Choose PDF or Word (.docx).")})
     if not document_kind.unit_param:  # e.g. a bulletin: asked for on its own page, scoped there
         raise ValidationError({"kind": _("This document is asked for on its own page.")})
-    if user_scope(user).read_only:
+    scope = user_scope(user)
+    if scope.read_only:
         raise PermissionDenied(_("This account only reads."))
-    unit = None
-    if document_kind.unit_param:
-        unit_id = params.get(document_kind.unit_param)
-        unit = (
-            CreationUnit.objects.visible_to(user).filter(pk=unit_id).first()
-            if isinstance(unit_id, int) or str(unit_id).isdigit()
-            else None
+    unit_id = params.get(document_kind.unit_param)
+    unit = (
+        CreationUnit.objects.visible_to(user).select_related("batch").filter(pk=unit_id).first()
+        if isinstance(unit_id, int) or str(unit_id).isdigit()
+        else None
+    )
+    if unit is None:
+        raise ValidationError({"params": _("Name a creation unit you can see.")})
+    params = {**params, document_kind.unit_param: unit.pk}
+    office_only = document_kind.draft(params)
+    if office_only and not scope.can_run_programme(unit.batch.programme_id):
+        raise PermissionDenied(
+            _("This document is a draft until the office sends it; you can read it then.")
         )
-        if unit is None:
-            raise ValidationError({"params": _("Name a creation unit you can see.")})
-        params = {**params, document_kind.unit_param: unit.pk}
+    return DocumentAccess(document_kind, unit, params, office_only)
+
+
+def document_may_request(*, user: Any, kind: str, params: dict[str, Any]) -> bool:
+    """Whether `document_access` lets the user ask for the document (for a page's buttons)."""
+    try:
+        document_access(user=user, kind=kind, params=params)
+    except (ValidationError, PermissionDenied):
+        return False
+    return True
+
+
+@transaction.atomic
+def document_job_request(
+    *, user: Any, kind: str, format: str, params: dict[str, Any]
+) -> DocumentJob:
+    """Queue a document for a worker to render (document_job_run, started after commit), when
+    `document_access` allows it; a draft's job is kept from all but the office."""
+    from reporting.tasks import document_job_run_task
+
+    if format not in DocumentJob.Format.values:
+        raise ValidationError({"format": _("Choose PDF or Word (.docx).")})
+    access = document_access(user=user, kind=kind, params=params)
+    unit = access.unit
     job = DocumentJob(
         kind=kind,
         format=format,
-        params=params,
+        params=access.params,
         unit=unit,
         programme=unit.batch.programme if unit else None,
         requested_by=user,
+        office_only=access.office_only,
         language=get_language() or django_settings.LANGUAGE_CODE,
     )
     job.full_clean()
@@ -532,6 +568,21 @@ def document_job_request(
     # its page keeps waiting, and document_jobs_requeue publishes it again.
     enqueue_on_commit(document_job_run_task, job.pk)
     return job
+
+
+def document_render_for(
+    *, user: Any | None, kind: str, params: dict[str, Any], format: str
+) -> RenderedDocument:
+    """Render a document at once (the command line), with the decision of `document_access`
+    for the user named; without a user, only what every reader of the unit may read (no
+    drafts)."""
+    if user is not None:
+        params = document_access(user=user, kind=kind, params=params).params
+    elif document_kind_get(kind).draft(params):
+        raise PermissionDenied(
+            _("This document is a draft until the office sends it; you can read it then.")
+        )
+    return document_render(kind=kind, params=params, format=format)
 
 
 def document_jobs_requeue(*, now: datetime | None = None) -> int:
@@ -606,6 +657,10 @@ def document_job_run(*, job_id: int, run_id: str | None = None) -> DocumentJob:
         job.run_id = run_id or ""
         job.save(update_fields=["status", "progress", "started_at", "run_id"])
     try:
+        if not job.office_only and document_kind_get(job.kind).draft(job.params):
+            # Asked for once final, but a draft again now (its letter withdrawn): the file would
+            # go to readers who may not read a draft.
+            raise DocumentError(_("The document is a draft again; ask for it once it is sent."))
         with translation.override(job.language):
             rendered = document_render(
                 kind=job.kind,
