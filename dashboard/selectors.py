@@ -32,7 +32,7 @@ from creation.selectors import unit_counts, units_per_province
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from funds.selectors import province_execution, unit_execution, with_rates
 from portal.cache import cached
-from reporting.models import Obligation, Submission
+from reporting.models import Obligation, late_q, on_time_q, submitted_q
 from reporting.rules import SHANGHAI, Light
 from reporting.selectors import obligation_figures
 from reporting.views import LIGHT_LABELS, WARN_DAYS
@@ -259,8 +259,8 @@ def on_time_trend(
     now: datetime,
     granularity: str = "month",
 ) -> list[dict[str, Any]]:
-    """Per month (or quarter) of the due date: reports due by now, accepted on time, late and
-    missing, and the on-time rate, in one grouped query. Periods with nothing due yet are left
+    """Per month (or quarter) of the due date: reports due by now, on time, late and missing
+    (C1, reporting.models.on_time_q), and the on-time rate, in one grouped query. Periods with nothing due yet are left
     out, since they have no rate."""
     trunc = TruncQuarter if granularity == "quarter" else TruncMonth
     rows = (
@@ -269,12 +269,9 @@ def on_time_trend(
         .values(period=trunc("due_at", tzinfo=SHANGHAI))
         .annotate(
             expected=Count("pk"),
-            on_time=Count(
-                "pk",
-                filter=Q(submission__status=Submission.Status.ACCEPTED, submission__is_late=False),
-            ),
-            late=Count("pk", filter=Q(submission__is_late=True)),
-            missing=Count("pk", filter=Q(submission__first_submitted_at__isnull=True)),
+            on_time=Count("pk", filter=on_time_q()),
+            late=Count("pk", filter=late_q()),
+            missing=Count("pk", filter=~submitted_q()),
         )
         .order_by("period")
     )

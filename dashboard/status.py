@@ -26,7 +26,7 @@ from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
 from portal.cache import cached
-from reporting.models import Obligation
+from reporting.models import Obligation, submitted_q
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
 from scoring.models import ScoringSettings
@@ -61,17 +61,16 @@ class ReportingStatus:
 
 def reporting_section(units: list[CreationUnit], now: datetime) -> dict[int, ReportingStatus]:
     """R5.2, R3.3, R4.2: the next reports due (not yet submitted), how many are overdue, and the
-    on-time rate (accepted on time / due so far). Two queries: one grouped count, one ranked
-    list of the next obligations."""
+    on-time rate (on time / due so far, C1: reporting.models.on_time_q). Two queries: one
+    grouped count, one ranked list of the next obligations."""
     ids = [unit.pk for unit in units]
     figures = {
         row["key"]: row
         for row in figures_by(Obligation.objects.filter(unit_id__in=ids), group="unit", now=now)
     }
     upcoming = (
-        Obligation.objects.filter(
-            unit_id__in=ids, due_at__gte=now, submission__first_submitted_at__isnull=True
-        )
+        Obligation.objects.filter(unit_id__in=ids, due_at__gte=now)
+        .exclude(submitted_q())  # C1: one returned and not sent again is still to submit
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=[F("unit_id")], order_by=[F("due_at").asc(), F("type")]

@@ -274,7 +274,7 @@ class ObligationFact:
     type: str  # reporting ObligationType value
     period_label: str
     due_on: date  # the local date of the due moment (end of that day)
-    submitted: bool  # first submitted, on time or late
+    submitted: bool  # held by the office, on time or late (C1: returned and not resent = False)
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from creation.scope import user_scope
 from funds.models import Expenditure, FundPlanVersion
 from funds.rules import PlanStatus
 from portal.cache import cached_per_unit
-from reporting.models import Obligation, Submission
-from reporting.rules import R5_2_TYPES, SHANGHAI, due_moment
+from reporting.models import Obligation, on_time_q
+from reporting.rules import R5_2_TYPES, SHANGHAI, due_moment, is_submitted
 from scoring import rules
 from scoring.models import (
     AcceptanceEvaluation,
@@ -75,14 +75,9 @@ def _period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def _late_q() -> Q:
-    # R6.1: not on time = not accepted, or never submitted, or first submitted after the due moment
-    # (the set-based form of reporting.rules.is_on_time).
-    on_time = Q(
-        submission__status=Submission.Status.ACCEPTED,
-        submission__first_submitted_at__isnull=False,
-        submission__first_submitted_at__lte=F("due_at"),
-    )
-    return ~on_time
+    # R6.1, C1: an item counts against the base unless it was submitted on time
+    # (reporting.models.on_time_q, the set-based form of reporting.rules.is_on_time).
+    return ~on_time_q()
 
 
 def _late_pairs(unit_ids: Any, since: datetime, until: datetime) -> list[tuple[int, Any]]:
@@ -535,11 +530,20 @@ def _veto_facts(units: list[CreationUnit], *, today: date) -> dict[int, VetoFact
     # R3.3, R4.2, R5.2: obligations due so far or soon (the warning days are at most a year).
     horizon = timezone.make_aware(datetime.combine(today + timedelta(days=366), time.max))
     obligations: dict[int, list[ObligationFact]] = defaultdict(list)
-    for unit_id, kind, label, due_at, first in Obligation.objects.filter(
+    for unit_id, kind, label, due_at, first, status in Obligation.objects.filter(
         unit__in=ids, type__in=VETO_TYPES, due_at__lte=horizon
-    ).values_list("unit_id", "type", "period_label", "due_at", "submission__first_submitted_at"):
+    ).values_list(
+        "unit_id",
+        "type",
+        "period_label",
+        "due_at",
+        "submission__first_submitted_at",
+        "submission__status",
+    ):
+        # C1: a report returned (or withdrawn) and not sent again counts as not submitted.
+        submitted = is_submitted(first_submitted_at=first, status=status)
         obligations[unit_id].append(
-            ObligationFact(kind, label, timezone.localdate(due_at), first is not None)
+            ObligationFact(kind, label, timezone.localdate(due_at), submitted)
         )
     facts = {}
     for unit in units:
