@@ -442,3 +442,73 @@ def test_C1_R6_1_returned_and_resubmitted_late_still_on_time(zone, staff, office
 
     reporting_services.submission_accept(reviewer=office, submission=submission)
     assert h1_score(zone).total == 100
+
+
+# --- C4: the publicity share is scaled against the best of the same batch and kind --------------
+
+
+def _cycle_points(monkeypatch, points):
+    """Each unit's publicity points over its cycle, as given; only the units asked for."""
+    monkeypatch.setattr(
+        "scoring.selectors._cycle_points",
+        lambda ids: {pk: points[pk] for pk in ids if pk in points},
+    )
+
+
+def test_C4_R6_5_share_scaled_against_best_of_same_kind(monkeypatch):
+    from scoring.selectors import batch_publicity
+
+    batch = BatchFactory(cycle_start=date(2026, 1, 1), cycle_end=date(2027, 12, 31))
+    zone, other_zone = CreationUnitFactory(batch=batch), CreationUnitFactory(batch=batch)
+    project = CreationUnitFactory(
+        batch=batch, kind=CreationUnit.Kind.PROJECT, host_organisation="长沙图书馆"
+    )
+    elsewhere = CreationUnitFactory()  # a zone of another batch
+    _cycle_points(
+        monkeypatch, {zone.pk: 150, other_zone.pk: 100, project.pk: 300, elsewhere.pk: 400}
+    )
+    # zones against zones: the project's 300 is not the zones' best
+    assert batch_publicity(unit=zone) == (150, 150)
+    assert batch_publicity(unit=other_zone) == (100, 150)
+    # projects against projects
+    assert batch_publicity(unit=project) == (300, 300)
+
+
+def test_C4_R6_5_withdrawn_unit_is_not_the_best(monkeypatch):
+    from scoring.selectors import batch_publicity
+
+    batch = BatchFactory(cycle_start=date(2026, 1, 1), cycle_end=date(2027, 12, 31))
+    zone = CreationUnitFactory(batch=batch)
+    withdrawn = CreationUnitFactory(batch=batch, status=CreationUnit.Status.WITHDRAWN)
+    _cycle_points(monkeypatch, {zone.pk: 150, withdrawn.pk: 300})
+    assert batch_publicity(unit=zone) == (150, 150)
+
+
+def test_C4_R6_3_live_ranking_of_the_status_and_the_dashboard_is_the_periods(zone, staff, office):
+    from dashboard.status import publicity_section
+    from scoring.selectors import publicity_ranking
+
+    batch = zone.batch
+    rival = CreationUnitFactory(batch=batch)  # nothing reported: base 0
+    withdrawn = CreationUnitFactory(batch=batch, status=CreationUnit.Status.WITHDRAWN)
+    project = CreationUnitFactory(
+        batch=batch, kind=CreationUnit.Kind.PROJECT, host_organisation="长沙图书馆"
+    )
+    verified(zone, staff, office, "求是")
+    scores = publicity_ranking(
+        programme_id=batch.programme_id,
+        kind="zone",
+        batch_ids=[batch.pk],
+        start=H1.start,
+        end=H1.end,
+        now=AFTER_H1,
+    )
+    assert [(s.unit_id, s.rank) for s in scores] == [(zone.pk, 1), (rival.pk, 2)]
+    period = services.period_ensure(programme=batch.programme, kind="zone", half_year=H1)
+    assert [(s.unit_id, s.rank) for s in period_scores(period=period, now=AFTER_H1)] == [
+        (s.unit_id, s.rank) for s in scores
+    ]
+    units = list(CreationUnit.objects.filter(pk__in=[rival.pk, withdrawn.pk, project.pk]))
+    status = publicity_section(units, datetime(2026, 6, 20, tzinfo=UTC))  # H1 still running
+    assert (status[rival.pk].rank, status[rival.pk].ranked_units) == (2, 2)
+    assert withdrawn.pk not in status
