@@ -32,13 +32,13 @@ from creation.selectors import unit_counts, units_per_province
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from funds.selectors import province_execution, unit_execution, with_rates
 from portal.cache import cached
-from reporting.models import Obligation, Submission
+from reporting.models import Obligation, late_q, on_time_q, submitted_q
 from reporting.rules import SHANGHAI, Light
 from reporting.selectors import obligation_figures
 from reporting.views import LIGHT_LABELS, WARN_DAYS
 from scoring.models import ScoringSettings
 from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
-from scoring.selectors import UnitRow, score_units, veto_gauges
+from scoring.selectors import publicity_ranking, veto_gauges
 
 OFFICE = "office"
 PROVINCE = "province"
@@ -259,8 +259,8 @@ def on_time_trend(
     now: datetime,
     granularity: str = "month",
 ) -> list[dict[str, Any]]:
-    """Per month (or quarter) of the due date: reports due by now, accepted on time, late and
-    missing, and the on-time rate, in one grouped query. Periods with nothing due yet are left
+    """Per month (or quarter) of the due date: reports due by now, on time, late and missing
+    (C1, reporting.models.on_time_q), and the on-time rate, in one grouped query. Periods with nothing due yet are left
     out, since they have no rate."""
     trunc = TruncQuarter if granularity == "quarter" else TruncMonth
     rows = (
@@ -269,12 +269,9 @@ def on_time_trend(
         .values(period=trunc("due_at", tzinfo=SHANGHAI))
         .annotate(
             expected=Count("pk"),
-            on_time=Count(
-                "pk",
-                filter=Q(submission__status=Submission.Status.ACCEPTED, submission__is_late=False),
-            ),
-            late=Count("pk", filter=Q(submission__is_late=True)),
-            missing=Count("pk", filter=Q(submission__first_submitted_at__isnull=True)),
+            on_time=Count("pk", filter=on_time_q()),
+            late=Count("pk", filter=late_q()),
+            missing=Count("pk", filter=~submitted_q()),
         )
         .order_by("period")
     )
@@ -347,30 +344,38 @@ WORST_GAUGES = 15
 
 def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
     """R6.3: the live publicity scores of the filtered zones in the current half year, best
-    first (ranks within each batch, as in the period's ranking). One settings query, then two
-    queries per programme of the filtered units, however many units."""
+    first. Their ranks are those of the period's ranking (C4: scoring.selectors.publicity_ranking,
+    among all the zones of each batch, withdrawn ones left out), whatever the filter. One query
+    for the filtered zones, one settings query, then three queries per programme, however many
+    units."""
     today = timezone.localdate(query.now, SHANGHAI)
     half = HalfYear.containing(today)
     zones = query.units.filter(kind=CreationUnit.Kind.ZONE).exclude(
         status=CreationUnit.Status.WITHDRAWN
     )
-    rows = list(zones.order_by().values_list("pk", "name", "batch_id", "batch__programme_id"))
-    programmes = sorted({row[3] for row in rows})
+    rows = list(zones.order_by().values_list("pk", "batch_id", "batch__programme_id"))
+    shown = {pk for pk, _batch, _programme in rows}
+    batches_of: dict[int, set[int]] = {}
+    for _pk, batch_id, programme_id in rows:
+        batches_of.setdefault(programme_id, set()).add(batch_id)
     settings = {
-        s.programme_id: s for s in ScoringSettings.objects.filter(programme_id__in=programmes)
+        s.programme_id: s for s in ScoringSettings.objects.filter(programme_id__in=batches_of)
     }
     scores = []
-    for programme_id in programmes:
-        scores += score_units(
-            units=[
-                UnitRow(pk, name, batch) for pk, name, batch, prog in rows if prog == programme_id
-            ],
-            start=half.start,
-            end=half.end,
-            settings=settings.get(programme_id) or ScoringSettings(programme_id=programme_id),
-            now=query.now,
-            unit_ids=zones.filter(batch__programme_id=programme_id).order_by().values("pk"),
-        )
+    for programme_id, batch_ids in sorted(batches_of.items()):
+        scores += [
+            score
+            for score in publicity_ranking(
+                programme_id=programme_id,
+                kind=CreationUnit.Kind.ZONE,
+                batch_ids=sorted(batch_ids),
+                start=half.start,
+                end=half.end,
+                now=query.now,
+                settings=settings.get(programme_id) or ScoringSettings(programme_id=programme_id),
+            )
+            if score.unit_id in shown
+        ]
     scores.sort(key=lambda score: (-score.total, -score.bonus, score.name))
     return {
         "period": str(half),

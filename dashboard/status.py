@@ -26,12 +26,12 @@ from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
 from portal.cache import cached
-from reporting.models import Obligation
+from reporting.models import Obligation, submitted_q
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
 from scoring.models import ScoringSettings
 from scoring.rules import cycle_windows
-from scoring.selectors import UnitRow, score_units, veto_gauges
+from scoring.selectors import publicity_ranking, veto_gauges
 
 NEXT_DUE_COUNT = 3
 
@@ -61,17 +61,16 @@ class ReportingStatus:
 
 def reporting_section(units: list[CreationUnit], now: datetime) -> dict[int, ReportingStatus]:
     """R5.2, R3.3, R4.2: the next reports due (not yet submitted), how many are overdue, and the
-    on-time rate (accepted on time / due so far). Two queries: one grouped count, one ranked
-    list of the next obligations."""
+    on-time rate (on time / due so far, C1: reporting.models.on_time_q). Two queries: one
+    grouped count, one ranked list of the next obligations."""
     ids = [unit.pk for unit in units]
     figures = {
         row["key"]: row
         for row in figures_by(Obligation.objects.filter(unit_id__in=ids), group="unit", now=now)
     }
     upcoming = (
-        Obligation.objects.filter(
-            unit_id__in=ids, due_at__gte=now, submission__first_submitted_at__isnull=True
-        )
+        Obligation.objects.filter(unit_id__in=ids, due_at__gte=now)
+        .exclude(submitted_q())  # C1: one returned and not sent again is still to submit
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=[F("unit_id")], order_by=[F("due_at").asc(), F("type")]
@@ -181,10 +180,11 @@ def _scoring_window(unit: CreationUnit, today: date) -> tuple[date, date]:
 
 def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, PublicityStatus]:
     """R6.1–R6.4: the live score of the unit's current period (base, bonus, total) and its rank
-    among the units of its batch and kind, as the period's ranking computes it. Units that share
-    a period and a ranking (all zones of a programme in a half year, the projects of a batch) are
-    scored together: one settings query, then two queries per distinct period and programme on
-    the page (for zones, one half year), whatever the number of units."""
+    among the units of its batch and kind (C4: scoring.selectors.publicity_ranking, the
+    period's ranking; a withdrawn unit has none). Units that share a period and a ranking (all
+    zones of a programme in a half year, the projects of a batch) are scored together: one
+    settings query, then three queries per distinct period and programme on the page (for zones,
+    one half year), whatever the number of units."""
     today = timezone.localdate(now, SHANGHAI)
     groups: dict[tuple, list[CreationUnit]] = defaultdict(list)
     for unit in units:
@@ -196,24 +196,23 @@ def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, Pub
     }
     result: dict[int, PublicityStatus] = {}
     for (programme_id, kind, start, end), members in groups.items():
-        batches = {unit.batch_id for unit in members}
-        ranked = (
-            CreationUnit.objects.filter(batch_id__in=batches, kind=kind)
-            .exclude(status=CreationUnit.Status.WITHDRAWN)
-            .order_by()
-        )
+        batches = tuple(sorted({unit.batch_id for unit in members}))
         # The ranking of the whole batch is a derived figure (portal.cache): one status needs
         # every unit's score, so it is computed once a day until a write, not on each request.
         scores = cached(
             "publicity-ranking",
-            (programme_id, kind, start, end, tuple(sorted(batches)), today),
-            lambda ranked=ranked, programme_id=programme_id, start=start, end=end: score_units(
-                units=[UnitRow(*row) for row in ranked.values_list("pk", "name", "batch_id")],
-                start=start,
-                end=end,
-                settings=settings.get(programme_id) or ScoringSettings(programme_id=programme_id),
-                now=now,
-                unit_ids=ranked.values("pk"),
+            (programme_id, kind, start, end, batches, today),
+            lambda programme_id=programme_id, kind=kind, batches=batches, start=start, end=end: (
+                publicity_ranking(
+                    programme_id=programme_id,
+                    kind=kind,
+                    batch_ids=batches,
+                    start=start,
+                    end=end,
+                    now=now,
+                    settings=settings.get(programme_id)
+                    or ScoringSettings(programme_id=programme_id),
+                )
             ),
         )
         per_batch: dict[int, int] = defaultdict(int)

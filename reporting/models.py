@@ -7,13 +7,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from creation.models import CreationUnit, Programme, UnitRecordQuerySet
 from creation.scope import ScopedQuerySet, UserScope
 from portal.uploads import DocumentUploadValidator
-from reporting.rules import ObligationType, ReminderSettings, ScheduleSettings
+from reporting.rules import (
+    SUBMITTED_STATUSES,
+    ObligationType,
+    ReminderSettings,
+    ScheduleSettings,
+    is_on_time,
+)
 
 DAY_OF_MONTH = [MinValueValidator(1), MaxValueValidator(31)]
 
@@ -212,7 +218,43 @@ class Submission(models.Model):
 
     @property
     def on_time(self) -> bool:
-        return self.status == self.Status.ACCEPTED and self.is_late is False
+        """C1 (R6.1, R5): `reporting.rules.is_on_time` of this report."""
+        return is_on_time(
+            first_submitted_at=self.first_submitted_at,
+            due_at=self.obligation.due_at,
+            status=self.status,
+        )
+
+
+# --- C1 (R6.1, R5): "submitted" and "on time", set-based -----------------------------------------
+# The one query form of reporting.rules.is_submitted / is_on_time, for scoring, the veto gauge,
+# the dashboards, the status API and the API filters. `submission` is the path from the queried
+# model to the Submission ("submission__" from an Obligation, "" from a Submission), `due_at` the
+# path to the obligation's due moment.
+
+
+def submitted_q(*, submission: str = "submission__") -> Q:
+    """The office holds the report now: sent and not returned or withdrawn since."""
+    return Q(
+        **{
+            f"{submission}first_submitted_at__isnull": False,
+            f"{submission}status__in": sorted(SUBMITTED_STATUSES),
+        }
+    )
+
+
+def on_time_q(*, submission: str = "submission__", due_at: str = "due_at") -> Q:
+    """Submitted (`submitted_q`), and first submitted at or before the due moment."""
+    return submitted_q(submission=submission) & Q(
+        **{f"{submission}first_submitted_at__lte": F(due_at)}
+    )
+
+
+def late_q(*, submission: str = "submission__", due_at: str = "due_at") -> Q:
+    """Submitted (`submitted_q`), but first submitted after the due moment."""
+    return submitted_q(submission=submission) & Q(
+        **{f"{submission}first_submitted_at__gt": F(due_at)}
+    )
 
 
 class SubmissionAttachmentQuerySet(UnitRecordQuerySet):

@@ -100,12 +100,29 @@ def obligation_calendar(
     return sorted(specs, key=lambda s: (s.due_on, s.type))
 
 
-def is_on_time(*, first_submitted_at: datetime | None, due_at: datetime, accepted: bool) -> bool:
-    """On time: the first submission came at or before the due moment, and the report was in
-    the end accepted. A report returned for changes and resubmitted after the deadline is still
-    on time once accepted, since its first submission was; a report first submitted late stays
-    late whatever happens next."""
-    return accepted and first_submitted_at is not None and first_submitted_at <= due_at
+# C1 (R6.1, R5): the statuses in which the office holds a report. A report returned for changes
+# or withdrawn to draft is back with the unit: until it is sent again it counts as not submitted.
+SUBMITTED_STATUSES = frozenset({"submitted", "accepted"})
+
+
+def is_submitted(*, first_submitted_at: datetime | None, status: str | None) -> bool:
+    """C1: submitted = the office holds the report now, waiting for review or accepted."""
+    return first_submitted_at is not None and status in SUBMITTED_STATUSES
+
+
+def is_on_time(
+    *, first_submitted_at: datetime | None, due_at: datetime, status: str | None
+) -> bool:
+    """C1 (R6.1, R5): on time = submitted (`is_submitted`) and first submitted at or before the
+    due moment. The review does not change it: a report sent in time and still waiting, or
+    returned and sent again after the deadline, is on time; one first sent late stays late; one
+    returned (or withdrawn) and not sent again counts as not submitted. The set-based form of
+    this rule is `reporting.models.on_time_q`."""
+    return (
+        is_submitted(first_submitted_at=first_submitted_at, status=status)
+        and first_submitted_at is not None
+        and first_submitted_at <= due_at
+    )
 
 
 # --- Reminders ----------------------------------------------------------------------------------
@@ -182,13 +199,13 @@ class ObligationOutcome:
     type: str
     due_at: datetime
     first_submitted_at: datetime | None
-    accepted: bool
+    status: str | None  # the report's status; None when no report was started
 
 
 def all_on_time(outcomes: list[ObligationOutcome]) -> bool:
-    """R6.1: true when every R5.2 item among `outcomes` was submitted on time and accepted."""
+    """R6.1: true when every R5.2 item among `outcomes` was submitted on time (C1, `is_on_time`)."""
     return all(
-        is_on_time(first_submitted_at=o.first_submitted_at, due_at=o.due_at, accepted=o.accepted)
+        is_on_time(first_submitted_at=o.first_submitted_at, due_at=o.due_at, status=o.status)
         for o in outcomes
         if o.type in R5_2_TYPES
     )

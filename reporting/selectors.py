@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from creation.models import CreationUnit
 from creation.scope import user_scope
-from reporting.models import Obligation, Submission
+from reporting.models import Obligation, Submission, late_q, on_time_q, submitted_q
 from reporting.rules import R5_2_TYPES, ObligationOutcome, ObligationType, all_on_time
 
 
@@ -46,26 +46,23 @@ class Figures:
 
 
 def _figure_aggregates(now: datetime) -> dict[str, Any]:
+    # C1: submitted, on time and late as reporting.models defines them; a report returned or
+    # withdrawn and not sent again is missing, so on time + late + missing = expected.
     due = Q(due_at__lte=now)
-    submitted = Q(submission__first_submitted_at__isnull=False)
     return {
         "expected": Count("pk", filter=due),
-        "submitted": Count("pk", filter=due & submitted),
-        "on_time": Count(
-            "pk",
-            filter=due
-            & Q(submission__status=Submission.Status.ACCEPTED, submission__is_late=False),
-        ),
-        "late": Count("pk", filter=due & Q(submission__is_late=True)),
-        "missing": Count("pk", filter=due & ~submitted),
+        "submitted": Count("pk", filter=due & submitted_q()),
+        "on_time": Count("pk", filter=due & on_time_q()),
+        "late": Count("pk", filter=due & late_q()),
+        "missing": Count("pk", filter=due & ~submitted_q()),
     }
 
 
 def obligation_figures(
     obligations: QuerySet[Obligation], *, now: datetime | None = None
 ) -> Figures:
-    """Expected (due by now), submitted, on time (accepted, first submitted in time), late and
-    missing, in one query."""
+    """Expected (due by now), submitted, on time, late and missing (C1: `on_time_q`), in one
+    query."""
     row = obligations.order_by().aggregate(**_figure_aggregates(now or timezone.now()))
     return Figures(**row)
 
@@ -93,17 +90,12 @@ def figures_by(
 
 
 def r5_2_all_on_time(*, unit: CreationUnit, start: datetime, end: datetime) -> bool:
-    """R6.1: whether every R5.2 item due in [start, end] was submitted on time and accepted.
-    The publicity base score of a scoring period depends on it."""
+    """R6.1: whether every R5.2 item due in [start, end] was submitted on time (C1). The
+    publicity base score of a scoring period depends on it."""
     rows = Obligation.objects.filter(
         unit=unit, type__in=[str(t) for t in R5_2_TYPES], due_at__gte=start, due_at__lte=end
     ).values_list("type", "due_at", "submission__first_submitted_at", "submission__status")
-    return all_on_time(
-        [
-            ObligationOutcome(kind, due_at, first, status == Submission.Status.ACCEPTED)
-            for kind, due_at, first, status in rows
-        ]
-    )
+    return all_on_time([ObligationOutcome(*row) for row in rows])
 
 
 # --- Pages ----------------------------------------------------------------------------------------
@@ -151,10 +143,11 @@ def province_copied_reports(*, user: Any) -> QuerySet[Submission]:
 
 
 def unit_overdue_count(*, user: Any, unit_id: int, now: datetime | None = None) -> int:
-    """How many of the unit's obligations are past their due moment and not submitted."""
+    """How many of the unit's obligations are past their due moment and not submitted (C1: a
+    report returned and not sent again counts as not submitted)."""
     return (
         obligation_list(user=user)
         .filter(unit_id=unit_id, due_at__lt=now or timezone.now())
-        .filter(Q(submission__isnull=True) | Q(submission__first_submitted_at__isnull=True))
+        .exclude(submitted_q())
         .count()
     )

@@ -77,12 +77,23 @@ class SyncResult:
 def obligations_sync(*, unit: CreationUnit) -> SyncResult:
     """Make the unit's stored obligations match its calendar (idempotent). Run it when a unit,
     its batch or its programme's settings change. An obligation that left the calendar is
-    removed unless a report was already started for it."""
+    removed unless a report was already started for it. The due moment of an obligation whose
+    report was already submitted stays as it was (C1): whether it was on time was decided
+    against that moment by its first submission."""
     settings = reporting_settings_for(unit.batch.programme).schedule()
     specs = obligation_calendar(
         kind=unit.kind, start=unit.start_date, end=unit.batch.cycle_end, settings=settings
     )
-    existing = {(o.type, o.period_start): o for o in Obligation.objects.filter(unit=unit)}
+    existing = {
+        (o.type, o.period_start): o
+        for o in Obligation.objects.filter(unit=unit).annotate(
+            sent=Exists(
+                Submission.objects.filter(
+                    obligation=OuterRef("pk"), first_submitted_at__isnull=False
+                )
+            )
+        )
+    }
     wanted = {(str(s.type), s.period.first_day): s for s in specs}
     created, changed = [], []
     for key, spec in wanted.items():
@@ -99,9 +110,12 @@ def obligations_sync(*, unit: CreationUnit) -> SyncResult:
                     due_at=due_at,
                 )
             )
-        elif obligation.due_at != due_at or obligation.period_end != spec.period.last_day:
-            obligation.due_at, obligation.period_end = due_at, spec.period.last_day
-            changed.append(obligation)
+        else:
+            if obligation.sent:
+                due_at = obligation.due_at
+            if obligation.due_at != due_at or obligation.period_end != spec.period.last_day:
+                obligation.due_at, obligation.period_end = due_at, spec.period.last_day
+                changed.append(obligation)
     Obligation.objects.bulk_create(created, ignore_conflicts=True)
     Obligation.objects.bulk_update(changed, ["due_at", "period_end"])
     stale = [o.pk for key, o in existing.items() if key not in wanted]

@@ -124,20 +124,20 @@ class ObligationRow:
     @property
     def timeliness(self) -> tuple[str, str]:
         """(CSS class, label): late once first submitted after the due moment; on time once
-        first submitted in time and accepted (R5, `is_on_time`)."""
+        first submitted in time and held by the office (C1, `is_on_time`), whether reviewed or
+        not; back with the unit when returned (or withdrawn) and not sent again."""
         submission = self.submission
         if submission is None or submission.first_submitted_at is None:
             return ("", "")
         if submission.is_late:
             return ("late", _("Late"))
-        accepted = submission.status == Submission.Status.ACCEPTED
         if is_on_time(
             first_submitted_at=submission.first_submitted_at,
             due_at=self.obligation.due_at,
-            accepted=accepted,
+            status=submission.status,
         ):
             return ("on-time", _("On time"))
-        return ("in-time", _("Submitted in time, not yet accepted"))
+        return ("in-time", _("Submitted in time, back with the unit: send it again"))
 
 
 def obligation_row(

@@ -274,7 +274,7 @@ class ObligationFact:
     type: str  # reporting ObligationType value
     period_label: str
     due_on: date  # the local date of the due moment (end of that day)
-    submitted: bool  # first submitted, on time or late
+    submitted: bool  # held by the office, on time or late (C1: returned and not resent = False)
 
 
 @dataclass(frozen=True)
@@ -614,7 +614,7 @@ def indicator_score(*, weight: Decimal, value: Decimal, threshold: Decimal) -> D
 
 
 def publicity_score(*, share: Decimal, points: int, best_points: int) -> Decimal:
-    """R6.5: the publicity share, scaled against the best unit of the same batch:
+    """R6.5, C4: the publicity share, scaled against the best unit of the same batch and kind:
     share × points / best points; 0 when the best unit has no points."""
     if best_points <= 0:
         return Decimal("0.00")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from creation.models import (
+    Batch,
     CreationUnit,
     Department,
     GroupMember,
@@ -29,8 +30,8 @@ from creation.scope import user_scope
 from funds.models import Expenditure, FundPlanVersion
 from funds.rules import PlanStatus
 from portal.cache import cached_per_unit
-from reporting.models import Obligation, Submission
-from reporting.rules import R5_2_TYPES, SHANGHAI, due_moment
+from reporting.models import Obligation, on_time_q
+from reporting.rules import R5_2_TYPES, SHANGHAI, due_moment, is_submitted
 from scoring import rules
 from scoring.models import (
     AcceptanceEvaluation,
@@ -75,14 +76,9 @@ def _period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def _late_q() -> Q:
-    # R6.1: not on time = not accepted, or never submitted, or first submitted after the due moment
-    # (the set-based form of reporting.rules.is_on_time).
-    on_time = Q(
-        submission__status=Submission.Status.ACCEPTED,
-        submission__first_submitted_at__isnull=False,
-        submission__first_submitted_at__lte=F("due_at"),
-    )
-    return ~on_time
+    # R6.1, C1: an item counts against the base unless it was submitted on time
+    # (reporting.models.on_time_q, the set-based form of reporting.rules.is_on_time).
+    return ~on_time_q()
 
 
 def _late_pairs(unit_ids: Any, since: datetime, until: datetime) -> list[tuple[int, Any]]:
@@ -167,32 +163,69 @@ def score_units(
     )
 
 
-def period_units(period: ScoringPeriod) -> QuerySet[CreationUnit]:
-    """The units scored in a period: of the programme and kind, not withdrawn, whose batch cycle
-    overlaps the period (for a project period: the units of its batch)."""
-    units = CreationUnit.objects.filter(
-        batch__programme_id=period.programme_id, kind=period.kind
-    ).exclude(status=CreationUnit.Status.WITHDRAWN)
+def publicity_peers(*, batch_ids: Iterable[int] | QuerySet, kind: str) -> QuerySet[CreationUnit]:
+    """C4 (R6.5), R6.3: the units a unit is ranked and scaled against: those of the same batch and
+    the same kind (zones against zones, projects against projects). Withdrawn units take no
+    part. Every live ranking and the acceptance share start here."""
+    return CreationUnit.objects.filter(batch_id__in=batch_ids, kind=kind).exclude(
+        status=CreationUnit.Status.WITHDRAWN
+    )
+
+
+def publicity_ranking(
+    *,
+    programme_id: int,
+    kind: str,
+    batch_ids: Iterable[int] | QuerySet,
+    start: date,
+    end: date,
+    now: datetime | None = None,
+    settings: ScoringSettings | None = None,
+) -> list[rules.UnitScore]:
+    """R6.1–R6.3, C4: the live scores of the `publicity_peers` of the batches in [start, end],
+    ranked within each batch: the one live ranking of the period pages, the bulletin, the status
+    API and the dashboard. Three queries, whatever the number of units."""
+    units = publicity_peers(batch_ids=batch_ids, kind=kind).order_by("batch_id", "name", "pk")
+    return score_units(
+        units=[UnitRow(*row) for row in units.values_list("pk", "name", "batch_id")],
+        start=start,
+        end=end,
+        settings=settings or ScoringSettings.for_programme(programme_id),
+        now=now,
+        unit_ids=units.order_by().values("pk"),
+    )
+
+
+def _period_batches(period: ScoringPeriod) -> QuerySet:
+    """The batches of a period: a project period's own batch; for a zone period, the batches of
+    the programme whose cycle overlaps the half year."""
     if period.batch_id:
-        units = units.filter(batch_id=period.batch_id)
-    else:
-        units = units.filter(batch__cycle_start__lte=period.end, batch__cycle_end__gte=period.start)
-    return units.select_related("batch").order_by("batch_id", "name", "pk")
+        return Batch.objects.filter(pk=period.batch_id).values("pk")
+    return Batch.objects.filter(
+        programme_id=period.programme_id, cycle_start__lte=period.end, cycle_end__gte=period.start
+    ).values("pk")
+
+
+def period_units(period: ScoringPeriod) -> QuerySet[CreationUnit]:
+    """The units scored in a period: the `publicity_peers` of its batches and kind."""
+    return (
+        publicity_peers(batch_ids=_period_batches(period), kind=period.kind)
+        .select_related("batch")
+        .order_by("batch_id", "name", "pk")
+    )
 
 
 def period_live_scores(
     *, period: ScoringPeriod, now: datetime | None = None
 ) -> list[rules.UnitScore]:
     """The scores of every unit of the period as they stand now (R6.1–R6.3), ranked."""
-    settings = ScoringSettings.for_programme(period.programme_id)
-    units = period_units(period)
-    return score_units(
-        units=[UnitRow(*row) for row in units.values_list("pk", "name", "batch_id")],
+    return publicity_ranking(
+        programme_id=period.programme_id,
+        kind=period.kind,
+        batch_ids=_period_batches(period),
         start=period.start,
         end=period.end,
-        settings=settings,
         now=now,
-        unit_ids=units.order_by().values("pk"),
     )
 
 
@@ -535,11 +568,20 @@ def _veto_facts(units: list[CreationUnit], *, today: date) -> dict[int, VetoFact
     # R3.3, R4.2, R5.2: obligations due so far or soon (the warning days are at most a year).
     horizon = timezone.make_aware(datetime.combine(today + timedelta(days=366), time.max))
     obligations: dict[int, list[ObligationFact]] = defaultdict(list)
-    for unit_id, kind, label, due_at, first in Obligation.objects.filter(
+    for unit_id, kind, label, due_at, first, status in Obligation.objects.filter(
         unit__in=ids, type__in=VETO_TYPES, due_at__lte=horizon
-    ).values_list("unit_id", "type", "period_label", "due_at", "submission__first_submitted_at"):
+    ).values_list(
+        "unit_id",
+        "type",
+        "period_label",
+        "due_at",
+        "submission__first_submitted_at",
+        "submission__status",
+    ):
+        # C1: a report returned (or withdrawn) and not sent again counts as not submitted.
+        submitted = is_submitted(first_submitted_at=first, status=status)
         obligations[unit_id].append(
-            ObligationFact(kind, label, timezone.localdate(due_at), first is not None)
+            ObligationFact(kind, label, timezone.localdate(due_at), submitted)
         )
     facts = {}
     for unit in units:
@@ -712,10 +754,16 @@ def _cycle_points(unit_ids: list[int]) -> dict[int, int]:
 
 
 def batch_publicity(*, unit: CreationUnit) -> tuple[int, int]:
-    """R6.5: the unit's publicity points over its cycle and the best points of its batch."""
-    ids = list(CreationUnit.objects.filter(batch_id=unit.batch_id).values_list("pk", flat=True))
-    points = _cycle_points(ids)
-    return points.get(unit.pk, 0), max(points.values(), default=0)
+    """R6.5, C4: the unit's publicity points over its cycle and the best points of its
+    `publicity_peers` (same batch, same kind, not withdrawn)."""
+    peers = set(
+        publicity_peers(batch_ids=[unit.batch_id], kind=unit.kind).values_list("pk", flat=True)
+    )
+    points = _cycle_points(sorted(peers | {unit.pk}))
+    own = points.get(unit.pk, 0)
+    if unit.pk not in peers:  # a withdrawn unit is never the best
+        points.pop(unit.pk, None)
+    return own, max(points.values(), default=0)
 
 
 def period_ranking(

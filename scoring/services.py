@@ -577,7 +577,9 @@ def _explanation(evaluation: Any, gauge_rows: list[dict[str, Any]], share: Decim
     ]
     lines.append(_("Indicator total: %(total)s") % {"total": evaluation.indicator_total})
     lines.append(
-        _("Publicity share: %(share)s × %(points)d / %(best)d (best of the batch) = %(score)s")
+        _(
+            "Publicity share: %(share)s × %(points)d / %(best)d (best of the batch and kind) = %(score)s"
+        )
         % {
             "share": share,
             "points": evaluation.publicity_points,
@@ -611,8 +613,8 @@ def acceptance_evaluate(
     *, user: Any, unit: CreationUnit, today: date | None = None
 ) -> AcceptanceEvaluation:
     """R6.5, R6.6, §8: the office runs the acceptance evaluation of a unit from its latest final
-    indicator values, its publicity points against the best of its batch and its veto gauge. A
-    new row each time, its parts frozen; the unit's status is not changed here."""
+    indicator values, its publicity points against the best of its batch and kind (C4) and its
+    veto gauge. A new row each time, its parts frozen; the unit's status is not changed here."""
     _require_unit_office(user, unit)
     review = latest_review(unit=unit, stage=IndicatorReview.Stage.FINAL)
     if review is None:

@@ -76,7 +76,9 @@ class ReportingStatusSerializer(serializers.Serializer):
     )
     overdue_count = serializers.IntegerField(help_text="Past their due moment and not submitted.")
     due_so_far = serializers.IntegerField()
-    on_time = serializers.IntegerField(help_text="First submitted by the due moment and accepted.")
+    on_time = serializers.IntegerField(
+        help_text="First submitted by the due moment and not returned since (C1), reviewed or not."
+    )
     late = serializers.IntegerField()
     on_time_rate = serializers.FloatField(allow_null=True, help_text="on_time / due_so_far.")
 

@@ -125,8 +125,8 @@ PROJECT_EXAMPLE = {
         summary="The status of a creation unit",
         description=(
             "The unit; its current period (a zone's half year, a project's creation cycle); the "
-            "next three reports due, the overdue count and the on-time rate (accepted on time / "
-            "due so far); the execution of its filed fund plans; its liaison's contacts "
+            "next three reports due, the overdue count and the on-time rate (first submitted on "
+            "time, reviewed or not / due so far); the execution of its filed fund plans; its liaison's contacts "
             "(null without a liaison). 404 for a unit outside the caller's scope."
         ),
         examples=[

@@ -276,6 +276,35 @@ def test_R6_3_publicity_panel_ranks_the_zones_of_the_half_year(world):
     assert (data["scored"], data["full_base"], data["with_bonus"]) == (2, 2, 2)
 
 
+def test_C4_R6_3_publicity_panel_ranks_a_filtered_zone_among_its_whole_batch(world):
+    from dashboard.selectors import publicity_panel
+    from scoring.models import AdoptionClaim
+    from scoring.tests.factories import AdoptionClaimFactory, outlet
+
+    batch = BatchFactory(
+        programme=world.national,
+        number=13,
+        cycle_start=date(2025, 7, 1),
+        cycle_end=date(2027, 6, 30),
+    )
+    region = CityFactory(parent=world.province_own)
+    low, high = (CreationUnitFactory(batch=batch, region=region) for _ in range(2))
+    withdrawn = CreationUnitFactory(
+        batch=batch, region=region, status=CreationUnit.Status.WITHDRAWN
+    )
+    verified = {"status": AdoptionClaim.Status.VERIFIED, "published_on": date(2026, 2, 1)}
+    AdoptionClaimFactory(unit=high, outlet=outlet("新华社内参"), **verified)  # tier 1: 50
+    AdoptionClaimFactory(unit=withdrawn, outlet=outlet("求是"), **verified)  # tier 1: 50
+    AdoptionClaimFactory(unit=withdrawn, outlet=outlet("人民日报"), **verified)  # tier 2: 40
+    AdoptionClaimFactory(unit=low, outlet=outlet("国家公共文化网"), **verified)  # tier 5: 10
+
+    # Filtered down to the lower zone, it keeps its rank in the batch: second, behind the
+    # higher zone; the withdrawn unit, with the most points, takes no part.
+    data = publicity_panel(_query_for(world, [low]))
+    assert [(row["score"].unit_id, row["score"].rank) for row in data["top"]] == [(low.pk, 2)]
+    assert data["scored"] == 1
+
+
 def test_R6_6_veto_panel_counts_units_by_gauge_status(world):
     from dashboard.selectors import veto_panel
 

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from unittest import mock
 
 import pytest
@@ -19,6 +19,7 @@ from dashboard.status import (
     reporting_section,
 )
 from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting
+from reporting.rules import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +254,29 @@ def test_R6_6_status_carries_the_veto_gauge_with_every_requirement(api_client, w
     assert all(item["evidence_url"] for item in data["veto"]["items"])
     assert set(data["publicity"]) >= {"base", "bonus", "total", "rank"}
     assert set(data["rectifications"]) == {"open", "overdue", "next_deadline"}
+
+
+def test_C1_R5_status_and_trend_count_an_unreviewed_report_on_time_and_a_returned_one_missing():
+    from dashboard.selectors import on_time_trend
+    from reporting.models import Obligation, Submission
+
+    unit = CreationUnitFactory()
+    items = hand_computed_reporting(unit)
+    # February's report was sent in time and is still waiting for the office: on time.
+    Submission.objects.filter(obligation=items["feb"]).update(status=Submission.Status.SUBMITTED)
+    # January's (first sent late) was returned and not sent again: missing, no longer late.
+    Submission.objects.filter(obligation=items["jan"]).update(status=Submission.Status.RETURNED)
+    status = reporting_section([unit], NOW)[unit.pk]
+    assert (status.due_so_far, status.on_time, status.late, status.overdue_count) == (3, 1, 0, 2)
+    assert status.on_time_rate == 0.333
+    rows = on_time_trend(
+        Obligation.objects.filter(unit=unit),
+        start=datetime(2026, 1, 1, tzinfo=SHANGHAI),
+        end=datetime(2026, 7, 1, tzinfo=SHANGHAI),
+        now=NOW,
+    )
+    assert [(r["label"], r["on_time"], r["late"], r["missing"]) for r in rows] == [
+        ("2026-01", 0, 0, 1),
+        ("2026-02", 1, 0, 0),
+        ("2026-03", 0, 0, 1),
+    ]

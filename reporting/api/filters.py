@@ -1,9 +1,9 @@
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from creation.models import CreationUnit
-from reporting.models import DocumentJob, Obligation, Submission
+from reporting.models import DocumentJob, Obligation, Submission, on_time_q
 
 
 def _visible_units(request) -> QuerySet:
@@ -33,7 +33,7 @@ class ObligationFilter(django_filters.FilterSet):
         return queryset.filter(submission__status=value)
 
     def filter_on_time(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        on_time = Q(submission__status=Submission.Status.ACCEPTED, submission__is_late=False)
+        on_time = on_time_q()  # C1
         return queryset.filter(on_time) if value else queryset.exclude(on_time)
 
 
@@ -52,7 +52,7 @@ class SubmissionFilter(django_filters.FilterSet):
         fields = ["unit", "type", "period", "status", "is_late", "on_time"]
 
     def filter_on_time(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        on_time = Q(status=Submission.Status.ACCEPTED, is_late=False)
+        on_time = on_time_q(submission="", due_at="obligation__due_at")  # C1
         return queryset.filter(on_time) if value else queryset.exclude(on_time)
 
 

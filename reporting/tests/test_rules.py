@@ -17,6 +17,7 @@ from reporting.rules import (
     due_moment,
     escalation_due,
     is_on_time,
+    is_submitted,
     obligation_calendar,
     reminder_due,
     traffic_light,
@@ -122,27 +123,38 @@ def test_R5_2_deadline_is_the_end_of_the_day_in_shanghai():
     due = due_moment(date(2026, 8, 5))
     just_in = datetime(2026, 8, 5, 23, 59, 59, tzinfo=SH)
     just_late = datetime(2026, 8, 6, 0, 0, 1, tzinfo=SH)
-    assert is_on_time(first_submitted_at=just_in, due_at=due, accepted=True)
-    assert not is_on_time(first_submitted_at=just_late, due_at=due, accepted=True)
+    assert is_on_time(first_submitted_at=just_in, due_at=due, status="accepted")
+    assert not is_on_time(first_submitted_at=just_late, due_at=due, status="accepted")
     # the same instants seen from another time zone change nothing
     utc = ZoneInfo("UTC")
-    assert is_on_time(first_submitted_at=just_in.astimezone(utc), due_at=due, accepted=True)
+    assert is_on_time(first_submitted_at=just_in.astimezone(utc), due_at=due, status="accepted")
     assert just_late.astimezone(utc) == datetime(2026, 8, 5, 16, 0, 1, tzinfo=utc)
-    assert not is_on_time(first_submitted_at=just_late.astimezone(utc), due_at=due, accepted=True)
+    assert not is_on_time(
+        first_submitted_at=just_late.astimezone(utc), due_at=due, status="accepted"
+    )
 
 
-def test_R5_2_on_time_needs_the_report_accepted_in_the_end():
+def test_C1_R5_on_time_is_decided_by_the_first_submission_not_by_the_review():
     due = due_moment(date(2026, 8, 5))
-    early = due - timedelta(days=2)
-    assert not is_on_time(first_submitted_at=early, due_at=due, accepted=False)
-    assert not is_on_time(first_submitted_at=None, due_at=due, accepted=False)
+    early, late = due - timedelta(days=2), due + timedelta(days=2)
+    # waiting for the office, or accepted: on time
+    assert is_on_time(first_submitted_at=early, due_at=due, status="submitted")
+    assert is_on_time(first_submitted_at=early, due_at=due, status="accepted")
+    # returned (or withdrawn to draft) and not sent again: not submitted, so not on time
+    assert not is_on_time(first_submitted_at=early, due_at=due, status="returned")
+    assert not is_on_time(first_submitted_at=early, due_at=due, status="draft")
+    assert not is_submitted(first_submitted_at=early, status="returned")
+    # first sent late stays late; never sent is not on time
+    assert not is_on_time(first_submitted_at=late, due_at=due, status="accepted")
+    assert is_submitted(first_submitted_at=late, status="submitted")
+    assert not is_on_time(first_submitted_at=None, due_at=due, status=None)
 
 
 def test_R6_1_all_on_time_ignores_fund_reports_and_self_inspections():
     due = due_moment(date(2026, 8, 5))
-    good = ObligationOutcome("work_update", due, due - timedelta(hours=1), True)
-    late_fund = ObligationOutcome("fund_report", due, due + timedelta(days=3), True)
-    late_update = ObligationOutcome("work_update", due, due + timedelta(seconds=1), True)
+    good = ObligationOutcome("work_update", due, due - timedelta(hours=1), "accepted")
+    late_fund = ObligationOutcome("fund_report", due, due + timedelta(days=3), "accepted")
+    late_update = ObligationOutcome("work_update", due, due + timedelta(seconds=1), "accepted")
     assert all_on_time([good, late_fund])
     assert not all_on_time([good, late_update])
     assert all_on_time([])

@@ -97,6 +97,27 @@ def test_R5_2_sync_keeps_obligations_that_have_reports(unit, staff):
     assert Obligation.objects.filter(pk=kept.pk).exists()
 
 
+def test_C1_R5_sync_keeps_the_due_moment_of_a_submitted_item(unit, staff):
+    services.obligations_sync(unit=unit)
+    updates = Obligation.objects.filter(unit=unit, type="work_update").order_by("due_at")
+    sent, drafted = updates[0], updates[1]
+    # sent on day 4 of the month, in time for the day-5 deadline
+    services.submission_submit(
+        user=staff, submission=_write(staff, sent), now=sent.due_at - timedelta(days=1)
+    )
+    _write(staff, drafted)  # started, never sent
+    ReportingSettings.objects.create(programme=unit.batch.programme, monthly_due_day=3)
+    unit.batch.programme.refresh_from_db()
+    result = services.obligations_sync(unit=CreationUnit.objects.get(pk=unit.pk))
+    assert result.updated == 23  # every monthly update but the one already sent
+    stored = Obligation.objects.get(pk=sent.pk)
+    assert stored.due_at == due_moment(date(2025, 8, 5))
+    assert Obligation.objects.get(pk=drafted.pk).due_at == due_moment(date(2025, 9, 3))
+    # the stored flag and the on-time figure still agree
+    submission = Submission.objects.get(obligation=sent)
+    assert (submission.is_late, submission.on_time) == (False, True)
+
+
 # --- the workflow ---------------------------------------------------------------------------------
 
 
@@ -142,6 +163,28 @@ def test_R5_2_returned_then_resubmitted_after_the_deadline_is_on_time_once_accep
         "submitted",
         "accepted",
     ]
+
+
+def test_C1_R5_on_time_figures_and_filters_do_not_wait_for_the_review(staff, office, obligation):
+    from reporting.api.filters import ObligationFilter, SubmissionFilter
+
+    submission = _write(staff, obligation)
+    services.submission_submit(user=staff, submission=submission, now=DUE - timedelta(days=1))
+    stored = Submission.objects.get(pk=submission.pk)
+    assert (stored.status, stored.on_time) == ("submitted", True)
+    obligations = Obligation.objects.filter(pk=obligation.pk)
+    figures = obligation_figures(obligations, now=DUE + timedelta(days=1))
+    assert (figures.submitted, figures.on_time, figures.late, figures.missing) == (1, 1, 0, 0)
+    assert list(ObligationFilter({"on_time": True}, queryset=obligations).qs) == [obligation]
+    assert list(SubmissionFilter({"on_time": True}, queryset=Submission.objects.all()).qs) == [
+        stored
+    ]
+    # returned and not sent again: not submitted, so missing and not on time
+    services.submission_return(reviewer=office, submission=submission, comment="补充", now=DUE)
+    figures = obligation_figures(obligations, now=DUE + timedelta(days=1))
+    assert (figures.submitted, figures.on_time, figures.late, figures.missing) == (0, 0, 0, 1)
+    assert list(ObligationFilter({"on_time": False}, queryset=obligations).qs) == [obligation]
+    assert Submission.objects.get(pk=submission.pk).on_time is False
 
 
 def test_R5_2_first_submitted_late_stays_late_after_a_return(staff, office, obligation):

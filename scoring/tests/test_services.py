@@ -19,6 +19,7 @@ from scoring.rules import HalfYear
 from scoring.selectors import (
     cycle_publicity_points,
     period_scores,
+    unit_late_obligations,
     unit_live_score,
     unit_live_scores,
 )
@@ -360,3 +361,154 @@ def test_R6_3_unit_live_scores_of_several_periods_agree_with_one_period_at_a_tim
         assert together[start] == alone
     assert (together[H1.start].base, together[H1.start].bonus) == (0, 50)  # the late report
     assert (together[h2.start].base, together[h2.start].bonus) == (50, 40)
+
+
+# --- C1: on time is decided by the first submission, not by the review ---------------------------
+
+
+def _march_update(zone):
+    """The zone's March update (due 5 March), its report put back to an unsent draft, so that
+    a test can send it through the workflow."""
+    from reporting.models import Obligation, Submission
+    from reporting.rules import due_moment
+
+    obligation = Obligation.objects.get(unit=zone, due_at=due_moment(date(2026, 3, 5)))
+    Submission.objects.filter(obligation=obligation).update(
+        status=Submission.Status.DRAFT, first_submitted_at=None, submitted_at=None, is_late=None
+    )
+    return Submission.objects.get(obligation=obligation)
+
+
+def _send(zone, staff, submission, now):
+    from reporting import services as reporting_services
+
+    return reporting_services.submission_submit(user=staff, submission=submission, now=now)
+
+
+def _return(office, submission, now):
+    from reporting import services as reporting_services
+
+    return reporting_services.submission_return(
+        reviewer=office, submission=submission, comment="请补充活动照片", now=now
+    )
+
+
+MARCH_DUE = datetime(2026, 3, 5, 15, 59, 59, tzinfo=UTC)  # 23:59:59 in Shanghai
+
+
+def test_C1_R6_1_unreviewed_on_time_update_keeps_the_base_points(zone, staff, office):
+    verified(zone, staff, office, "求是", "一")  # tier 1: 50
+    verified(zone, staff, office, "人民日报", "二")  # tier 2: 40
+    verified(zone, staff, office, "光明日报", "三")  # tier 2: 40
+    verified(zone, staff, office, "国家公共文化网", "四")  # tier 5: 10
+    _send(zone, staff, _march_update(zone), MARCH_DUE - timedelta(days=1))
+    # still waiting for the office when the half year is scored: 50 + 140 = 190
+    score = h1_score(zone)
+    assert (score.base, score.bonus, score.total) == (50, 140, 190)
+    assert list(unit_late_obligations(unit=zone, start=H1.start, end=H1.end, now=AFTER_H1)) == []
+    # over the cycle so far: H1 190, plus the base of H2, which has started with nothing late
+    assert cycle_publicity_points(unit_ids=[zone.pk], now=AFTER_H1)[zone.pk] == 190 + 50
+
+
+def test_C1_R6_1_returned_and_not_resubmitted_counts_as_not_submitted(zone, staff, office):
+    from reporting.models import Obligation
+    from reporting.selectors import obligation_figures
+    from scoring.selectors import veto_gauge
+
+    verified(zone, staff, office, "求是")  # tier 1: 50
+    submission = _send(zone, staff, _march_update(zone), MARCH_DUE - timedelta(days=1))
+    _return(office, submission, MARCH_DUE + timedelta(days=2))
+    # back with the unit when the half year is scored: not submitted, so no base
+    score = h1_score(zone)
+    assert (score.base, score.bonus, score.total) == (0, 50, 50)
+    [late] = unit_late_obligations(unit=zone, start=H1.start, end=H1.end, now=AFTER_H1)
+    assert late.pk == submission.obligation_id
+    figures = obligation_figures(Obligation.objects.filter(unit=zone), now=AFTER_H1)
+    # six items due (five updates, one in-depth report): five on time, the March one missing
+    assert (figures.expected, figures.submitted, figures.on_time, figures.missing) == (6, 5, 5, 1)
+    gauge = veto_gauge(unit=zone, today=date(2026, 7, 20))
+    [line] = [line for line in gauge.lines if line.item.value == "r5_2_submissions"]
+    assert line.computed.status.value == "at_risk"  # missed in one scoring period
+
+
+def test_C1_R6_1_returned_and_resubmitted_late_still_on_time(zone, staff, office):
+    verified(zone, staff, office, "求是")  # tier 1: 50
+    submission = _send(zone, staff, _march_update(zone), MARCH_DUE - timedelta(days=1))
+    _return(office, submission, MARCH_DUE - timedelta(hours=1))
+    _send(zone, staff, submission, MARCH_DUE + timedelta(days=10))
+    # resubmitted after the due day and not yet reviewed: the first submission was in time
+    assert h1_score(zone).total == 100
+    from reporting import services as reporting_services
+
+    reporting_services.submission_accept(reviewer=office, submission=submission)
+    assert h1_score(zone).total == 100
+
+
+# --- C4: the publicity share is scaled against the best of the same batch and kind --------------
+
+
+def _cycle_points(monkeypatch, points):
+    """Each unit's publicity points over its cycle, as given; only the units asked for."""
+    monkeypatch.setattr(
+        "scoring.selectors._cycle_points",
+        lambda ids: {pk: points[pk] for pk in ids if pk in points},
+    )
+
+
+def test_C4_R6_5_share_scaled_against_best_of_same_kind(monkeypatch):
+    from scoring.selectors import batch_publicity
+
+    batch = BatchFactory(cycle_start=date(2026, 1, 1), cycle_end=date(2027, 12, 31))
+    zone, other_zone = CreationUnitFactory(batch=batch), CreationUnitFactory(batch=batch)
+    project = CreationUnitFactory(
+        batch=batch, kind=CreationUnit.Kind.PROJECT, host_organisation="长沙图书馆"
+    )
+    elsewhere = CreationUnitFactory()  # a zone of another batch
+    _cycle_points(
+        monkeypatch, {zone.pk: 150, other_zone.pk: 100, project.pk: 300, elsewhere.pk: 400}
+    )
+    # zones against zones: the project's 300 is not the zones' best
+    assert batch_publicity(unit=zone) == (150, 150)
+    assert batch_publicity(unit=other_zone) == (100, 150)
+    # projects against projects
+    assert batch_publicity(unit=project) == (300, 300)
+
+
+def test_C4_R6_5_withdrawn_unit_is_not_the_best(monkeypatch):
+    from scoring.selectors import batch_publicity
+
+    batch = BatchFactory(cycle_start=date(2026, 1, 1), cycle_end=date(2027, 12, 31))
+    zone = CreationUnitFactory(batch=batch)
+    withdrawn = CreationUnitFactory(batch=batch, status=CreationUnit.Status.WITHDRAWN)
+    _cycle_points(monkeypatch, {zone.pk: 150, withdrawn.pk: 300})
+    assert batch_publicity(unit=zone) == (150, 150)
+
+
+def test_C4_R6_3_live_ranking_of_the_status_and_the_dashboard_is_the_periods(zone, staff, office):
+    from dashboard.status import publicity_section
+    from scoring.selectors import publicity_ranking
+
+    batch = zone.batch
+    rival = CreationUnitFactory(batch=batch)  # nothing reported: base 0
+    withdrawn = CreationUnitFactory(batch=batch, status=CreationUnit.Status.WITHDRAWN)
+    project = CreationUnitFactory(
+        batch=batch, kind=CreationUnit.Kind.PROJECT, host_organisation="长沙图书馆"
+    )
+    verified(zone, staff, office, "求是")
+    scores = publicity_ranking(
+        programme_id=batch.programme_id,
+        kind="zone",
+        batch_ids=[batch.pk],
+        start=H1.start,
+        end=H1.end,
+        now=AFTER_H1,
+    )
+    assert [(s.unit_id, s.rank) for s in scores] == [(zone.pk, 1), (rival.pk, 2)]
+    period = services.period_ensure(programme=batch.programme, kind="zone", half_year=H1)
+    assert [(s.unit_id, s.rank) for s in period_scores(period=period, now=AFTER_H1)] == [
+        (s.unit_id, s.rank) for s in scores
+    ]
+    units = list(CreationUnit.objects.filter(pk__in=[rival.pk, withdrawn.pk, project.pk]))
+    status = publicity_section(units, datetime(2026, 6, 20, tzinfo=UTC))  # H1 still running
+    assert (status[rival.pk].rank, status[rival.pk].ranked_units) == (2, 2)
+    assert withdrawn.pk not in status
