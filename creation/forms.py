@@ -152,6 +152,17 @@ class LiaisonContactForm(forms.ModelForm):
         self.fields["user"].queryset = _unit_accounts(self.instance.unit)
 
 
+class LiaisonEndForm(forms.Form):
+    """C5: the last day a liaison served, when the term ends without a successor."""
+
+    ended_on = forms.DateField(
+        label=_("Last day of the term"),
+        widget=DATE_INPUT,
+        help_text=_("Not before the term started and not after today."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
 class LiaisonMeetingForm(forms.ModelForm):
     class Meta:
         model = LiaisonMeeting

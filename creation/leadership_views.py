@@ -34,6 +34,7 @@ from creation.forms import (
     LeadershipGroupForm,
     LiaisonAppointForm,
     LiaisonContactForm,
+    LiaisonEndForm,
     LiaisonMeetingForm,
     LiaisonMeetingRecordForm,
     MeetingFilterForm,
@@ -68,6 +69,7 @@ from creation.selectors import (
     host_records,
     liaison_meeting_gaps,
     liaison_meeting_list,
+    liaison_vacancies,
     unit_leadership_compliance,
 )
 from portal.exports import export_if_requested, model_columns
@@ -220,6 +222,7 @@ def unit_leadership(request: HttpRequest, pk: int) -> HttpResponse:
         staff = list(office.staff.all()) if office else []
     meetings = Meeting.objects.visible_to(user).filter(unit=unit)
     liaisons = list(Liaison.objects.visible_to(user).filter(unit=unit).select_related("user"))
+    current = next((term for term in liaisons if term.ended_on is None), None)
     context = {
         "unit": unit,
         "items": items,
@@ -233,8 +236,10 @@ def unit_leadership(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting_count": meetings.count(),
         "quarters": _meetings_context(unit, items, today),
         "regular_per_quarter": unit.batch.programme.regular_meetings_per_quarter,
-        "liaison": next((term for term in liaisons if term.ended_on is None), None),
+        "liaison": current,
         "liaisons": liaisons,
+        "can_end_term": current is not None and services.can_end_liaison_term(user, current),
+        "vacant_since": liaison_vacancies(units=[unit], today=today)[unit.pk],
     }
     return render(request, "creation/leadership.html", context)
 
@@ -583,6 +588,48 @@ def liaison_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "back_url": _leadership_url(unit.pk, "liaison"),
     }
     return render(request, "creation/record_form.html", context)
+
+
+@login_required
+@GET_POST
+def liaison_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """C5: end a liaison's term without a successor (the unit's staff or its programme's office)."""
+    if user_scope(request.user).read_only:
+        raise PermissionDenied  # a read-only account changes nothing, whatever it sees
+    liaison = get_object_or_404(
+        Liaison.objects.visible_to(request.user).select_related("unit__batch__programme"), pk=pk
+    )
+    if not services.can_end_liaison_term(request.user, liaison):
+        raise PermissionDenied
+    unit = liaison.unit
+    form = LiaisonEndForm(**_bound(request), initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.liaison_term_end(
+                user=request.user,
+                liaison=liaison,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "The term of %(name)s ended on %(date)s. The unit has no liaison until someone "
+                    "is appointed."
+                )
+                % {"name": liaison.name, "date": form.cleaned_data["ended_on"].isoformat()},
+            )
+            return redirect(_leadership_url(unit.pk, "liaison"))
+    context = {
+        "unit": unit,
+        "liaison": liaison,
+        "form": form,
+        "back_url": _leadership_url(unit.pk, "liaison"),
+    }
+    return render(request, "creation/liaison_end.html", context)
 
 
 # --- R2.2 liaison meetings of the office ----------------------------------------------------------

@@ -725,6 +725,7 @@ class Liaison(models.Model):
     )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason the term ended"), max_length=200, blank=True)
 
     objects = UnitRecordQuerySet.as_manager()
 

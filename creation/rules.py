@@ -289,18 +289,72 @@ def liaison_gaps(
     return gaps
 
 
+# C5 (R2.1, R6.6): by default no day without a liaison is tolerated; the office of a programme
+# may set a tolerance in days (scoring.AcceptanceSettings.liaison_grace_days).
+LIAISON_TOLERANCE_DAYS = 0
+
+
+@dataclass(frozen=True)
+class LiaisonContinuity:
+    """R2.1 and C5: how a unit's liaison terms cover its cycle up to a day."""
+
+    # every span within [start, last day] without a liaison, the current vacancy included
+    gaps: tuple[tuple[date, date], ...]
+    # the first day of the current vacancy (no term without an end), None while someone serves
+    vacant_since: date | None
+    # the spans longer than the tolerance: each of them vetoes the unit (R6.6)
+    intolerable: tuple[tuple[date, date], ...]
+    # the last start date of a successor that keeps the vacancy within the tolerance
+    appoint_by: date | None
+    tolerance_days: int
+
+    @property
+    def tolerated(self) -> tuple[tuple[date, date], ...]:
+        return tuple(gap for gap in self.gaps if gap not in self.intolerable)
+
+
+def liaison_continuity(
+    liaisons: tuple[LiaisonFact, ...],
+    *,
+    start: date,
+    cycle_end: date,
+    today: date,
+    tolerance_days: int = LIAISON_TOLERANCE_DAYS,
+) -> LiaisonContinuity:
+    """C5: the one check of liaison continuity. A span without a liaison is tolerated when it
+    lasts at most `tolerance_days` days (0 by default: none is). A unit whose last term has ended
+    is vacant from the day after, until someone is appointed."""
+    last_day = min(today, cycle_end)
+    gaps = tuple(liaison_gaps(liaisons, start, last_day))
+    vacant_since: date | None = None
+    if not any(term.ended_on is None for term in liaisons):
+        ends = [term.ended_on for term in liaisons if term.ended_on is not None]
+        vacant_since = max(start, max(ends) + timedelta(days=1)) if ends else start
+    intolerable = tuple(gap for gap in gaps if (gap[1] - gap[0]).days + 1 > tolerance_days)
+    appoint_by = vacant_since + timedelta(days=tolerance_days) if vacant_since is not None else None
+    return LiaisonContinuity(gaps, vacant_since, intolerable, appoint_by, tolerance_days)
+
+
 def _liaison_items(facts: LeadershipFacts, today: date) -> list[ComplianceItem]:
     # R2.1: exactly one liaison at all times, as a rule the deputy head of the culture bureau.
     active = [t for t in facts.liaisons if t.ended_on is None]
-    last_day = min(today, facts.cycle_end)
-    gaps = liaison_gaps(facts.liaisons, facts.start_date, last_day)
+    continuity = liaison_continuity(
+        facts.liaisons, start=facts.start_date, cycle_end=facts.cycle_end, today=today
+    )
+    gaps = list(continuity.gaps)
     items: list[ComplianceItem] = []
-    if not active:
-        since = gaps[-1][0].isoformat() if gaps else ""
+    if continuity.vacant_since is not None:
+        since = continuity.vacant_since.isoformat()
         items.append(
-            ComplianceItem("R2.1", Status.FAILED, _("The unit has no liaison."), since, "liaison")
+            ComplianceItem(
+                "R2.1",
+                Status.FAILED,
+                _("The unit has no liaison since %(since)s.") % {"since": since},
+                since,
+                "liaison",
+            )
         )
-        gaps = gaps[:-1]
+        gaps = [gap for gap in gaps if gap[0] != continuity.vacant_since]
     for first, last in gaps:
         items.append(
             ComplianceItem(

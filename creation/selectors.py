@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -39,6 +41,7 @@ from creation.rules import (
     MemberFact,
     Period,
     leadership_compliance,
+    liaison_continuity,
     liaison_meeting_months,
     periods_without_meeting,
 )
@@ -189,6 +192,29 @@ def unit_leadership_compliance(
         [unit.pk],
         lambda _missing: {unit.pk: leadership_compliance(leadership_facts(unit=unit), today=today)},
     )[unit.pk]
+
+
+def liaison_vacancies(
+    *, units: Iterable[CreationUnit] | QuerySet[CreationUnit], today: date | None = None
+) -> dict[int, date | None]:
+    """C5: the first day of each unit's current liaison vacancy (None while someone serves), as
+    creation.rules.liaison_continuity decides it; the terms of all the units in one query."""
+    today = today or timezone.localdate()
+    units = list(units)
+    terms: dict[int, list[LiaisonFact]] = defaultdict(list)
+    for unit_id, name, kind, started, ended in Liaison.objects.filter(
+        unit__in=[unit.pk for unit in units]
+    ).values_list("unit_id", "name", "position_kind", "started_on", "ended_on"):
+        terms[unit_id].append(LiaisonFact(name, kind, started, ended))
+    return {
+        unit.pk: liaison_continuity(
+            tuple(terms[unit.pk]),
+            start=unit.start_date,
+            cycle_end=unit.batch.cycle_end,
+            today=today,
+        ).vacant_since
+        for unit in units
+    }
 
 
 def active_liaison(*, unit: CreationUnit) -> Liaison | None:

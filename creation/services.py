@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from creation.models import (
@@ -28,6 +29,7 @@ from creation.models import (
 )
 from creation.rules import creation_cycle_end
 from creation.scope import forget_scope, user_scope
+from creation.selectors import liaison_vacancies
 from portal.services import notification_send
 
 OFFICE_GROUP = "office reviewers"
@@ -283,6 +285,19 @@ def liaison_appoint(
     _require_unit_editor(user, unit)
     CreationUnit.objects.select_for_update().get(pk=unit.pk)
     current = Liaison.objects.select_for_update().filter(unit=unit, ended_on__isnull=True).first()
+    previous = (
+        Liaison.objects.filter(unit=unit, ended_on__isnull=False).order_by("-ended_on").first()
+    )
+    if current is None and previous is not None and started_on <= previous.ended_on:
+        # R2.1: one liaison at a time; a successor after a vacancy starts after the last term.
+        raise ValidationError(
+            {
+                "started_on": _(
+                    "The new liaison must start after the last term, which ended on %(date)s."
+                )
+                % {"date": previous.ended_on.isoformat()}
+            }
+        )
     if current is not None:
         if started_on < current.started_on:
             raise ValidationError(
@@ -303,10 +318,94 @@ def liaison_update(*, user: Any, liaison: Liaison, fields: dict[str, Any]) -> Li
     """Correct a liaison's contacts; terms change only through liaison_appoint."""
     _require_unit_editor(user, liaison.unit)
     for name, value in fields.items():
-        if name in {"unit", "started_on", "ended_on"}:
+        if name in {"unit", "started_on", "ended_on", "end_reason"}:
             raise ValidationError(_("Appoint a new liaison to change who is liaison when."))
         setattr(liaison, name, value)
     return _save(liaison)
+
+
+def can_end_liaison_term(user: Any, liaison: Liaison) -> bool:
+    """C5: the unit's own staff and the office of its programme may end a liaison's term."""
+    scope = user_scope(user)
+    unit = liaison.unit
+    return scope.can_edit_unit(unit.pk) or scope.can_run_programme(unit.batch.programme_id)
+
+
+@transaction.atomic
+def liaison_term_end(
+    *, user: Any, liaison: Liaison, ended_on: date, reason: str = "", today: date | None = None
+) -> Liaison:
+    """C5 (R2.1): end a liaison's term without a successor; `ended_on` is the last day served.
+    The unit is vacant from the day after until someone is appointed, which its page, the veto
+    gauge and the status show and the daily sweep reminds its staff of. Audited like every
+    change of a liaison (the audit trail records the row's diff and who made it)."""
+    if not can_end_liaison_term(user, liaison):
+        raise PermissionDenied(
+            _("Only the unit's own staff or the office of its programme can end a liaison's term.")
+        )
+    today = today or timezone.localdate()
+    liaison = Liaison.objects.select_for_update().get(pk=liaison.pk)
+    if liaison.ended_on is not None:
+        raise ValidationError(
+            _("The term of %(name)s already ended on %(date)s.")
+            % {"name": liaison.name, "date": liaison.ended_on.isoformat()}
+        )
+    if ended_on < liaison.started_on:
+        raise ValidationError(
+            {
+                "ended_on": _("A term cannot end before it started, on %(date)s.")
+                % {"date": liaison.started_on.isoformat()}
+            }
+        )
+    if ended_on > today:
+        raise ValidationError(
+            {
+                "ended_on": _("A term cannot end in the future: %(date)s is after today.")
+                % {"date": ended_on.isoformat()}
+            }
+        )
+    liaison.ended_on = ended_on
+    liaison.end_reason = reason.strip()
+    liaison.full_clean()
+    liaison.save(update_fields=["ended_on", "end_reason"])
+    return liaison
+
+
+def liaison_vacancy_remind(*, now: datetime | None = None) -> int:
+    """C5: remind the staff of every creating unit without a liaison, once per day (the sweep's
+    period) for as long as the vacancy lasts: the notification key holds the day, so a second
+    sweep the same day sends nothing and a sweep that did not run leaves no backlog. Returns
+    how many units were reminded."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    units = CreationUnit.objects.filter(status=CreationUnit.Status.CREATING).select_related("batch")
+    vacant = {
+        pk: since
+        for pk, since in liaison_vacancies(units=units, today=today).items()
+        if since is not None and since <= today
+    }
+    staff: dict[int, list[Any]] = {}
+    for assignment in RoleAssignment.objects.filter(
+        unit__in=list(vacant), role=RoleAssignment.Role.UNIT_STAFF
+    ).select_related("user"):
+        staff.setdefault(assignment.unit_id, []).append(assignment.user)
+    reminded = 0
+    for unit in units.filter(pk__in=list(staff)):
+        since = vacant[unit.pk]
+        days = (today - since).days + 1
+        sent = notification_send(
+            recipients=staff[unit.pk],
+            title=_("No liaison: appoint one for %(unit)s") % {"unit": unit.name},
+            body=_(
+                "%(unit)s has had no liaison since %(since)s (%(days)d days). R2.1 requires a "
+                "liaison at all times; a gap can veto the unit at acceptance (R6.6)."
+            )
+            % {"unit": unit.name, "since": since.isoformat(), "days": days},
+            link=reverse("creation:unit-leadership", kwargs={"pk": unit.pk}) + "#liaison",
+            key=f"liaison-vacancy-{unit.pk}-{since.isoformat()}-{today.isoformat()}",
+        )
+        reminded += bool(sent)
+    return reminded
 
 
 def _unit_recipients(unit: CreationUnit, liaison: Liaison | None) -> list[Any]:

@@ -38,6 +38,7 @@ urlpatterns = [
         name="liaison-appoint",
     ),
     path("liaisons/<int:pk>/edit/", leadership_views.liaison_edit, name="liaison-edit"),
+    path("liaisons/<int:pk>/end/", leadership_views.liaison_end, name="liaison-end"),
     # R2.2 liaison meetings of the office
     path(
         "liaison-meetings/",

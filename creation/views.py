@@ -17,6 +17,7 @@ from creation.models import CreationUnit, RoleAssignment
 from creation.rules import worst_status
 from creation.scope import user_scope
 from creation.selectors import (
+    liaison_vacancies,
     programme_list,
     scope_provinces,
     unit_counts,
@@ -113,7 +114,12 @@ def unit_home(request: HttpRequest, pk: int) -> HttpResponse:
     except CreationUnit.DoesNotExist:
         raise Http404 from None
     leadership = worst_status(unit_leadership_compliance(unit=unit))
-    return render(request, "creation/unit_home.html", {"unit": unit, "leadership": leadership})
+    context = {
+        "unit": unit,
+        "leadership": leadership,
+        "liaison_vacant_since": liaison_vacancies(units=[unit])[unit.pk],
+    }
+    return render(request, "creation/unit_home.html", context)
 
 
 @role_required(Role.PROVINCIAL_REVIEWER)

@@ -22,6 +22,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from creation.models import CreationUnit, Liaison, Rectification
+from creation.selectors import liaison_vacancies
 from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
@@ -136,6 +137,12 @@ def liaison_section(units: list[CreationUnit], now: datetime) -> dict[int, Liais
         if found.get(liaison.unit_id) is None:
             found[liaison.unit_id] = liaison
     return found
+
+
+def liaison_vacancy_section(units: list[CreationUnit], now: datetime) -> dict[int, date | None]:
+    """C5: the first day of each unit's current liaison vacancy, null while someone serves
+    (creation.selectors.liaison_vacancies: one query for all the units)."""
+    return liaison_vacancies(units=units, today=timezone.localdate(now, SHANGHAI))
 
 
 def unit_statuses(

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from creation.models import Batch, CreationUnit, Programme, Region, UnitRecordQuerySet
+from creation.rules import LIAISON_TOLERANCE_DAYS
 from creation.scope import ScopedQuerySet, UserScope
 from portal.uploads import DocumentUploadValidator
 from scoring import rules
@@ -643,7 +644,11 @@ class AcceptanceSettings(models.Model):
         _("acceptance pass mark"), max_digits=5, decimal_places=2, default=Decimal(60)
     )
     liaison_grace_days = models.PositiveSmallIntegerField(
-        _("days without a liaison tolerated"), default=30
+        _("days without a liaison tolerated"),
+        default=LIAISON_TOLERANCE_DAYS,
+        help_text=_(
+            "C5: 0 means no gap between liaisons is tolerated; a longer gap vetoes the unit."
+        ),
     )
     plan_filing_days = models.PositiveSmallIntegerField(
         _("days after the start to have a fund plan filed"), default=180

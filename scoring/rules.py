@@ -12,7 +12,13 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from creation.rules import ComplianceItem, LeadershipFacts, leadership_compliance, liaison_gaps
+from creation.rules import (
+    LIAISON_TOLERANCE_DAYS,
+    ComplianceItem,
+    LeadershipFacts,
+    leadership_compliance,
+    liaison_continuity,
+)
 from creation.rules import Status as ComplianceStatus
 
 # R6.2: the five tiers of the adoption table; their points are settings of the programme.
@@ -219,7 +225,7 @@ class AcceptanceNumbers:
     qualified_factor: Decimal = Decimal("0.60")
     publicity_share: Decimal = Decimal(10)  # points of the acceptance total (R6.5)
     pass_mark: Decimal = Decimal(60)
-    liaison_grace_days: int = 30
+    liaison_grace_days: int = LIAISON_TOLERANCE_DAYS  # C5: no gap by default
     plan_filing_days: int = 180
     due_soon_days: int = 14
 
@@ -351,44 +357,56 @@ def _from_compliance(item: VetoItem, found: list[ComplianceItem]) -> GaugeItem:
 
 
 def _liaison_item(facts: LeadershipFacts, numbers: AcceptanceNumbers, today: date) -> GaugeItem:
-    # R2.1: a liaison at all times. A gap longer than the grace days fails; a current gap still
-    # within the grace days is at risk; shorter past gaps (a handover) are tolerated.
+    # R2.1 and C5: a liaison at all times. A span without one longer than the tolerance (0 days
+    # unless the office sets more) fails; a vacancy still within the tolerance is at risk; past
+    # spans within it (a handover) are shown but tolerated.
     item = VetoItem.LIAISON
-    last_day = min(today, facts.cycle_end)
-    gaps = liaison_gaps(facts.liaisons, facts.start_date, last_day)
-    grace = numbers.liaison_grace_days
-    long_gaps = [(a, b) for a, b in gaps if (b - a).days + 1 > grace]
+    continuity = liaison_continuity(
+        facts.liaisons,
+        start=facts.start_date,
+        cycle_end=facts.cycle_end,
+        today=today,
+        tolerance_days=numbers.liaison_grace_days,
+    )
     active = [t for t in facts.liaisons if t.ended_on is None]
 
-    def spans(found: list[tuple[date, date]]) -> str:
+    def spans(found: tuple[tuple[date, date], ...]) -> str:
         return "、".join(f"{a.isoformat()}–{b.isoformat()}" for a, b in found)
 
-    if long_gaps:
-        return GaugeItem(
-            item,
-            GaugeStatus.FAILED,
-            _("No liaison for more than %(days)d days: %(spans)s.")
-            % {"days": grace, "spans": spans(long_gaps)},
-            spans(long_gaps),
-        )
-    if not active and last_day >= facts.start_date:
-        since = gaps[-1][0] if gaps else last_day
-        deadline = since + timedelta(days=grace - 1)
+    if continuity.intolerable:
+        found = continuity.intolerable
+        if continuity.tolerance_days:
+            message = _("No liaison for more than %(days)d days: %(spans)s.") % {
+                "days": continuity.tolerance_days,
+                "spans": spans(found),
+            }
+        else:
+            message = _("No liaison: %(spans)s (no gap is tolerated).") % {"spans": spans(found)}
+        if continuity.vacant_since is not None:
+            vacant = _("Vacant since %(since)s: appoint a liaison.") % {
+                "since": continuity.vacant_since.isoformat()
+            }
+            message = f"{message} {vacant}"
+        return GaugeItem(item, GaugeStatus.FAILED, message, spans(found))
+    if continuity.vacant_since is not None and continuity.appoint_by is not None:
+        since, deadline = continuity.vacant_since, continuity.appoint_by
         return GaugeItem(
             item,
             GaugeStatus.AT_RISK,
-            _("No liaison since %(since)s: name one by %(deadline)s or the unit is vetoed.")
+            _(
+                "No liaison since %(since)s: a liaison must start by %(deadline)s or the unit is vetoed."
+            )
             % {"since": since.isoformat(), "deadline": deadline.isoformat()},
             since.isoformat(),
         )
     names = "、".join(t.name for t in active)
-    if gaps:
+    if continuity.gaps:
         return GaugeItem(
             item,
             GaugeStatus.OK,
             _("Liaison: %(names)s; short handover gaps tolerated: %(spans)s.")
-            % {"names": names, "spans": spans(gaps)},
-            spans(gaps),
+            % {"names": names, "spans": spans(continuity.gaps)},
+            spans(continuity.gaps),
         )
     return GaugeItem(item, GaugeStatus.OK, _("Liaison: %(names)s.") % {"names": names}, names)
 

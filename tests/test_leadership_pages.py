@@ -1,7 +1,7 @@
 """Browser pages of the R1 leadership and R2 liaison records: forms write through the services,
 uploads are checked by content, and list pages run a constant number of queries."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.messages import constants as message_levels
@@ -10,7 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
 
+from creation import services
 from creation.leadership_views import meeting_quarters
 from creation.models import (
     CreationUnit,
@@ -39,6 +42,8 @@ from creation.tests.factories import (
     minutes_pdf,
 )
 from portal.models import Notification
+from scoring.rules import GaugeStatus
+from scoring.selectors import veto_gauge
 
 pytestmark = pytest.mark.django_db
 
@@ -770,3 +775,88 @@ def test_notification_list_queries_constant(english, world):
         [Notification(recipient=user, title=f"n{i}", key=f"k-{i}") for i in range(20)]
     )
     assert _queries(english, reverse("notifications")) == few
+
+
+def test_C5_R2_1_term_ends_without_successor_page_and_api(english, world):
+    own = world.objects["units"]["own"]
+    liaison = world.objects["liaisons"]["own"]
+    end_url = url("liaison-end", liaison.pk)
+    english.force_login(world.users["unit_staff"])
+    assert end_url in english.get(url("unit-leadership", own.pk)).content.decode()
+    # the confirmation form shows every problem in a summary that links to its field
+    refused = english.post(end_url, {"ended_on": "2000-01-01", "reason": "调任"})
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "data-error-summary" in html
+    assert 'href="#id_ended_on"' in html
+    assert "A term cannot end before it started" in html
+    liaison.refresh_from_db()
+    assert liaison.ended_on is None
+    today = timezone.localdate()
+    done = english.post(end_url, {"ended_on": today.isoformat(), "reason": "调任"})
+    assert done.status_code == 302
+    liaison.refresh_from_db()
+    assert (liaison.ended_on, liaison.end_reason) == (today, "调任")
+    assert not Liaison.objects.filter(unit=own, ended_on__isnull=True).exists()
+
+    # the API: the office of the programme ends the sibling unit's liaison
+    sibling = world.objects["liaisons"]["sibling"]
+    api = APIClient()
+    api.force_authenticate(world.users["office"])
+    api_url = f"/api/v1/liaisons/{sibling.pk}/end/"
+    future = api.post(api_url, {"ended_on": (today + timedelta(days=1)).isoformat()}, format="json")
+    assert future.status_code == 400
+    assert "ended_on" in future.json()  # the API's error body as everywhere (portal.exceptions)
+    ended = api.post(api_url, {"ended_on": today.isoformat()}, format="json")
+    assert ended.status_code == 200, ended.content
+    assert (ended.json()["ended_on"], ended.json()["is_active"]) == (today.isoformat(), False)
+    again = api.post(api_url, {"ended_on": today.isoformat()}, format="json")
+    assert again.status_code == 400
+    history = api.get(f"/api/v1/liaisons/{sibling.pk}/history/").json()["results"]
+    assert history[0]["actor"] == world.users["office"].username
+    assert history[0]["changes"]["ended_on"] == [None, today.isoformat()]
+    # a provincial reviewer sees the liaison but may not end it
+    api.force_authenticate(world.users["province_culture"])
+    other = world.objects["liaisons"]["own"]
+    assert api.post(f"/api/v1/liaisons/{other.pk}/end/", {}, format="json").status_code == 403
+
+
+def test_C5_R6_6_vacancy_shows_on_gauge_status_and_unit_page(english, world):
+    own = world.objects["units"]["own"]
+    staff = world.users["unit_staff"]
+    today = timezone.localdate()
+    services.liaison_term_end(
+        user=staff, liaison=world.objects["liaisons"]["own"], ended_on=today - timedelta(days=3)
+    )
+    since = (today - timedelta(days=2)).isoformat()
+    english.force_login(staff)
+    for page in ("unit-home", "unit-leadership"):
+        html = english.get(url(page, own.pk)).content.decode()
+        assert f'data-liaison-vacant-since="{since}"' in html, page
+        assert f"Liaison vacant since {since}" in html, page
+    chinese = Client()
+    chinese.cookies["django_language"] = "zh-hans"
+    chinese.force_login(staff)
+    assert "联络员空缺" in chinese.get(url("unit-home", own.pk)).content.decode()
+    # the veto gauge: no gap is tolerated by default, so the vacancy fails R2.1 with its dates
+    [line] = [line for line in veto_gauge(unit=own).lines if line.item.value == "liaison"]
+    assert line.computed.status == GaugeStatus.FAILED
+    assert line.computed.rule == "R2.1"
+    assert since in line.computed.evidence
+    assert since in str(line.computed.message)
+    # the status API
+    api = APIClient()
+    api.force_authenticate(world.users["office"])
+    body = api.get(reverse("api:unit-status", kwargs={"pk": own.pk})).json()
+    assert body["liaison"] is None
+    assert body["liaison_vacant_since"] == since
+    [item] = [item for item in body["veto"]["items"] if item["item"] == "liaison"]
+    assert item["computed_status"] == "failed"
+    # a unit with a liaison has no vacancy
+    sibling = world.objects["units"]["sibling"]
+    assert (
+        api.get(reverse("api:unit-status", kwargs={"pk": sibling.pk})).json()[
+            "liaison_vacant_since"
+        ]
+        is None
+    )

@@ -201,10 +201,11 @@ class LiaisonSerializer(serializers.ModelSerializer):
             "email",
             "started_on",
             "ended_on",
+            "end_reason",
             "is_active",
             "warnings",
         ]
-        read_only_fields = ["ended_on"]
+        read_only_fields = ["ended_on", "end_reason"]
 
     def get_warnings(self, liaison: Liaison) -> list[str]:
         # R2.1: as a rule the deputy head of the culture bureau; another position is allowed.
@@ -217,6 +218,15 @@ class LiaisonSerializer(serializers.ModelSerializer):
                 )
             ]
         return []
+
+
+class LiaisonEndSerializer(serializers.Serializer):
+    """C5: end a liaison's term without a successor."""
+
+    ended_on = serializers.DateField(
+        help_text="The last day served: not before the term started, not after today."
+    )
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class LiaisonAttendanceSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -28,6 +28,7 @@ from creation.api.serializers import (
     GroupMemberSerializer,
     GroupOfficeSerializer,
     LeadershipGroupSerializer,
+    LiaisonEndSerializer,
     LiaisonMeetingSerializer,
     LiaisonSerializer,
     MeetingSerializer,
@@ -51,7 +52,12 @@ from creation.models import (
     Region,
 )
 from creation.selectors import unit_leadership_compliance
-from creation.services import liaison_appoint, liaison_update
+from creation.services import (
+    can_end_liaison_term,
+    liaison_appoint,
+    liaison_term_end,
+    liaison_update,
+)
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, UnitRecordViewSet
 
 
@@ -216,6 +222,32 @@ class LiaisonViewSet(HistoryMixin, UnitRecordViewSet):
         serializer.instance = liaison_update(
             user=self.request.user, liaison=serializer.instance, fields=fields
         )
+
+    @extend_schema(
+        summary="End the liaison's term without a successor (unit staff or the office)",
+        description=(
+            "C5: `ended_on` is the last day served (not before the term started, not after "
+            "today). The unit is then without a liaison until someone is appointed. 403 for "
+            "anyone but the unit's staff and its programme's office; 404 outside the caller's "
+            "scope; 400 when the term has already ended or the date is out of range."
+        ),
+        request=LiaisonEndSerializer,
+        responses=LiaisonSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None) -> Response:
+        liaison = self.get_object()
+        data = LiaisonEndSerializer(data=request.data)
+        if not can_end_liaison_term(request.user, liaison):
+            raise PermissionDenied(
+                _(
+                    "Only the unit's own staff or the office of its programme can end a "
+                    "liaison's term."
+                )
+            )
+        data.is_valid(raise_exception=True)
+        liaison = liaison_term_end(user=request.user, liaison=liaison, **data.validated_data)
+        return Response(LiaisonSerializer(liaison, context=self.get_serializer_context()).data)
 
 
 @extend_schema_view(list=extend_schema(summary="Liaison meetings of the office (R2.2)"))

@@ -14,6 +14,7 @@ from creation.rules import (
     Period,
     Status,
     leadership_compliance,
+    liaison_continuity,
     liaison_gaps,
     periods_between,
     periods_without_meeting,
@@ -262,3 +263,32 @@ def test_worst_status_prefers_failed_over_warning(status):
         else complete_zone(office_has_director=False)
     )
     assert worst_status(leadership_compliance(facts, today=TODAY)) == status
+
+
+def test_C5_R2_1_continuity_is_one_rule_with_the_tolerance():
+    start, today = date(2026, 1, 1), date(2026, 6, 30)
+    terms = (
+        LiaisonFact("a", "other", date(2026, 1, 1), date(2026, 3, 31)),
+        LiaisonFact("b", "other", date(2026, 4, 4), date(2026, 6, 19)),
+    )
+    strict = liaison_continuity(terms, start=start, cycle_end=date(2027, 12, 31), today=today)
+    assert strict.gaps == (
+        (date(2026, 4, 1), date(2026, 4, 3)),
+        (date(2026, 6, 20), date(2026, 6, 30)),
+    )
+    assert strict.intolerable == strict.gaps
+    assert strict.vacant_since == date(2026, 6, 20)
+    assert strict.appoint_by == date(2026, 6, 20)
+    lenient = liaison_continuity(
+        terms, start=start, cycle_end=date(2027, 12, 31), today=today, tolerance_days=3
+    )
+    assert lenient.intolerable == ((date(2026, 6, 20), date(2026, 6, 30)),)
+    assert lenient.tolerated == ((date(2026, 4, 1), date(2026, 4, 3)),)
+    assert lenient.appoint_by == date(2026, 6, 23)
+    serving = liaison_continuity(
+        (*terms, LiaisonFact("c", "other", date(2026, 6, 20), None)),
+        start=start,
+        cycle_end=date(2027, 12, 31),
+        today=today,
+    )
+    assert (serving.vacant_since, serving.appoint_by) == (None, None)

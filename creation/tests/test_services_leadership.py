@@ -1,7 +1,8 @@
 import io
 import threading
 import zipfile
-from datetime import date
+import zoneinfo
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -396,3 +397,69 @@ def test_read_only_accounts_edit_nothing_even_with_a_staff_role(unit):
         services.unit_record_save(
             user=user, instance=LeadershipGroupFactory.build(unit=unit), fields={}
         )
+
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def test_C5_R2_1_term_end_is_validated_and_limited_to_the_unit_and_its_office(unit, staff):
+    liaison = LiaisonFactory(unit=unit, started_on=date(2026, 3, 1))
+    today = date(2026, 12, 1)
+
+    def end(user, ended_on):
+        return services.liaison_term_end(
+            user=user, liaison=liaison, ended_on=ended_on, reason="调任", today=today
+        )
+
+    province = RoleAssignmentFactory(
+        role=RoleAssignment.Role.PROVINCIAL_REVIEWER,
+        province=unit.region.province_region,
+        department=RoleAssignment.Department.CULTURE,
+    ).user
+    with pytest.raises(PermissionDenied):
+        end(province, date(2026, 11, 30))
+    with pytest.raises(ValidationError) as before:
+        end(staff, date(2026, 2, 28))
+    assert "ended_on" in before.value.message_dict
+    with pytest.raises(ValidationError) as future:
+        end(staff, date(2026, 12, 2))
+    assert "ended_on" in future.value.message_dict
+    office = RoleAssignmentFactory(
+        role=RoleAssignment.Role.OFFICE_REVIEWER, programme=unit.batch.programme
+    ).user
+    ended = end(office, date(2026, 11, 30))
+    assert (ended.ended_on, ended.end_reason) == (date(2026, 11, 30), "调任")
+    assert not Liaison.objects.filter(unit=unit, ended_on__isnull=True).exists()
+    with pytest.raises(ValidationError):
+        end(staff, date(2026, 11, 30))  # already ended
+    # a successor after the vacancy starts after the last term
+    with pytest.raises(ValidationError) as overlap:
+        services.liaison_appoint(
+            user=staff, unit=unit, started_on=date(2026, 11, 30), **_contact(name="刘联络")
+        )
+    assert "started_on" in overlap.value.message_dict
+
+
+def test_C5_R2_1_vacancy_reminds_the_unit_until_appointed(unit, staff):
+    liaison = LiaisonFactory(unit=unit, started_on=date(2026, 1, 1))
+    served = CreationUnitFactory()
+    LiaisonFactory(unit=served)
+    served_staff = RoleAssignmentFactory(role=RoleAssignment.Role.UNIT_STAFF, unit=served).user
+    services.liaison_term_end(
+        user=staff, liaison=liaison, ended_on=date(2026, 11, 20), today=date(2026, 12, 1)
+    )
+    day = datetime(2026, 12, 1, 8, 15, tzinfo=SHANGHAI)
+    assert services.liaison_vacancy_remind(now=day) == 1
+    assert services.liaison_vacancy_remind(now=day + timedelta(hours=3)) == 0  # same day
+    [reminder] = Notification.objects.filter(recipient=staff)
+    assert "2026-11-21" in reminder.body
+    assert reminder.link.endswith("#liaison")
+    # a week without a sweep leaves no backlog: one reminder on the next sweep
+    assert services.liaison_vacancy_remind(now=day + timedelta(days=7)) == 1
+    assert Notification.objects.filter(recipient=staff).count() == 2
+    services.liaison_appoint(
+        user=staff, unit=unit, started_on=date(2026, 12, 8), **_contact(name="刘联络")
+    )
+    assert services.liaison_vacancy_remind(now=day + timedelta(days=8)) == 0
+    assert Notification.objects.filter(recipient=staff).count() == 2
+    assert not Notification.objects.filter(recipient=served_staff).exists()

@@ -20,6 +20,7 @@ from dashboard.status import (
     current_period_section,
     funds_section,
     liaison_section,
+    liaison_vacancy_section,
     publicity_section,
     rectifications_section,
     reporting_section,
@@ -140,9 +141,15 @@ class RectificationStatusSerializer(serializers.Serializer):
 class StatusSection:
     name: str
     load: Loader
-    serializer: type[serializers.Serializer]
+    serializer: type[serializers.Field]  # a serializer, or a plain field for a single value
     nullable: bool = False  # e.g. a unit without a liaison
     many: bool = False  # a list per unit (e.g. veto-gauge items)
+    help_text: str = ""
+
+    def field(self) -> serializers.Field:
+        if issubclass(self.serializer, serializers.BaseSerializer):
+            return self.serializer(many=self.many, allow_null=self.nullable, read_only=True)
+        return self.serializer(allow_null=self.nullable, read_only=True, help_text=self.help_text)
 
 
 STATUS_SECTIONS: list[StatusSection] = [
@@ -150,6 +157,16 @@ STATUS_SECTIONS: list[StatusSection] = [
     StatusSection("reporting", reporting_section, ReportingStatusSerializer),
     StatusSection("funds", funds_section, FundStatusSerializer),
     StatusSection("liaison", liaison_section, LiaisonContactSerializer, nullable=True),
+    StatusSection(
+        "liaison_vacant_since",
+        liaison_vacancy_section,
+        serializers.DateField,
+        nullable=True,
+        help_text=(
+            "C5 (R2.1): the first day without a liaison when the unit has none now (the last "
+            "term ended without a successor, or none was appointed); null while a liaison serves."
+        ),
+    ),
     StatusSection("publicity", publicity_section, PublicityStatusSerializer, nullable=True),
     StatusSection("veto", veto_section, VetoStatusSerializer),
     StatusSection("rectifications", rectifications_section, RectificationStatusSerializer),
@@ -203,11 +220,6 @@ class _UnitStatusBase(serializers.Serializer):
 UnitStatusSerializer = type(
     "UnitStatusSerializer",
     (_UnitStatusBase,),
-    {
-        section.name: section.serializer(
-            many=section.many, allow_null=section.nullable, read_only=True
-        )
-        for section in STATUS_SECTIONS
-    }
+    {section.name: section.field() for section in STATUS_SECTIONS}
     | {"__module__": __name__, "__doc__": "The status of a creation unit."},
 )

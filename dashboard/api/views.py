@@ -95,6 +95,7 @@ STATUS_EXAMPLE = {
         "email": "liaison@example.gov.cn",
         "started_on": "2025-07-01",
     },
+    "liaison_vacant_since": None,
 }
 PROJECT_EXAMPLE = {
     **STATUS_EXAMPLE,
@@ -107,6 +108,7 @@ PROJECT_EXAMPLE = {
         "end": "2027-06-30",
     },
     "liaison": None,
+    "liaison_vacant_since": "2026-10-01",
 }
 
 
@@ -127,7 +129,8 @@ PROJECT_EXAMPLE = {
             "The unit; its current period (a zone's half year, a project's creation cycle); the "
             "next three reports due, the overdue count and the on-time rate (first submitted on "
             "time, reviewed or not / due so far); the execution of its filed fund plans; its liaison's contacts "
-            "(null without a liaison). 404 for a unit outside the caller's scope."
+            "(null without a liaison) and, without one, the day the vacancy began "
+            "(`liaison_vacant_since`, C5). 404 for a unit outside the caller's scope."
         ),
         examples=[
             OpenApiExample("A zone", value=STATUS_EXAMPLE),

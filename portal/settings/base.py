@@ -256,6 +256,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=35),
         "options": {"expires": 3000},
     },
+    # C5 (R2.1): a unit without a liaison is reminded once a day until someone is appointed.
+    "liaison-vacancy-reminders": {
+        "task": "creation.tasks.liaison_vacancy_reminder_task",
+        "schedule": crontab(hour=8, minute=15),
+        "options": {"expires": 3000},
+    },
     # Keeps every unit's obligations in step with the calendar and the programmes' settings.
     "obligations-sync": {
         "task": "reporting.tasks.obligations_sync_task",

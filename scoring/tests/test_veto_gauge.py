@@ -91,8 +91,10 @@ def test_R6_6_liaison_gap_longer_than_grace_vetoes():
     assert gauge.vetoed
 
 
-def test_R6_6_short_handover_gap_is_tolerated():
+def test_R6_6_short_handover_gap_is_tolerated_when_the_office_sets_a_tolerance():
+    # C5: only a tolerance set by the office lets a gap pass (the default is none).
     unit = compliant_unit()
+    AcceptanceSettings.objects.create(programme=unit.batch.programme, liaison_grace_days=30)
     Liaison.objects.filter(unit=unit).update(ended_on=date(2026, 3, 31))
     LiaisonFactory(unit=unit, started_on=date(2026, 4, 21))  # 20 days
     status, _ = _status(unit, "liaison")
@@ -101,6 +103,7 @@ def test_R6_6_short_handover_gap_is_tolerated():
 
 def test_R6_6_no_liaison_now_within_grace_is_at_risk():
     unit = compliant_unit()
+    AcceptanceSettings.objects.create(programme=unit.batch.programme, liaison_grace_days=30)
     Liaison.objects.filter(unit=unit).update(ended_on=TODAY - timedelta(days=10))
     status, gauge = _status(unit, "liaison")
     assert status == GaugeStatus.AT_RISK
@@ -250,3 +253,47 @@ def test_R6_6_gauges_of_many_units_take_a_fixed_number_of_queries(django_assert_
     with django_assert_num_queries(10):
         gauges = veto_gauges(units, today=TODAY)
     assert len(gauges) == 21
+
+
+def test_C5_R2_1_no_gap_is_tolerated_by_default():
+    unit = compliant_unit()
+    Liaison.objects.filter(unit=unit).update(ended_on=date(2026, 3, 31))
+    LiaisonFactory(unit=unit, started_on=date(2026, 4, 2))  # one day without a liaison
+    status, gauge = _status(unit, "liaison")
+    assert status == GaugeStatus.FAILED
+    line = next(line for line in gauge.lines if line.item.value == "liaison")
+    assert line.computed.evidence == "2026-04-01–2026-04-01"
+    assert gauge.vetoed
+    assert AcceptanceSettings(programme=unit.batch.programme).liaison_grace_days == 0
+
+
+def test_C5_R2_1_office_sets_a_tolerance():
+    unit = compliant_unit()
+    Liaison.objects.filter(unit=unit).update(ended_on=date(2026, 3, 31))
+    LiaisonFactory(unit=unit, started_on=date(2026, 4, 11))  # ten days without a liaison
+    assert _status(unit, "liaison")[0] == GaugeStatus.FAILED
+    settings = AcceptanceSettings.objects.create(
+        programme=unit.batch.programme, liaison_grace_days=10
+    )
+    status, gauge = _status(unit, "liaison")
+    assert status == GaugeStatus.OK
+    line = next(line for line in gauge.lines if line.item.value == "liaison")
+    assert line.computed.evidence == "2026-04-01–2026-04-10"  # the tolerated gap stays visible
+    settings.liaison_grace_days = 9
+    settings.save()
+    assert _status(unit, "liaison")[0] == GaugeStatus.FAILED
+
+
+def test_C5_R2_1_vacancy_within_the_tolerance_is_at_risk_then_fails():
+    unit = compliant_unit()
+    AcceptanceSettings.objects.create(programme=unit.batch.programme, liaison_grace_days=5)
+    Liaison.objects.filter(unit=unit).update(ended_on=TODAY - timedelta(days=3))
+    status, gauge = _status(unit, "liaison")
+    line = next(line for line in gauge.lines if line.item.value == "liaison")
+    assert status == GaugeStatus.AT_RISK
+    assert line.computed.evidence == (TODAY - timedelta(days=2)).isoformat()
+    assert (TODAY + timedelta(days=3)).isoformat() in str(line.computed.message)
+    later = veto_gauge(unit=unit, today=TODAY + timedelta(days=3))
+    assert [line.status for line in later.lines if line.item.value == "liaison"] == [
+        GaugeStatus.FAILED
+    ]
