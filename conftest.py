@@ -389,6 +389,17 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # Each test starts in the portal's default language (Chinese), whatever language a request of
+    # an earlier test in this process left active: no test depends on the order tests run in.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached figures must not outlive the rows of the test that computed them.
     from django.core.cache import cache
@@ -419,14 +430,19 @@ def _django_order(item: pytest.Item) -> int:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Within a module, the tests of one shared data set run next to each other, so that it is
-    # built once per module rather than once per change of data set. The sort is stable and
-    # keeps pytest-django's order (which ran before this hook) first.
+    # The tests of one shared data set run next to each other, whatever their module, so that
+    # each worker builds it about once rather than once per change of data set. The sort is
+    # stable and keeps pytest-django's order (which ran before this hook) first.
     modules: dict[str, int] = {}
     for item in items:
         modules.setdefault(item.nodeid.split("::")[0], len(modules))
+    datasets = {name: index for index, name in enumerate(DATASETS)}
     items.sort(
-        key=lambda item: (_django_order(item), modules[item.nodeid.split("::")[0]], _dataset(item))
+        key=lambda item: (
+            _django_order(item),
+            datasets.get(_dataset(item), len(datasets)),
+            modules[item.nodeid.split("::")[0]],
+        )
     )
     # Tests that start servers of their own (Celery workers and beat, redis-server, PostgreSQL,
     # a live server for Chromium) run one after another on one xdist worker (`--dist loadgroup`):

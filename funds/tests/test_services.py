@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from creation.models import RoleAssignment
 from creation.rules import Period
@@ -235,7 +235,8 @@ def test_R3_2_filing_only_after_both_provincial_approvals(staff, unit, finance, 
         services.fund_plan_version_file(user=office, version=version)
     assert FundPlanVersion.objects.get(pk=version.pk).status == PlanStatus.IN_REVIEW
     services.fund_plan_version_decide(user=culture, version=version, outcome=APPROVED)
-    filed = services.fund_plan_version_file(user=office, version=version, comment="准予备案")
+    with translation.override("en"):
+        filed = services.fund_plan_version_file(user=office, version=version, comment="准予备案")
     assert filed.status == PlanStatus.FILED
     assert filed.closed_at is not None
     assert Notification.objects.filter(recipient=staff, title__contains="filed").count() == 1
