@@ -101,7 +101,8 @@ class FundPlanVersionAdmin(ReadOnlyAdmin):
 
 @admin.register(Expenditure)
 class ExpenditureAdmin(ReadOnlyAdmin):
-    list_display = ["spent_on", "line", "payee", "amount"]
-    list_select_related = ["line__category", "line__version__plan__unit"]
+    # C6 (R3.2): read only; a wrong entry is reversed on the spending page or through the API.
+    list_display = ["spent_on", "line", "payee", "amount", "reverses"]
+    list_select_related = ["line__category", "line__version__plan__unit", "reverses"]
     search_fields = ["payee", "line__version__plan__unit__name"]
     date_hierarchy = "spent_on"

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from creation.models import CreationUnit
+from creation.rules import creation_cycle_end
 from creation.services import unit_record_save
 from funds import services
 from funds.models import CentralAllocation, FundCategory, FundPlan, LocalFunding
@@ -226,12 +227,13 @@ def _spending(unit: CreationUnit, version: Any, admin: Any, today: date) -> None
     from creation.demo import demo_minutes_pdf
 
     filed_on = timezone.localdate(version.closed_at)
+    cycle_end = creation_cycle_end(unit.start_date)
     share = D("0.04") + D("0.01") * (unit.pk % 5)
     payees = ["市群众艺术馆", "市文化馆", "某演艺有限公司", "某印务有限公司", "市图书馆"]
     for number, line in enumerate(version.lines.order_by("sort_order", "id")):
         for month in range(0, 24, 2):
             spent_on = filed_on + timedelta(days=15 + 30 * month + number)
-            if spent_on > today:
+            if spent_on > today or spent_on > cycle_end:  # C6: inside the unit's cycle
                 break
             line.refresh_from_db()
             amount = min(money(line.amount * share), line.remaining)

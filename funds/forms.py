@@ -191,6 +191,20 @@ class ExpenditureForm(forms.Form):
         )
 
 
+class ReversalForm(forms.Form):
+    """C6 (R3.2): the reason a wrong entry is reversed by a correcting entry."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=TEXTAREA,
+        max_length=2000,
+        help_text=_(
+            "What was wrong with the entry. It stays on record; a correcting entry takes back "
+            "its amount. Record the right expenditure afterwards, if there is one."
+        ),
+    )
+
+
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(label=_("Half year"))
 

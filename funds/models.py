@@ -5,6 +5,7 @@ Money is `DecimalField(max_digits=14, decimal_places=2)`: yuan with two decimals
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,11 +13,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from creation.models import CreationUnit, UnitRecordQuerySet
+from creation.rules import CREATION_CYCLE_YEARS, creation_cycle_end
 from creation.scope import ScopedQuerySet, UserScope
-from funds.rules import Outcome, PlanStatus, Source, Stage
+from funds.rules import DateRefusal, Outcome, PlanStatus, Source, Stage, spending_date_refusal
 from portal.uploads import DocumentUploadValidator
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -421,12 +425,49 @@ class BudgetLine(models.Model):
             )
 
 
+def _day_number(path: str) -> models.Expression:
+    # A date as the number YYYYMMDD: "on or after the second anniversary of the start" compares
+    # so in SQL on every database, 29 February included (no such day in the anniversary year).
+    return ExtractYear(path) * 10000 + ExtractMonth(path) * 100 + ExtractDay(path)
+
+
 class ExpenditureQuerySet(UnitRecordQuerySet):
     unit_path = "line__version__plan__unit__"
 
+    def standing(self) -> ExpenditureQuerySet:
+        """C6 (R3.2): the entries that stand on their own: neither reversed nor a reversal (an
+        entry and its reversal net to zero)."""
+        return self.filter(reverses__isnull=True, reversal__isnull=True)
+
+    def outside_filed_plan(self) -> ExpenditureQuerySet:
+        """R3.2 and C6, as the veto gauge (R6.6) counts them: standing entries on a line of a
+        version that is not filed, beyond the line, dated before the version was filed, or
+        outside the unit's own creation cycle (C2), whichever way they were saved (C3)."""
+        start = "line__version__plan__unit__start_date"
+        return (
+            self.standing()
+            .alias(
+                spent_day=_day_number("spent_on"),
+                cycle_over=(ExtractYear(start) + CREATION_CYCLE_YEARS) * 10000
+                + ExtractMonth(start) * 100
+                + ExtractDay(start),
+                filed_on=TruncDate("line__version__closed_at"),
+            )
+            .filter(
+                ~Q(line__version__status=PlanStatus.FILED)
+                | Q(line__spent__gt=F("line__amount"))
+                | Q(spent_on__lt=F("filed_on"))
+                | Q(spent_on__lt=F(start))
+                | Q(spent_day__gte=F("cycle_over"))
+            )
+        )
+
 
 class Expenditure(models.Model):
-    """Money spent against one line of a filed plan, with its voucher."""
+    """Money spent against one line of a filed plan, with its voucher. C6 (R3.2): an entry is
+    never edited or deleted; a wrong one is reversed by a correcting entry (`reverses`), which
+    takes its date and line, the negative of its amount and a reason, so that the two net to
+    zero in every figure."""
 
     line = models.ForeignKey(
         BudgetLine,
@@ -435,17 +476,28 @@ class Expenditure(models.Model):
         related_name="expenditures",
     )
     spent_on = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount (yuan)"), validators=POSITIVE, **MONEY)
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
     payee = models.CharField(_("payee"), max_length=200)
     description = models.TextField(_("description"))
     voucher = models.FileField(
         _("voucher"),
         upload_to=voucher_path,
         max_length=200,
+        blank=True,
         validators=[validate_voucher_upload],
         help_text=_("PDF, PNG or JPEG of the invoice or payment voucher."),
     )
     voucher_name = models.CharField(_("voucher file name"), max_length=200, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+        help_text=_("The wrong entry this correcting entry reverses."),
+    )
+    reason = models.TextField(_("reason for the correction"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -462,13 +514,109 @@ class Expenditure(models.Model):
         verbose_name_plural = _("expenditures")
         ordering = ["-spent_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="expenditure_amount_positive"),
+            # An entry spends money; its correcting entry (C6) takes it back.
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, amount__gt=0)
+                | Q(reverses__isnull=False, amount__lt=0),
+                name="expenditure_amount_sign",
+            ),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) | ~Q(reason=""),
+                name="expenditure_reversal_has_reason",
+            ),
         ]
         indexes = [models.Index(fields=["line", "spent_on"])]
 
     def __str__(self) -> str:
         return f"{self.spent_on} · {self.payee} · {self.amount}"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # C6: a recorded entry stays as it was; only a correcting entry changes the figures.
+        if not self._state.adding:
+            raise ValidationError(
+                _(
+                    "C6 (R3.2): a recorded expenditure is never changed. Reverse it with a "
+                    "correcting entry and record the right one."
+                )
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValidationError(
+            _(
+                "C6 (R3.2): a recorded expenditure is never deleted. Reverse it with a "
+                "correcting entry."
+            )
+        )
+
     @property
     def owner_unit(self) -> CreationUnit:
         return self.line.version.plan.unit
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    def date_errors(self, *, today: date | None = None) -> dict[str, str]:
+        """C6 (R3.2): the date inside the unit's creation cycle (C2: two years from its own
+        start) and on or after the day the line's plan version was filed."""
+        version = self.line.version
+        unit = version.plan.unit
+        cycle_end = creation_cycle_end(unit.start_date)
+        filed_on = (
+            timezone.localdate(version.closed_at)
+            if version.status == PlanStatus.FILED and version.closed_at
+            else None
+        )
+        refusal = spending_date_refusal(
+            spent_on=self.spent_on,
+            cycle_start=unit.start_date,
+            cycle_end=cycle_end,
+            filed_on=filed_on,
+            today=today,
+        )
+        if refusal == DateRefusal.IN_THE_FUTURE:
+            return {"spent_on": _("The date cannot be in the future.")}
+        if refusal == DateRefusal.OUTSIDE_CYCLE:
+            return {
+                "spent_on": _(
+                    "C6 (R3.2): spending can only be dated inside the unit's creation cycle, "
+                    "%(start)s to %(end)s."
+                )
+                % {"start": unit.start_date.isoformat(), "end": cycle_end.isoformat()}
+            }
+        if refusal == DateRefusal.BEFORE_FILING and filed_on is not None:
+            return {
+                "spent_on": _(
+                    "C6 (R3.2): spending can only be dated on or after the day its plan version "
+                    "was filed (%(filed)s)."
+                )
+                % {"filed": filed_on.isoformat()}
+            }
+        return {}
+
+    def clean(self) -> None:
+        if self.amount is None or not self.line_id:
+            return
+        if self.reverses_id is None:
+            errors: dict[str, str] = {}
+            if self.amount <= 0:
+                errors["amount"] = _("The amount must be more than zero.")
+            if not self.voucher:
+                errors["voucher"] = _("Attach the voucher (PDF, PNG or JPEG).")
+            if self.line.version.status != PlanStatus.FILED:
+                errors["line"] = _("R3.2: money may only be spent on a line of a filed plan.")
+            if self.spent_on is not None:
+                errors.update(self.date_errors())
+            if errors:
+                raise ValidationError(errors)
+            return
+        original = self.reverses
+        if original.reverses_id is not None:
+            raise ValidationError(_("A correcting entry is not reversed itself."))
+        if self.line_id != original.line_id or self.amount != -original.amount:
+            raise ValidationError(
+                _("A correcting entry takes back exactly the entry it reverses, on its line.")
+            )
+        if not self.reason.strip():
+            raise ValidationError({"reason": _("Give the reason for the correction.")})

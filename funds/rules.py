@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -180,6 +181,32 @@ def spending_refusal(
         return Refusal.CATEGORY_NOT_ALLOWED
     if money(amount) > remainder(budget=budget, spent=spent):
         return Refusal.EXCEEDS_REMAINDER
+    return None
+
+
+class DateRefusal(StrEnum):
+    IN_THE_FUTURE = "in_the_future"
+    OUTSIDE_CYCLE = "outside_cycle"
+    BEFORE_FILING = "before_filing"
+
+
+def spending_date_refusal(
+    *,
+    spent_on: date,
+    cycle_start: date,
+    cycle_end: date,
+    filed_on: date | None,
+    today: date | None = None,
+) -> DateRefusal | None:
+    """C6 (R3.2): spending is dated inside the unit's creation cycle and on or after the day its
+    plan version was filed (and, when `today` is given, not in the future). None: the date may
+    go. A line of a version that is not filed (`filed_on` None) is refused by spending_refusal."""
+    if today is not None and spent_on > today:
+        return DateRefusal.IN_THE_FUTURE
+    if not cycle_start <= spent_on <= cycle_end:
+        return DateRefusal.OUTSIDE_CYCLE
+    if filed_on is not None and spent_on < filed_on:
+        return DateRefusal.BEFORE_FILING
     return None
 
 

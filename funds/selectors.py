@@ -82,7 +82,7 @@ def line_list(*, user: Any) -> QuerySet[BudgetLine]:
 
 def expenditure_list(*, user: Any) -> QuerySet[Expenditure]:
     return Expenditure.objects.visible_to(user).select_related(
-        "line__category", "line__version__plan__unit", "recorded_by"
+        "line__category", "line__version__plan__unit", "recorded_by", "reverses", "reversal"
     )
 
 
@@ -349,10 +349,13 @@ def half_year_report(
     summary = spending_summary(
         spending, source_labels={str(k): str(v) for k, v in SourceChoices.choices}
     )
+    # C6: a reversed entry and its correcting entry net to zero in the sums above; the list of
+    # vouchers shows the entries that stand.
     expenditures = list(
         Expenditure.objects.filter(
             line__version__plan__unit=unit, spent_on__gte=first, spent_on__lte=last
         )
+        .standing()
         .select_related("line__category", "line__version__plan")
         .order_by("spent_on", "id")
     )
@@ -452,7 +455,8 @@ class FundFacts:
 
 def fund_facts(*, unit: CreationUnit) -> FundFacts:
     """Whether a plan of the unit is filed (which, when), and how many expenditures lie outside
-    a filed plan (none, as long as every expenditure went through the spending service)."""
+    a filed plan, its line, its filing day or the unit's cycle (none, as long as every
+    expenditure went through the spending service or was reversed, C6)."""
     filed = [
         (title, number, timezone.localdate(closed_at))
         for title, number, closed_at in FundPlanVersion.objects.filter(
@@ -462,8 +466,6 @@ def fund_facts(*, unit: CreationUnit) -> FundFacts:
         .values_list("plan__title", "number", "closed_at")
     ]
     outside = (
-        Expenditure.objects.filter(line__version__plan__unit=unit)
-        .filter(~Q(line__version__status=FILED) | Q(line__spent__gt=F("line__amount")))
-        .count()
+        Expenditure.objects.filter(line__version__plan__unit=unit).outside_filed_plan().count()
     )
     return FundFacts(filed, outside)

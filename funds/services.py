@@ -485,8 +485,9 @@ def expenditure_record(
     today: date | None = None,
 ) -> Expenditure:
     """Record money spent on a line. Refused, and nothing saved, when the line is not in a filed
-    plan, when central money is in a category no longer allowed, or when the amount exceeds
-    what is left on the line. The line row is locked while this runs, so two expenditures at the
+    plan, when central money is in a category no longer allowed, when the amount exceeds
+    what is left on the line, or (C6) when the date is in the future, outside the unit's creation
+    cycle or before the day the plan version was filed. The line row is locked while this runs, so two expenditures at the
     same moment are checked one after the other; the line's database constraint refuses an
     overspend even so."""
     today = today or timezone.localdate()
@@ -506,10 +507,6 @@ def expenditure_record(
         budget=line.amount,
         spent=line.spent,
     )
-    if refusal is not None:
-        raise ValidationError(refusal_message(refusal, line, amount))
-    if spent_on and spent_on > today:
-        raise ValidationError({"spent_on": _("The date cannot be in the future.")})
     expenditure = Expenditure(
         line=line,
         spent_on=spent_on,
@@ -520,9 +517,57 @@ def expenditure_record(
         voucher_name=(getattr(voucher, "name", "") or "")[:200],
         recorded_by=user,
     )
+    # Every refusal at once: the line or amount, and the date (C6).
+    errors = refusal_message(refusal, line, amount) if refusal is not None else {}
+    if isinstance(spent_on, date):
+        errors.update(expenditure.date_errors(today=today))
+    if errors:
+        raise ValidationError(errors)
     _save(expenditure)
     BudgetLine.objects.filter(pk=line.pk).update(spent=F("spent") + expenditure.amount)
     return expenditure
+
+
+@transaction.atomic
+def expenditure_reverse(*, user: Any, expenditure: Expenditure, reason: str) -> Expenditure:
+    """C6 (R3.2): correct a wrong entry as an accountant would. The entry stays; a correcting
+    entry on its line and date takes back its amount, with the reason, the user and the moment
+    (audited like every expenditure), and the line's spent figure drops by as much. An entry is
+    reversed once; a correcting entry is not reversed. The unit's own staff do it, as they
+    record spending."""
+    original = Expenditure.objects.select_related("line").get(pk=expenditure.pk)
+    # The line first, like expenditure_record: two writes on one line wait for each other.
+    line = (
+        BudgetLine.objects.select_for_update(of=("self",))
+        .select_related("version__plan__unit")
+        .get(pk=original.line_id)
+    )
+    _require_staff(user, line.version.plan.unit)
+    if original.reverses_id is not None:
+        raise ValidationError(_("This is a correcting entry: it cannot be reversed itself."))
+    if Expenditure.objects.filter(reverses=original).exists():
+        raise ValidationError(_("This expenditure has already been reversed."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    reversal = Expenditure(
+        line=line,
+        reverses=original,
+        spent_on=original.spent_on,
+        amount=-original.amount,
+        payee=original.payee,
+        description=original.description,
+        reason=reason,
+        recorded_by=user,
+    )
+    reversal.full_clean()
+    try:
+        with transaction.atomic():
+            reversal.save()
+    except IntegrityError:  # a concurrent reversal of the same entry came first
+        raise ValidationError(_("This expenditure has already been reversed.")) from None
+    BudgetLine.objects.filter(pk=line.pk).update(spent=F("spent") + reversal.amount)
+    return reversal
 
 
 # --- The half-yearly fund report (R3.3) -----------------------------------------------------------

@@ -30,6 +30,11 @@ urlpatterns = [
     path("funds/lines/<int:pk>/edit/", views.line_edit, name="line-edit"),
     path("funds/lines/<int:pk>/delete/", views.line_delete, name="line-delete"),
     path("funds/expenditures/<int:pk>/voucher/", views.voucher_download, name="voucher-download"),
+    path(
+        "funds/expenditures/<int:pk>/reverse/",
+        views.expenditure_reverse,
+        name="expenditure-reverse",
+    ),
     # The province's review queue and the office's filing and execution page.
     path("funds/province/", views.province_plans, name="province-plans"),
     path("funds/office/", views.office_funds, name="office-funds"),

@@ -39,6 +39,7 @@ from funds.forms import (
     LocalFundingForm,
     PlanCreateForm,
     QueueFilterForm,
+    ReversalForm,
     VersionForm,
     apply_service_errors,
 )
@@ -669,6 +670,37 @@ def expenditure_create(request: HttpRequest, pk: int) -> HttpResponse:
         notes=notes,
         submit_label=_("Record"),
     )
+
+
+@GET_POST
+@login_required
+def expenditure_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """C6 (R3.2): reverse a wrong entry by a correcting entry, with the reason (the unit's own
+    staff, as they record spending). The entry itself is never edited or deleted."""
+    _refuse_read_only(request)
+    expenditure = get_object_or_404(expenditure_list(user=request.user), pk=pk)
+    unit = expenditure.line.version.plan.unit
+    _require_editor(request, unit.pk)
+    back = reverse("funds:spending", kwargs={"pk": unit.pk}) + "#expenditures"
+    form = ReversalForm(**_bound(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expenditure_reverse(
+                user=request.user, expenditure=expenditure, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The expenditure was reversed by a correcting entry."))
+            return redirect(back)
+    context = {
+        "unit": unit,
+        "expenditure": expenditure,
+        "reversal": getattr(expenditure, "reversal", None),
+        "form": form,
+        "back_url": back,
+    }
+    return render(request, "funds/expenditure_reverse.html", context)
 
 
 @login_required

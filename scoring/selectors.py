@@ -559,7 +559,7 @@ def _veto_facts(units: list[CreationUnit], *, today: date) -> dict[int, VetoFact
         filed[unit_id].append((title, number, timezone.localdate(closed_at)))
     outside = dict(
         Expenditure.objects.filter(line__version__plan__unit__in=ids)
-        .filter(~Q(line__version__status=PlanStatus.FILED) | Q(line__spent__gt=F("line__amount")))
+        .outside_filed_plan()
         .order_by()
         .values_list("line__version__plan__unit")
         .annotate(n=Count("pk"))

@@ -35,6 +35,9 @@ CASES: dict[str, RouteCase] = {
     "funds:version-file": RouteCase("review_versions", "post", api=False, permission="plan_filing"),
     "funds:rules-download": RouteCase("review_versions", "detail", api=False),
     "funds:voucher-download": RouteCase("expenditures", "detail", api=False),
+    # C6: the unit's own staff reverse a wrong entry (as they record spending, "units"); POST
+    # without a reason re-shows the form.
+    "funds:expenditure-reverse": RouteCase("expenditures", "post", api=False, permission="units"),
     # Every world version in review waits for both provincial departments.
     "funds:province-plans": RouteCase(
         "review_versions", "list", api=False, roles=PROVINCIAL, row_attribute="data-version-id"
@@ -69,6 +72,8 @@ CASES: dict[str, RouteCase] = {
     "api:expenditure-list": RouteCase("expenditures", "list", api=True),
     "api:expenditure-detail": RouteCase("expenditures", "detail", api=True),
     "api:expenditure-voucher": RouteCase("expenditures", "detail", api=True),
+    # C6: without a reason, 400 for the unit's own staff.
+    "api:expenditure-reverse": RouteCase("expenditures", "post", api=True, permission="units"),
     "api:fund-execution-list": RouteCase("units", "list", api=True),
     "api:fund-execution-detail": RouteCase("units", "detail", api=True),
     "api:fund-report-detail": RouteCase("units", "detail", api=True),

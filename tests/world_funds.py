@@ -2,8 +2,9 @@
 "sibling", and for every unit its money in and three plans — a draft, one in provincial review
 (with a rules file) and a filed one with an expenditure. Visible exactly when the unit is."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from creation.models import RoleAssignment
 from creation.tests.factories import RoleAssignmentFactory
@@ -20,7 +21,13 @@ from funds.tests.factories import (
 )
 from portal.models import Notification
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 STATES = {"draft": PlanStatus.DRAFT, "review": PlanStatus.IN_REVIEW, "filed": PlanStatus.FILED}
+# C6: spending is dated on or after the day its plan was filed; the world's is dated 2026-03-15.
+FILED_ON = {
+    "submitted_at": datetime(2026, 1, 20, 10, 0, tzinfo=SHANGHAI),
+    "closed_at": datetime(2026, 2, 2, 10, 0, tzinfo=SHANGHAI),
+}
 # models keyed like the units (one record per unit)
 PER_UNIT = (
     "central_allocations",
@@ -52,6 +59,7 @@ def extend(world) -> None:
                 status=status,
                 rules_file=voucher_pdf("管理办法.pdf") if state == "review" else "",
                 rules_file_name="管理办法.pdf" if state == "review" else "",
+                **(FILED_ON if state == "filed" else {}),
             )
             line = BudgetLineFactory(version=version, source=Source.CENTRAL)
             records["fund_plans"][f"{key}/{state}"] = version.plan

@@ -206,6 +206,9 @@ class ExpenditureSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="line.category.name", read_only=True)
     voucher = serializers.FileField(write_only=True)
     voucher_url = serializers.SerializerMethodField()
+    reversal = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="C6: the correcting entry that reversed this one, if any."
+    )
 
     class Meta:
         model = Expenditure
@@ -222,12 +225,24 @@ class ExpenditureSerializer(serializers.ModelSerializer):
             "voucher",
             "voucher_name",
             "voucher_url",
+            "reverses",
+            "reversal",
+            "reason",
             "recorded_at",
         ]
-        read_only_fields = ["voucher_name", "recorded_at"]
+        read_only_fields = ["voucher_name", "reverses", "reason", "recorded_at"]
 
-    def get_voucher_url(self, expenditure: Expenditure) -> str:
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_voucher_url(self, expenditure: Expenditure) -> str | None:
+        if not expenditure.voucher:
+            return None  # a correcting entry (C6) has no voucher of its own
         return reverse("api:expenditure-voucher", kwargs={"pk": expenditure.pk})
+
+
+class ReversalInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="C6 (R3.2): what was wrong with the entry."
+    )
 
 
 class ExecutionSerializer(serializers.ModelSerializer):

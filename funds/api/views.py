@@ -39,6 +39,7 @@ from funds.api.serializers import (
     FundReportSerializer,
     FundReportSubmitSerializer,
     LocalFundingSerializer,
+    ReversalInputSerializer,
 )
 from funds.models import (
     BudgetLine,
@@ -275,7 +276,9 @@ class ExpenditureViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Expenditure.objects.select_related("line__category", "line__version__plan")
+    queryset = Expenditure.objects.select_related(
+        "line__category", "line__version__plan", "reversal"
+    )
     serializer_class = ExpenditureSerializer
     filterset_class = ExpenditureFilter
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -286,6 +289,27 @@ class ExpenditureViewSet(
             user=self.request.user, **dict(serializer.validated_data)
         )
         serializer.instance = self.get_queryset().get(pk=expenditure.pk)
+
+    @extend_schema(
+        summary="Reverse a wrong expenditure by a correcting entry (unit staff; C6)",
+        description="The entry is never edited or deleted: a correcting entry on its line and "
+        "date takes back its amount, with the reason (audited). 400 when the entry is already "
+        "reversed or is itself a correcting entry, or without a reason.",
+        request=ReversalInputSerializer,
+        responses={201: ExpenditureSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None) -> Response:
+        expenditure = self.get_object()
+        if not user_scope(request.user).can_edit_unit(expenditure.line.version.plan.unit_id):
+            raise PermissionDenied(_("Only the unit's own staff can change its funds."))
+        data = ReversalInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reversal = services.expenditure_reverse(
+            user=request.user, expenditure=expenditure, reason=data.validated_data["reason"]
+        )
+        body = ExpenditureSerializer(self.get_queryset().get(pk=reversal.pk)).data
+        return Response(body, status=201)
 
     @extend_schema(
         summary="Download the voucher", responses={(200, "application/octet-stream"): bytes}

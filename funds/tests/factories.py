@@ -1,5 +1,6 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +19,8 @@ from funds.models import (
     PlanDecision,
 )
 from funds.rules import Outcome, PlanStatus, Source, Stage
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def voucher_pdf(name: str = "发票.pdf") -> SimpleUploadedFile:
@@ -124,7 +127,12 @@ class ExpenditureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Expenditure
 
-    line = factory.SubFactory(BudgetLineFactory, version__status=PlanStatus.FILED)
+    # C6: dated inside the unit's cycle (from 2026-01-01) and after its plan was filed.
+    line = factory.SubFactory(
+        BudgetLineFactory,
+        version__status=PlanStatus.FILED,
+        version__closed_at=datetime(2026, 1, 10, 10, 0, tzinfo=SHANGHAI),
+    )
     spent_on = date(2026, 3, 15)
     amount = Decimal("1000.00")
     payee = "长沙市群众艺术馆"

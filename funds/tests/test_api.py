@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from creation.scope import forget_scope
 from creation.tests.factories import PDF_BYTES
@@ -342,3 +343,94 @@ def test_draft_changes_by_patch_and_not_after_submission(as_role, world):
     response = client.delete(reverse("api:budget-line-detail", kwargs={"pk": line.pk}))
     assert response.status_code == 400
     assert BudgetLine.objects.filter(pk=line.pk).exists()
+
+
+# --- C6 (R3.2): dates and correcting entries ----------------------------------------------------
+
+
+def _reverse_url(expenditure):
+    return reverse("api:expenditure-reverse", kwargs={"pk": expenditure.pk})
+
+
+def test_C6_R3_2_api_spending_before_the_plan_was_filed_is_refused(as_role, world):
+    line = world.objects["budget_lines"]["own/filed"]  # filed on 2026-02-02
+    response = as_role("unit_staff").post(
+        reverse("api:expenditure-list"),
+        _expenditure(line, spent_on="2026-01-05"),
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "2026-02-02" in response.json()["spent_on"][0]
+    assert Expenditure.objects.filter(line=line).count() == 1
+
+
+def test_C6_R3_2_api_reverse_an_expenditure(as_role, world):
+    expenditure = world.objects["expenditures"]["own"]
+    client = as_role("unit_staff")
+    response = client.post(_reverse_url(expenditure), {"reason": "重复录入"}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["amount"], body["reverses"], body["reason"]) == (
+        "-1200.00",
+        expenditure.pk,
+        "重复录入",
+    )
+    assert body["voucher_url"] is None
+    original = client.get(reverse("api:expenditure-detail", kwargs={"pk": expenditure.pk})).json()
+    assert (original["amount"], original["reversal"]) == ("1200.00", body["id"])
+    line = client.get(reverse("api:budget-line-detail", kwargs={"pk": expenditure.line_id})).json()
+    assert line["spent"] == "0.00"
+
+
+@pytest.fixture
+def keeps_language():
+    # a Chinese request leaves Chinese active in the thread: the next tests read what they did
+    with translation.override(translation.get_language()):
+        yield
+
+
+def test_C6_R3_2_api_reverse_errors_have_their_messages(as_role, world, keeps_language):
+    expenditure = world.objects["expenditures"]["own"]
+    client = as_role("unit_staff")
+    response = client.post(_reverse_url(expenditure), {}, format="json")
+    assert response.status_code == 400
+    assert "reason" in response.json()
+    client.post(_reverse_url(expenditure), {"reason": "重复录入"}, format="json")
+    again = client.post(_reverse_url(expenditure), {"reason": "再次"}, format="json")
+    assert again.status_code == 400
+    assert again.json()["non_field_errors"] == ["这笔支出已经冲销过。"]
+    english = client.post(
+        _reverse_url(expenditure), {"reason": "再次"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english.json()["non_field_errors"] == ["This expenditure has already been reversed."]
+    reversal = Expenditure.objects.get(reverses=expenditure)
+    response = client.post(_reverse_url(reversal), {"reason": "x"}, format="json")
+    assert response.status_code == 400
+    assert Expenditure.objects.filter(line=expenditure.line).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("role", "key", "status"),
+    [
+        ("province_finance", "own", 403),
+        ("office", "own", 403),
+        ("api_client", "own", 403),
+        ("unit_staff", "sibling", 404),
+    ],
+)
+def test_C6_R3_2_api_only_the_units_staff_reverse(as_role, world, role, key, status):
+    expenditure = world.objects["expenditures"][key]
+    response = as_role(role).post(_reverse_url(expenditure), {"reason": "x"}, format="json")
+    assert response.status_code == status
+    assert not Expenditure.objects.filter(reverses=expenditure).exists()
+
+
+def test_C6_R3_2_api_spending_is_never_edited_or_deleted(as_role, world):
+    expenditure = world.objects["expenditures"]["own"]
+    client = as_role("unit_staff")
+    url = reverse("api:expenditure-detail", kwargs={"pk": expenditure.pk})
+    assert client.patch(url, {"amount": "1.00"}, format="json").status_code == 405
+    assert client.put(url, {"amount": "1.00"}, format="json").status_code == 405
+    assert client.delete(url).status_code == 405
+    expenditure.refresh_from_db()
+    assert expenditure.amount == D("1200.00")

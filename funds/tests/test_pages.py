@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from creation.scope import forget_scope
 from funds.models import BudgetLine, Expenditure, FundPlan, FundPlanVersion, PlanDecision
@@ -437,3 +438,95 @@ def test_other_units_plans_answer_404(as_role, world):
         assert as_role("unit_staff").get(plan_url(plan)).status_code == 404
     plan = world.objects["fund_plans"]["other/filed"]
     assert as_role("province_finance").get(plan_url(plan)).status_code == 404
+
+
+# --- C6 (R3.2): dates and correcting entries ----------------------------------------------------
+
+
+def _reverse_url(expenditure):
+    return reverse("funds:expenditure-reverse", kwargs={"pk": expenditure.pk})
+
+
+def test_C6_R3_2_the_spending_form_refuses_a_date_before_filing_at_the_top_and_at_the_field(
+    as_role, world, own
+):
+    line = world.objects["budget_lines"]["own/filed"]  # filed on 2026-02-02
+    response = _spend(as_role("unit_staff"), own, line, "10.00", spent_on="2026-01-05")
+    assert response.status_code == 200
+    message = "C6 (R3.2): spending can only be dated on or after the day its plan version was filed (2026-02-02)."
+    assert response.context["form"].errors["spent_on"] == [message]
+    html = response.content.decode()
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_spent_on"' in summary
+    assert message in summary
+    assert html.count(message) == 2  # in the summary and at the field
+    assert Expenditure.objects.filter(line=line).count() == 1
+
+
+def test_C6_R3_2_staff_reverse_an_expenditure_on_the_page(as_role, world, own):
+    expenditure = world.objects["expenditures"]["own"]
+    client = as_role("unit_staff")
+    page = client.get(reverse("funds:spending", kwargs={"pk": own.pk}))
+    assert _reverse_url(expenditure) in page.content.decode()
+    form = client.get(_reverse_url(expenditure))
+    assert form.status_code == 200
+    assert "reason" in form.context["form"].fields
+    response = client.post(_reverse_url(expenditure), {"reason": "重复录入，冲销。"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("funds:spending", kwargs={"pk": own.pk}))
+    reversal = Expenditure.objects.get(reverses=expenditure)
+    assert (reversal.amount, reversal.recorded_by) == (D("-1200.00"), world.users["unit_staff"])
+    line = expenditure.line
+    line.refresh_from_db()
+    assert line.spent == D("0.00")
+    html = client.get(reverse("funds:spending", kwargs={"pk": own.pk})).content.decode()
+    assert "Reversed: 重复录入，冲销。" in html
+    assert f"Correcting entry for #{expenditure.pk}: 重复录入，冲销。" in html
+    assert _reverse_url(expenditure) not in html
+    report = client.get(reverse("funds:unit-report", kwargs={"pk": own.pk}), {"period": "2026H1"})
+    assert report.context["report"].total.spent_to_date == D("0.00")
+    assert report.context["report"].expenditures == []
+
+
+def test_C6_R3_2_the_reverse_page_shows_its_errors_at_the_top_and_at_the_field(as_role, world):
+    expenditure = world.objects["expenditures"]["own"]
+    client = as_role("unit_staff")
+    response = client.post(_reverse_url(expenditure), {"reason": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_reason"' in summary
+    assert "This field is required." in summary
+    assert 'id="id_reason_error"' in html  # the message again at the field
+    assert not Expenditure.objects.filter(reverses=expenditure).exists()
+
+    client.post(_reverse_url(expenditure), {"reason": "录错单位"})
+    again = client.post(_reverse_url(expenditure), {"reason": "再次冲销"})
+    assert again.status_code == 200
+    summary = again.content.decode().split('id="error-summary"')[1].split("</div>")[0]
+    assert "This expenditure has already been reversed." in summary
+    assert Expenditure.objects.filter(reverses=expenditure).count() == 1
+
+
+def test_C6_R3_2_only_the_units_staff_reverse_on_the_page(as_role, world):
+    own = world.objects["expenditures"]["own"]
+    assert as_role("province_finance").get(_reverse_url(own)).status_code == 403
+    assert as_role("province_finance").post(_reverse_url(own), {"reason": "x"}).status_code == 403
+    sibling = world.objects["expenditures"]["sibling"]
+    assert as_role("unit_staff").post(_reverse_url(sibling), {"reason": "x"}).status_code == 404
+    assert not Expenditure.objects.filter(reverses__isnull=False).exists()
+
+
+@pytest.fixture
+def keeps_language():
+    # a Chinese request leaves Chinese active in the thread: the next tests read what they did
+    with translation.override(translation.get_language()):
+        yield
+
+
+def test_C6_R3_2_the_reverse_page_in_chinese(client, world, keeps_language):
+    client.force_login(world.users["unit_staff"])
+    expenditure = world.objects["expenditures"]["own"]
+    client.post(_reverse_url(expenditure), {"reason": "录错单位"})
+    response = client.post(_reverse_url(expenditure), {"reason": "再次冲销"})
+    assert "这笔支出已经冲销过。" in response.content.decode()

@@ -2,8 +2,9 @@
 ring-fenced spending (R3.2, R3.1) and the half-yearly fund report through reporting (R3.3)."""
 
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +44,7 @@ pytestmark = pytest.mark.django_db
 Role = RoleAssignment.Role
 D = Decimal
 APPROVED, RETURNED = Outcome.APPROVED, Outcome.RETURNED
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -52,7 +54,8 @@ def province():
 
 @pytest.fixture
 def unit(province):
-    return CreationUnitFactory(region=CityFactory(parent=province))
+    # C2: the unit's own cycle, 2025-07-01 to 2027-06-30.
+    return CreationUnitFactory(region=CityFactory(parent=province), start_date=date(2025, 7, 1))
 
 
 @pytest.fixture
@@ -105,11 +108,19 @@ def _submitted(staff, unit, **kwargs):
     return services.fund_plan_version_submit(user=staff, version=_draft(staff, unit, **kwargs))
 
 
-def _filed(staff, unit, finance, culture, office, **kwargs):
-    version = _submitted(staff, unit, **kwargs)
-    services.fund_plan_version_decide(user=finance, version=version, outcome=APPROVED)
-    services.fund_plan_version_decide(user=culture, version=version, outcome=APPROVED)
-    return services.fund_plan_version_file(user=office, version=version)
+# The plan is filed at the start of the unit's cycle: C6 dates spending on or after that day.
+FILED_AT = datetime(2025, 7, 10, 16, 30, tzinfo=SHANGHAI)
+
+
+def _filed(staff, unit, finance, culture, office, *, filed_at=FILED_AT, **kwargs):
+    version = services.fund_plan_version_submit(
+        user=staff, version=_draft(staff, unit, **kwargs), now=filed_at - timedelta(days=5)
+    )
+    for reviewer in (finance, culture):
+        services.fund_plan_version_decide(
+            user=reviewer, version=version, outcome=APPROVED, now=filed_at - timedelta(days=1)
+        )
+    return services.fund_plan_version_file(user=office, version=version, now=filed_at)
 
 
 # --- Plans, versions and lines --------------------------------------------------------------------
@@ -478,7 +489,9 @@ def test_spending_in_the_future_or_without_a_valid_voucher_is_refused(staff, fil
 def test_R3_2_two_concurrent_expenditures_over_the_remainder_exactly_one_succeeds():
     if connection.vendor != "postgresql":
         pytest.skip("row locks (SELECT ... FOR UPDATE) are tested on PostgreSQL; CI runs it there")
-    version = FundPlanVersionFactory(status=PlanStatus.FILED)
+    version = FundPlanVersionFactory(
+        status=PlanStatus.FILED, closed_at=FILED_AT, plan__unit__start_date=date(2025, 7, 1)
+    )
     line = BudgetLineFactory(version=version, amount=D("100.00"))
     staff = RoleAssignmentFactory(role=Role.UNIT_STAFF, unit=version.plan.unit).user
     barrier = threading.Barrier(2)

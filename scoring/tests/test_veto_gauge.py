@@ -1,7 +1,8 @@
 """R6.6: each basic requirement can trip the one-vote veto; overrides are written and audited."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -297,3 +298,50 @@ def test_C5_R2_1_vacancy_within_the_tolerance_is_at_risk_then_fails():
     assert [line.status for line in later.lines if line.item.value == "liaison"] == [
         GaugeStatus.FAILED
     ]
+
+
+def _filed_line(unit):
+    # C6: the unit's plan filed on 2026-02-01 (its cycle runs from 2026-01-01)
+    version = FundPlanVersionFactory(
+        plan__unit=unit,
+        plan__title="C6方案",
+        status="filed",
+        closed_at=datetime(2026, 2, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+    )
+    return BudgetLineFactory(version=version)
+
+
+@pytest.mark.parametrize(
+    "spent_on",
+    [date(2020, 1, 1), date(2025, 12, 31), date(2026, 1, 31), date(2028, 1, 1)],
+)
+def test_C6_R3_2_spending_before_the_filing_or_outside_the_cycle_vetoes(spent_on):
+    unit = compliant_unit()
+    ExpenditureFactory(line=_filed_line(unit), spent_on=spent_on, amount=Decimal("500.00"))
+    status, gauge = _status(unit, "no_spending_outside_plan")
+    assert status == GaugeStatus.FAILED, spent_on
+    assert gauge.vetoed
+
+
+def test_C6_R3_2_spending_from_the_filing_day_to_the_cycle_end_is_within_the_plan():
+    unit = compliant_unit()
+    line = _filed_line(unit)
+    for day in (date(2026, 2, 1), date(2027, 12, 31)):
+        ExpenditureFactory(line=line, spent_on=day, amount=Decimal("10.00"))
+    status, _ = _status(unit, "no_spending_outside_plan")
+    assert status == GaugeStatus.OK
+
+
+def test_C6_R3_2_a_reversed_entry_no_longer_vetoes():
+    from funds.services import expenditure_reverse  # here, so the module loads without C6
+
+    unit = compliant_unit()
+    wrong = ExpenditureFactory(
+        line=_filed_line(unit), spent_on=date(2020, 1, 1), amount=Decimal("500.00")
+    )
+    assert _status(unit, "no_spending_outside_plan")[0] == GaugeStatus.FAILED
+    staff = RoleAssignmentFactory(role="unit_staff", unit=unit).user
+    expenditure_reverse(user=staff, expenditure=wrong, reason="日期录错，冲销。")
+    status, gauge = _status(unit, "no_spending_outside_plan")
+    assert status == GaugeStatus.OK
+    assert not gauge.vetoed
