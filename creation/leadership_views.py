@@ -186,7 +186,7 @@ def meeting_quarters(
     compliance items name it; quarters not yet begun are upcoming."""
     findings = {item.evidence: item for item in items if item.rule == "R1.3"}
     rows = []
-    for quarter in periods_between(unit.start_date, unit.batch.cycle_end):
+    for quarter in periods_between(unit.cycle_start, unit.cycle_end):
         held = sum(1 for day in regular_dates if day in quarter)
         if quarter.first_day > today:
             rows.append(QuarterRow(quarter, "upcoming", held, _("Not begun yet.")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from creation.rules import Cycle, earliest_start_reaching, unit_cycle
 from creation.scope import ScopedQuerySet, UserScope
 from portal.uploads import validate_minutes_upload
 
@@ -238,6 +240,10 @@ class CreationUnitQuerySet(ScopedQuerySet):
     def with_related(self) -> CreationUnitQuerySet:
         return self.select_related("region", "region__province", "batch", "batch__programme")
 
+    def cycle_overlapping(self, start: date, end: date) -> CreationUnitQuerySet:
+        """C2: the units whose own creation cycle (`CreationUnit.cycle`) overlaps [start, end]."""
+        return self.filter(start_date__lte=end, start_date__gte=earliest_start_reaching(start))
+
 
 class CreationUnit(models.Model):
     """A zone (a city, district or street) or a project being created in one batch."""
@@ -295,6 +301,22 @@ class CreationUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def cycle(self) -> Cycle:
+        """C2 (§0): the unit's own creation cycle, two years from its start date."""
+        return unit_cycle(
+            start_date=self.start_date,
+            batch_start=None if self.start_date else self.batch.cycle_start,
+        )
+
+    @property
+    def cycle_start(self) -> date:
+        return self.cycle.start
+
+    @property
+    def cycle_end(self) -> date:
+        return self.cycle.end
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

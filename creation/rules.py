@@ -20,6 +20,40 @@ def creation_cycle_end(start: date) -> date:
     return date.fromordinal(anniversary.toordinal() - 1)
 
 
+@dataclass(frozen=True)
+class Cycle:
+    """A unit's own creation cycle (C2): every date of the unit (its reporting calendar, scoring
+    periods, veto gauge, acceptance) comes from here, never from its batch."""
+
+    start: date
+    end: date
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return self.start <= end and start <= self.end
+
+
+def unit_cycle(*, start_date: date | None, batch_start: date | None = None) -> Cycle:
+    """C2 (§0): two years from the unit's own start date; the batch's start is only the default
+    start of a unit that has none."""
+    start = start_date or batch_start
+    if start is None:
+        raise ValueError("A unit's cycle needs its start date or its batch's start.")
+    return Cycle(start, creation_cycle_end(start))
+
+
+def earliest_start_reaching(day: date) -> date:
+    """The earliest start date whose cycle (`unit_cycle`) still runs on `day`: a unit's cycle
+    overlaps [a, b] exactly when its start lies in [earliest_start_reaching(a), b]."""
+    try:
+        start = day.replace(year=day.year - CREATION_CYCLE_YEARS)
+    except ValueError:  # 29 February
+        start = date(day.year - CREATION_CYCLE_YEARS, 2, 28)
+    start -= timedelta(days=3)
+    while creation_cycle_end(start) < day:
+        start += timedelta(days=1)
+    return start
+
+
 # --- Periods ----------------------------------------------------------------------------------
 
 

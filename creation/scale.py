@@ -520,7 +520,7 @@ class Generator:
         return self.reviewers[(region.province_id or region.pk, stage)]
 
     def history_end(self, unit: CreationUnit) -> date:
-        return min(self.today, self.batch_by_id[unit.batch_id].cycle_end)
+        return min(self.today, unit.cycle_end)
 
     def unit_records(self, chunk: Sequence[CreationUnit]) -> None:
         meetings = self.leadership(chunk)
@@ -674,9 +674,9 @@ class Generator:
         most on time, some late, some missing, some returned and resubmitted."""
         obligations: list[Obligation] = []
         for unit in chunk:
-            batch = self.batch_by_id[unit.batch_id]
-            for spec in obligation_calendar(kind=unit.kind, start=unit.start_date,
-                                            end=batch.cycle_end, settings=self.schedule):  # fmt: skip
+            cycle = unit.cycle  # C2: the unit's own cycle
+            for spec in obligation_calendar(kind=unit.kind, start=cycle.start,
+                                            end=cycle.end, settings=self.schedule):  # fmt: skip
                 obligations.append(
                     Obligation(
                         unit=unit,
@@ -965,8 +965,7 @@ class Generator:
     def open_from(self, unit: CreationUnit) -> date:
         """Claims may still wait for review only in a period that is not closed yet."""
         if unit.kind == "project":
-            batch = self.batch_by_id[unit.batch_id]
-            return batch.cycle_start if not self.closed(batch.cycle_end) else date.max
+            return unit.cycle_start if not self.closed(unit.cycle_end) else date.max
         half = scoring_rules.HalfYear.containing(self.today)
         start = half.start
         previous_end = start - timedelta(days=1)
@@ -1040,8 +1039,7 @@ class Generator:
         rectification (open, overdue, submitted, reopened, verified) and the written feedback."""
         visits: list[Inspection] = []
         for unit in chunk:
-            batch = self.batch_by_id[unit.batch_id]
-            for year_start in (batch.cycle_start, batch.cycle_start + timedelta(days=365)):
+            for year_start in (unit.cycle_start, unit.cycle_start + timedelta(days=365)):
                 for _i in range(1 if self.rng.random() < 0.8 else 2):
                     start = year_start + timedelta(days=self.rng.randint(60, 330))
                     if start > self.today + timedelta(days=120):
@@ -1175,8 +1173,8 @@ class Generator:
         for audience, months in (("zone", 3), ("project", 6)):
             for period in periods_between(first, self.today, months=months):
                 creating = [u for u in self.units if u.kind == audience
-                            and u.start_date <= period.first_day
-                            and self.batch_by_id[u.batch_id].cycle_end >= period.last_day]  # fmt: skip
+                            and u.cycle_start <= period.first_day
+                            and u.cycle_end >= period.last_day]  # fmt: skip
                 if not creating:
                     continue
                 host = min(creating, key=lambda u: (hosted[u.pk], self.unit_index[u.pk]))

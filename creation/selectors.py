@@ -168,8 +168,8 @@ def leadership_facts(*, unit: CreationUnit) -> LeadershipFacts:
     )
     return LeadershipFacts(
         kind=unit.kind,
-        start_date=unit.start_date,
-        cycle_end=unit.batch.cycle_end,
+        start_date=unit.cycle_start,
+        cycle_end=unit.cycle_end,
         has_group=group is not None,
         members=members,
         required_departments=tuple(required),

@@ -9,6 +9,7 @@ from datetime import date
 
 from creation.rules import Period
 from reporting.rules import Light
+from scoring.rules import window_on
 
 # A cell takes the colour of its most urgent obligation, as a day of the calendar's month view
 # does (reporting.views.URGENCY): overdue, then due soon, then late, then not yet due, then on time.
@@ -64,12 +65,12 @@ class CurrentPeriod:
     end: date
 
 
-def current_period(*, kind: str, start_date: date, cycle_end: date, today: date) -> CurrentPeriod:
+def current_period(*, kind: str, start_date: date, today: date) -> CurrentPeriod:
     """R6.3: zones are scored every half year (Jan–Jun, Jul–Dec); R6.4: projects once over their
-    two-year cycle. The period that `today` falls in, which the publicity score also counts over."""
+    two-year cycle. The period of the unit's own cycle (C2) that `today` falls in
+    (`scoring.rules.window_on`, the one the publicity score counts over)."""
+    start, end = window_on(kind=kind, start_date=start_date, today=today)
     if kind == "zone":
-        half = Period.containing(today, months=6)
-        return CurrentPeriod("half_year", str(half), half.first_day, half.last_day)
-    return CurrentPeriod(
-        "cycle", f"{start_date:%Y-%m-%d}/{cycle_end:%Y-%m-%d}", start_date, cycle_end
-    )
+        half = Period.containing(start, months=6)
+        return CurrentPeriod("half_year", str(half), start, end)
+    return CurrentPeriod("cycle", f"{start:%Y-%m-%d}/{end:%Y-%m-%d}", start, end)

@@ -31,7 +31,7 @@ from reporting.models import Obligation, submitted_q
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
 from scoring.models import ScoringSettings
-from scoring.rules import cycle_windows
+from scoring.rules import window_on
 from scoring.selectors import publicity_ranking, veto_gauges
 
 NEXT_DUE_COUNT = 3
@@ -43,9 +43,7 @@ def current_period_section(units: list[CreationUnit], now: datetime) -> dict[int
     """R6.3, R6.4: the half year of a zone, the creation cycle of a project. No query."""
     today = timezone.localdate(now, SHANGHAI)
     return {
-        unit.pk: current_period(
-            kind=unit.kind, start_date=unit.start_date, cycle_end=unit.batch.cycle_end, today=today
-        )
+        unit.pk: current_period(kind=unit.kind, start_date=unit.cycle_start, today=today)
         for unit in units
     }
 
@@ -178,11 +176,7 @@ class PublicityStatus:
 def _scoring_window(unit: CreationUnit, today: date) -> tuple[date, date]:
     """The scoring period the unit is in today (R6.3 half year, R6.4 cycle); after the cycle,
     its last period."""
-    windows = cycle_windows(
-        kind=unit.kind, cycle_start=unit.batch.cycle_start, cycle_end=unit.batch.cycle_end
-    )
-    started = [window for window in windows if window[0] <= today]
-    return started[-1] if started else windows[0]
+    return window_on(kind=unit.kind, start_date=unit.cycle_start, today=today)
 
 
 def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, PublicityStatus]:

@@ -81,9 +81,8 @@ def obligations_sync(*, unit: CreationUnit) -> SyncResult:
     report was already submitted stays as it was (C1): whether it was on time was decided
     against that moment by its first submission."""
     settings = reporting_settings_for(unit.batch.programme).schedule()
-    specs = obligation_calendar(
-        kind=unit.kind, start=unit.start_date, end=unit.batch.cycle_end, settings=settings
-    )
+    cycle = unit.cycle  # C2: the unit's own cycle, not its batch's
+    specs = obligation_calendar(kind=unit.kind, start=cycle.start, end=cycle.end, settings=settings)
     existing = {
         (o.type, o.period_start): o
         for o in Obligation.objects.filter(unit=unit).annotate(

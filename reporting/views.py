@@ -272,7 +272,7 @@ def unit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _visible_unit(request, pk)
     now = timezone.now()
     obligations = obligation_list(user=request.user).filter(unit=unit)
-    years = list(range(unit.start_date.year, unit.batch.cycle_end.year + 2))
+    years = list(range(unit.cycle_start.year, unit.cycle_end.year + 2))
     filters = CalendarFilterForm(request.GET or None, years=years)
     # Invalid filters are ignored one by one, and the page says so.
     data: dict[str, Any] = {}

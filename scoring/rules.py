@@ -18,6 +18,7 @@ from creation.rules import (
     LeadershipFacts,
     leadership_compliance,
     liaison_continuity,
+    unit_cycle,
 )
 from creation.rules import Status as ComplianceStatus
 
@@ -189,11 +190,27 @@ def _with_rank(score: UnitScore, value: int) -> UnitScore:
 
 
 def cycle_windows(*, kind: str, cycle_start: date, cycle_end: date) -> list[tuple[date, date]]:
-    """The scoring periods of a unit's cycle: R6.3 half years for zones, R6.4 the whole cycle for
-    projects."""
+    """The scoring periods of a cycle: R6.3 the calendar half years that overlap it for zones,
+    R6.4 the whole cycle for projects. Units read theirs through `unit_windows`."""
     if kind == "project":
         return [(cycle_start, cycle_end)]
     return [(h.start, h.end) for h in half_years_between(cycle_start, cycle_end)]
+
+
+def unit_windows(*, kind: str, start_date: date) -> list[tuple[date, date]]:
+    """C2, R6.3, R6.4: the scoring periods of a unit of this kind that starts on `start_date`,
+    from its own creation cycle (`creation.rules.unit_cycle`), never its batch's. Every reader of
+    a unit's periods (score pages, status, dashboard, acceptance, ranking) goes through here."""
+    cycle = unit_cycle(start_date=start_date)
+    return cycle_windows(kind=kind, cycle_start=cycle.start, cycle_end=cycle.end)
+
+
+def window_on(*, kind: str, start_date: date, today: date) -> tuple[date, date]:
+    """The unit's scoring period (`unit_windows`) that `today` falls in; before its cycle its
+    first period, after it its last."""
+    windows = unit_windows(kind=kind, start_date=start_date)
+    started = [window for window in windows if window[0] <= today]
+    return started[-1] if started else windows[0]
 
 
 def tier_counts_total(rows: Sequence[tuple[int, int]]) -> dict[int, int]:

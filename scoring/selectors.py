@@ -182,37 +182,50 @@ def publicity_ranking(
     now: datetime | None = None,
     settings: ScoringSettings | None = None,
 ) -> list[rules.UnitScore]:
-    """R6.1–R6.3, C4: the live scores of the `publicity_peers` of the batches in [start, end],
-    ranked within each batch: the one live ranking of the period pages, the bulletin, the status
-    API and the dashboard. Three queries, whatever the number of units."""
+    """R6.1–R6.3, C4: the live scores of the `publicity_peers` of the batches, ranked within each
+    batch: the one live ranking of the period pages, the bulletin, the status API and the
+    dashboard. C2: zones are those whose own cycle overlaps the half year [start, end]; each
+    project is scored over its own cycle (R6.4), whatever [start, end] says. Three queries per
+    distinct project cycle (one for zones), whatever the number of units."""
     units = publicity_peers(batch_ids=batch_ids, kind=kind).order_by("batch_id", "name", "pk")
-    return score_units(
-        units=[UnitRow(*row) for row in units.values_list("pk", "name", "batch_id")],
-        start=start,
-        end=end,
-        settings=settings or ScoringSettings.for_programme(programme_id),
-        now=now,
-        unit_ids=units.order_by().values("pk"),
-    )
+    settings = settings or ScoringSettings.for_programme(programme_id)
+    if kind != CreationUnit.Kind.PROJECT:
+        units = units.cycle_overlapping(start, end)
+        return score_units(
+            units=[UnitRow(*row) for row in units.values_list("pk", "name", "batch_id")],
+            start=start,
+            end=end,
+            settings=settings,
+            now=now,
+            unit_ids=units.order_by().values("pk"),
+        )
+    by_cycle: dict[date, list[UnitRow]] = defaultdict(list)
+    for pk, name, batch_id, start_date in units.values_list("pk", "name", "batch_id", "start_date"):
+        by_cycle[start_date].append(UnitRow(pk, name, batch_id))
+    scores: list[rules.UnitScore] = []
+    for start_date, rows in by_cycle.items():
+        (window,) = rules.unit_windows(kind=kind, start_date=start_date)
+        scores += score_units(
+            units=rows, start=window[0], end=window[1], settings=settings, now=now
+        )
+    return rules.rank(scores)
 
 
 def _period_batches(period: ScoringPeriod) -> QuerySet:
-    """The batches of a period: a project period's own batch; for a zone period, the batches of
-    the programme whose cycle overlaps the half year."""
+    """The batches of a period: a project period's own batch; for a zone period, every batch of
+    the programme (which of their zones take part is decided by each zone's own cycle, C2)."""
     if period.batch_id:
         return Batch.objects.filter(pk=period.batch_id).values("pk")
-    return Batch.objects.filter(
-        programme_id=period.programme_id, cycle_start__lte=period.end, cycle_end__gte=period.start
-    ).values("pk")
+    return Batch.objects.filter(programme_id=period.programme_id).values("pk")
 
 
 def period_units(period: ScoringPeriod) -> QuerySet[CreationUnit]:
-    """The units scored in a period: the `publicity_peers` of its batches and kind."""
-    return (
-        publicity_peers(batch_ids=_period_batches(period), kind=period.kind)
-        .select_related("batch")
-        .order_by("batch_id", "name", "pk")
-    )
+    """The units scored in a period: the `publicity_peers` of its batches and kind; for a zone
+    period only the zones whose own cycle overlaps its half year (C2)."""
+    units = publicity_peers(batch_ids=_period_batches(period), kind=period.kind)
+    if period.kind != ScoringPeriod.Kind.PROJECT:
+        units = units.cycle_overlapping(period.start, period.end)
+    return units.select_related("batch").order_by("batch_id", "name", "pk")
 
 
 def period_live_scores(
@@ -271,8 +284,7 @@ def cycle_publicity_points(
             "kind",
             "batch_id",
             "batch__programme_id",
-            "batch__cycle_start",
-            "batch__cycle_end",
+            "start_date",
         )
     )
     programme_ids = {u[3] for u in units}
@@ -285,7 +297,8 @@ def cycle_publicity_points(
             unit_id__in=ids, period__status=ScoringPeriod.Status.CLOSED
         ).values_list("unit_id", "period__start", "total")
     }
-    earliest = min(u[4] for u in units)
+    # the first day of any unit's first period (a zone's half year may begin before its start)
+    earliest = rules.HalfYear.containing(min(u[4] for u in units)).start
     late = _late_pairs(ids, _period_bounds(earliest, earliest)[0], now)
     late_by_unit: dict[int, list[datetime]] = defaultdict(list)
     for unit_id, due in late:
@@ -297,19 +310,15 @@ def cycle_publicity_points(
     for programme_id in programme_ids - set(settings):
         settings[programme_id] = ScoringSettings(programme_id=programme_id)
     tier_points = {p: s.tier_points() for p, s in settings.items()}
-    windows_of: dict[tuple[str, date, date], list[tuple[date, date]]] = {}
+    windows_of: dict[tuple[str, date], list[tuple[date, date]]] = {}
     out: dict[int, int] = {}
-    for unit_id, kind, _batch, programme_id, cycle_start, cycle_end in units:
+    for unit_id, kind, _batch, programme_id, start_date in units:
         setting = settings[programme_id]
         points = tier_points[programme_id]
-        key = (kind, cycle_start, cycle_end)
+        key = (kind, start_date)
         if key not in windows_of:
             windows_of[key] = [
-                w
-                for w in rules.cycle_windows(
-                    kind=kind, cycle_start=cycle_start, cycle_end=cycle_end
-                )
-                if w[0] <= today
+                w for w in rules.unit_windows(kind=kind, start_date=start_date) if w[0] <= today
             ]
         total = 0
         for start, end in windows_of[key]:
@@ -370,9 +379,7 @@ def score_list(*, user: Any) -> QuerySet[PeriodScore]:
 
 def unit_period_windows(unit: CreationUnit, *, today: date) -> list[tuple[date, date]]:
     """The scoring periods of a unit's cycle that have started, newest first."""
-    windows = rules.cycle_windows(
-        kind=unit.kind, cycle_start=unit.batch.cycle_start, cycle_end=unit.batch.cycle_end
-    )
+    windows = rules.unit_windows(kind=unit.kind, start_date=unit.cycle_start)
     return [w for w in reversed(windows) if w[0] <= today]
 
 
@@ -589,8 +596,8 @@ def _veto_facts(units: list[CreationUnit], *, today: date) -> dict[int, VetoFact
         office = offices.get(unit.pk)
         leadership = LeadershipFacts(
             kind=unit.kind,
-            start_date=unit.start_date,
-            cycle_end=unit.batch.cycle_end,
+            start_date=unit.cycle_start,
+            cycle_end=unit.cycle_end,
             has_group=unit.pk in with_group,
             members=tuple(members[unit.pk]),
             required_departments=tuple(

@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from creation.models import Batch, CreationUnit, Programme
+from creation.rules import unit_cycle
 from creation.scope import user_scope
 from portal.tasks import enqueue_on_commit
 from reporting.models import DocumentJob
@@ -154,18 +155,30 @@ def period_ensure(
 
 def periods_sync(*, today: date) -> int:
     """Create the rows of every period that has started (idempotent; run daily and by the
-    demo): half years overlapping a batch cycle with zones, one period per batch with projects."""
+    demo): the half years that overlap some zone's own cycle (C2, `CreationUnit.cycle`), one
+    period per batch with projects that have started."""
     before = ScoringPeriod.objects.count()
-    batches = Batch.objects.select_related("programme").filter(cycle_start__lte=today)
-    kinds = set(
-        CreationUnit.objects.filter(batch__in=batches).values_list("batch_id", "kind").distinct()
+    started = CreationUnit.objects.filter(start_date__lte=today)
+    zone_starts = (
+        started.filter(kind=CreationUnit.Kind.ZONE)
+        .values_list("batch__programme_id", "start_date")
+        .distinct()
     )
-    for batch in batches:
-        if (batch.pk, CreationUnit.Kind.ZONE) in kinds:
-            for half in rules.half_years_between(batch.cycle_start, min(batch.cycle_end, today)):
-                period_ensure(programme=batch.programme, kind="zone", half_year=half)
-        if (batch.pk, CreationUnit.Kind.PROJECT) in kinds:
-            period_ensure(programme=batch.programme, kind="project", batch=batch)
+    halves: dict[int, set[rules.HalfYear]] = {}
+    for programme_id, start_date in zone_starts:
+        cycle = unit_cycle(start_date=start_date)
+        halves.setdefault(programme_id, set()).update(
+            rules.half_years_between(cycle.start, min(cycle.end, today))
+        )
+    programmes = Programme.objects.in_bulk(list(halves))
+    for programme_id, programme_halves in halves.items():
+        for half in sorted(programme_halves, key=lambda h: h.start):
+            period_ensure(programme=programmes[programme_id], kind="zone", half_year=half)
+    project_batches = Batch.objects.select_related("programme").filter(
+        pk__in=started.filter(kind=CreationUnit.Kind.PROJECT).values("batch_id")
+    )
+    for batch in project_batches:
+        period_ensure(programme=batch.programme, kind="project", batch=batch)
     return ScoringPeriod.objects.count() - before
 
 

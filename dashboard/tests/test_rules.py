@@ -68,7 +68,6 @@ def test_R6_3_zone_current_period_is_the_half_year():
     period = current_period(
         kind="zone",
         start_date=date(2025, 7, 1),
-        cycle_end=date(2027, 6, 30),
         today=date(2026, 8, 3),
     )
     assert (period.kind, period.label, period.start, period.end) == (
@@ -83,7 +82,6 @@ def test_R6_4_project_current_period_is_the_creation_cycle():
     period = current_period(
         kind="project",
         start_date=date(2025, 7, 1),
-        cycle_end=date(2027, 6, 30),
         today=date(2026, 8, 3),
     )
     assert (period.kind, period.start, period.end) == ("cycle", date(2025, 7, 1), date(2027, 6, 30))

@@ -88,10 +88,10 @@ def test_R5_2_sync_follows_changed_programme_settings(unit):
 
 def test_R5_2_sync_keeps_obligations_that_have_reports(unit, staff):
     services.obligations_sync(unit=unit)
-    kept = Obligation.objects.filter(unit=unit, type="work_update").order_by("due_at").last()
+    kept = Obligation.objects.filter(unit=unit, type="work_update").order_by("due_at").first()
     _write(staff, kept)
-    unit.batch.cycle_end = date(2026, 12, 31)
-    unit.batch.save()
+    # C2: the calendar follows the unit's own cycle; a later start drops its first months
+    CreationUnit.objects.filter(pk=unit.pk).update(start_date=date(2026, 1, 1))
     result = services.obligations_sync(unit=CreationUnit.objects.get(pk=unit.pk))
     assert result.removed > 0
     assert Obligation.objects.filter(pk=kept.pk).exists()
