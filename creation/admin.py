@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from creation.hooks import unit_structure_sync
 from creation.models import (
     Batch,
     CreationUnit,
@@ -18,8 +19,8 @@ from creation.models import (
     SummaryText,
 )
 from creation.place import RECORD_KINDS
+from creation.services import unit_save
 from portal.admin import ScopedModelAdmin
-from reporting.services import obligations_sync
 
 
 @admin.register(Region)
@@ -47,9 +48,9 @@ class BatchAdmin(ScopedModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        # The cycle's end bounds every unit's calendar.
+        # A unit's calendar follows its own cycle (C2), but also its batch's programme settings.
         for unit in obj.units.select_related("batch__programme"):
-            obligations_sync(unit=unit)
+            unit_structure_sync(unit=unit)
 
 
 @admin.register(CreationUnit)
@@ -62,9 +63,8 @@ class CreationUnitAdmin(ScopedModelAdmin):
     date_hierarchy = "start_date"
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        # A new or changed unit gets its reporting calendar at once.
-        obligations_sync(unit=obj)
+        # C3: the unit service saves it and gives it its reporting calendar in this transaction.
+        unit_save(unit=obj)
 
 
 @admin.register(RoleAssignment)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from creation.hooks import unit_structure_sync
 from creation.models import (
     Batch,
     CreationUnit,
@@ -27,7 +28,7 @@ from creation.models import (
     Region,
     RoleAssignment,
 )
-from creation.rules import creation_cycle_end
+from creation.rules import creation_cycle_end, unit_cycle
 from creation.scope import forget_scope, user_scope
 from creation.selectors import liaison_vacancies
 from portal.services import notification_send
@@ -163,22 +164,37 @@ def batch_ensure(*, programme: Programme, number: int, year: int, cycle_start: d
 
 
 @transaction.atomic
+def unit_save(*, unit: CreationUnit) -> CreationUnit:
+    """Validate and save a new or changed unit, and in the same transaction bring what is derived
+    from its dates, kind and batch (its reporting calendar, C3) in step with it. Every way a unit
+    is written (services, admin, generators one by one) goes through here."""
+    if unit.start_date is None and unit.batch_id:
+        # C2: the batch's start is only the default start of the unit's own cycle.
+        unit.start_date = unit_cycle(start_date=None, batch_start=unit.batch.cycle_start).start
+    _save(unit)
+    unit_structure_sync(unit=unit)
+    return unit
+
+
+@transaction.atomic
 def unit_ensure(
     *,
     batch: Batch,
     name: str,
     kind: str,
     region: Region,
-    start_date: date,
+    start_date: date | None = None,
     host_organisation: str = "",
     status: str = CreationUnit.Status.CREATING,
 ) -> CreationUnit:
+    """Create or update the unit named `name` in the batch; its start date defaults to the
+    batch's start (C2). Its reporting calendar exists when this returns (C3)."""
     unit = CreationUnit.objects.filter(batch=batch, name=name).first() or CreationUnit(
         batch=batch, name=name
     )
     unit.kind, unit.region, unit.level = kind, region, region.level
     unit.start_date, unit.host_organisation, unit.status = start_date, host_organisation, status
-    return _save(unit)
+    return unit_save(unit=unit)
 
 
 @transaction.atomic

@@ -13,3 +13,9 @@ class ReportingConfig(AppConfig):
         from reporting.summary_report import SUMMARY_REPORT_KIND
 
         document_kind_register(SUMMARY_REPORT_KIND)
+
+        # C3 (R6.6): a unit's reporting calendar is synced by the service that writes the unit.
+        from creation.hooks import unit_sync_register
+        from reporting.services import obligations_sync
+
+        unit_sync_register("reporting.obligations", obligations_sync)
