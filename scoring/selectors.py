@@ -291,11 +291,13 @@ def cycle_publicity_points(
     settings = {
         s.programme_id: s for s in ScoringSettings.objects.filter(programme_id__in=programme_ids)
     }
-    frozen: dict[tuple[int, date], int] = {
-        (unit_id, start): total
-        for unit_id, start, total in PeriodScore.objects.filter(
+    # A zone's frozen score is found by its half year; a project's by its one period, whose row
+    # carries its batch's dates while the project is scored over its own cycle (C2).
+    frozen: dict[tuple[int, date | None], int] = {
+        (unit_id, None if kind == ScoringPeriod.Kind.PROJECT else start): total
+        for unit_id, kind, start, total in PeriodScore.objects.filter(
             unit_id__in=ids, period__status=ScoringPeriod.Status.CLOSED
-        ).values_list("unit_id", "period__start", "total")
+        ).values_list("unit_id", "period__kind", "period__start", "total")
     }
     # the first day of any unit's first period (a zone's half year may begin before its start)
     earliest = rules.HalfYear.containing(min(u[4] for u in units)).start
@@ -322,8 +324,9 @@ def cycle_publicity_points(
             ]
         total = 0
         for start, end in windows_of[key]:
-            if (unit_id, start) in frozen:
-                total += frozen[(unit_id, start)]
+            frozen_key = (unit_id, None if kind == CreationUnit.Kind.PROJECT else start)
+            if frozen_key in frozen:
+                total += frozen[frozen_key]
                 continue
             since, until = _period_bounds(start, end)
             all_on_time = not any(since <= due <= until for due in late_by_unit.get(unit_id, ()))

@@ -8,7 +8,7 @@ import pytest
 from creation import services as creation_services
 from creation.models import CreationUnit
 from creation.tests.factories import BatchFactory, CityFactory
-from scoring.models import ScoringPeriod
+from scoring.models import PeriodScore, ScoringPeriod
 from scoring.rules import GaugeStatus, HalfYear, VetoItem
 from scoring.selectors import (
     cycle_publicity_points,
@@ -95,3 +95,18 @@ def test_C3_R6_6_gauge_of_a_new_unit_is_not_ok_before_any_task_runs(batch):
     assert statuses[VetoItem.SELF_INSPECTIONS] == GaugeStatus.FAILED
     assert statuses[VetoItem.R5_2_SUBMISSIONS] == GaugeStatus.FAILED
     assert gauge.status == GaugeStatus.FAILED
+
+
+def test_C2_R6_4_project_cycle_points_use_the_frozen_score_of_its_batch_period(batch):
+    project = _unit(batch, kind="project")
+    period = period_ensure(programme=batch.programme, kind="project", batch=batch)
+    ScoringPeriod.objects.filter(pk=period.pk).update(status=ScoringPeriod.Status.CLOSED)
+    PeriodScore.objects.create(
+        period=period, unit=project, all_on_time=True, base=50, bonus=27, total=77, rank=1
+    )
+
+    points = cycle_publicity_points(
+        unit_ids=[project.pk], now=datetime(2027, 12, 1, 12, 0, tzinfo=UTC)
+    )
+
+    assert points == {project.pk: 77}
