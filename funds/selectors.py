@@ -255,9 +255,10 @@ def province_execution(units: QuerySet[CreationUnit]) -> list[dict[str, Any]]:
 
 
 def report_periods(*, unit: CreationUnit, today: date | None = None) -> list[Period]:
-    """The half years from the unit's start to today, newest first."""
+    """The half years of the unit's own cycle (C2) up to today, newest first."""
     today = today or timezone.localdate()
-    return list(reversed(periods_between(unit.start_date, today, months=6)))
+    cycle = unit.cycle
+    return list(reversed(periods_between(cycle.start, min(today, cycle.end), months=6)))
 
 
 def parse_period(value: str | None) -> Period | None:
