@@ -86,3 +86,13 @@ def test_R6_4_project_current_period_is_the_creation_cycle():
     )
     assert (period.kind, period.start, period.end) == ("cycle", date(2025, 7, 1), date(2027, 6, 30))
     assert period.label == "2025-07-01/2027-06-30"
+
+
+def test_C2_R6_3_zone_current_period_after_its_own_cycle_is_its_last_half_year():
+    # a zone that started on 2025-07-01 ends its cycle on 2027-06-30, whatever its batch says
+    period = current_period(kind="zone", start_date=date(2025, 7, 1), today=date(2027, 9, 1))
+    assert (period.label, period.start, period.end) == (
+        "2027H1",
+        date(2027, 1, 1),
+        date(2027, 6, 30),
+    )

@@ -10,6 +10,7 @@ from creation import services as creation_services
 from creation.models import CreationUnit
 from creation.tests.factories import BatchFactory, CityFactory, UserFactory
 from reporting.models import Obligation
+from reporting.services import obligations_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def _zone(batch, *, start_date=None, name="长沙市天心区"):
 
 def test_C2_R5_zone_starting_mid_batch_reports_until_its_own_cycle_ends(batch):
     zone = _zone(batch, start_date=date(2025, 7, 1))
+    obligations_sync(unit=zone)  # as the daily task would (idempotent)
 
     updates = Obligation.objects.filter(unit=zone, type="work_update").order_by("period_start")
     assert updates.first().period_label == "2025-07"

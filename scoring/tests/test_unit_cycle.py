@@ -8,6 +8,7 @@ import pytest
 from creation import services as creation_services
 from creation.models import CreationUnit
 from creation.tests.factories import BatchFactory, CityFactory
+from reporting.services import obligations_sync
 from scoring.models import PeriodScore, ScoringPeriod
 from scoring.rules import GaugeStatus, HalfYear, VetoItem
 from scoring.selectors import (
@@ -73,6 +74,7 @@ def test_C2_R6_project_period_is_its_own_cycle(batch):
 
 def test_C2_R6_5_cycle_points_count_only_the_zone_own_periods(batch):
     zone = _unit(batch)
+    obligations_sync(unit=zone)  # as the daily task would (idempotent)
 
     # 2025H2 .. 2027H1, nothing submitted: every base is 0 (calendar items missed), no claims
     points = cycle_publicity_points(
