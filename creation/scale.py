@@ -1207,16 +1207,15 @@ class Generator:
         a month ago are closed, with the scores `period_close` freezes, and a bulletin."""
         from scoring.selectors import period_live_scores
 
-        kinds = {(u.batch_id, u.kind) for u in self.units}
+        kinds = {(u.batch_id, u.kind) for u in self.units if u.start_date <= self.today}
         periods: dict[tuple[str, Any], ScoringPeriod] = {}
+        # C2: the half years that overlap some zone's own cycle
+        for start, end in {(u.cycle_start, u.cycle_end) for u in self.units if u.kind == "zone"}:
+            for half in scoring_rules.half_years_between(start, min(end, self.today)):
+                periods.setdefault(("zone", half.start), ScoringPeriod(
+                    programme=self.programme, kind="zone", start=half.start, end=half.end,
+                    label=str(half)))  # fmt: skip
         for batch in self.batches:
-            if (batch.pk, "zone") in kinds:
-                for half in scoring_rules.half_years_between(
-                    batch.cycle_start, min(batch.cycle_end, self.today)
-                ):
-                    periods.setdefault(("zone", half.start), ScoringPeriod(
-                        programme=self.programme, kind="zone", start=half.start, end=half.end,
-                        label=str(half)))  # fmt: skip
             if (batch.pk, "project") in kinds:
                 periods[("project", batch.pk)] = ScoringPeriod(
                     programme=self.programme, kind="project", batch=batch,
