@@ -209,8 +209,8 @@ def liaison_vacancies(
     return {
         unit.pk: liaison_continuity(
             tuple(terms[unit.pk]),
-            start=unit.start_date,
-            cycle_end=unit.batch.cycle_end,
+            start=unit.cycle_start,
+            cycle_end=unit.cycle_end,
             today=today,
         ).vacant_since
         for unit in units
