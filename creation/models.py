@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from creation.rules import Cycle, earliest_start_reaching, unit_cycle
+from creation.rules import CREATION_CYCLE_YEARS, Cycle, earliest_start_reaching, unit_cycle
 from creation.scope import ScopedQuerySet, UserScope
 from portal.uploads import validate_minutes_upload
 
@@ -243,6 +244,23 @@ class CreationUnitQuerySet(ScopedQuerySet):
     def cycle_overlapping(self, start: date, end: date) -> CreationUnitQuerySet:
         """C2: the units whose own creation cycle (`CreationUnit.cycle`) overlaps [start, end]."""
         return self.filter(start_date__lte=end, start_date__gte=earliest_start_reaching(start))
+
+
+def day_number(path: str) -> models.Expression:
+    """A date as the number YYYYMMDD, so that dates compare in SQL on every database."""
+    return ExtractYear(path) * 10000 + ExtractMonth(path) * 100 + ExtractDay(path)
+
+
+def cycle_over_number(start_path: str) -> models.Expression:
+    """C2, the set-based form of `CreationUnit.cycle` for a unit whose start date is at
+    `start_path`: the second anniversary of the start as the number YYYYMMDD, so a day is inside
+    the cycle exactly when `day_number(day) < cycle_over_number(start)` (a 29 February start has
+    no anniversary day, and its cycle ends on 28 February as `creation_cycle_end` says)."""
+    return (
+        (ExtractYear(start_path) + CREATION_CYCLE_YEARS) * 10000
+        + ExtractMonth(start_path) * 100
+        + ExtractDay(start_path)
+    )
 
 
 class CreationUnit(models.Model):

@@ -14,7 +14,6 @@ from typing import Any
 from django.utils import timezone
 
 from creation.models import CreationUnit
-from creation.rules import creation_cycle_end
 from creation.services import unit_record_save
 from funds import services
 from funds.models import CentralAllocation, FundCategory, FundPlan, LocalFunding
@@ -227,7 +226,7 @@ def _spending(unit: CreationUnit, version: Any, admin: Any, today: date) -> None
     from creation.demo import demo_minutes_pdf
 
     filed_on = timezone.localdate(version.closed_at)
-    cycle_end = creation_cycle_end(unit.start_date)
+    cycle_end = unit.cycle_end
     share = D("0.04") + D("0.01") * (unit.pk % 5)
     payees = ["市群众艺术馆", "市文化馆", "某演艺有限公司", "某印务有限公司", "市图书馆"]
     for number, line in enumerate(version.lines.order_by("sort_order", "id")):

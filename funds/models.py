@@ -13,12 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import CreationUnit, UnitRecordQuerySet
-from creation.rules import CREATION_CYCLE_YEARS, creation_cycle_end
+from creation.models import CreationUnit, UnitRecordQuerySet, cycle_over_number, day_number
 from creation.scope import ScopedQuerySet, UserScope
 from funds.rules import DateRefusal, Outcome, PlanStatus, Source, Stage, spending_date_refusal
 from portal.uploads import DocumentUploadValidator
@@ -425,12 +424,6 @@ class BudgetLine(models.Model):
             )
 
 
-def _day_number(path: str) -> models.Expression:
-    # A date as the number YYYYMMDD: "on or after the second anniversary of the start" compares
-    # so in SQL on every database, 29 February included (no such day in the anniversary year).
-    return ExtractYear(path) * 10000 + ExtractMonth(path) * 100 + ExtractDay(path)
-
-
 class ExpenditureQuerySet(UnitRecordQuerySet):
     unit_path = "line__version__plan__unit__"
 
@@ -447,10 +440,8 @@ class ExpenditureQuerySet(UnitRecordQuerySet):
         return (
             self.standing()
             .alias(
-                spent_day=_day_number("spent_on"),
-                cycle_over=(ExtractYear(start) + CREATION_CYCLE_YEARS) * 10000
-                + ExtractMonth(start) * 100
-                + ExtractDay(start),
+                spent_day=day_number("spent_on"),
+                cycle_over=cycle_over_number(start),
                 filed_on=TruncDate("line__version__closed_at"),
             )
             .filter(
@@ -562,7 +553,7 @@ class Expenditure(models.Model):
         start) and on or after the day the line's plan version was filed."""
         version = self.line.version
         unit = version.plan.unit
-        cycle_end = creation_cycle_end(unit.start_date)
+        cycle = unit.cycle
         filed_on = (
             timezone.localdate(version.closed_at)
             if version.status == PlanStatus.FILED and version.closed_at
@@ -570,8 +561,8 @@ class Expenditure(models.Model):
         )
         refusal = spending_date_refusal(
             spent_on=self.spent_on,
-            cycle_start=unit.start_date,
-            cycle_end=cycle_end,
+            cycle_start=cycle.start,
+            cycle_end=cycle.end,
             filed_on=filed_on,
             today=today,
         )
@@ -583,7 +574,7 @@ class Expenditure(models.Model):
                     "C6 (R3.2): spending can only be dated inside the unit's creation cycle, "
                     "%(start)s to %(end)s."
                 )
-                % {"start": unit.start_date.isoformat(), "end": cycle_end.isoformat()}
+                % {"start": cycle.start.isoformat(), "end": cycle.end.isoformat()}
             }
         if refusal == DateRefusal.BEFORE_FILING and filed_on is not None:
             return {
