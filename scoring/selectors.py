@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -332,7 +332,7 @@ def cycle_publicity_points(
 
 
 def outlet_list(*, user: Any) -> QuerySet[MediaOutlet]:
-    return MediaOutlet.objects.visible_to(user)
+    return MediaOutlet.objects.visible_to(user).select_related("programme")
 
 
 def claim_list(*, user: Any) -> QuerySet[AdoptionClaim]:
