@@ -20,7 +20,7 @@ from creation.models import (
 )
 from creation.place import RECORD_KINDS
 from creation.services import unit_save
-from portal.admin import ScopedModelAdmin
+from portal.admin import ReferenceDataAdmin, ScopedModelAdmin
 
 
 @admin.register(Region)
@@ -82,8 +82,8 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ScopedModelAdmin):
-    """The editable list of departments of R1.1; the office keeps it."""
+class DepartmentAdmin(ReferenceDataAdmin):
+    """The editable list of departments of R1.1; the national office keeps it."""
 
     list_display = ["name", "required_for_zones", "required_for_projects", "sort_order"]
     list_editable = ["required_for_zones", "required_for_projects", "sort_order"]

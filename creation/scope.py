@@ -29,6 +29,8 @@ class UserScope:
     # programmes they review for the office.
     staff_unit_ids: frozenset[int] = frozenset()
     office_programme_ids: frozenset[int] = frozenset()
+    # An office reviewer of a national programme keeps the reference data every programme uses.
+    national_office: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -46,6 +48,25 @@ class UserScope:
     def can_run_programme(self, programme_id: int) -> bool:
         """Office reviewers act for the office of their programme."""
         return not self.read_only and (self.everything or programme_id in self.office_programme_ids)
+
+    def can_change_reference_data(self) -> bool:
+        """The national catalogue of media outlets, the fund categories and the departments are
+        shared by every programme: only the national programme's office (or a superuser) changes
+        them, never the office of a provincial programme."""
+        return not self.read_only and (self.everything or self.national_office)
+
+    def can_change_outlet(self, programme_id: int | None) -> bool:
+        """An outlet of the national catalogue (no programme) is reference data; a provincial
+        programme's own outlet is kept by that programme's office."""
+        if programme_id is None:
+            return self.can_change_reference_data()
+        return self.can_run_programme(programme_id)
+
+    def can_add_outlets(self) -> bool:
+        """Whether the user keeps any outlets: the national catalogue or a programme's own."""
+        return self.can_change_reference_data() or (
+            not self.read_only and bool(self.office_programme_ids)
+        )
 
     def units_q(self, prefix: str) -> Q:
         """Rows whose creation unit (reached through `prefix`, e.g. "unit__") is in scope."""
@@ -70,9 +91,11 @@ def user_scope(user: Any) -> UserScope:
     role_assignment = apps.get_model("creation", "RoleAssignment")
     rows = list(
         role_assignment.objects.filter(user=user).values_list(
-            "role", "unit_id", "province_id", "programme_id", "department"
+            "role", "unit_id", "province_id", "programme_id", "department", "programme__kind"
         )
     )
+    office_rows = [row for row in rows if row[0] == "office_reviewer"]
+    national = apps.get_model("creation", "Programme").Kind.NATIONAL
     scope = UserScope(
         everything=user.is_superuser,
         unit_ids=frozenset(row[1] for row in rows if row[1]),
@@ -81,7 +104,8 @@ def user_scope(user: Any) -> UserScope:
         roles=frozenset(row[0] for row in rows),
         departments=frozenset(row[4] for row in rows if row[4]),
         staff_unit_ids=frozenset(row[1] for row in rows if row[0] == "unit_staff"),
-        office_programme_ids=frozenset(row[3] for row in rows if row[0] == "office_reviewer"),
+        office_programme_ids=frozenset(row[3] for row in office_rows if row[3]),
+        national_office=any(row[5] == national for row in office_rows),
     )
     setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope

@@ -14,11 +14,11 @@ from funds.models import (
     LocalFunding,
     PlanDecision,
 )
-from portal.admin import ScopedModelAdmin
+from portal.admin import ReferenceDataAdmin, ScopedModelAdmin
 
 
 @admin.register(FundCategory)
-class FundCategoryAdmin(ScopedModelAdmin):
+class FundCategoryAdmin(ReferenceDataAdmin):
     list_display = ["name", "code", "central_allowed", "sort_order"]
     list_filter = ["central_allowed"]
     search_fields = ["name", "code"]

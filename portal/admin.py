@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from creation.scope import ScopedQuerySet
+from creation.scope import ScopedQuerySet, user_scope
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
@@ -22,3 +22,20 @@ class ScopedModelAdmin(admin.ModelAdmin):
                 queryset = queryset.complex_filter(db_field.remote_field.limit_choices_to)
             kwargs["queryset"] = queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReferenceDataAdmin(ScopedModelAdmin):
+    """Reference data that every programme uses (fund categories, departments): the office of a
+    provincial programme reads it here, only the national office or a superuser changes it."""
+
+    def _may_change(self, request: HttpRequest) -> bool:
+        return user_scope(request.user).can_change_reference_data()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._may_change(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_change(request) and super().has_delete_permission(request, obj)

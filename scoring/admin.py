@@ -1,6 +1,7 @@
 """Admin of scoring: models register with portal.admin.ScopedModelAdmin so that lists stay scoped.
 
-The office sets its programme's publicity points and keeps the media catalogue here; claims,
+The office sets its programme's publicity points here; the national office keeps the national
+media catalogue and a provincial programme's office the outlets of its own; claims,
 periods, frozen scores and bulletins are read here and changed on the pages (through the
 services, which keep the audit trail)."""
 
@@ -8,6 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from creation.models import Programme
+from creation.scope import user_scope
 from portal.admin import ScopedModelAdmin
 from scoring.computations import computation_choices
 from scoring.models import (
@@ -56,13 +59,40 @@ class ScoringSettingsAdmin(ScopedModelAdmin):
 
 @admin.register(MediaOutlet)
 class MediaOutletAdmin(ScopedModelAdmin):
-    list_display = ["name", "tier", "level", "generic", "active", "sort_order"]
+    """The national catalogue is kept by the national office; a provincial programme's office
+    keeps its programme's own outlets (user_scope().can_change_outlet)."""
+
+    list_display = ["name", "programme", "tier", "level", "generic", "active", "sort_order"]
     list_filter = ["tier", "level", "generic", "active"]
+    list_select_related = ["programme"]
     search_fields = ["name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return user_scope(request.user).can_add_outlets() and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        scope = user_scope(request.user)
+        allowed = (
+            scope.can_add_outlets() if obj is None else scope.can_change_outlet(obj.programme_id)
+        )
+        return allowed and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Claims keep their outlet; retire an outlet with "active" instead.
         return False
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "programme":
+            scope = user_scope(request.user)
+            programmes = Programme.objects.filter(kind=Programme.Kind.PROVINCIAL)
+            if not scope.everything:
+                programmes = programmes.filter(pk__in=scope.office_programme_ids)
+            kwargs["queryset"] = programmes
+            if not scope.can_change_reference_data():
+                # the office of a provincial programme adds and keeps that programme's own only
+                kwargs["required"] = True
+                kwargs["empty_label"] = None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(AdoptionClaim)

@@ -34,7 +34,8 @@ def outlets_ensure(*, using: str = "default") -> int:
     """Create the outlets of the catalogue that are missing; returns how many were created."""
     from scoring.models import MediaOutlet
 
-    existing = set(MediaOutlet.objects.using(using).values_list("name", flat=True))
+    national = MediaOutlet.objects.using(using).filter(programme__isnull=True)
+    existing = set(national.values_list("name", flat=True))
     missing = [
         MediaOutlet(name=name, tier=tier, level=level, generic=generic, sort_order=order * 10)
         for order, (name, tier, level, generic) in enumerate(SEEDED_OUTLETS, start=1)

@@ -3,16 +3,18 @@ publishing and a new outlet. Services validate; their errors show on these forms
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creation.models import CreationUnit, Programme
+from creation.scope import user_scope
 from scoring.models import MediaOutlet, validate_adoption_scan
 
 
 class ClaimForm(forms.Form):
-    outlet = forms.ModelChoiceField(
-        queryset=MediaOutlet.objects.filter(active=True), label=_("Outlet")
-    )
+    outlet = forms.ModelChoiceField(queryset=MediaOutlet.objects.none(), label=_("Outlet"))
     outlet_name = forms.CharField(
         label=_("Name of the outlet"),
         max_length=100,
@@ -27,6 +29,13 @@ class ClaimForm(forms.Form):
     scan = forms.FileField(
         label=_("Scan (PDF, PNG, JPG)"), required=False, validators=[validate_adoption_scan]
     )
+
+    def __init__(self, *args: Any, unit: CreationUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The national catalogue and the outlets of the unit's own programme.
+        self.fields["outlet"].queryset = MediaOutlet.objects.filter(active=True).usable_in(
+            unit.batch.programme_id
+        )
 
     def clean(self):
         data = super().clean()
@@ -51,4 +60,19 @@ class PublishForm(forms.Form):
 class OutletForm(forms.ModelForm):
     class Meta:
         model = MediaOutlet
-        fields = ["name", "tier", "level", "generic"]
+        fields = ["name", "programme", "tier", "level", "generic"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = user_scope(user)
+        programmes = Programme.objects.filter(kind=Programme.Kind.PROVINCIAL)
+        if not scope.everything:
+            programmes = programmes.filter(pk__in=scope.office_programme_ids)
+        field = self.fields["programme"]
+        field.queryset = programmes
+        if not scope.can_change_reference_data():
+            # An office of a provincial programme adds outlets of that programme only.
+            field.required = True
+            field.empty_label = None
+        elif not programmes.exists():
+            del self.fields["programme"]

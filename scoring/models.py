@@ -183,8 +183,15 @@ class ScoringSettings(models.Model):
 
 class MediaOutletQuerySet(ScopedQuerySet):
     def scope_q(self, scope: UserScope) -> Q | None:
-        # The catalogue of outlets is reference data: every signed-in user may read it.
-        return Q()
+        # The national catalogue is reference data: every signed-in user may read it. A
+        # provincial programme's own outlets are seen by whoever sees that programme.
+        programmes = Programme.objects.filter(Programme.objects.scope_q(scope))
+        return Q(programme__isnull=True) | Q(programme__in=programmes.values("pk"))
+
+    def usable_in(self, programme_id: int) -> MediaOutletQuerySet:
+        """The outlets a unit of this programme may claim: the national catalogue and the
+        programme's own."""
+        return self.filter(Q(programme__isnull=True) | Q(programme_id=programme_id))
 
 
 class MediaOutlet(models.Model):
@@ -199,7 +206,20 @@ class MediaOutlet(models.Model):
         STREET = "street", _("Street / town")
         SAME = rules.LEVEL_SAME, _("The unit's own level")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        limit_choices_to={"kind": Programme.Kind.PROVINCIAL},
+        related_name="media_outlets",
+        help_text=_(
+            "Empty: the national catalogue, used by every programme. Set: an outlet of that "
+            "provincial programme only."
+        ),
+    )
     tier = models.PositiveSmallIntegerField(
         _("tier"),
         null=True,
@@ -230,6 +250,14 @@ class MediaOutlet(models.Model):
         verbose_name_plural = _("media outlets")
         ordering = ["sort_order", "name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(programme__isnull=True),
+                name="outlet_name_unique_in_catalogue",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="outlet_name_unique_in_programme"
+            ),
             models.CheckConstraint(
                 condition=Q(tier__isnull=False) | ~Q(level=""), name="outlet_has_tier_or_level"
             ),
@@ -245,6 +273,16 @@ class MediaOutlet(models.Model):
     def clean(self) -> None:
         if not self.tier and not self.level:
             raise ValidationError({"tier": _("Give the outlet a tier, a level or both.")})
+        if self.programme_id is not None:
+            if self.programme.kind != Programme.Kind.PROVINCIAL:
+                raise ValidationError(
+                    {"programme": _("Only a provincial programme keeps outlets of its own.")}
+                )
+            national = MediaOutlet.objects.filter(programme__isnull=True, name=self.name)
+            if national.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {"name": _("The national catalogue already has an outlet of this name.")}
+                )
 
     def tier_for(self, unit_level: str) -> int | None:
         return rules.outlet_tier(fixed_tier=self.tier, level=self.level, unit_level=unit_level)

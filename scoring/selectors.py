@@ -344,7 +344,7 @@ def cycle_publicity_points(
 
 
 def outlet_list(*, user: Any) -> QuerySet[MediaOutlet]:
-    return MediaOutlet.objects.visible_to(user)
+    return MediaOutlet.objects.visible_to(user).select_related("programme")
 
 
 def claim_list(*, user: Any) -> QuerySet[AdoptionClaim]:

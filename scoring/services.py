@@ -68,22 +68,34 @@ def _require_office(user: Any, programme_id: int) -> None:
         raise PermissionDenied(_("Only the programme's office can do this."))
 
 
-def _require_any_office(user: Any) -> None:
-    scope = user_scope(user)
-    if scope.read_only or not (scope.everything or scope.office_programme_ids):
-        raise PermissionDenied(_("Only an office can do this."))
-
-
 # --- Catalogue --------------------------------------------------------------------------------
+
+
+def _require_outlet_keeper(user: Any, programme: Programme | None) -> None:
+    if not user_scope(user).can_change_outlet(programme.pk if programme else None):
+        if programme is None:
+            raise PermissionDenied(
+                _("Only the national office changes the national catalogue of media outlets.")
+            )
+        raise PermissionDenied(_("Only the programme's office can do this."))
 
 
 @transaction.atomic
 def outlet_create(
-    *, user: Any, name: str, tier: int | None, level: str = "", generic: bool = False
+    *,
+    user: Any,
+    name: str,
+    tier: int | None,
+    level: str = "",
+    generic: bool = False,
+    programme: Programme | None = None,
 ) -> MediaOutlet:
-    """R6.2: the office adds an outlet to the catalogue."""
-    _require_any_office(user)
-    outlet = MediaOutlet(name=name.strip(), tier=tier, level=level, generic=generic)
+    """R6.2: the national office adds an outlet to the national catalogue, which every programme
+    uses; the office of a provincial programme adds one of that programme's own."""
+    _require_outlet_keeper(user, programme)
+    outlet = MediaOutlet(
+        name=name.strip(), tier=tier, level=level, generic=generic, programme=programme
+    )
     outlet.full_clean()
     outlet.save()
     return outlet
@@ -321,6 +333,10 @@ def claim_create(
     now = now or timezone.now()
     if published_on and published_on > timezone.localdate(now):
         raise ValidationError({"published_on": _("The publication date cannot be in the future.")})
+    if outlet.programme_id not in (None, unit.batch.programme_id):
+        raise ValidationError(
+            {"outlet": _("This outlet belongs to another programme's own list of outlets.")}
+        )
     claim = AdoptionClaim(
         unit=unit,
         outlet=outlet,

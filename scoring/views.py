@@ -65,7 +65,9 @@ PERIOD_EXPORT = [
     ),
     Column(gettext_lazy("Bulletin"), lambda period: _bulletin_number(period)),
 ]
-OUTLET_EXPORT = model_columns(MediaOutlet, ["name", "tier", "level", "generic", "active"])
+OUTLET_EXPORT = model_columns(
+    MediaOutlet, ["name", "programme__name", "tier", "level", "generic", "active"]
+)
 
 
 def _bulletin_number(period: ScoringPeriod) -> str:
@@ -169,7 +171,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _visible_unit(request, pk)
     if not user_scope(request.user).can_edit_unit(unit.pk):
         raise PermissionDenied
-    form = ClaimForm(request.POST or None, request.FILES or None)
+    form = ClaimForm(request.POST or None, request.FILES or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -438,10 +440,10 @@ def bulletin_document(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def outlets(request: HttpRequest) -> HttpResponse:
-    """R6.2: the media catalogue with the points of each tier; the office adds outlets."""
-    scope = user_scope(request.user)
-    may_add = not scope.read_only and (scope.everything or bool(scope.office_programme_ids))
-    form = OutletForm(request.POST or None)
+    """R6.2: the media catalogue with the points of each tier. The national office adds outlets
+    to the national catalogue; a provincial programme's office adds its programme's own."""
+    may_add = user_scope(request.user).can_add_outlets()
+    form = OutletForm(request.POST or None, user=request.user)
     if request.method == "POST":
         _refuse_read_only(request)
         if not may_add:
@@ -455,6 +457,7 @@ def outlets(request: HttpRequest) -> HttpResponse:
                     tier=data["tier"],
                     level=data["level"],
                     generic=data["generic"],
+                    programme=data.get("programme"),
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)

@@ -75,7 +75,11 @@ WRITE_RULES: dict[str, WriteRule] = {
         permission="obligations",
         data={"action": "submit"},
     ),
-    "scoring:outlets": WriteRule("the office adds media outlets to the catalogue", roles=OFFICE),
+    "scoring:outlets": WriteRule(
+        "the national office adds media outlets to the national catalogue (a provincial"
+        " programme's office adds its own: tests/test_reference_data.py)",
+        roles=OFFICE,
+    ),
     "notifications": WriteRule("POST marks the user's own notifications as read", roles=EVERY_ROLE),
     # creates through the API: who may add a record to a unit
     "api:acceptance-evaluation-list": WriteRule(
@@ -94,7 +98,11 @@ WRITE_RULES: dict[str, WriteRule] = {
         "whoever sees a unit (read-only accounts aside) asks for its documents",
         permission="document_requests",
     ),
-    "api:media-outlet-list": WriteRule("the office adds media outlets", roles=OFFICE),
+    "api:media-outlet-list": WriteRule(
+        "the national office adds media outlets to the national catalogue (a provincial"
+        " programme's office adds its own: tests/test_reference_data.py)",
+        roles=OFFICE,
+    ),
     "api:budget-line-list": WriteRule(
         "the unit's own staff add lines to their draft plan", permission="draft_lines"
     ),

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from creation.models import CreationUnit
+from creation.models import CreationUnit, Programme
 from portal.api import ScopedPrimaryKeyRelatedField
 from reporting.models import DocumentJob
 from scoring.models import (
@@ -15,9 +15,14 @@ from scoring.models import (
 
 
 class MediaOutletSerializer(serializers.ModelSerializer):
+    # Empty: the national catalogue; set: a provincial programme's own outlet.
+    programme = ScopedPrimaryKeyRelatedField(Programme, required=False, allow_null=True)
+
     class Meta:
         model = MediaOutlet
-        fields = ["id", "name", "tier", "level", "generic", "active"]
+        fields = ["id", "name", "programme", "tier", "level", "generic", "active"]
+        # The service checks who may add the outlet first, then the model (its unique names).
+        validators: list = []
 
 
 class AdoptionClaimSerializer(serializers.ModelSerializer):

@@ -32,7 +32,10 @@ from scoring.selectors import period_events, period_ranking
 
 @extend_schema_view(
     list=extend_schema(summary="Media outlets and their tiers (R6.2)"),
-    create=extend_schema(summary="Add an outlet to the catalogue (office)"),
+    create=extend_schema(
+        summary="Add an outlet: to the national catalogue (national office) or to a provincial"
+        " programme's own list (that programme's office)"
+    ),
 )
 class MediaOutletViewSet(
     ScopedViewSetMixin,
@@ -53,6 +56,7 @@ class MediaOutletViewSet(
             tier=data.get("tier"),
             level=data.get("level", ""),
             generic=data.get("generic", False),
+            programme=data.get("programme"),
         )
 
 
