@@ -72,8 +72,15 @@ class ScopedViewSetMixin:
         # Every list endpoint also answers `?format=csv|xlsx` with the whole filtered list,
         # unpaginated and streamed, so that viewsets keep using DRF's ListModelMixin unchanged.
         super().__init_subclass__(**kwargs)
+        # A function of its own per class: `extend_schema_view` writes a list's summary onto the
+        # function object, and a shared one would give every list the last class's summary.
         if issubclass(cls, mixins.ListModelMixin) and "list" not in cls.__dict__:
-            cls.list = _exporting_list
+
+            def list(self: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+                return _exporting_list(self, request, *args, **kwargs)
+
+            list.__qualname__ = f"{cls.__qualname__}.list"
+            cls.list = list
 
     def get_renderers(self) -> list[renderers.BaseRenderer]:
         found = super().get_renderers()
@@ -197,8 +204,8 @@ class HistoryMixin:
     """`…/{id}/history/`: the object's audit trail (who changed what, when, from which request),
     for whoever may see the object; others get 404 like for the object itself."""
 
+    # The summary names the object: see portal.schema.PortalAutoSchema.
     @extend_schema(
-        summary="The object's audit trail, newest first",
         responses=AuditEntrySerializer(many=True),
         filters=False,
     )

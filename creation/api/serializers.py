@@ -84,7 +84,9 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 class GroupMemberSerializer(serializers.ModelSerializer):
     group = ScopedPrimaryKeyRelatedField(LeadershipGroup)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    department_name = serializers.CharField(
+        source="department.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = GroupMember

@@ -121,7 +121,11 @@ PROJECT_EXAMPLE = {
             "(`page_size` up to 200). The number of database queries does not depend on the "
             "number of units."
         ),
-        examples=[OpenApiExample("A zone and a project", value=[STATUS_EXAMPLE, PROJECT_EXAMPLE])],
+        # One unit per example: drf-spectacular wraps it in a page of results.
+        examples=[
+            OpenApiExample("A page with a zone", value=STATUS_EXAMPLE),
+            OpenApiExample("A page with a project", value=PROJECT_EXAMPLE),
+        ],
     ),
     retrieve=extend_schema(
         summary="The status of a creation unit",

@@ -143,8 +143,8 @@ def _versions():
 
 @extend_schema_view(
     list=extend_schema(summary="Versions of fund-use plans with lines, totals and decisions"),
-    partial_update=extend_schema(summary="Change a draft's scope and rules (unit staff)"),
-    update=extend_schema(summary="Change a draft's scope and rules (unit staff)"),
+    partial_update=extend_schema(summary="Change a draft's scope or rules (unit staff)"),
+    update=extend_schema(summary="Replace a draft's scope and rules (unit staff)"),
 )
 class FundPlanVersionViewSet(
     HistoryMixin,

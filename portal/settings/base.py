@@ -296,7 +296,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -333,6 +333,10 @@ SPECTACULAR_SETTINGS = {
         "AcceptanceResultEnum": "scoring.models.AcceptanceEvaluation.Result",
         "RectificationStatusEnum": "creation.models.Rectification.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.schema.postprocess_nullable_and_blank",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -53,8 +53,10 @@ class ObligationViewSet(ScopedReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Submitted and draft reports"),
     create=extend_schema(summary="Start the report of an obligation (unit staff; a draft)"),
-    partial_update=extend_schema(summary="Change a draft or returned report (unit staff)"),
-    update=extend_schema(summary="Change a draft or returned report (unit staff)"),
+    partial_update=extend_schema(
+        summary="Change some fields of a draft or returned report (unit staff)"
+    ),
+    update=extend_schema(summary="Replace a draft or returned report (unit staff)"),
 )
 class SubmissionViewSet(
     HistoryMixin,
