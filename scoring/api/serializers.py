@@ -60,7 +60,8 @@ class AdoptionClaimSerializer(serializers.ModelSerializer):
 
 
 # Required values are checked by the services, after the permission: a caller who may not act
-# learns 403, not what the form lacks.
+# learns 403, not what the form lacks. Serializers that mark a field required (for the schema:
+# the server does require it) are read with `partial=True`, which leaves the check to the service.
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, required=False, default="")
 
@@ -70,12 +71,12 @@ class ReopenSerializer(serializers.Serializer):
 
 
 class PublishSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=50, required=False, default="")
-    published_on = serializers.DateField(required=False, default=None)
+    number = serializers.CharField(max_length=50)
+    published_on = serializers.DateField()
 
 
 class DocumentFormatSerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=DocumentJob.Format.choices, required=False, default="")
+    format = serializers.ChoiceField(choices=DocumentJob.Format.choices)
 
 
 class PeriodEventSerializer(serializers.ModelSerializer):

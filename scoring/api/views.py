@@ -125,18 +125,20 @@ class ScoringPeriodViewSet(HistoryMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(
         summary="Ranking: frozen when closed, live while open (units the caller may see)",
+        description="The whole ranking as one array, not paginated.",
         responses=RankingRowSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def ranking(self, request, pk=None) -> Response:
         rows = period_ranking(period=self.get_object(), user=request.user)
         return Response(RankingRowSerializer(rows, many=True).data)
 
     @extend_schema(
         summary="History: closings, reopenings, publishing",
+        description="The whole history as one array, oldest first, not paginated.",
         responses=PeriodEventSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None) -> Response:
         return Response(
             PeriodEventSerializer(period_events(period=self.get_object()), many=True).data
@@ -167,10 +169,13 @@ class ScoringPeriodViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None) -> Response:
         period = self.get_object()
-        given = PublishSerializer(data=request.data)
+        given = PublishSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         bulletin = services.bulletin_publish(
-            period=period, user=request.user, **given.validated_data
+            period=period,
+            user=request.user,
+            number=given.validated_data.get("number", ""),
+            published_on=given.validated_data.get("published_on"),
         )
         return Response(BulletinSerializer(bulletin).data, status=status.HTTP_201_CREATED)
 
@@ -197,10 +202,10 @@ class BulletinViewSet(HistoryMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def document(self, request, pk=None) -> Response:
         bulletin = self.get_object()
-        given = DocumentFormatSerializer(data=request.data)
+        given = DocumentFormatSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         job = services.bulletin_document_request(
-            bulletin=bulletin, user=request.user, format=given.validated_data["format"]
+            bulletin=bulletin, user=request.user, format=given.validated_data.get("format", "")
         )
         return Response(
             DocumentJobSerializer(job).data,
