@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from creation.models import (
     Batch,
@@ -48,9 +50,14 @@ class BatchFilter(django_filters.FilterSet):
         fields = ["programme", "year"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ProvinceFilter(django_filters.ModelChoiceFilter):
+    """A province by its id (the filter's method reads it as a `Region`)."""
+
+
 class CreationUnitFilter(django_filters.FilterSet):
     batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("Batch"))
-    province = django_filters.ModelChoiceFilter(
+    province = ProvinceFilter(
         queryset=Region.objects.provinces(),
         method="filter_province",
         label=_("Province"),
