@@ -1,7 +1,8 @@
 """Documents fit for the archive: every registered kind, as PDF and as Word, made from the demo
 database. PDFs are PDF/A-2b and tagged, with the issuing office, title, language and creation date
 in their metadata; Word files use heading styles, declare zh-CN and repeat table header rows; the
-text writes dates and periods as official Chinese text does."""
+text writes dates and periods as official Chinese text does; the command line takes each kind's
+own options and refuses others'."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 
-from creation.models import CreationUnit, Inspection
+from creation.models import CreationUnit, FeedbackLetter, Inspection
+from creation.tests.inspection_factories import FeedbackLetterFactory
 from reporting import documents, fonts
 from reporting.documents import (
     document_kinds,
@@ -161,3 +164,47 @@ def test_summary_report_of_a_project_speaks_of_places_not_communities():
     assert project_text.startswith("项目共有群众文艺团队1支")
     assert "社区" not in project_text
     assert zone_text.startswith("1个社区共有群众文艺团队1支")
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_render_document_command_renders_every_kind_with_its_options(demo_data, tmp_path):
+    for kind in document_kinds():
+        params = _params(kind)
+        if (
+            "inspection" in params
+            and not FeedbackLetter.objects.filter(inspection_id=params["inspection"]).exists()
+        ):
+            # Sent, so that the command renders it without a user of the office (C7).
+            FeedbackLetterFactory(inspection_id=params["inspection"])
+        out = tmp_path / f"{kind.slug}.docx"
+        call_command("render_document", kind.slug, format="docx", out=str(out), **params)
+        assert out.stat().st_size > 0, kind.slug
+
+
+def test_render_document_command_refuses_options_of_another_kind(demo_data, tmp_path):
+    bulletin = Bulletin.objects.order_by("pk").first()
+    out = tmp_path / "x.docx"
+    with pytest.raises(CommandError, match=r"does not take --unit: it takes --bulletin"):
+        call_command(
+            "render_document", "publicity-bulletin", bulletin=bulletin.pk, unit=1, out=str(out)
+        )
+    with pytest.raises(CommandError, match=r"needs --inspection"):
+        call_command("render_document", "inspection-letter", unit=1, out=str(out))
+    assert not out.exists()
+
+
+def test_render_document_help_of_each_kind_lists_its_own_options():
+    import argparse
+
+    from reporting.management.commands.render_document import Command
+
+    parser = Command().create_parser("manage.py", "render_document")
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {slug: sub.format_help() for slug, sub in subparsers.choices.items()}
+    assert "--unit" in helps["summary-report"]
+    assert "--bulletin" not in helps["summary-report"]
+    assert "--inspection" in helps["inspection-letter"]
+    assert "--bulletin" in helps["publicity-bulletin"]
+    assert "--unit" not in helps["publicity-bulletin"]
