@@ -371,7 +371,7 @@ def _plain_fonts(style: Any, east_asian: str) -> None:
     fonts_element = properties.find(qn("w:rFonts"))
     if fonts_element is not None:
         for attribute in list(fonts_element.attrib):
-            if attribute.endswith("Theme"):
+            if attribute.lower().endswith("theme"):
                 del fonts_element.attrib[attribute]
     style.font.name = fonts.DOCX_FONTS["latin"]
     _east_asian(style, east_asian)
