@@ -213,3 +213,13 @@ def test_render_document_help_of_each_kind_lists_its_own_options():
     assert "--inspection" in helps["inspection-letter"]
     assert "--bulletin" in helps["publicity-bulletin"]
     assert "--unit" not in helps["publicity-bulletin"]
+
+
+def test_keep_dates_whole_wraps_each_date_and_escapes_the_rest():
+    from reporting.templatetags.reporting_tags import keep_dates_whole
+
+    html = keep_dates_whole("<b>2026年8月24日至26日，2025年下半年</b>")
+    assert html == (
+        '&lt;b&gt;<span class="nowrap">2026年8月24日</span>至<span class="nowrap">26日</span>，'
+        '<span class="nowrap">2025年下半年</span>&lt;/b&gt;'
+    )
