@@ -330,6 +330,7 @@ TITLE_PT = 22
 TABLE_PT = 12
 PAGE_NUMBER_PT = 14
 LINE_PT = 225 / 22 * 72 / 25.4  # 22 lines in the 225 mm type area
+LINE_CHARS = 27  # whole 3号 characters in the 156 mm type area (27.6)
 
 
 def _east_asian(run_or_style: Any, name: str) -> None:
@@ -510,10 +511,12 @@ def docx_signature(document: Any, lines: Sequence[str]) -> None:
     from docx.shared import Pt
 
     for index, line in enumerate(lines):
-        # Non-breaking spaces: a line never wraps leaving one character alone.
+        # Non-breaking spaces, and a right indent of four characters only where the line still
+        # fits beside it: a long office name never wraps leaving one character alone.
         signature = document.add_paragraph(line.replace(" ", "\u00a0"))
         signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        signature.paragraph_format.right_indent = Pt(BODY_PT * 4)
+        indent = max(0, min(4, LINE_CHARS - len(line)))
+        signature.paragraph_format.right_indent = Pt(BODY_PT * indent)
         if index == 0:
             signature.paragraph_format.space_before = Pt(LINE_PT)
         signature.paragraph_format.keep_together = True

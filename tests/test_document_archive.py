@@ -223,3 +223,17 @@ def test_keep_dates_whole_wraps_each_date_and_escapes_the_rest():
         '&lt;b&gt;<span class="nowrap">2026年8月24日</span>至<span class="nowrap">26日</span>，'
         '<span class="nowrap">2025年下半年</span>&lt;/b&gt;'
     )
+
+
+def test_docx_signature_of_a_long_office_fits_on_one_line():
+    from docx.shared import Pt
+
+    from reporting.documents import LINE_CHARS, docx_signature, official_docx
+
+    document = official_docx(title="通报")
+    office = "国家公共文化服务体系示范区创建工作领导小组办公室"  # 24 characters
+    docx_signature(document, (office, "2026年8月24日"))
+    name, day = document.paragraphs[-2:]
+    assert len(office) + name.paragraph_format.right_indent / Pt(16) <= LINE_CHARS
+    assert day.paragraph_format.right_indent == Pt(16 * 4)
+    assert name.paragraph_format.keep_with_next
