@@ -13,15 +13,20 @@ from django.utils.translation import gettext_lazy
 
 from creation.models import FeedbackLetter, Inspection
 from reporting.documents import (
+    UNIT_PARAM,
     Block,
     DocumentKind,
+    DocumentParam,
     DocumentParamsError,
     Heading,
     Paragraph,
     Table,
     docx_blocks,
     docx_paragraph,
+    docx_signature,
     docx_title,
+    official_date,
+    official_date_range,
     official_docx,
     paragraphs,
 )
@@ -31,7 +36,11 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
 def _day(value: Any) -> str:
-    return value.strftime("%Y-%m-%d") if value else "—"
+    return official_date(value) if value else "—"
+
+
+def _days(start: Any, end: Any) -> str:
+    return official_date_range(start, end) if start and end else "—"
 
 
 def _ordinal(index: int) -> str:
@@ -47,25 +56,21 @@ def letter_blocks(inspection: Inspection, findings: list[Any]) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
             _(
-                "From %(start)s to %(end)s, the inspection team of %(office)s inspected the "
-                "creation work of %(unit)s. The findings and the rectification required are "
-                "set out below."
+                "In %(dates)s, the inspection team of %(office)s inspected the creation work "
+                "of %(unit)s. The findings and the rectification required are set out below."
             )
             % {
-                "start": _day(start),
-                "end": _day(end),
+                "dates": _days(start, end),
                 "office": unit.batch.programme.office_name,
                 "unit": unit.name,
             }
         ),
         Heading(_("1. The inspection")),
         Paragraph(
-            _("Planned: %(start)s to %(end)s; held: %(held_start)s to %(held_end)s.")
+            _("Planned: %(planned)s; held: %(held)s.")
             % {
-                "start": _day(inspection.planned_start),
-                "end": _day(inspection.planned_end),
-                "held_start": _day(inspection.held_start),
-                "held_end": _day(inspection.held_end),
+                "planned": _days(inspection.planned_start, inspection.planned_end),
+                "held": _days(inspection.held_start, inspection.held_end),
             }
         ),
         Table(
@@ -155,6 +160,7 @@ def inspection_letter_context(params: dict[str, Any]) -> dict[str, Any]:
         % {"unit": inspection.unit.name},
         "blocks": letter_blocks(inspection, findings),
         "signed_by": inspection.unit.batch.programme.office_name,
+        "issuer": inspection.unit.batch.programme.office_name,
         "signed_on": letter.sent_on if letter else timezone.localdate(),
     }
 
@@ -171,7 +177,7 @@ def inspection_letter_is_draft(params: dict[str, Any]) -> bool:
 def inspection_letter_docx(context: dict[str, Any]) -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    document = official_docx(title=context["document_title"])
+    document = official_docx(title=context["document_title"], author=context["signed_by"])
     if context["letter"] is not None:
         number = document.add_paragraph(context["letter"].document_number)
         number.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -179,9 +185,7 @@ def inspection_letter_docx(context: dict[str, Any]) -> Any:
     addressee = docx_paragraph(document, context["addressee_line"])
     addressee.paragraph_format.first_line_indent = None
     docx_blocks(document, context["blocks"])
-    for line in (context["signed_by"], context["signed_on"].isoformat()):
-        signature = document.add_paragraph(line)
-        signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    docx_signature(document, (context["signed_by"], official_date(context["signed_on"])))
     return document
 
 
@@ -192,6 +196,7 @@ INSPECTION_LETTER_KIND = DocumentKind(
     context=inspection_letter_context,
     docx=inspection_letter_docx,
     is_draft=inspection_letter_is_draft,
+    params=(UNIT_PARAM, DocumentParam("inspection", "id of the inspection (of that unit)")),
     filename=lambda context: (
         _("%(unit)s inspection feedback %(date)s")
         % {"unit": context["unit"].name, "date": context["signed_on"].isoformat()}

@@ -25,14 +25,18 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from reporting import fonts
 
@@ -63,6 +67,17 @@ class DocumentUnavailable(DocumentError):
 
 
 @dataclass(frozen=True)
+class DocumentParam:
+    """A parameter a document kind takes: ids on the command line (`--unit 3`) and in jobs."""
+
+    name: str
+    help: str
+
+
+UNIT_PARAM = DocumentParam("unit", "id of the creation unit")
+
+
+@dataclass(frozen=True)
 class DocumentKind:
     slug: str
     title: str | Promise
@@ -76,6 +91,8 @@ class DocumentKind:
     # unit's programme may have made and read (an inspection letter not yet sent, C7).
     # None: a document for everyone who sees its unit.
     is_draft: Callable[[dict[str, Any]], bool] | None = None
+    # The parameters the kind takes, all integer ids (the render_document command's options).
+    params: tuple[DocumentParam, ...] = (UNIT_PARAM,)
 
     def draft(self, params: dict[str, Any]) -> bool:
         return self.is_draft is not None and self.is_draft(params)
@@ -161,6 +178,57 @@ def paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(line.strip()) for line in text.splitlines() if line.strip()]
 
 
+def _chinese_text() -> bool:
+    return (get_language() or "zh-hans").lower().startswith("zh")
+
+
+def official_language() -> str:
+    """The document's language as a BCP 47 tag: zh-CN for the Chinese text."""
+    language = get_language() or "zh-hans"
+    return "zh-CN" if language.lower().startswith("zh") else language
+
+
+def official_date(value: date | datetime | None) -> str:
+    """2026年8月24日, as official text writes a date (GB/T 9704); ISO in other languages."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if not _chinese_text():
+        return value.isoformat()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def official_date_range(start: date | None, end: date | None) -> str:
+    """2026年8月24日至26日, 2026年8月24日至9月2日, 2025年12月30日至2026年1月2日: the end says
+    only what differs from the start."""
+    if start is None or end is None or start == end:
+        return official_date(start or end)
+    if not _chinese_text():
+        return f"{start.isoformat()} – {end.isoformat()}"
+    if start.year != end.year:
+        tail = official_date(end)
+    elif start.month != end.month:
+        tail = f"{end.month}月{end.day}日"
+    else:
+        tail = f"{end.day}日"
+    return f"{official_date(start)}至{tail}"
+
+
+_HALF_YEAR = re.compile(r"^(\d{4})H([12])$")
+
+
+def official_period(label: str) -> str:
+    """A scoring period as text says it: 2025年下半年 for 2025H2; other labels as they are."""
+    match = _HALF_YEAR.match(label or "")
+    if match is None:
+        return label
+    year, half = match.groups()
+    if not _chinese_text():
+        return f"{'first' if half == '1' else 'second'} half of {year}"
+    return f"{year}年{'上' if half == '1' else '下'}半年"
+
+
 def plain_number(value: Any) -> str:
     """1000 for 1000.00, 12.5 for 12.50: the figures as a reader writes them."""
     if isinstance(value, Decimal):
@@ -184,9 +252,20 @@ def docx_blocks(document: Any, blocks: Sequence[Block]) -> Any:
 # --- PDF ----------------------------------------------------------------------------------------
 
 
+PDF_VARIANT = "pdf/a-2b"  # archival (GB/T 33190 and the archives' rules accept PDF/A-2)
+
+
+def portal_name() -> str:
+    return _("Demonstration Zone Creation Portal")
+
+
 def official_context() -> dict[str, Any]:
-    """What reporting/pdf/base.html needs: the font faces and family stacks."""
+    """What reporting/pdf/base.html needs: the font faces and family stacks, and the metadata an
+    archive reads (author: the issuing office in the kind's context as `issuer`, else the
+    portal; the moment of creation; the language)."""
     return {
+        "issuer": portal_name(),
+        "created": timezone.localtime().isoformat(timespec="seconds"),
         "font_faces": fonts.font_face_css(),
         "fonts": {
             "body": fonts.BODY_STACK,
@@ -194,7 +273,7 @@ def official_context() -> dict[str, Any]:
             "kaiti": fonts.KAITI_STACK,
             "title": fonts.TITLE_STACK,
         },
-        "language": get_language() or "zh-hans",
+        "language": official_language(),
     }
 
 
@@ -231,11 +310,14 @@ def pdf_render(*, template: str, context: dict[str, Any]) -> bytes:
         raise DocumentUnavailable(problem)
     from weasyprint import HTML
 
-    html = render_to_string(template, {**official_context(), **context})
+    context = {**official_context(), **context}
+    context["issuer"] = context["issuer"] or portal_name()
+    html = render_to_string(template, context)
     # Fonts are subset with HarfBuzz where the system's libharfbuzz-subset allows (fast); the
     # default fontTools subsetting of a 10 MB CJK face takes seconds.
     document = HTML(string=html, url_fetcher=_fetcher(), base_url="file:///")
-    return document.write_pdf(font_config=_font_config())
+    # PDF/A-2b for the archive, tagged (headings, paragraphs, tables) for screen readers.
+    return document.write_pdf(font_config=_font_config(), pdf_variant=PDF_VARIANT, pdf_tags=True)
 
 
 # --- Word, in the official-document layout -----------------------------------------------------
@@ -248,6 +330,7 @@ TITLE_PT = 22
 TABLE_PT = 12
 PAGE_NUMBER_PT = 14
 LINE_PT = 225 / 22 * 72 / 25.4  # 22 lines in the 225 mm type area
+LINE_CHARS = 27  # whole 3号 characters in the 156 mm type area (27.6)
 
 
 def _east_asian(run_or_style: Any, name: str) -> None:
@@ -263,27 +346,123 @@ def _east_asian(run_or_style: Any, name: str) -> None:
     fonts_element.set(qn("w:eastAsia"), name)
 
 
-def official_docx(*, title: str = "") -> Any:
-    """An empty Word document with the GB/T 9704 page, fonts and page numbers."""
-    from docx import Document
+# Heading styles by level, in the fonts of the visual levels: 一、 黑体, （一） 楷体, 1. 仿宋; all 3号.
+HEADING_FONTS = {1: "heading", 2: "kaiti", 3: "body"}
+
+
+def _language(style: Any, tag: str) -> None:
+    """Declare the language of a style's text (w:lang), for spelling, hyphenation, and readers."""
+    from docx.oxml.ns import qn
+
+    properties = style.element.get_or_add_rPr()
+    for old in properties.findall(qn("w:lang")):
+        properties.remove(old)
+    element = properties.makeelement(
+        qn("w:lang"), {qn("w:val"): tag, qn("w:eastAsia"): tag, qn("w:bidi"): "ar-SA"}
+    )
+    properties.append(element)
+
+
+def _plain_fonts(style: Any, east_asian: str) -> None:
+    """Fixed font names for a style: theme fonts (which Word prefers) and colour removed."""
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    properties = style.element.get_or_add_rPr()
+    fonts_element = properties.find(qn("w:rFonts"))
+    if fonts_element is not None:
+        for attribute in list(fonts_element.attrib):
+            if attribute.lower().endswith("theme"):
+                del fonts_element.attrib[attribute]
+    style.font.name = fonts.DOCX_FONTS["latin"]
+    _east_asian(style, east_asian)
+    style.font.color.rgb = RGBColor(0, 0, 0)
+
+
+def _official_styles(document: Any, language: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Mm, Pt
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    normal = document.styles["Normal"]
+    normal.font.name = fonts.DOCX_FONTS["latin"]
+    normal.font.size = Pt(BODY_PT)
+    _east_asian(normal, fonts.DOCX_FONTS["body"])
+    _language(normal, language)
+    paragraph_format = normal.paragraph_format
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph_format.line_spacing = Pt(LINE_PT)
+    paragraph_format.space_before = paragraph_format.space_after = Pt(0)
+    # The document defaults too, for text outside any style (headers, footers, table cells).
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        run_defaults = defaults.find(qn("w:rPrDefault"))
+        if run_defaults is not None and run_defaults.find(qn("w:rPr")) is not None:
+            properties = run_defaults.find(qn("w:rPr"))
+            for old in properties.findall(qn("w:lang")):
+                properties.remove(old)
+            properties.append(
+                properties.makeelement(
+                    qn("w:lang"),
+                    {qn("w:val"): language, qn("w:eastAsia"): language, qn("w:bidi"): "ar-SA"},
+                )
+            )
+    for level, font in HEADING_FONTS.items():
+        style = document.styles[f"Heading {level}"]
+        _plain_fonts(style, fonts.DOCX_FONTS[font])
+        style.font.size = Pt(BODY_PT)
+        style.font.bold = False
+        style.font.italic = False
+        _language(style, language)
+        heading_format = style.paragraph_format
+        heading_format.first_line_indent = Pt(BODY_PT * 2)
+        heading_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        heading_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        heading_format.line_spacing = Pt(LINE_PT)
+        heading_format.space_before = heading_format.space_after = Pt(0)
+        heading_format.keep_with_next = True
+    title = document.styles["Title"]
+    _plain_fonts(title, fonts.DOCX_FONTS["title"])
+    title.font.size = Pt(TITLE_PT)
+    title.font.bold = False
+    _language(title, language)
+    title_properties = title.element.get_or_add_pPr()
+    for border in title_properties.findall(qn("w:pBdr")):
+        title_properties.remove(border)  # the template's rule under the title
+    title_format = title.paragraph_format
+    title_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    title_format.line_spacing = Pt(TITLE_PT * 1.5)
+    title_format.space_before = Pt(0)
+    title_format.space_after = Pt(LINE_PT)
+    character = title.element.get_or_add_rPr()
+    for name in ("w:spacing", "w:kern"):
+        for element in character.findall(qn(name)):
+            character.remove(element)
+
+
+def official_docx(*, title: str = "", author: str = "") -> Any:
+    """An empty Word document with the GB/T 9704 page, fonts and page numbers; heading styles
+    (Heading 1–3, 标题 1–3 in Chinese Word) in the fonts of the heading levels; the language and,
+    for the archive, the title, author (the issuing office, else the portal) and creation date."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
 
     document = Document()
-    document.core_properties.title = title
+    language = official_language()
+    properties = document.core_properties
+    properties.title = title
+    properties.author = author or portal_name()
+    properties.last_modified_by = properties.author
+    properties.language = language
+    properties.created = properties.modified = timezone.now()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
     section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
     section.footer_distance = Mm(28)  # 7 mm below the type area, with 4号 digits
-    normal = document.styles["Normal"]
-    normal.font.name = fonts.DOCX_FONTS["latin"]
-    normal.font.size = Pt(BODY_PT)
-    _east_asian(normal, fonts.DOCX_FONTS["body"])
-    paragraph_format = normal.paragraph_format
-    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    paragraph_format.line_spacing = Pt(LINE_PT)
-    paragraph_format.space_before = paragraph_format.space_after = Pt(0)
+    _official_styles(document, language)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_number(footer)
@@ -317,29 +496,31 @@ def _page_number(paragraph: Any) -> None:
 
 
 def docx_title(document: Any, text: str) -> Any:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    paragraph = document.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.paragraph_format.line_spacing = Pt(TITLE_PT * 1.5)
-    paragraph.paragraph_format.space_after = Pt(LINE_PT)
-    run = paragraph.add_run(text)
-    run.font.size = Pt(TITLE_PT)
-    _east_asian(run, fonts.DOCX_FONTS["title"])
-    return paragraph
+    return document.add_paragraph(text, style="Title")
 
 
 def docx_heading(document: Any, text: str, *, level: int = 1) -> Any:
-    """First level (一、) in 黑体, second level (（一）) in 楷体, indented two characters."""
+    """First level (一、) in 黑体, second level (（一）) in 楷体, indented two characters: the
+    styles Heading 1 and Heading 2, so that Word's navigation and outline show them."""
+    return document.add_paragraph(text, style=f"Heading {min(max(level, 1), 3)}")
+
+
+def docx_signature(document: Any, lines: Sequence[str]) -> None:
+    """The issuing office and the date, right-aligned, each kept on one line."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    paragraph = document.add_paragraph()
-    paragraph.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
-    paragraph.paragraph_format.keep_with_next = True
-    run = paragraph.add_run(text)
-    _east_asian(run, fonts.DOCX_FONTS["heading" if level == 1 else "kaiti"])
-    return paragraph
+    for index, line in enumerate(lines):
+        # Non-breaking spaces, and a right indent of four characters only where the line still
+        # fits beside it: a long office name never wraps leaving one character alone.
+        signature = document.add_paragraph(line.replace(" ", "\u00a0"))
+        signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        indent = max(0, min(4, LINE_CHARS - len(line)))
+        signature.paragraph_format.right_indent = Pt(BODY_PT * indent)
+        if index == 0:
+            signature.paragraph_format.space_before = Pt(LINE_PT)
+        signature.paragraph_format.keep_together = True
+        signature.paragraph_format.keep_with_next = index < len(lines) - 1
 
 
 def docx_paragraph(document: Any, text: str) -> Any:
@@ -352,12 +533,19 @@ def docx_paragraph(document: Any, text: str) -> Any:
 
 def docx_table(document: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
     from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = str(text)
+    # The header row repeats at the top of every page the table runs onto.
+    header_row = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_row.append(repeat)
     for values in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):

@@ -30,7 +30,9 @@ from reporting.documents import (
     Paragraph,
     Table,
     docx_blocks,
+    docx_signature,
     docx_title,
+    official_date,
     official_docx,
     paragraphs,
     plain_number,
@@ -84,16 +86,24 @@ def facilities_blocks(figures: PlaceFigures) -> list[Block]:
     return blocks
 
 
-def teams_blocks(figures: PlaceFigures) -> list[Block]:
+def teams_blocks(figures: PlaceFigures, *, is_project: bool = False) -> list[Block]:
     blocks: list[Block] = [Heading(_("(2) Amateur art teams"), level=2)]
     if not figures.teams:
         return [*blocks, Paragraph(_("No amateur art teams are recorded."))]
+    # A zone has communities under it; a project does not, its teams are active at places.
+    if is_project:
+        sentence = _(
+            "The project has %(teams)s amateur art teams with %(members)s members, active at "
+            "%(communities)s places."
+        )
+    else:
+        sentence = _(
+            "%(teams)s amateur art teams with %(members)s members are active in "
+            "%(communities)s communities."
+        )
     blocks.append(
         Paragraph(
-            _(
-                "%(teams)s amateur art teams with %(members)s members are active in "
-                "%(communities)s communities."
-            )
+            sentence
             % {
                 "teams": figures.team_count,
                 "members": figures.team_members,
@@ -102,7 +112,8 @@ def teams_blocks(figures: PlaceFigures) -> list[Block]:
         )
     )
     rows = [(row.community, str(row.teams), str(row.members)) for row in figures.teams]
-    blocks.append(Table((_("Community"), _("Teams"), _("Members")), tuple(rows), text_columns=(0,)))
+    place = _("Place of activity") if is_project else _("Community")
+    blocks.append(Table((place, _("Teams"), _("Members")), tuple(rows), text_columns=(0,)))
     return blocks
 
 
@@ -208,7 +219,7 @@ def honours_blocks(figures: PlaceFigures) -> list[Block]:
         Paragraph(_("The place won %(count)s honours.") % {"count": len(figures.honours)})
     )
     rows = [
-        (row.title, row.level, row.awarded_on.isoformat(), row.awarded_by or "—")
+        (row.title, row.level, official_date(row.awarded_on), row.awarded_by or "—")
         for row in figures.honours
     ]
     blocks.append(
@@ -230,12 +241,12 @@ def leadership_blocks(unit: CreationUnit) -> list[Block]:
     else:
         established = _("%(group)s was established on %(date)s.") % {
             "group": group.name,
-            "date": group.established_on.isoformat(),
+            "date": official_date(group.established_on),
         }
         if group.document_number:
             established = _("%(group)s was established on %(date)s (%(number)s).") % {
                 "group": group.name,
-                "date": group.established_on.isoformat(),
+                "date": official_date(group.established_on),
                 "number": group.document_number,
             }
         blocks.append(Paragraph(established))
@@ -284,7 +295,7 @@ def summary_report_blocks(
         Heading(one),
         *paragraphs(text.overview),
         *facilities_blocks(figures),
-        *teams_blocks(figures),
+        *teams_blocks(figures, is_project=unit.kind == CreationUnit.Kind.PROJECT),
         *events_blocks(figures),
         *staff_blocks(figures),
         *money_blocks(figures),
@@ -314,6 +325,7 @@ def summary_report_context(params: dict[str, Any]) -> dict[str, Any]:
         "document_title": summary_report_title(unit),
         "blocks": summary_report_blocks(unit, figures, text),
         "signed_on": timezone.localdate(),
+        "issuer": unit.batch.programme.office_name,
     }
 
 
@@ -325,14 +337,10 @@ def _unit_id(params: dict[str, Any]) -> int | None:
 
 
 def summary_report_docx(context: dict[str, Any]) -> Any:
-    document = official_docx(title=context["document_title"])
+    document = official_docx(title=context["document_title"], author=context["issuer"])
     docx_title(document, context["document_title"])
     docx_blocks(document, context["blocks"])
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    for line in (context["unit"].name, context["signed_on"].isoformat()):
-        signature = document.add_paragraph(line)
-        signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    docx_signature(document, (context["unit"].name, official_date(context["signed_on"])))
     return document
 
 

@@ -14,13 +14,18 @@ from creation.models import Batch
 from reporting.documents import (
     Block,
     DocumentKind,
+    DocumentParam,
     DocumentParamsError,
     Heading,
     Paragraph,
     Table,
     docx_blocks,
+    docx_signature,
     docx_title,
+    official_date,
+    official_date_range,
     official_docx,
+    official_period,
 )
 from scoring.models import Bulletin, ScoringSettings
 from scoring.selectors import period_scores
@@ -35,7 +40,7 @@ def bulletin_title(bulletin: Bulletin) -> str:
     ) % {
         "kind": period.get_kind_display(),
         "programme": period.programme.name,
-        "period": period.label,
+        "period": official_period(period.label),
     }
 
 
@@ -57,7 +62,7 @@ def bulletin_blocks(bulletin: Bulletin) -> list[Block]:
                 "when every work update and in-depth report due in the period was submitted on "
                 "time, and for each verified adoption and publication %(t1)s, %(t2)s, %(t3)s, "
                 "%(t4)s or %(t5)s points by the tier of the outlet. The results of %(period)s "
-                "(%(start)s to %(end)s) are circulated as follows."
+                "(%(dates)s) are circulated as follows."
             )
             % {
                 "base": settings.base_points,
@@ -66,9 +71,8 @@ def bulletin_blocks(bulletin: Bulletin) -> list[Block]:
                 "t3": points[3],
                 "t4": points[4],
                 "t5": points[5],
-                "period": period.label,
-                "start": period.start.isoformat(),
-                "end": period.end.isoformat(),
+                "period": official_period(period.label),
+                "dates": official_date_range(period.start, period.end),
             }
         )
     ]
@@ -116,14 +120,12 @@ def bulletin_context(params: dict[str, Any]) -> dict[str, Any]:
 def bulletin_docx(context: dict[str, Any]) -> Any:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    document = official_docx(title=context["document_title"])
+    document = official_docx(title=context["document_title"], author=context["issuer"])
     number = document.add_paragraph(context["bulletin"].number)
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     docx_title(document, context["document_title"])
     docx_blocks(document, context["blocks"])
-    for line in (context["issuer"], context["signed_on"].isoformat()):
-        signature = document.add_paragraph(line)
-        signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    docx_signature(document, (context["issuer"], official_date(context["signed_on"])))
     return document
 
 
@@ -135,7 +137,11 @@ BULLETIN_KIND = DocumentKind(
     docx=bulletin_docx,
     filename=lambda context: (
         _("%(number)s publicity scoring bulletin %(period)s")
-        % {"number": context["bulletin"].number, "period": context["bulletin"].period.label}
+        % {
+            "number": context["bulletin"].number,
+            "period": official_period(context["bulletin"].period.label),
+        }
     ),
     unit_param=None,
+    params=(DocumentParam("bulletin", "id of the published bulletin"),),
 )

@@ -1,8 +1,12 @@
+import re
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from creation.models import CreationUnit
+from reporting import documents
 from reporting.selectors import unit_overdue_count as overdue_count
 
 register = template.Library()
@@ -13,3 +17,29 @@ def unit_overdue_count(context: dict[str, Any], unit: CreationUnit) -> int:
     """How many of the unit's reports are overdue, for the page's user (one query)."""
     request = context.get("request")
     return overdue_count(user=getattr(request, "user", None), unit_id=unit.pk)
+
+
+@register.filter
+def official_date(value: Any) -> str:
+    """2026年8月24日: dates in documents as official text writes them."""
+    return documents.official_date(value)
+
+
+@register.filter
+def official_period(value: Any) -> str:
+    """2025年下半年 for the period code 2025H2."""
+    return documents.official_period(str(value))
+
+
+# A date or half year as official text writes it, e.g. 2026年8月24日, 9月2日, 26日, 2025年下半年.
+_OFFICIAL_DATE = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日|\d{4}年[上下]半年")
+
+
+@register.filter
+def keep_dates_whole(value: Any) -> SafeString:
+    """The text, escaped, with its dates kept on one line: a line never ends in 2026 and
+    starts the next with 年8月24日, nor leaves 日 alone."""
+    text = str(conditional_escape(value))
+    return mark_safe(  # noqa: S308 - escaped above; the pattern matches digits and CJK only
+        _OFFICIAL_DATE.sub(lambda match: f'<span class="nowrap">{match.group()}</span>', text)
+    )
