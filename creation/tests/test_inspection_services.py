@@ -227,7 +227,8 @@ def test_R4_1_whole_loop_inspection_finding_rectification_letter(people):
         assert "湖南省人民政府" in text
         assert "领导小组例会未按季度召开" in text
         assert "每季度至少召开一次领导小组例会并形成纪要" in text
-        assert "2026-07-31" in text
+        # the deadline in the Chinese form of official text, not ISO
+        assert "2026年7月31日" in text
         assert "李明" in text
         assert "王芳" in text
         assert "办公共函〔2026〕12号" in text
