@@ -37,12 +37,13 @@ run: .venv
 
 # The whole suite on every core (pytest-xdist): each worker process has its own test database,
 # Redis database and media folder; tests that start servers of their own share one worker.
+# -q: the closing line then counts the subtests too (the scope matrix checks each role in one).
 test: .venv
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 # The inner loop: everything but the browser tests and the tests that start worker processes.
 test-fast: .venv
-	$(BIN)/pytest -n auto --dist loadgroup -m "not browser and not worker"
+	$(BIN)/pytest -q -n auto --dist loadgroup -m "not browser and not worker"
 
 # Performance figures, one JSON line each, on PostgreSQL + Redis with the generated data
 # (DATABASE_URL / REDIS_URL, else pgserver under var/bench/pg and the embedded redis-server).
