@@ -602,3 +602,80 @@ def test_routes_without_write_methods_refuse_every_write(world, record_property)
         matrix.anonymous((route,))
         matrix.role("superuser", (route,))
     record_property("checks", matrix.checks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared reference data in the Django admin (the URL walk above skips the admin's routes)
+
+REFERENCE_ADMINS = {
+    # model: (admin URL prefix, how the world's object is found)
+    "media outlet": ("admin:scoring_mediaoutlet", lambda w: w.objects["media_outlets"]["人民日报"]),
+    "fund category": ("admin:funds_fundcategory", lambda w: _first_fund_category()),
+    "department": (
+        "admin:creation_department",
+        lambda w: next(iter(w.objects["departments"].values())),
+    ),
+}
+REFERENCE_WRITERS = {"national_office", "superuser"}
+
+
+def _first_fund_category():
+    from funds.models import FundCategory
+
+    return FundCategory.objects.order_by("pk").first()
+
+
+@pytest.mark.parametrize("model", sorted(REFERENCE_ADMINS))
+def test_reference_data_admin_writes_only_by_the_national_office(world, model, subtests):
+    """Every role of the matrix, the national office with the staff rights the role service
+    gives, and the office of a provincial programme: add, change and delete of the national
+    reference data in the admin. Only the national office and the superuser add and change it
+    (a provincial office adds outlets of its own programme only); every other write is refused
+    and changes no row of any table."""
+    from creation import services
+    from creation.models import RoleAssignment
+
+    office = RoleAssignment.Role.OFFICE_REVIEWER
+    users = {role: world.users[role] for role in ROLES}
+    services.role_assign(user=world.users["office"], role=office, programme=world.national)
+    users["national_office"] = users.pop("office")
+    provincial = services.user_ensure(username="provincial-office", password="x-unused-x")
+    services.role_assign(user=provincial, role=office, programme=world.provincial)
+    users["provincial_office"] = provincial
+    prefix, find = REFERENCE_ADMINS[model]
+    obj = find(world)
+    assert obj is not None
+    writes = {
+        "add": (reverse(f"{prefix}_add"), {}),
+        "change": (reverse(f"{prefix}_change", args=[obj.pk]), {}),
+        "delete": (reverse(f"{prefix}_delete", args=[obj.pk]), {"post": "yes"}),
+    }
+    database = Database()
+    for role, user in users.items():
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        baseline = database.checksum()
+        for action, (url, data) in writes.items():
+            with subtests.test(role=role, action=action), transaction.atomic():
+                response = client.post(url, data)
+                changed = _diff(baseline, database.checksum())
+                transaction.set_rollback(True)
+                where = (model, role, action, response.status_code)
+                assert response.status_code < 500, where
+                writers = set(REFERENCE_WRITERS)
+                if model == "media outlet" and action == "add":
+                    # a provincial office adds outlets of its own programme (the admin's form
+                    # then requires the programme: tests/test_reference_data.py)
+                    writers.add("provincial_office")
+                if role in writers:
+                    # reference data is never deleted in the admin, by anyone: a 403 there is
+                    # the rule, not a refusal of the writer
+                    if action != "delete":
+                        assert response.status_code not in (403, 404), where
+                    continue
+                assert not changed, (*where, "database changed", changed)
+                if user.is_staff:
+                    assert response.status_code == 403, where
+                else:  # not an admin user at all: the admin's login page
+                    assert response.status_code == 302, where
+                    assert reverse("admin:login") in response.url, where
