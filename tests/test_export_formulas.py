@@ -201,3 +201,24 @@ def test_page_export_has_no_formula_cell(world, client, fmt):
         assert [value for value in _csv_values(content) if _live(value)] == []
     else:
         assert _live_cells_of_workbook(content) == []
+
+
+def test_both_writers_neutralise_every_text_column_of_every_export():
+    """Every CSV and Excel file of the portal (API lists, page lists, the error file) is written
+    by `csv_lines` or `xlsx_response`, each cell through `cell`: whatever column holds the text,
+    header or value, nothing starts a formula."""
+    values = [f"{start}SUM(A1:A2)" for start in FORMULA_STARTS]
+    headers = [f"{start}列" for start in FORMULA_STARTS]
+    rows = [values, list(reversed(values))]
+
+    text = "".join(csv_lines(headers, rows)).removeprefix(UTF8_BOM)
+    for line in csv.reader(io.StringIO(text, newline="")):
+        for value in line:
+            assert value[:1] == "'", value
+
+    response = xlsx_response(headers, rows, filename="x")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    for row in sheet.iter_rows():
+        for spreadsheet_cell in row:
+            assert spreadsheet_cell.data_type != "f", spreadsheet_cell.value
+            assert str(spreadsheet_cell.value)[:1] == "'", spreadsheet_cell.value
