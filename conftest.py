@@ -275,15 +275,19 @@ def build_world() -> World:
     return built
 
 
-def _needs_committed_rows(request: pytest.FixtureRequest) -> bool:
+def _commits_rows(node: pytest.Item, fixturenames: Any) -> bool:
     """Whether pytest-django runs this test as a TransactionTestCase (the same reading as its
-    own `_django_db_helper`)."""
-    marker = request.node.get_closest_marker("django_db")
+    own `_django_db_helper` and its test order)."""
+    marker = node.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
         return True
     return bool(
-        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames)
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(fixturenames)
     )
+
+
+def _needs_committed_rows(request: pytest.FixtureRequest) -> bool:
+    return _commits_rows(request.node, request.fixturenames)
 
 
 def build_demo() -> None:
@@ -420,13 +424,10 @@ def _dataset(item: pytest.Item) -> str:
 def _django_order(item: pytest.Item) -> int:
     """pytest-django's order (Django's): tests in a rolled-back transaction first, then those
     that commit (their flush empties the tables, data migrations' rows included), then the rest."""
-    names = set(getattr(item, "fixturenames", ()))
-    marker = item.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+    names = getattr(item, "fixturenames", ())
+    if _commits_rows(item, names):
         return 1
-    if names & {"transactional_db", "live_server"}:
-        return 1
-    return 0 if marker or "db" in names else 2
+    return 0 if item.get_closest_marker("django_db") or "db" in names else 2
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from creation.place import RECORD_KINDS
-from creation.services import place_records_import
 from creation.tests.place_factories import (
     ArtTeamFactory,
     CulturalEventFactory,
@@ -23,6 +22,7 @@ from creation.tests.place_factories import (
     InvestmentFactory,
     TrainingCourseFactory,
 )
+from creation.tests.test_place_excel import assert_reads_back_the_same
 from portal.exports import UTF8_BOM, cell, csv_lines, xlsx_response
 
 pytestmark = pytest.mark.django_db
@@ -142,20 +142,7 @@ def test_records_workbook_has_no_formula_cell_and_reads_back_the_same(world, cli
     for start in FORMULA_STARTS:
         assert "'" + _formula(start) in values
 
-    before = {
-        kind.section: sorted(map(str, kind.model.objects.filter(unit=own))) for kind in RECORD_KINDS
-    }
-    result = place_records_import(
-        user=world.users["unit_staff"],
-        workbook=load_workbook(io.BytesIO(response.content)),
-        default_unit=own,
-        replace=True,
-    )
-    assert result.ok, result.errors
-    after = {
-        kind.section: sorted(map(str, kind.model.objects.filter(unit=own))) for kind in RECORD_KINDS
-    }
-    assert after == before
+    assert_reads_back_the_same(world.users["unit_staff"], own, response.content)
 
 
 def test_records_template_has_no_formula_cell(world, client):
