@@ -16,11 +16,29 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.conf import settings
 
 from tests.test_worker import BASE_DIR, _test_database_url
+
+
+@contextlib.contextmanager
+def redis_connection_attempts() -> Any:
+    """The connection attempts to any Redis server made inside the block, one list item each:
+    a refused publish that retried, in kombu or in redis-py, shows as more than one."""
+    import redis.connection
+
+    attempts: list[str] = []
+    attempt = redis.connection.AbstractConnection.connect_check_health
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        attempts.append(f"{getattr(self, 'host', '?')}:{getattr(self, 'port', '?')}")
+        return attempt(self, *args, **kwargs)
+
+    with mock.patch.object(redis.connection.AbstractConnection, "connect_check_health", counted):
+        yield attempts
 
 
 def free_port() -> int:
