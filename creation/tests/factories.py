@@ -2,6 +2,7 @@ from datetime import date
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import Max
 
 from creation.models import (
     Batch,
@@ -60,7 +61,15 @@ class BatchFactory(factory.django.DjangoModelFactory):
         model = Batch
 
     programme = factory.SubFactory(ProgrammeFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    # The next free number within the programme: a fixed sequence can collide with the shared
+    # data's batches, depending on which tests a worker ran before.
+    number = factory.LazyAttribute(
+        lambda batch: (
+            (batch.programme.batches.aggregate(Max("number"))["number__max"] or 0) + 1
+            if batch.programme.pk
+            else 1
+        )
+    )
     year = 2026
     cycle_start = date(2026, 1, 1)
     cycle_end = date(2027, 12, 31)

@@ -26,9 +26,7 @@ UNIT_LIST_QUERIES = 4
 
 
 def test_unit_list_queries_constant(api_client, office, django_assert_num_queries):
-    batch = office.role_assignments.get().programme.batches.create(
-        number=9, year=2026, cycle_start="2026-01-01", cycle_end="2027-12-31"
-    )
+    batch = BatchFactory(programme=office.role_assignments.get().programme)
     api_client.force_login(office)
     CreationUnitFactory(batch=batch)
     with django_assert_num_queries(UNIT_LIST_QUERIES):

@@ -164,7 +164,7 @@ def _units(count: int, batch, region) -> list[CreationUnit]:
     ("url", "role"), [(OFFICE_URL, "office"), (PROVINCE_URL, "province_culture")]
 )
 def test_dashboard_queries_do_not_grow_with_the_units(client, world, url, role):
-    batch = BatchFactory(programme=world.national, number=7)
+    batch = BatchFactory(programme=world.national)
     region = CityFactory(parent=world.province_own)
     _units(1, batch, region)
     client.force_login(world.users[role])
@@ -189,7 +189,7 @@ def test_dashboard_queries_do_not_grow_with_the_units(client, world, url, role):
 
 
 def test_dashboard_heatmap_pages_by_fifty(client, world):
-    batch = BatchFactory(programme=world.national, number=8)
+    batch = BatchFactory(programme=world.national)
     region = CityFactory(parent=world.province_own)
     for _ in range(50):
         CreationUnitFactory(batch=batch, region=region)
@@ -323,7 +323,7 @@ def test_R4_1_supervision_panel_counts_coverage_and_open_rectifications(world):
     from dashboard.selectors import supervision_panel
 
     region = CityFactory(parent=world.province_own)
-    batch = BatchFactory(programme=world.national, number=13)
+    batch = BatchFactory(programme=world.national)
     none, one, three = (CreationUnitFactory(batch=batch, region=region) for _ in range(3))
     visit = InspectionFactory(
         unit=one, planned_start=date(2026, 5, 1), planned_end=date(2026, 5, 2)

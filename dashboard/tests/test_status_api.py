@@ -112,7 +112,7 @@ def test_status_list_filters_by_batch_province_and_kind(api_client, world):
 
 
 def test_status_list_pages_by_fifty(api_client, world):
-    batch = BatchFactory(programme=world.national, number=9)
+    batch = BatchFactory(programme=world.national)
     region = CityFactory(parent=world.province_own)
     for _ in range(52):
         CreationUnitFactory(batch=batch, region=region)
@@ -124,7 +124,7 @@ def test_status_list_pages_by_fifty(api_client, world):
 
 @pytest.mark.parametrize("role", ["office", "api_client"])
 def test_status_queries_do_not_grow_with_the_units(api_client, world, role):
-    batch = BatchFactory(programme=world.national, number=7)
+    batch = BatchFactory(programme=world.national)
     region = CityFactory(parent=world.province_own)
     first = busy_unit(batch=batch, region=region)
     api_client.force_authenticate(world.users[role])
