@@ -238,3 +238,25 @@ def test_updated_since_message_in_chinese_by_default(root, api_client):
     response = api_client.get(UNITS_URL, {"updated_since": "soon"})
     assert response.status_code == 400
     assert "必须是带 UTC 偏移的 ISO 8601 时间" in response.content.decode()
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker) -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    with django_db_blocker.unblock():
+        return SchemaGenerator().get_schema(request=None, public=True)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/units/", "/api/v1/status/", "/api/v1/obligations/"])
+def test_updated_since_is_in_the_schema_as_a_date_time(schema, path):
+    found = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == "updated_since"]
+    assert len(found) == 1
+    assert found[0]["in"] == "query"
+    assert found[0]["schema"] == {"type": "string", "format": "date-time"}
+    assert "offset" in found[0]["description"]
+
+
+def test_status_documents_the_304(schema):
+    for path in ("/api/v1/status/", "/api/v1/units/{id}/status/"):
+        assert "304" in schema["paths"][path]["get"]["responses"]
