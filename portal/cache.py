@@ -83,10 +83,13 @@ def units_changed_register(name: str, listener: UnitsChanged) -> None:
     _units_changed_listeners[name] = listener
 
 
-def figures_stale(unit_id: int | None, *, with_peers: bool = False) -> None:
+def figures_stale(
+    unit_id: int | None, *, with_peers: bool = False, tell_listeners: bool = True
+) -> None:
     """A write to the rows of `unit_id` (None: rows of no one unit) makes every figure over many
     units stale, and that unit's own figures (every unit's, for None): now, and again once the
-    current transaction commits; then the registered listeners learn that the unit changed."""
+    current transaction commits; then the registered listeners learn that the unit changed
+    (unless `tell_listeners` is false: a migration's write)."""
     keys = [GENERATION_KEY, BASE_GENERATION_KEY if unit_id is None else _unit_key(unit_id)]
 
     def bump() -> None:
@@ -96,8 +99,9 @@ def figures_stale(unit_id: int | None, *, with_peers: bool = False) -> None:
         bump()
         # After the commit, not before: a client that read the rows as they were before it
         # must find the unit changed after the moment of that read.
-        for listener in _units_changed_listeners.values():
-            listener(unit_id, with_peers)
+        if tell_listeners:
+            for listener in _units_changed_listeners.values():
+                listener(unit_id, with_peers)
 
     bump()
     # robust: the write has committed; a failed listener is logged, not turned into an error.
@@ -180,6 +184,9 @@ def _domain_write(sender: Any, instance: Any = None, **kwargs: Any) -> None:
         figures_stale(
             _unit_of(instance) if instance is not None else None,
             with_peers=getattr(sender, "moves_peer_ranking", False),
+            # A migration writes through its historical models (module "__fake__"); the
+            # listeners use the current ones, whose columns may not exist yet.
+            tell_listeners=sender.__module__ != "__fake__",
         )
 
 

@@ -260,3 +260,29 @@ def test_updated_since_is_in_the_schema_as_a_date_time(schema, path):
 def test_status_documents_the_304(schema):
     for path in ("/api/v1/status/", "/api/v1/units/{id}/status/"):
         assert "304" in schema["paths"][path]["get"]["responses"]
+
+
+def test_a_migration_write_moves_no_unit(
+    world, root, api_client, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    historical = MigrationLoader(connection).project_state().apps
+    since = _since()
+    # A data migration writes through historical models, whose shape may predate `changed_at`.
+    with django_capture_on_commit_callbacks(execute=True):
+        historical.get_model("creation", "Department").objects.create(name="迁移写入的部门")
+    assert _ids(api_client.get(UNITS_URL, {"updated_since": since})) == set()
+
+
+def test_a_reference_data_write_moves_every_unit(
+    world, root, api_client, django_capture_on_commit_callbacks
+):
+    from creation.models import Department
+
+    since = _since()
+    with django_capture_on_commit_callbacks(execute=True):
+        Department.objects.create(name="新增部门")
+    every_unit = {unit.pk for unit in world.objects["units"].values()}
+    assert _ids(api_client.get(UNITS_URL, {"updated_since": since})) == every_unit
