@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from creation.rules import CREATION_CYCLE_YEARS, Cycle, earliest_start_reaching, unit_cycle
@@ -297,6 +298,9 @@ class CreationUnit(models.Model):
         blank=True,
         help_text=_("Projects only: the organisation that carries out the project."),
     )
+    # Set when a write to the unit or to any of its records commits (creation.services
+    # .units_changed_at_bump), so that API clients can pull what changed since their last pull.
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
 
     objects = CreationUnitQuerySet.as_manager()
 

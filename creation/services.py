@@ -566,3 +566,19 @@ def place_records_import(
         _save(instance)
         created[kind.section] = created.get(kind.section, 0) + 1
     return ImportResult(created=created, errors=[])
+
+
+def units_changed_at_bump(unit_id: int | None, with_peers: bool = False) -> int:
+    """Store now as the moment the unit changed (every unit, for None; with the units of its
+    batch and kind too when `with_peers`: their publicity rank, C4, may have moved). Called by
+    portal.cache once a write to the unit's rows has committed. Returns the units stored."""
+    units = CreationUnit.objects.all()
+    if unit_id is not None and with_peers:
+        unit = CreationUnit.objects.filter(pk=unit_id).values("batch_id", "kind").first()
+        if unit is None:  # deleted by the write
+            return 0
+        units = units.filter(batch_id=unit["batch_id"], kind=unit["kind"])
+    elif unit_id is not None:
+        units = units.filter(pk=unit_id)
+    # QuerySet.update: no signal, so storing the moment is not itself a write that counts.
+    return units.update(changed_at=timezone.now())

@@ -69,17 +69,43 @@ def _unit_key(unit_id: int) -> str:
     return f"derived:unit:{unit_id}"
 
 
-def figures_stale(unit_id: int | None) -> None:
+# What else follows a write to a unit's rows once it commits: the app that holds the units
+# registers the function that stores when each unit last changed (the API's `updated_since` and
+# ETags read it), so that this module need not import it.
+UnitsChanged = Callable[[int | None, bool], None]
+_units_changed_listeners: dict[str, UnitsChanged] = {}
+
+
+def units_changed_register(name: str, listener: UnitsChanged) -> None:
+    """Register `listener(unit_id, with_peers)`, called once a write to the rows of `unit_id`
+    (None: of no one unit, so of every unit) has committed; `with_peers`: the write can move
+    the ranking the unit shares with its peers. Registering a name again replaces it."""
+    _units_changed_listeners[name] = listener
+
+
+def figures_stale(
+    unit_id: int | None, *, with_peers: bool = False, tell_listeners: bool = True
+) -> None:
     """A write to the rows of `unit_id` (None: rows of no one unit) makes every figure over many
     units stale, and that unit's own figures (every unit's, for None): now, and again once the
-    current transaction commits."""
+    current transaction commits; then the registered listeners learn that the unit changed
+    (unless `tell_listeners` is false: a migration's write)."""
     keys = [GENERATION_KEY, BASE_GENERATION_KEY if unit_id is None else _unit_key(unit_id)]
 
     def bump() -> None:
         cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
 
+    def committed() -> None:
+        bump()
+        # After the commit, not before: a client that read the rows as they were before it
+        # must find the unit changed after the moment of that read.
+        if tell_listeners:
+            for listener in _units_changed_listeners.values():
+                listener(unit_id, with_peers)
+
     bump()
-    transaction.on_commit(bump)
+    # robust: the write has committed; a failed listener is logged, not turned into an error.
+    transaction.on_commit(committed, robust=True)
 
 
 def _key_text(key: Hashable) -> str:
@@ -155,7 +181,13 @@ def _unit_of(instance: Any) -> int | None:
 def _domain_write(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     meta = sender._meta
     if meta.app_label in DOMAIN_APPS and meta.label_lower not in NOT_READ_BY_FIGURES:
-        figures_stale(_unit_of(instance) if instance is not None else None)
+        figures_stale(
+            _unit_of(instance) if instance is not None else None,
+            with_peers=getattr(sender, "moves_peer_ranking", False),
+            # A migration writes through its historical models (module "__fake__"); the
+            # listeners use the current ones, whose columns may not exist yet.
+            tell_listeners=sender.__module__ != "__fake__",
+        )
 
 
 def connect_invalidation() -> None:

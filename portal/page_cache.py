@@ -13,7 +13,7 @@ What is never stored: anonymous requests, answers other than 200, streamed downl
 attachments, answers marked no-store (never_cache), answers that set a cookie or change the
 session, and pages shown with pending messages (the message would be lost or shown twice). The key holds the session (or the API
 token), the language, the day and the full path, so nobody is ever served another's answer. A
-request with `Cache-Control: no-cache` (a hard reload) is rendered again. Form
+request with `Cache-Control: no-cache` (a hard reload) or `If-None-Match` is rendered again. Form
 tokens are not kept: a stored page carries a placeholder that each hit replaces with a token of
 the requesting session (the form keeps working; the CSRF cookie is set as usual).
 """
@@ -155,7 +155,10 @@ class PrivatePageCacheMiddleware:
             pages_stale()
             return response
         requester = _requester(request) if seconds and request.method == "GET" else None
-        if requester is None or _has_messages(request):
+        # A conditional request goes to the view, which answers 304 from stored moments of
+        # change (portal.conditional) rather than a stored body.
+        conditional = "If-None-Match" in request.headers
+        if requester is None or conditional or _has_messages(request):
             return self.get_response(request)
         key = _key(request, requester)
         # A hard reload (the browser sends no-cache) renders the page again.

@@ -168,6 +168,10 @@ class Submission(models.Model):
     """The report that answers one obligation, through draft → submitted → accepted, or
     returned with a comment → resubmitted → … → accepted."""
 
+    # R6.1: a report can move the unit's publicity base, so the rank of every unit of its batch
+    # and kind (C4) in their status: their `changed_at` moves too (portal.cache).
+    moves_peer_ranking = True
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")

@@ -125,7 +125,8 @@ def obligations_sync(*, unit: CreationUnit) -> SyncResult:
     )
     if created or changed:
         # Bulk writes send no signal; the unit's status, gauge and the dashboards read them.
-        figures_stale(unit.pk)
+        # Due moments decide the publicity base (R6.1), so the ranking of the unit's peers.
+        figures_stale(unit.pk, with_peers=True)
     return SyncResult(len(created), len(changed), removed)
 
 

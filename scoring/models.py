@@ -310,6 +310,10 @@ class AdoptionClaim(models.Model):
     """R6.2: the unit says one of its articles was adopted and published by an outlet; the office
     of its programme verifies (then it counts) or rejects it with a reason."""
 
+    # A claim moves the unit's publicity total, so the rank of every unit of its batch and kind
+    # (C4) in their status: their `changed_at` moves too (portal.cache).
+    moves_peer_ranking = True
+
     class Status(models.TextChoices):
         CLAIMED = "claimed", _("Claimed")
         VERIFIED = "verified", _("Verified")

@@ -17,7 +17,7 @@ from creation.models import (
     Programme,
     Region,
 )
-from portal.filters import YearFilter
+from portal.filters import UpdatedSinceFilter, YearFilter
 
 
 def _visible_batches(request) -> QuerySet:
@@ -72,6 +72,14 @@ class CreationUnitFilter(django_filters.FilterSet):
 
     def filter_province(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
         return queryset.filter(Q(region__province=value) | Q(region=value))
+
+
+class CreationUnitSyncFilter(CreationUnitFilter):
+    """The unit list's and status list's filters, and `updated_since`: the unit, or anything
+    recorded for it, changed (one stored moment serves both lists, since a status shows the
+    unit's records). Pages keep the filters without it."""
+
+    updated_since = UpdatedSinceFilter(field_name="changed_at")
 
 
 def _visible_units(request) -> QuerySet:

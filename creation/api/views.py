@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from creation.api.filters import (
     BatchFilter,
-    CreationUnitFilter,
+    CreationUnitSyncFilter,
     GroupMemberFilter,
     GroupOfficeFilter,
     LeadershipGroupFilter,
@@ -59,6 +59,7 @@ from creation.services import (
     liaison_update,
 )
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, UnitRecordViewSet
+from portal.filters import UPDATED_SINCE_PARAMETER
 
 
 @extend_schema_view(
@@ -97,14 +98,18 @@ class BatchViewSet(ScopedReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List the creation units visible to the caller",
-        description="Filter by batch, province, programme, kind, status and level.",
+        description=(
+            "Filter by batch, province, programme, kind, status and level; `updated_since`: "
+            "only the units that changed after that moment (the unit or anything recorded for it)."
+        ),
+        parameters=[UPDATED_SINCE_PARAMETER],
     ),
     retrieve=extend_schema(summary="One creation unit"),
 )
 class CreationUnitViewSet(ScopedReadOnlyViewSet):
     queryset = CreationUnit.objects.with_related()
     serializer_class = CreationUnitSerializer
-    filterset_class = CreationUnitFilter
+    filterset_class = CreationUnitSyncFilter
     ordering_fields = ["name", "start_date", "status"]
 
     @extend_schema(

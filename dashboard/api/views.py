@@ -12,14 +12,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from creation.api.filters import CreationUnitFilter
+from creation.api.filters import CreationUnitSyncFilter
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer, status_payloads
-from portal.api import ScopedViewSetMixin
+from portal.api import ScopedViewSetMixin, export_list, export_requested
+from portal.conditional import answer_etag, conditional_response
 from portal.exports import CHUNK_SIZE, flatten
+from portal.filters import UPDATED_SINCE_PARAMETER
 
 STATUS_EXAMPLE = {
     "id": 12,
@@ -111,6 +115,8 @@ PROJECT_EXAMPLE = {
     "liaison_vacant_since": "2026-10-01",
 }
 
+NOT_MODIFIED = OpenApiResponse(description="Not modified: the `ETag` sent in `If-None-Match`.")
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -119,8 +125,13 @@ PROJECT_EXAMPLE = {
             "The same payload as `/units/{id}/status/` for each unit visible to the caller, "
             "filtered by batch, province, programme, kind, status and level; 50 per page "
             "(`page_size` up to 200). The number of database queries does not depend on the "
-            "number of units."
+            "number of units. `updated_since`: only the units whose status changed after that "
+            "moment (anything it shows, or the rank among its peers). Each page carries an "
+            "`ETag`; send it back in `If-None-Match` to get 304 with no body while no unit of "
+            "the page has changed."
         ),
+        parameters=[UPDATED_SINCE_PARAMETER],
+        responses={200: UnitStatusSerializer(many=True), 304: NOT_MODIFIED},
         # One unit per example: drf-spectacular wraps it in a page of results.
         examples=[
             OpenApiExample("A page with a zone", value=STATUS_EXAMPLE),
@@ -134,8 +145,11 @@ PROJECT_EXAMPLE = {
             "next three reports due, the overdue count and the on-time rate (first submitted on "
             "time, reviewed or not / due so far); the execution of its filed fund plans; its liaison's contacts "
             "(null without a liaison) and, without one, the day the vacancy began "
-            "(`liaison_vacant_since`, C5). 404 for a unit outside the caller's scope."
+            "(`liaison_vacant_since`, C5). 404 for a unit outside the caller's scope. The answer "
+            "carries an `ETag`; send it back in `If-None-Match` to get 304 with no body while the "
+            "unit has not changed."
         ),
+        responses={200: UnitStatusSerializer, 304: NOT_MODIFIED},
         examples=[
             OpenApiExample("A zone", value=STATUS_EXAMPLE),
             OpenApiExample("A project without a liaison", value=PROJECT_EXAMPLE),
@@ -147,9 +161,38 @@ class UnitStatusViewSet(
 ):
     queryset = CreationUnit.objects.with_related()
     serializer_class = UnitStatusSerializer
-    filterset_class = CreationUnitFilter
+    filterset_class = CreationUnitSyncFilter
     ordering_fields = ["name", "start_date"]
     ordering = ["batch_id", "kind", "name", "pk"]
+
+    # The ETag of a status comes from the stored moments its units changed (creation.services
+    # .units_changed_at_bump), read with the rows the page needs anyway: a client that holds the
+    # answer costs no section loading.
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        unit = self.get_object()
+        etag = answer_etag(request, [(unit.pk, unit.changed_at)])
+        return conditional_response(request, etag, lambda: Response(self.get_serializer(unit).data))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        queryset = self.filter_queryset(self.get_queryset())
+        fmt = export_requested(request)
+        if fmt is not None:
+            return export_list(self, fmt, queryset)
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            units = list(queryset)
+            etag = answer_etag(request, [(unit.pk, unit.changed_at) for unit in units])
+            return conditional_response(
+                request, etag, lambda: Response(self.get_serializer(units, many=True).data)
+            )
+        # The total counts too: it is in the answer, and a unit entering or leaving the filter
+        # elsewhere changes the links to the other pages.
+        changes = [self.paginator.page.paginator.count, *((u.pk, u.changed_at) for u in page)]
+        return conditional_response(
+            request,
+            answer_etag(request, changes),
+            lambda: self.get_paginated_response(self.get_serializer(page, many=True).data),
+        )
 
     def export_rows(self, queryset: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
         """`?format=csv|xlsx`: every unit's status, flattened, loaded a chunk at a time."""

@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from creation.models import CreationUnit
+from portal.filters import UpdatedSinceFilter
 from reporting.models import DocumentJob, Obligation, Submission, on_time_q
 
 
@@ -22,6 +23,9 @@ class ObligationFilter(django_filters.FilterSet):
         choices=STATUS_CHOICES, method="filter_status", label=_("Status")
     )
     on_time = django_filters.BooleanFilter(method="filter_on_time", label=_("On time"))
+    # Every obligation of each unit that changed: a unit's set is given whole, so that a client
+    # replaces it and sees the obligations a change of the unit's dates removed.
+    updated_since = UpdatedSinceFilter(field_name="unit__changed_at")
 
     class Meta:
         model = Obligation

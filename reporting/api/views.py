@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from portal.filters import UPDATED_SINCE_PARAMETER
 from reporting.api.filters import DocumentJobFilter, ObligationFilter, SubmissionFilter
 from reporting.api.serializers import (
     AttachmentSerializer,
@@ -40,7 +41,13 @@ from reporting.services import (
 @extend_schema_view(
     list=extend_schema(
         summary="Reporting obligations (R5.2, R3.3, R4.2)",
-        description="Filter by unit, type, period, due range, submission status (or `missing`) and on-time.",
+        description=(
+            "Filter by unit, type, period, due range, submission status (or `missing`) and "
+            "on-time. `updated_since`: every obligation of each unit that changed after that "
+            "moment (replace what you hold of those units: obligations also disappear when a "
+            "unit's dates change)."
+        ),
+        parameters=[UPDATED_SINCE_PARAMETER],
     )
 )
 class ObligationViewSet(ScopedReadOnlyViewSet):
