@@ -3,13 +3,18 @@ and in bounded memory."""
 
 import csv
 import io
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from creation.models import Region
+from portal.api import serializer_leaves
 from portal.exports import UTF8_BOM
 
 pytestmark = pytest.mark.django_db
@@ -74,14 +79,18 @@ def test_every_api_list_exports_csv_and_xlsx_with_the_rows_of_its_json_list(worl
 
 def test_api_export_keeps_the_scope_and_the_filters(world):
     own = world.objects["units"]["own"]
-    staff_rows = _csv_rows(_api(world.users["unit_staff"]).get("/api/v1/units/?format=csv"))
+    staff_rows = _csv_rows(
+        _api(world.users["unit_staff"]).get("/api/v1/units/?format=csv&headers=keys")
+    )
     header, *rows = staff_rows
     names = {row[header.index("name")] for row in rows}
     assert names == {own.name}
 
     office = _api(world.users["office"])
     province = world.province_own.pk
-    filtered = _csv_rows(office.get("/api/v1/units/", {"format": "csv", "province": province}))
+    filtered = _csv_rows(
+        office.get("/api/v1/units/", {"format": "csv", "headers": "keys", "province": province})
+    )
     header, *rows = filtered
     assert {row[header.index("name")] for row in rows} == {"长沙市", "株洲市"}
 
@@ -95,7 +104,9 @@ def test_export_cells_that_look_like_formulas_are_neutralised(world):
     own = world.objects["units"]["own"]
     own.name = "=HYPERLINK(1)"
     own.save(update_fields=["name"])
-    header, *rows = _csv_rows(_api(world.users["unit_staff"]).get("/api/v1/units/?format=csv"))
+    header, *rows = _csv_rows(
+        _api(world.users["unit_staff"]).get("/api/v1/units/?format=csv&headers=keys")
+    )
     assert rows[0][header.index("name")] == "'=HYPERLINK(1)"
 
 
@@ -243,8 +254,19 @@ def test_page_export_keeps_the_scope(client, world):
 
 def test_page_export_headers_are_translated(client, world):
     client.force_login(world.users["unit_staff"])
-    header, *_ = _csv_rows(client.get(reverse("creation:unit-list"), {"format": "csv"}))
-    assert header[0] == "名称"
+    url = reverse("creation:unit-list")
+    header, *_ = _csv_rows(client.get(url, {"format": "csv"}))
+    assert header[:6] == ["单位名称", "单位类型", "所属省份", "所属地区", "创建工作", "批次号"]
+    client.cookies["django_language"] = "en"
+    header, *_ = _csv_rows(client.get(url, {"format": "csv"}))
+    assert header[:6] == [
+        "Unit name",
+        "Unit type",
+        "Unit's province",
+        "Unit's region",
+        "Programme",
+        "Batch number",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -266,3 +288,167 @@ def test_page_export_keeps_the_page_filters(client, demo, route, params):
     assert len(rows) == filtered
     if route != "inspections:plan":
         assert filtered < everything
+
+
+# --- Files that Excel and pandas read right --------------------------------------------------------
+
+ZONE = "UTC+08:00"
+FRACTION_OF_SECOND = re.compile(r"\d{2}:\d{2}:\d{2}\.\d")
+A_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+LOCAL_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
+LOOKS_LIKE_A_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _xlsx_cells(response) -> list[tuple]:
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    return list(sheet.iter_rows())
+
+
+def _check_files(name: str, as_csv, as_xlsx, *, iso_times: bool) -> dict[str, int]:
+    """What every export holds, read back as a program reads it: unique headers (the same in
+    both files), no fraction of a second anywhere, times with their zone in the header (or, for
+    programs, an ISO 8601 offset), and in Excel dates and times as date cells. Returns how many
+    date and time cells it checked, so that a caller can tell it checked something."""
+    header, *rows = _csv_rows(as_csv)
+    xlsx_header, *xlsx_rows = _xlsx_cells(as_xlsx)
+    assert len(set(header)) == len(header), (name, header)
+    assert [cell.value for cell in xlsx_header] == header, name
+    assert len(xlsx_rows) == len(rows), name
+    checked = {"dates": 0, "times": 0}
+    for row, xlsx_row in zip(rows, xlsx_rows, strict=True):
+        for heading, value, cell in zip(header, row, xlsx_row, strict=True):
+            where = (name, heading, value)
+            assert not FRACTION_OF_SECOND.search(value), where
+            if A_DATE.fullmatch(value):
+                assert cell.is_date, where
+                assert cell.number_format == "yyyy-mm-dd", where
+                assert cell.value.date() == date.fromisoformat(value), where
+                checked["dates"] += 1
+            elif LOOKS_LIKE_A_TIME.match(value):
+                assert (ISO_TIME if iso_times else LOCAL_TIME).fullmatch(value), where
+                assert ZONE in heading, where
+                assert cell.is_date, where
+                assert cell.number_format == "yyyy-mm-dd hh:mm", where
+                assert cell.value.second == cell.value.microsecond == 0, where
+                checked["times"] += 1
+    return checked
+
+
+def test_every_page_export_has_unique_headers_local_times_and_typed_cells(client, demo):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    checked = {"dates": 0, "times": 0, "amounts": 0}
+    for route, (_, takes_unit) in sorted(PAGE_LISTS.items()):
+        username = "unit_staff" if route == "notifications" else "admin"
+        client.force_login(users.get(username=username))
+        url = reverse(route, kwargs={"pk": demo.pk} if takes_unit else None)
+        as_csv = client.get(url, {"format": "csv"})
+        as_xlsx = client.get(url, {"format": "xlsx"})
+        for kind, count in _check_files(route, as_csv, as_xlsx, iso_times=False).items():
+            checked[kind] += count
+        # Amounts (in yuan) are numbers, never text.
+        header, *_rows = _xlsx_rows(client.get(url, {"format": "xlsx"}))
+        amounts = [i for i, heading in enumerate(header) if "（元）" in heading]
+        for row in _rows:
+            for i in amounts:
+                assert isinstance(row[i], int | float), (route, header[i], row[i])
+                checked["amounts"] += 1
+    assert min(checked.values()) > 0, checked
+
+
+def test_review_queue_deadline_is_a_date_and_times_are_local(client, demo):
+    """A report due on 5 August is due until 23:59:59.999999 that day: the file says 5 August,
+    not the 6th at midnight that Excel makes of the microseconds."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    url = reverse("reporting:review-queue")
+    header, *rows = _csv_rows(client.get(url, {"format": "csv"}))
+    assert header[:4] == ["创建单位名称", "报送事项类型", "报送事项期次", "截止日期"]
+    assert f"报送时间（{ZONE}）" in header
+    first = client.get(url).context["page"].object_list[0]
+    due = timezone.localtime(first.obligation.due_at)
+    assert due.time() == time.max
+    assert rows[0][3] == due.date().isoformat()
+    _xlsx_header, *xlsx_rows = _xlsx_cells(client.get(url, {"format": "xlsx"}))
+    assert xlsx_rows[0][3].value == datetime.combine(due.date(), time.min)
+    assert xlsx_rows[0][3].number_format == "yyyy-mm-dd"
+
+
+def _leaf_fields(route: str) -> dict:
+    view = resolve(reverse(route)).func.cls
+    return {
+        key: field for key, (_label, field) in serializer_leaves(view.serializer_class()).items()
+    }
+
+
+def test_every_api_export_has_unique_chinese_headers_and_typed_cells(world):
+    from rest_framework import serializers
+
+    client = _api(world.users["office"])
+    checked = {"dates": 0, "times": 0, "amounts": 0}
+    for name in _api_list_routes():
+        url = reverse(name)
+        as_csv = client.get(url, {"format": "csv"})
+        as_xlsx = client.get(url, {"format": "xlsx"})
+        for kind, count in _check_files(name, as_csv, as_xlsx, iso_times=True).items():
+            checked[kind] += count
+        labels, *_ = _csv_rows(client.get(url, {"format": "csv"}))
+        keys, *_ = _csv_rows(client.get(url, {"format": "csv", "headers": "keys"}))
+        assert len(set(keys)) == len(keys) == len(labels), name
+        assert keys[0] == "id", name
+        assert any(re.search(r"[\u4e00-\u9fff]", label) for label in labels), (name, labels)
+        # The serializer's dates and amounts are date and number cells in Excel.
+        fields = _leaf_fields(name)
+        xlsx_keys, *xlsx_rows = _xlsx_rows(client.get(url, {"format": "xlsx", "headers": "keys"}))
+        assert list(xlsx_keys) == keys, name
+        for column, key in enumerate(keys):
+            field = fields.get(key)
+            for row in xlsx_rows:
+                value = row[column]
+                if value is None:
+                    continue
+                if isinstance(field, serializers.DecimalField):
+                    assert isinstance(value, int | float), (name, key, value)
+                    checked["amounts"] += 1
+                elif isinstance(field, serializers.DateField):
+                    assert isinstance(value, datetime), (name, key, value)
+    assert min(checked.values()) > 0, checked
+
+
+def test_api_export_headers_are_labels_or_keys(world):
+    client = _api(world.users["office"])
+    labels, *_ = _csv_rows(client.get("/api/v1/units/", {"format": "csv"}))
+    keys, *_ = _csv_rows(client.get("/api/v1/units/", {"format": "csv", "headers": "keys"}))
+    assert keys[:3] == ["id", "name", "kind"]
+    assert labels[:3] == ["ID", "名称", "类型"]
+    assert labels[keys.index("region.name")] == "区域名称"
+    english, *_ = _csv_rows(
+        client.get("/api/v1/units/", {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en")
+    )
+    assert english[keys.index("region.name")] == "Region name"
+
+
+def test_api_export_times_are_iso_with_offset_and_amounts_numbers(world):
+    from funds.models import Expenditure
+
+    client = _api(world.users["superuser"])
+    expenditure = Expenditure.objects.order_by("pk").first()
+    keys, *rows = _csv_rows(
+        client.get("/api/v1/expenditures/", {"format": "csv", "headers": "keys"})
+    )
+    row = next(row for row in rows if row[0] == str(expenditure.pk))
+    recorded = datetime.fromisoformat(row[keys.index("recorded_at")])
+    assert recorded.utcoffset().total_seconds() == 8 * 3600
+    assert recorded == expenditure.recorded_at.replace(second=0, microsecond=0)
+    keys, *rows = _xlsx_rows(
+        client.get("/api/v1/expenditures/", {"format": "xlsx", "headers": "keys"})
+    )
+    row = next(row for row in rows if row[0] == expenditure.pk)
+    assert Decimal(str(row[keys.index("amount")])) == expenditure.amount
+    assert row[keys.index("spent_on")] == datetime.combine(
+        expenditure.spent_on, datetime.min.time()
+    )
