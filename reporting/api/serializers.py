@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,9 +25,9 @@ class SubmissionSummarySerializer(serializers.ModelSerializer):
 
 
 class ObligationSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    submission = serializers.SerializerMethodField()
-    light = serializers.SerializerMethodField()
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("Unit name"))
+    submission = serializers.SerializerMethodField(label=_("Submission"))
+    light = serializers.SerializerMethodField(label=_("Status light"))
 
     class Meta:
         model = Obligation
@@ -74,7 +75,7 @@ class SubmissionEventSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(label=_("Download link"))
 
     class Meta:
         model = SubmissionAttachment
@@ -85,7 +86,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    obligation = ScopedPrimaryKeyRelatedField(Obligation)
+    obligation = ScopedPrimaryKeyRelatedField(Obligation, label=_("Reporting obligation"))
     on_time = serializers.BooleanField(read_only=True)
     events = SubmissionEventSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -135,7 +136,7 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class DocumentJobSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField(label=_("Download link"))
 
     class Meta:
         model = DocumentJob
