@@ -191,6 +191,27 @@ def test_every_paginated_page_is_in_the_export_list():
     assert paginated == {template for template, _ in PAGE_LISTS.values()}
 
 
+def _page_routes() -> list[tuple[str, bool]]:
+    """Every page route (not the API, not the admin) that takes no argument or only a pk, with
+    whether it takes the pk."""
+    found: list[tuple[str, bool]] = []
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern).startswith(("api", "admin")):
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                arguments = set(pattern.pattern.regex.groupindex)
+                if arguments <= {"pk"}:
+                    found.append((f"{namespace}{pattern.name}", bool(arguments)))
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(found))
+
+
 @pytest.fixture
 def demo(demo_data):
     from creation.models import CreationUnit
@@ -239,6 +260,23 @@ def test_every_list_page_downloads_its_whole_filtered_list(client, demo):
         assert all(header), route
         as_xlsx = client.get(url, {"format": "xlsx"})
         assert len(_xlsx_rows(as_xlsx)) == count + 1, route
+
+
+def test_every_page_that_downloads_a_list_is_checked(client, demo):
+    """Any page that answers `?format=csv` with a CSV file, however it was added, is one of
+    PAGE_LISTS, whose exports the tests above read back."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    exporting = set()
+    for route, takes_pk in _page_routes():
+        response = client.get(
+            reverse(route, kwargs={"pk": demo.pk} if takes_pk else None), {"format": "csv"}
+        )
+        if response.get("Content-Type", "").startswith("text/csv"):
+            exporting.add(route)
+    assert len(exporting) > 20
+    assert exporting <= set(PAGE_LISTS), exporting - set(PAGE_LISTS)
 
 
 def test_page_export_keeps_the_scope(client, world):
