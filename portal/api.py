@@ -114,17 +114,30 @@ class ScopedViewSetMixin:
     def export_rows(self, queryset: Any) -> tuple[list[str], Iterator[list[Any]]]:
         serializer = self.get_serializer()
         flat_rows = (flatten(serializer.to_representation(row)) for row in rows_of(queryset))
-        first = next(flat_rows, None)
-        headers = list(first) if first is not None else list(serializer.fields)
+        return flat_export_rows(serializer, flat_rows)
 
-        def rows() -> Iterator[list[Any]]:
-            if first is None:
-                return
-            yield [first.get(header) for header in headers]
-            for flat in flat_rows:
-                yield [flat.get(header) for header in headers]
 
-        return headers, rows()
+def flat_export_rows(
+    serializer: serializers.Serializer, flat_rows: Iterator[dict[str, Any]]
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """The columns of flattened rows and the rows as lists, streamed. The columns are the
+    serializer's fields (`serializer_leaves`), so that they are the same whatever the first row
+    holds (a unit without a liaison still has the liaison's columns, empty); a dict-valued field
+    gives one column per key of the first row."""
+    first = next(flat_rows, None)
+    keys: list[str] = []
+    for leaf in serializer_leaves(serializer):
+        inside = [key for key in first or () if key.startswith(f"{leaf}.")]
+        keys.extend(inside or [leaf])
+
+    def rows() -> Iterator[list[Any]]:
+        if first is None:
+            return
+        yield [first.get(key) for key in keys]
+        for flat in flat_rows:
+            yield [flat.get(key) for key in keys]
+
+    return keys, rows()
 
 
 def export_requested(request: Request) -> str | None:

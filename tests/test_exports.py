@@ -492,3 +492,28 @@ def test_api_export_times_are_iso_with_offset_and_amounts_numbers(world):
     assert row[keys.index("spent_on")] == datetime.combine(
         expenditure.spent_on, datetime.min.time()
     )
+
+
+def test_api_export_columns_come_from_the_serializer_not_the_first_row():
+    from rest_framework import serializers
+
+    from portal.api import flat_export_rows
+
+    class Contact(serializers.Serializer):
+        name = serializers.CharField()
+
+    class Row(serializers.Serializer):
+        id = serializers.IntegerField()
+        liaison = Contact(allow_null=True)
+        changes = serializers.DictField()
+
+    # The first unit has no liaison: its columns are still there, empty, for every row.
+    flat = iter(
+        [
+            {"id": 1, "liaison": None, "changes.status": "a"},
+            {"id": 2, "liaison.name": "王丽", "changes.status": "b"},
+        ]
+    )
+    keys, rows = flat_export_rows(Row(), flat)
+    assert keys == ["id", "liaison.name", "changes.status"]
+    assert list(rows) == [[1, None, "a"], [2, "王丽", "b"]]

@@ -18,7 +18,7 @@ from rest_framework import mixins, viewsets
 from creation.api.filters import CreationUnitFilter
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer, status_payloads
-from portal.api import ScopedViewSetMixin
+from portal.api import ScopedViewSetMixin, flat_export_rows
 from portal.exports import CHUNK_SIZE, flatten
 
 STATUS_EXAMPLE = {
@@ -169,15 +169,4 @@ class UnitStatusViewSet(
                     flatten(serializer.to_representation(p)) for p in status_payloads(chunk)
                 )
 
-        rows = flat_rows()
-        first = next(rows, None)
-        headers = list(first) if first is not None else list(serializer.fields)
-
-        def values() -> Iterator[list[Any]]:
-            if first is None:
-                return
-            yield [first.get(header) for header in headers]
-            for flat in rows:
-                yield [flat.get(header) for header in headers]
-
-        return headers, values()
+        return flat_export_rows(serializer, flat_rows())
