@@ -205,7 +205,9 @@ def _field_label(name: str, field: serializers.Field) -> Any:
 def _key_header(fields: dict[str, tuple[Any, serializers.Field]], key: str) -> Any:
     if key in fields:
         label, field = fields[key]
-        return local_time_header(label) if isinstance(field, serializers.DateTimeField) else label
+        if isinstance(field, serializers.DateTimeField) and not isinstance(field, DeadlineField):
+            return local_time_header(label)
+        return label
     # A key inside a dict-valued field ("changes.status"): the field's label, then the rest.
     parent, _dot, rest = key.rpartition(".")
     while parent and parent not in fields:
@@ -258,6 +260,11 @@ def _exporting_list(self: Any, request: Request, *args: Any, **kwargs: Any) -> A
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class DeadlineField(serializers.DateTimeField):
+    """A deadline: in JSON the last instant of its day, as any time; in an export its day, as a
+    date (portal.exports.local_minute), headed without a time zone."""
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -517,3 +517,41 @@ def test_api_export_columns_come_from_the_serializer_not_the_first_row():
     keys, rows = flat_export_rows(Row(), flat)
     assert keys == ["id", "liaison.name", "changes.status"]
     assert list(rows) == [[1, None, "a"], [2, "王丽", "b"]]
+
+
+def test_api_export_deadline_is_its_day(world):
+    obligation = world.objects["obligations"]["own"]
+    due = timezone.localtime(obligation.due_at)
+    assert due.time() == time.max
+    client = _api(world.users["unit_staff"])
+    labels, *_ = _csv_rows(client.get("/api/v1/obligations/", {"format": "csv"}))
+    keys, *rows = _csv_rows(
+        client.get("/api/v1/obligations/", {"format": "csv", "headers": "keys"})
+    )
+    column = keys.index("due_at")
+    assert labels[column] == "截止日期"
+    row = next(row for row in rows if row[0] == str(obligation.pk))
+    assert row[column] == due.date().isoformat()
+    _keys, *xlsx_rows = _xlsx_cells(
+        client.get("/api/v1/obligations/", {"format": "xlsx", "headers": "keys"})
+    )
+    xlsx_row = next(row for row in xlsx_rows if row[0].value == obligation.pk)
+    assert xlsx_row[column].value == datetime.combine(due.date(), time.min)
+    assert xlsx_row[column].number_format == "yyyy-mm-dd"
+
+
+@pytest.mark.django_db
+def test_every_exporting_list_documents_the_headers_parameter():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    undocumented = []
+    for name in _api_list_routes():
+        operation = schema["paths"][reverse(name)]["get"]
+        parameters = {p["name"]: p for p in operation.get("parameters", [])}
+        if set(parameters.get("headers", {}).get("schema", {}).get("enum", ())) != {
+            "labels",
+            "keys",
+        }:
+            undocumented.append(name)
+    assert undocumented == []

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api import ScopedPrimaryKeyRelatedField
+from portal.api import DeadlineField, ScopedPrimaryKeyRelatedField
 from reporting.documents import document_kinds
 from reporting.models import (
     DocumentJob,
@@ -28,6 +28,7 @@ class ObligationSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("Unit name"))
     submission = serializers.SerializerMethodField(label=_("Submission"))
     light = serializers.SerializerMethodField(label=_("Status light"))
+    due_at = DeadlineField(read_only=True, label=_("Due date"))
 
     class Meta:
         model = Obligation
