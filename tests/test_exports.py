@@ -387,12 +387,14 @@ def test_every_page_export_has_unique_headers_local_times_and_typed_cells(client
         as_xlsx = client.get(url, {"format": "xlsx"})
         for kind, count in _check_files(route, as_csv, as_xlsx, iso_times=False).items():
             checked[kind] += count
-        # Amounts (in yuan) are numbers, never text.
-        header, *_rows = _xlsx_rows(client.get(url, {"format": "xlsx"}))
-        amounts = [i for i, heading in enumerate(header) if "（元）" in heading]
-        for row in _rows:
+        # Amounts (in yuan) are number cells shown with two decimals, never text.
+        header, *xlsx_rows = _xlsx_cells(client.get(url, {"format": "xlsx"}))
+        amounts = [i for i, heading in enumerate(header) if "（元）" in str(heading.value)]
+        for row in xlsx_rows:
             for i in amounts:
-                assert isinstance(row[i], int | float), (route, header[i], row[i])
+                where = (route, header[i].value, row[i].value)
+                assert row[i].data_type == "n", where
+                assert row[i].number_format == "#,##0.00", where
                 checked["amounts"] += 1
     assert min(checked.values()) > 0, checked
 
