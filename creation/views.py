@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 
 from creation.api.filters import CreationUnitFilter
 from creation.models import CreationUnit, RoleAssignment
@@ -66,11 +67,11 @@ def home(request: HttpRequest) -> HttpResponse:
 UNIT_EXPORT = model_columns(
     CreationUnit,
     [
-        "name",
-        "kind",
-        "region__province__name",
-        "region__name",
-        "batch__programme__name",
+        ("name", gettext_lazy("Unit name")),
+        ("kind", gettext_lazy("Unit type")),
+        ("region__province__name", gettext_lazy("Unit's province")),
+        ("region__name", gettext_lazy("Unit's region")),
+        ("batch__programme__name", gettext_lazy("Programme")),
         "batch__number",
         "level",
         "status",

@@ -603,7 +603,14 @@ PLAN_VERSION_EXPORT = model_columns(
     ["plan__unit__name", "plan__title", "number", "status", "submitted_at"],
 )
 UNIT_EXECUTION_EXPORT = [
-    *model_columns(CreationUnit, ["name", "kind", "region__province__name"]),
+    *model_columns(
+        CreationUnit,
+        [
+            ("name", gettext_lazy("Unit name")),
+            ("kind", gettext_lazy("Unit type")),
+            ("region__province__name", gettext_lazy("Unit's province")),
+        ],
+    ),
     Column(gettext_lazy("Filed plans"), lambda unit: unit.filed_plans),
     Column(gettext_lazy("Budget (yuan)"), lambda unit: unit.budget),
     Column(gettext_lazy("Spent (yuan)"), lambda unit: unit.spent),

@@ -2,14 +2,19 @@
 `visible_to(request.user)`. Pagination and the read-only rule for API clients are DRF defaults
 (portal.pagination, portal.permissions)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import force_str
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.drainage import get_override
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -21,8 +26,26 @@ from portal.exports import (
     XLSX_CONTENT_TYPE,
     csv_response,
     flatten,
+    local_time_header,
+    related_header,
     rows_of,
     xlsx_response,
+)
+
+EXPORT_HEADERS_PARAMETER = OpenApiParameter(
+    name="headers",
+    type=OpenApiTypes.STR,
+    enum=["labels", "keys"],
+    location=OpenApiParameter.QUERY,
+    required=False,
+    description=(
+        "With `format=csv` or `format=xlsx`: the header row of the download. `labels` "
+        "(default): each field's label in the caller's language (Chinese unless English is "
+        "asked for), a nested field's prefixed by its parent's (\"创建单位名称\"), a time's "
+        "followed by its time zone; `keys`: the field names as in JSON, nested ones joined by "
+        "dots (`unit.name`). Times are local with their offset in CSV (ISO 8601), a deadline "
+        "is its date; in Excel dates and times are date cells and amounts number cells."
+    ),
 )
 
 
@@ -80,7 +103,7 @@ class ScopedViewSetMixin:
                 return _exporting_list(self, request, *args, **kwargs)
 
             list.__qualname__ = f"{cls.__qualname__}.list"
-            cls.list = list
+            cls.list = extend_schema(parameters=[EXPORT_HEADERS_PARAMETER])(list)
 
     def get_renderers(self) -> list[renderers.BaseRenderer]:
         found = super().get_renderers()
@@ -91,17 +114,30 @@ class ScopedViewSetMixin:
     def export_rows(self, queryset: Any) -> tuple[list[str], Iterator[list[Any]]]:
         serializer = self.get_serializer()
         flat_rows = (flatten(serializer.to_representation(row)) for row in rows_of(queryset))
-        first = next(flat_rows, None)
-        headers = list(first) if first is not None else list(serializer.fields)
+        return flat_export_rows(serializer, flat_rows)
 
-        def rows() -> Iterator[list[Any]]:
-            if first is None:
-                return
-            yield [first.get(header) for header in headers]
-            for flat in flat_rows:
-                yield [flat.get(header) for header in headers]
 
-        return headers, rows()
+def flat_export_rows(
+    serializer: serializers.Serializer, flat_rows: Iterator[dict[str, Any]]
+) -> tuple[list[str], Iterator[list[Any]]]:
+    """The columns of flattened rows and the rows as lists, streamed. The columns are the
+    serializer's fields (`serializer_leaves`), so that they are the same whatever the first row
+    holds (a unit without a liaison still has the liaison's columns, empty); a dict-valued field
+    gives one column per key of the first row."""
+    first = next(flat_rows, None)
+    keys: list[str] = []
+    for leaf in serializer_leaves(serializer):
+        inside = [key for key in first or () if key.startswith(f"{leaf}.")]
+        keys.extend(inside or [leaf])
+
+    def rows() -> Iterator[list[Any]]:
+        if first is None:
+            return
+        yield [first.get(key) for key in keys]
+        for flat in flat_rows:
+            yield [flat.get(key) for key in keys]
+
+    return keys, rows()
 
 
 def export_requested(request: Request) -> str | None:
@@ -112,12 +148,107 @@ def export_requested(request: Request) -> str | None:
 
 def export_list(view: Any, fmt: str, rows: Any) -> Any:
     """The rows (a queryset, read in chunks, or any iterable) as a download, one row per object
-    as the view's serializer shows it. Lists that override `list` call this themselves."""
-    headers, values = view.export_rows(rows)
+    as the view's serializer shows it. Lists that override `list` call this themselves (and
+    document `EXPORT_HEADERS_PARAMETER`)."""
+    keys, values = view.export_rows(rows)
+    fields = serializer_leaves(view.get_serializer())
+    if view.request.query_params.get("headers") == "keys":
+        headers: list[Any] = list(keys)
+    else:
+        headers = unique_headers([_key_header(fields, key) for key in keys], keys)
+    readers = [_key_reader(fields.get(key)) for key in keys]
+    typed = ([read(value) for read, value in zip(readers, row, strict=True)] for row in values)
     name = view.get_queryset().model._meta.model_name
     if fmt == "xlsx":
-        return xlsx_response(headers, values, filename=name, title=name)
-    return csv_response(headers, values, filename=name)
+        return xlsx_response(headers, typed, filename=name, title=name)
+    return csv_response(headers, typed, filename=name, iso_times=True)
+
+
+def serializer_leaves(
+    serializer: serializers.Serializer, prefix: str = "", parent_label: Any = None
+) -> dict[str, tuple[Any, serializers.Field]]:
+    """{flat key: (header, field)} for every field of the serializer, nested serializers'
+    fields under their parent's key ("unit.name") and label ("Creation unit name")."""
+    leaves: dict[str, tuple[Any, serializers.Field]] = {}
+    for name, field in serializer.fields.items():
+        key = f"{prefix}.{name}" if prefix else name
+        label = _field_label(name, field)
+        field = _declared_field(serializer, field)
+        if parent_label is not None:
+            label = related_header(parent_label, label)
+        if isinstance(field, serializers.Serializer):
+            leaves.update(serializer_leaves(field, key, label))
+        else:
+            leaves[key] = (label, field)
+    return leaves
+
+
+def _declared_field(serializer: serializers.Serializer, field: serializers.Field) -> Any:
+    """A method field as its schema declares it (`extend_schema_field`), so that its dates,
+    amounts and nested parts are read like those of any other field."""
+    if not isinstance(field, serializers.SerializerMethodField):
+        return field
+    method = getattr(serializer, field.method_name, None)
+    declared = get_override(method, "field") if method is not None else None
+    if isinstance(declared, type) and issubclass(declared, serializers.Field):
+        declared = declared()
+    return declared if isinstance(declared, serializers.Field) else field
+
+
+def _field_label(name: str, field: serializers.Field) -> Any:
+    # A label DRF made up from the field's name ("first_submitted_at" → "First submitted at") is
+    # an msgid like any other: translated when the catalogue has it.
+    label = field.label or name.replace("_", " ").capitalize()
+    return capfirst(_(str(label)) if isinstance(label, str) else label)
+
+
+def _key_header(fields: dict[str, tuple[Any, serializers.Field]], key: str) -> Any:
+    if key in fields:
+        label, field = fields[key]
+        if isinstance(field, serializers.DateTimeField) and not isinstance(field, DeadlineField):
+            return local_time_header(label)
+        return label
+    # A key inside a dict-valued field ("changes.status"): the field's label, then the rest.
+    parent, _dot, rest = key.rpartition(".")
+    while parent and parent not in fields:
+        parent, _dot, head = parent.rpartition(".")
+        rest = f"{head}.{rest}"
+    return f"{fields[parent][0]} {rest}" if parent else key
+
+
+def unique_headers(headers: list[Any], keys: Iterable[str]) -> list[str]:
+    """Headers as given, but a header that two columns share is followed by its key."""
+    texts = [force_str(header) for header in headers]
+    return [
+        f"{text} ({key})" if texts.count(text) > 1 else text
+        for text, key in zip(texts, keys, strict=True)
+    ]
+
+
+def _key_reader(leaf: tuple[Any, serializers.Field] | None) -> Callable[[Any], Any]:
+    """The serializer's text of a date, time or amount back as that value, so that Excel gets
+    a date or number cell (and the CSV a local time)."""
+    field = leaf[1] if leaf else None
+    if isinstance(field, serializers.DateTimeField):
+        return lambda value: (parse_datetime(value) or value) if isinstance(value, str) else value
+    if isinstance(field, serializers.DateField):
+        return lambda value: (parse_date(value) or value) if isinstance(value, str) else value
+    if isinstance(field, serializers.DecimalField):
+        return _decimal
+    return _as_is
+
+
+def _decimal(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return value
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _exporting_list(self: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -129,6 +260,11 @@ def _exporting_list(self: Any, request: Request, *args: Any, **kwargs: Any) -> A
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class DeadlineField(serializers.DateTimeField):
+    """A deadline: in JSON the last instant of its day, as any time; in an export its day, as a
+    date (portal.exports.local_minute), headed without a time zone."""
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -162,27 +162,31 @@ OBLIGATION_EXPORT = [
     Column(
         gettext_lazy("First submitted at"),
         lambda row: row.submission.first_submitted_at if row.submission else None,
+        is_time=True,
     ),
     Column(
         gettext_lazy("Report status"),
         lambda row: row.submission.get_status_display() if row.submission else "",
     ),
 ]
-SUBMISSION_EXPORT = model_columns(
-    Submission,
-    [
-        "obligation__unit__name",
-        "obligation__type",
-        "obligation__period_label",
-        "obligation__due_at",
-        "title",
-        "status",
-        "first_submitted_at",
-        "submitted_at",
-        "is_late",
-        "reviewed_at",
-    ],
-)
+SUBMISSION_EXPORT = [
+    *model_columns(
+        Submission, ["obligation__unit__name", "obligation__type", "obligation__period_label"]
+    ),
+    # A deadline is the last instant of its day: the export shows the day (portal.exports).
+    Column(gettext_lazy("Due date"), lambda submission: submission.obligation.due_at),
+    *model_columns(
+        Submission,
+        [
+            "title",
+            "status",
+            "first_submitted_at",
+            "submitted_at",
+            "is_late",
+            "reviewed_at",
+        ],
+    ),
+]
 
 
 def _query(request: HttpRequest, *, drop: tuple[str, ...] = ("page",), **values: str) -> str:

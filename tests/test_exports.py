@@ -3,13 +3,18 @@ and in bounded memory."""
 
 import csv
 import io
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from creation.models import Region
+from portal.api import serializer_leaves
 from portal.exports import UTF8_BOM
 
 pytestmark = pytest.mark.django_db
@@ -74,14 +79,18 @@ def test_every_api_list_exports_csv_and_xlsx_with_the_rows_of_its_json_list(worl
 
 def test_api_export_keeps_the_scope_and_the_filters(world):
     own = world.objects["units"]["own"]
-    staff_rows = _csv_rows(_api(world.users["unit_staff"]).get("/api/v1/units/?format=csv"))
+    staff_rows = _csv_rows(
+        _api(world.users["unit_staff"]).get("/api/v1/units/?format=csv&headers=keys")
+    )
     header, *rows = staff_rows
     names = {row[header.index("name")] for row in rows}
     assert names == {own.name}
 
     office = _api(world.users["office"])
     province = world.province_own.pk
-    filtered = _csv_rows(office.get("/api/v1/units/", {"format": "csv", "province": province}))
+    filtered = _csv_rows(
+        office.get("/api/v1/units/", {"format": "csv", "headers": "keys", "province": province})
+    )
     header, *rows = filtered
     assert {row[header.index("name")] for row in rows} == {"长沙市", "株洲市"}
 
@@ -95,7 +104,9 @@ def test_export_cells_that_look_like_formulas_are_neutralised(world):
     own = world.objects["units"]["own"]
     own.name = "=HYPERLINK(1)"
     own.save(update_fields=["name"])
-    header, *rows = _csv_rows(_api(world.users["unit_staff"]).get("/api/v1/units/?format=csv"))
+    header, *rows = _csv_rows(
+        _api(world.users["unit_staff"]).get("/api/v1/units/?format=csv&headers=keys")
+    )
     assert rows[0][header.index("name")] == "'=HYPERLINK(1)"
 
 
@@ -180,6 +191,27 @@ def test_every_paginated_page_is_in_the_export_list():
     assert paginated == {template for template, _ in PAGE_LISTS.values()}
 
 
+def _page_routes() -> list[tuple[str, bool]]:
+    """Every page route (not the API, not the admin) that takes no argument or only a pk, with
+    whether it takes the pk."""
+    found: list[tuple[str, bool]] = []
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern).startswith(("api", "admin")):
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                arguments = set(pattern.pattern.regex.groupindex)
+                if arguments <= {"pk"}:
+                    found.append((f"{namespace}{pattern.name}", bool(arguments)))
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(found))
+
+
 @pytest.fixture
 def demo(demo_data):
     from creation.models import CreationUnit
@@ -230,6 +262,23 @@ def test_every_list_page_downloads_its_whole_filtered_list(client, demo):
         assert len(_xlsx_rows(as_xlsx)) == count + 1, route
 
 
+def test_every_page_that_downloads_a_list_is_checked(client, demo):
+    """Any page that answers `?format=csv` with a CSV file, however it was added, is one of
+    PAGE_LISTS, whose exports the tests above read back."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    exporting = set()
+    for route, takes_pk in _page_routes():
+        response = client.get(
+            reverse(route, kwargs={"pk": demo.pk} if takes_pk else None), {"format": "csv"}
+        )
+        if response.get("Content-Type", "").startswith("text/csv"):
+            exporting.add(route)
+    assert len(exporting) > 20
+    assert exporting <= set(PAGE_LISTS), exporting - set(PAGE_LISTS)
+
+
 def test_page_export_keeps_the_scope(client, world):
     client.force_login(world.users["unit_staff"])
     _header, *rows = _csv_rows(client.get(reverse("creation:unit-list"), {"format": "csv"}))
@@ -243,8 +292,19 @@ def test_page_export_keeps_the_scope(client, world):
 
 def test_page_export_headers_are_translated(client, world):
     client.force_login(world.users["unit_staff"])
-    header, *_ = _csv_rows(client.get(reverse("creation:unit-list"), {"format": "csv"}))
-    assert header[0] == "名称"
+    url = reverse("creation:unit-list")
+    header, *_ = _csv_rows(client.get(url, {"format": "csv"}))
+    assert header[:6] == ["单位名称", "单位类型", "所属省份", "所属地区", "创建工作", "批次号"]
+    client.cookies["django_language"] = "en"
+    header, *_ = _csv_rows(client.get(url, {"format": "csv"}))
+    assert header[:6] == [
+        "Unit name",
+        "Unit type",
+        "Unit's province",
+        "Unit's region",
+        "Programme",
+        "Batch number",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -266,3 +326,234 @@ def test_page_export_keeps_the_page_filters(client, demo, route, params):
     assert len(rows) == filtered
     if route != "inspections:plan":
         assert filtered < everything
+
+
+# --- Files that Excel and pandas read right --------------------------------------------------------
+
+ZONE = "UTC+08:00"
+FRACTION_OF_SECOND = re.compile(r"\d{2}:\d{2}:\d{2}\.\d")
+A_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+LOCAL_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00")
+LOOKS_LIKE_A_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _xlsx_cells(response) -> list[tuple]:
+    data = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    return list(sheet.iter_rows())
+
+
+def _check_files(name: str, as_csv, as_xlsx, *, iso_times: bool) -> dict[str, int]:
+    """What every export holds, read back as a program reads it: unique headers (the same in
+    both files), no fraction of a second anywhere, times with their zone in the header (or, for
+    programs, an ISO 8601 offset), and in Excel dates and times as date cells. Returns how many
+    date and time cells it checked, so that a caller can tell it checked something."""
+    header, *rows = _csv_rows(as_csv)
+    xlsx_header, *xlsx_rows = _xlsx_cells(as_xlsx)
+    assert len(set(header)) == len(header), (name, header)
+    assert [cell.value for cell in xlsx_header] == header, name
+    assert len(xlsx_rows) == len(rows), name
+    checked = {"dates": 0, "times": 0}
+    for row, xlsx_row in zip(rows, xlsx_rows, strict=True):
+        for heading, value, cell in zip(header, row, xlsx_row, strict=True):
+            where = (name, heading, value)
+            assert not FRACTION_OF_SECOND.search(value), where
+            if A_DATE.fullmatch(value):
+                assert cell.is_date, where
+                assert cell.number_format == "yyyy-mm-dd", where
+                assert cell.value.date() == date.fromisoformat(value), where
+                checked["dates"] += 1
+            elif LOOKS_LIKE_A_TIME.match(value):
+                assert (ISO_TIME if iso_times else LOCAL_TIME).fullmatch(value), where
+                assert ZONE in heading, where
+                assert cell.is_date, where
+                assert cell.number_format == "yyyy-mm-dd hh:mm", where
+                assert cell.value.second == cell.value.microsecond == 0, where
+                checked["times"] += 1
+    return checked
+
+
+def test_every_page_export_has_unique_headers_local_times_and_typed_cells(client, demo):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    checked = {"dates": 0, "times": 0, "amounts": 0}
+    for route, (_, takes_unit) in sorted(PAGE_LISTS.items()):
+        username = "unit_staff" if route == "notifications" else "admin"
+        client.force_login(users.get(username=username))
+        url = reverse(route, kwargs={"pk": demo.pk} if takes_unit else None)
+        as_csv = client.get(url, {"format": "csv"})
+        as_xlsx = client.get(url, {"format": "xlsx"})
+        for kind, count in _check_files(route, as_csv, as_xlsx, iso_times=False).items():
+            checked[kind] += count
+        # Amounts (in yuan) are number cells shown with two decimals, never text.
+        header, *xlsx_rows = _xlsx_cells(client.get(url, {"format": "xlsx"}))
+        amounts = [i for i, heading in enumerate(header) if "（元）" in str(heading.value)]
+        for row in xlsx_rows:
+            for i in amounts:
+                where = (route, header[i].value, row[i].value)
+                assert row[i].data_type == "n", where
+                assert row[i].number_format == "#,##0.00", where
+                checked["amounts"] += 1
+    assert min(checked.values()) > 0, checked
+
+
+def test_review_queue_deadline_is_a_date_and_times_are_local(client, demo):
+    """A report due on 5 August is due until 23:59:59.999999 that day: the file says 5 August,
+    not the 6th at midnight that Excel makes of the microseconds."""
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    url = reverse("reporting:review-queue")
+    header, *rows = _csv_rows(client.get(url, {"format": "csv"}))
+    assert header[:4] == ["创建单位名称", "报送事项类型", "报送事项期次", "截止日期"]
+    assert f"报送时间（{ZONE}）" in header
+    first = client.get(url).context["page"].object_list[0]
+    due = timezone.localtime(first.obligation.due_at)
+    assert due.time() == time.max
+    assert rows[0][3] == due.date().isoformat()
+    _xlsx_header, *xlsx_rows = _xlsx_cells(client.get(url, {"format": "xlsx"}))
+    assert xlsx_rows[0][3].value == datetime.combine(due.date(), time.min)
+    assert xlsx_rows[0][3].number_format == "yyyy-mm-dd"
+
+
+def _leaf_fields(route: str) -> dict:
+    view = resolve(reverse(route)).func.cls
+    return {
+        key: field for key, (_label, field) in serializer_leaves(view.serializer_class()).items()
+    }
+
+
+def test_every_api_export_has_unique_chinese_headers_and_typed_cells(world):
+    from rest_framework import serializers
+
+    client = _api(world.users["office"])
+    checked = {"dates": 0, "times": 0, "amounts": 0}
+    for name in _api_list_routes():
+        url = reverse(name)
+        as_csv = client.get(url, {"format": "csv"})
+        as_xlsx = client.get(url, {"format": "xlsx"})
+        for kind, count in _check_files(name, as_csv, as_xlsx, iso_times=True).items():
+            checked[kind] += count
+        labels, *_ = _csv_rows(client.get(url, {"format": "csv"}))
+        keys, *_ = _csv_rows(client.get(url, {"format": "csv", "headers": "keys"}))
+        assert len(set(keys)) == len(keys) == len(labels), name
+        assert keys[0] == "id", name
+        assert any(re.search(r"[\u4e00-\u9fff]", label) for label in labels), (name, labels)
+        # Unique because each says what it is, not because a key had to be added to tell two apart.
+        assert not [label for label, key in zip(labels, keys, strict=True) if f"({key})" in label]
+        # The serializer's dates and amounts are date and number cells in Excel.
+        fields = _leaf_fields(name)
+        xlsx_keys, *xlsx_rows = _xlsx_rows(client.get(url, {"format": "xlsx", "headers": "keys"}))
+        assert list(xlsx_keys) == keys, name
+        for column, key in enumerate(keys):
+            field = fields.get(key)
+            for row in xlsx_rows:
+                value = row[column]
+                if value is None:
+                    continue
+                if isinstance(field, serializers.DecimalField):
+                    assert isinstance(value, int | float), (name, key, value)
+                    checked["amounts"] += 1
+                elif isinstance(field, serializers.DateField):
+                    assert isinstance(value, datetime), (name, key, value)
+    assert min(checked.values()) > 0, checked
+
+
+def test_api_export_headers_are_labels_or_keys(world):
+    client = _api(world.users["office"])
+    labels, *_ = _csv_rows(client.get("/api/v1/units/", {"format": "csv"}))
+    keys, *_ = _csv_rows(client.get("/api/v1/units/", {"format": "csv", "headers": "keys"}))
+    assert keys[:3] == ["id", "name", "kind"]
+    assert labels[:3] == ["ID", "名称", "类型"]
+    assert labels[keys.index("region.name")] == "区域名称"
+    english, *_ = _csv_rows(
+        client.get("/api/v1/units/", {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en")
+    )
+    assert english[keys.index("region.name")] == "Region name"
+
+
+def test_api_export_times_are_iso_with_offset_and_amounts_numbers(world):
+    from funds.models import Expenditure
+
+    client = _api(world.users["superuser"])
+    expenditure = Expenditure.objects.order_by("pk").first()
+    keys, *rows = _csv_rows(
+        client.get("/api/v1/expenditures/", {"format": "csv", "headers": "keys"})
+    )
+    row = next(row for row in rows if row[0] == str(expenditure.pk))
+    recorded = datetime.fromisoformat(row[keys.index("recorded_at")])
+    assert recorded.utcoffset().total_seconds() == 8 * 3600
+    assert recorded == expenditure.recorded_at.replace(second=0, microsecond=0)
+    keys, *rows = _xlsx_rows(
+        client.get("/api/v1/expenditures/", {"format": "xlsx", "headers": "keys"})
+    )
+    row = next(row for row in rows if row[0] == expenditure.pk)
+    assert Decimal(str(row[keys.index("amount")])) == expenditure.amount
+    assert row[keys.index("spent_on")] == datetime.combine(
+        expenditure.spent_on, datetime.min.time()
+    )
+
+
+def test_api_export_columns_come_from_the_serializer_not_the_first_row():
+    from rest_framework import serializers
+
+    from portal.api import flat_export_rows
+
+    class Contact(serializers.Serializer):
+        name = serializers.CharField()
+
+    class Row(serializers.Serializer):
+        id = serializers.IntegerField()
+        liaison = Contact(allow_null=True)
+        changes = serializers.DictField()
+
+    # The first unit has no liaison: its columns are still there, empty, for every row.
+    flat = iter(
+        [
+            {"id": 1, "liaison": None, "changes.status": "a"},
+            {"id": 2, "liaison.name": "王丽", "changes.status": "b"},
+        ]
+    )
+    keys, rows = flat_export_rows(Row(), flat)
+    assert keys == ["id", "liaison.name", "changes.status"]
+    assert list(rows) == [[1, None, "a"], [2, "王丽", "b"]]
+
+
+def test_api_export_deadline_is_its_day(world):
+    obligation = world.objects["obligations"]["own"]
+    due = timezone.localtime(obligation.due_at)
+    assert due.time() == time.max
+    client = _api(world.users["unit_staff"])
+    labels, *_ = _csv_rows(client.get("/api/v1/obligations/", {"format": "csv"}))
+    keys, *rows = _csv_rows(
+        client.get("/api/v1/obligations/", {"format": "csv", "headers": "keys"})
+    )
+    column = keys.index("due_at")
+    assert labels[column] == "截止日期"
+    row = next(row for row in rows if row[0] == str(obligation.pk))
+    assert row[column] == due.date().isoformat()
+    _keys, *xlsx_rows = _xlsx_cells(
+        client.get("/api/v1/obligations/", {"format": "xlsx", "headers": "keys"})
+    )
+    xlsx_row = next(row for row in xlsx_rows if row[0].value == obligation.pk)
+    assert xlsx_row[column].value == datetime.combine(due.date(), time.min)
+    assert xlsx_row[column].number_format == "yyyy-mm-dd"
+
+
+@pytest.mark.django_db
+def test_every_exporting_list_documents_the_headers_parameter():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    undocumented = []
+    for name in _api_list_routes():
+        operation = schema["paths"][reverse(name)]["get"]
+        parameters = {p["name"]: p for p in operation.get("parameters", [])}
+        if set(parameters.get("headers", {}).get("schema", {}).get("enum", ())) != {
+            "labels",
+            "keys",
+        }:
+            undocumented.append(name)
+    assert undocumented == []

@@ -1,5 +1,6 @@
 """Serializers of supervision (R4)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from creation.models import (
@@ -59,7 +60,7 @@ class FindingEvidenceSerializer(serializers.ModelSerializer):
 
 class FindingSerializer(serializers.ModelSerializer):
     evidence = FindingEvidenceSerializer(many=True, read_only=True)
-    rectification = serializers.PrimaryKeyRelatedField(read_only=True)
+    rectification = serializers.PrimaryKeyRelatedField(read_only=True, label=_("Rectification"))
 
     class Meta:
         model = Finding
@@ -83,7 +84,7 @@ class RectificationEvidenceSerializer(serializers.ModelSerializer):
 
 
 class RectificationEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(label=_("Actor"))
 
     class Meta:
         model = RectificationEvent
@@ -147,10 +148,10 @@ class SelfInspectionItemSerializer(serializers.ModelSerializer):
 
 
 class SelfInspectionSerializer(serializers.ModelSerializer):
-    items = SelfInspectionItemSerializer(many=True, read_only=True)
+    items = SelfInspectionItemSerializer(many=True, read_only=True, label=_("Checked items"))
     period = serializers.CharField(source="obligation.period_label", read_only=True)
-    submission = serializers.SerializerMethodField()
-    submission_status = serializers.SerializerMethodField()
+    submission = serializers.SerializerMethodField(label=_("Submission"))
+    submission_status = serializers.SerializerMethodField(label=_("Submission status"))
 
     class Meta:
         model = SelfInspection

@@ -49,7 +49,9 @@ class CreationUnitSerializer(serializers.ModelSerializer):
     region = UnitRegionSerializer(read_only=True)
     province = serializers.SerializerMethodField()
     programme = serializers.IntegerField(source="batch.programme_id", read_only=True)
-    batch_number = serializers.IntegerField(source="batch.number", read_only=True)
+    batch_number = serializers.IntegerField(
+        source="batch.number", read_only=True, label=_("Batch number")
+    )
 
     class Meta:
         model = CreationUnit
@@ -83,9 +85,13 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 class GroupMemberSerializer(serializers.ModelSerializer):
-    group = ScopedPrimaryKeyRelatedField(LeadershipGroup)
+    group = ScopedPrimaryKeyRelatedField(LeadershipGroup, label=_("Leadership group"))
     department_name = serializers.CharField(
-        source="department.name", read_only=True, default=None, allow_null=True
+        label=_("Department name"),
+        source="department.name",
+        read_only=True,
+        default=None,
+        allow_null=True,
     )
 
     class Meta:
@@ -155,7 +161,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     minutes = serializers.FileField(
         write_only=True, required=False, help_text="PDF, DOCX or image; checked by content."
     )
-    minutes_url = serializers.SerializerMethodField()
+    minutes_url = serializers.SerializerMethodField(label=_("Minutes link"))
 
     class Meta:
         model = Meeting
@@ -186,7 +192,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class LiaisonSerializer(serializers.ModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(CreationUnit)
-    is_active = serializers.BooleanField(read_only=True)
+    is_active = serializers.BooleanField(read_only=True, label=_("Serving"))
     warnings = serializers.SerializerMethodField()
 
     class Meta:
@@ -241,8 +247,8 @@ class LiaisonAttendanceSerializer(serializers.ModelSerializer):
 
 
 class LiaisonMeetingSerializer(serializers.ModelSerializer):
-    attendances = LiaisonAttendanceSerializer(many=True, read_only=True)
-    host_name = serializers.CharField(source="host.name", read_only=True)
+    attendances = LiaisonAttendanceSerializer(many=True, read_only=True, label=_("Attendance"))
+    host_name = serializers.CharField(source="host.name", read_only=True, label=_("Host name"))
 
     class Meta:
         model = LiaisonMeeting

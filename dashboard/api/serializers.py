@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from creation.models import CreationUnit, Liaison
@@ -33,16 +34,16 @@ from scoring.api.acceptance_serializers import GAUGE_STATUS_CHOICES, GaugeItemSe
 
 
 class StatusProvinceSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(label="ID")
     name = serializers.CharField()
 
 
 class StatusBatchSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    number = serializers.IntegerField()
+    id = serializers.IntegerField(label="ID")
+    number = serializers.IntegerField(label=_("Batch number"))
     year = serializers.IntegerField()
     programme = serializers.IntegerField(source="programme_id")
-    programme_name = serializers.CharField(source="programme.name")
+    programme_name = serializers.CharField(source="programme.name", label=_("Programme name"))
 
 
 class StatusUnitSerializer(serializers.ModelSerializer):
@@ -58,9 +59,11 @@ class CurrentPeriodSerializer(serializers.Serializer):
     kind = serializers.CharField(
         help_text="`half_year` for a zone (R6.3), `cycle` for a project (R6.4)."
     )
-    label = serializers.CharField(help_text="e.g. 2026H2, or the cycle as start/end.")
-    start = serializers.DateField()
-    end = serializers.DateField()
+    label = serializers.CharField(
+        label=_("Period"), help_text="e.g. 2026H2, or the cycle as start/end."
+    )
+    start = serializers.DateField(label=_("Start date"))
+    end = serializers.DateField(label=_("End date"))
 
 
 class NextDueSerializer(serializers.ModelSerializer):
@@ -73,15 +76,19 @@ class NextDueSerializer(serializers.ModelSerializer):
 
 class ReportingStatusSerializer(serializers.Serializer):
     next_due = NextDueSerializer(
-        many=True, help_text="The next three reports due, not yet submitted."
+        label=_("Next due"), many=True, help_text="The next three reports due, not yet submitted."
     )
-    overdue_count = serializers.IntegerField(help_text="Past their due moment and not submitted.")
+    overdue_count = serializers.IntegerField(
+        label=_("Overdue"), help_text="Past their due moment and not submitted."
+    )
     due_so_far = serializers.IntegerField()
     on_time = serializers.IntegerField(
         help_text="First submitted by the due moment and not returned since (C1), reviewed or not."
     )
     late = serializers.IntegerField()
-    on_time_rate = serializers.FloatField(allow_null=True, help_text="on_time / due_so_far.")
+    on_time_rate = serializers.FloatField(
+        allow_null=True, label=_("On-time rate"), help_text="on_time / due_so_far."
+    )
 
 
 class FundStatusSerializer(serializers.Serializer):
@@ -113,20 +120,20 @@ class LiaisonContactSerializer(serializers.ModelSerializer):
 class PublicityStatusSerializer(serializers.Serializer):
     """R6.1–R6.4: the live publicity score of the current scoring period and the rank in it."""
 
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = serializers.DateField(label=_("Period start"))
+    period_end = serializers.DateField(label=_("Period end"))
     base = serializers.IntegerField(help_text="R6.1: 50 when every R5.2 report was on time.")
     bonus = serializers.IntegerField(help_text="R6.2: points of the verified adoptions.")
     total = serializers.IntegerField()
     rank = serializers.IntegerField(help_text="Among the units of the same batch and kind.")
-    ranked_units = serializers.IntegerField()
+    ranked_units = serializers.IntegerField(label=_("Units ranked"))
 
 
 class VetoStatusSerializer(serializers.Serializer):
     """R6.6: the one-vote-veto gauge."""
 
     status = serializers.ChoiceField(choices=GAUGE_STATUS_CHOICES)
-    items = GaugeItemSerializer(many=True)
+    items = GaugeItemSerializer(many=True, label=_("Veto items"))
 
 
 class RectificationStatusSerializer(serializers.Serializer):
@@ -134,7 +141,7 @@ class RectificationStatusSerializer(serializers.Serializer):
 
     open = serializers.IntegerField()
     overdue = serializers.IntegerField()
-    next_deadline = serializers.DateField(allow_null=True)
+    next_deadline = serializers.DateField(allow_null=True, label=_("Next deadline"))
 
 
 @dataclass(frozen=True)
@@ -145,15 +152,25 @@ class StatusSection:
     nullable: bool = False  # e.g. a unit without a liaison
     many: bool = False  # a list per unit (e.g. veto-gauge items)
     help_text: str = ""
+    label: Any = None  # the heading of its columns in an export
 
     def field(self) -> serializers.Field:
         if issubclass(self.serializer, serializers.BaseSerializer):
-            return self.serializer(many=self.many, allow_null=self.nullable, read_only=True)
-        return self.serializer(allow_null=self.nullable, read_only=True, help_text=self.help_text)
+            return self.serializer(
+                many=self.many, allow_null=self.nullable, read_only=True, label=self.label
+            )
+        return self.serializer(
+            allow_null=self.nullable, read_only=True, help_text=self.help_text, label=self.label
+        )
 
 
 STATUS_SECTIONS: list[StatusSection] = [
-    StatusSection("current_period", current_period_section, CurrentPeriodSerializer),
+    StatusSection(
+        "current_period",
+        current_period_section,
+        CurrentPeriodSerializer,
+        label=_("Current period"),
+    ),
     StatusSection("reporting", reporting_section, ReportingStatusSerializer),
     StatusSection("funds", funds_section, FundStatusSerializer),
     StatusSection("liaison", liaison_section, LiaisonContactSerializer, nullable=True),
@@ -162,14 +179,20 @@ STATUS_SECTIONS: list[StatusSection] = [
         liaison_vacancy_section,
         serializers.DateField,
         nullable=True,
+        label=_("Liaison vacant since"),
         help_text=(
             "C5 (R2.1): the first day without a liaison when the unit has none now (the last "
             "term ended without a successor, or none was appointed); null while a liaison serves."
         ),
     ),
     StatusSection("publicity", publicity_section, PublicityStatusSerializer, nullable=True),
-    StatusSection("veto", veto_section, VetoStatusSerializer),
-    StatusSection("rectifications", rectifications_section, RectificationStatusSerializer),
+    StatusSection("veto", veto_section, VetoStatusSerializer, label=_("One-vote veto")),
+    StatusSection(
+        "rectifications",
+        rectifications_section,
+        RectificationStatusSerializer,
+        label=_("Rectifications"),
+    ),
 ]
 
 
@@ -202,7 +225,7 @@ class UnitStatusListSerializer(serializers.ListSerializer):
 
 
 class _UnitStatusBase(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(label="ID")
     unit = StatusUnitSerializer()
 
     class Meta:

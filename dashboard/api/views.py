@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from creation.api.filters import CreationUnitSyncFilter
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer, status_payloads
-from portal.api import ScopedViewSetMixin, export_list, export_requested
+from portal.api import ScopedViewSetMixin, export_list, export_requested, flat_export_rows
 from portal.conditional import answer_etag, conditional_response
 from portal.exports import CHUNK_SIZE, flatten
 from portal.filters import UPDATED_SINCE_PARAMETER
@@ -212,15 +212,4 @@ class UnitStatusViewSet(
                     flatten(serializer.to_representation(p)) for p in status_payloads(chunk)
                 )
 
-        rows = flat_rows()
-        first = next(rows, None)
-        headers = list(first) if first is not None else list(serializer.fields)
-
-        def values() -> Iterator[list[Any]]:
-            if first is None:
-                return
-            yield [first.get(header) for header in headers]
-            for flat in rows:
-                yield [flat.get(header) for header in headers]
-
-        return headers, values()
+        return flat_export_rows(serializer, flat_rows())

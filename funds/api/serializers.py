@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -47,9 +48,11 @@ class LocalFundingSerializer(serializers.ModelSerializer):
 class BudgetLineSerializer(serializers.ModelSerializer):
     version = ScopedPrimaryKeyRelatedField(FundPlanVersion)
     category = ScopedPrimaryKeyRelatedField(FundCategory)
-    category_name = serializers.CharField(source="category.name", read_only=True)
+    category_name = serializers.CharField(
+        source="category.name", read_only=True, label=_("Category name")
+    )
     spent = money_field()
-    remaining = money_field()
+    remaining = money_field(label=_("Remaining (yuan)"))
 
     class Meta:
         model = BudgetLine
@@ -87,11 +90,11 @@ class FundPlanVersionSerializer(serializers.ModelSerializer):
     rules with PATCH (multipart for `rules_file`)."""
 
     unit = serializers.IntegerField(source="plan.unit_id", read_only=True)
-    lines = BudgetLineSerializer(many=True, read_only=True)
+    lines = BudgetLineSerializer(many=True, read_only=True, label=_("Budget lines"))
     decisions = PlanDecisionSerializer(many=True, read_only=True)
     totals = serializers.SerializerMethodField()
     rules_file = serializers.FileField(write_only=True, required=False)
-    rules_url = serializers.SerializerMethodField()
+    rules_url = serializers.SerializerMethodField(label=_("Rules file link"))
 
     class Meta:
         model = FundPlanVersion
@@ -150,10 +153,15 @@ class FundPlanSerializer(serializers.ModelSerializer):
     draft), taking the version's scope and rules as well."""
 
     unit = ScopedPrimaryKeyRelatedField(CreationUnit)
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    latest_number = serializers.IntegerField(read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("Unit name"))
+    latest_number = serializers.IntegerField(
+        read_only=True, allow_null=True, label=_("Latest version")
+    )
     latest_status = serializers.ChoiceField(
-        choices=FundPlanVersion.Status.choices, read_only=True, allow_null=True
+        label=_("Latest version status"),
+        choices=FundPlanVersion.Status.choices,
+        read_only=True,
+        allow_null=True,
     )
     summary = serializers.CharField(write_only=True, required=False, allow_blank=True)
     central_rules = serializers.CharField(write_only=True, required=False, allow_blank=True)
@@ -205,9 +213,11 @@ class ExpenditureSerializer(serializers.ModelSerializer):
     source = serializers.CharField(source="line.source", read_only=True)
     category = serializers.CharField(source="line.category.name", read_only=True)
     voucher = serializers.FileField(write_only=True)
-    voucher_url = serializers.SerializerMethodField()
+    voucher_url = serializers.SerializerMethodField(label=_("Voucher link"))
     reversal = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="C6: the correcting entry that reversed this one, if any."
+        label=_("Reversed by"),
+        read_only=True,
+        help_text="C6: the correcting entry that reversed this one, if any.",
     )
 
     class Meta:
@@ -285,7 +295,7 @@ class SpendingRowSerializer(serializers.Serializer):
     budget = money_field()
     spent_in_period = money_field()
     spent_to_date = money_field()
-    remaining = money_field()
+    remaining = money_field(label=_("Remaining (yuan)"))
     rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
 
 
@@ -298,7 +308,7 @@ class VoucherRowSerializer(serializers.Serializer):
     category = serializers.CharField(source="line.category.name")
     line = serializers.IntegerField(source="line_id")
     voucher_name = serializers.CharField()
-    voucher_url = serializers.SerializerMethodField()
+    voucher_url = serializers.SerializerMethodField(label=_("Voucher link"))
 
     def get_voucher_url(self, expenditure: Expenditure) -> str:
         return reverse("api:expenditure-voucher", kwargs={"pk": expenditure.pk})

@@ -1,9 +1,10 @@
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api import ScopedPrimaryKeyRelatedField
+from portal.api import DeadlineField, ScopedPrimaryKeyRelatedField
 from reporting.documents import document_kinds
 from reporting.models import (
     DocumentJob,
@@ -24,9 +25,10 @@ class SubmissionSummarySerializer(serializers.ModelSerializer):
 
 
 class ObligationSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    submission = serializers.SerializerMethodField()
-    light = serializers.SerializerMethodField()
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("Unit name"))
+    submission = serializers.SerializerMethodField(label=_("Submission"))
+    light = serializers.SerializerMethodField(label=_("Status light"))
+    due_at = DeadlineField(read_only=True, label=_("Due date"))
 
     class Meta:
         model = Obligation
@@ -74,7 +76,7 @@ class SubmissionEventSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(label=_("Download link"))
 
     class Meta:
         model = SubmissionAttachment
@@ -85,7 +87,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
-    obligation = ScopedPrimaryKeyRelatedField(Obligation)
+    obligation = ScopedPrimaryKeyRelatedField(Obligation, label=_("Reporting obligation"))
     on_time = serializers.BooleanField(read_only=True)
     events = SubmissionEventSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -135,7 +137,7 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class DocumentJobSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField(label=_("Download link"))
 
     class Meta:
         model = DocumentJob

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -46,13 +47,13 @@ class GaugeItemSerializer(serializers.Serializer):
 class VetoGaugeSerializer(serializers.Serializer):
     """R6.6: a unit's veto gauge (`id` is the unit's)."""
 
-    id = serializers.IntegerField(source="unit.pk")
+    id = serializers.IntegerField(source="unit.pk", label=_("Unit ID"))
     name = serializers.CharField(source="unit.name")
     kind = serializers.CharField(source="unit.kind")
     batch = serializers.IntegerField(source="unit.batch_id")
     status = serializers.ChoiceField(choices=GAUGE_STATUS_CHOICES)
     vetoed = serializers.BooleanField()
-    items = serializers.SerializerMethodField()
+    items = serializers.SerializerMethodField(label=_("Veto items"))
 
     @extend_schema_field(GaugeItemSerializer(many=True))
     def get_items(self, gauge) -> list:
@@ -105,7 +106,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
 
 class IndicatorReviewSerializer(serializers.ModelSerializer):
-    values = IndicatorValueSerializer(many=True, read_only=True)
+    values = IndicatorValueSerializer(many=True, read_only=True, label=_("Indicator values"))
 
     class Meta:
         model = IndicatorReview

@@ -16,6 +16,7 @@ from creation.api.filters import CreationUnitFilter
 from creation.models import CreationUnit
 from creation.scope import user_scope
 from portal.api import (
+    EXPORT_HEADERS_PARAMETER,
     HistoryMixin,
     ScopedReadOnlyViewSet,
     ScopedViewSetMixin,
@@ -61,7 +62,10 @@ GAUGE_STATUS = OpenApiParameter(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Veto gauges of the units (R6.6)", parameters=[GAUGE_STATUS]),
+    list=extend_schema(
+        summary="Veto gauges of the units (R6.6)",
+        parameters=[GAUGE_STATUS, EXPORT_HEADERS_PARAMETER],
+    ),
     retrieve=extend_schema(summary="The veto gauge of a unit (R6.6); `id` is the unit's"),
 )
 class VetoGaugeViewSet(ScopedReadOnlyViewSet):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -27,11 +28,11 @@ class MediaOutletSerializer(serializers.ModelSerializer):
 
 class AdoptionClaimSerializer(serializers.ModelSerializer):
     unit = ScopedPrimaryKeyRelatedField(CreationUnit)
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("Unit name"))
     outlet = ScopedPrimaryKeyRelatedField(MediaOutlet)
-    outlet_label = serializers.CharField(read_only=True)
+    outlet_label = serializers.CharField(read_only=True, label=_("Outlet as shown"))
     scan = serializers.FileField(required=False, write_only=True)
-    has_scan = serializers.SerializerMethodField()
+    has_scan = serializers.SerializerMethodField(label=_("Scan attached"))
 
     class Meta:
         model = AdoptionClaim
@@ -88,7 +89,9 @@ class PeriodEventSerializer(serializers.ModelSerializer):
 
 
 class ScoringPeriodSerializer(serializers.ModelSerializer):
-    programme_name = serializers.CharField(source="programme.name", read_only=True)
+    programme_name = serializers.CharField(
+        source="programme.name", read_only=True, label=_("Programme name")
+    )
     bulletin = serializers.SerializerMethodField()
 
     class Meta:
@@ -117,7 +120,7 @@ class ScoringPeriodSerializer(serializers.ModelSerializer):
 
 class RankingRowSerializer(serializers.Serializer):
     unit = serializers.IntegerField(source="unit_id")
-    unit_name = serializers.CharField(source="name")
+    unit_name = serializers.CharField(source="name", label=_("Unit name"))
     batch = serializers.SerializerMethodField()
     rank = serializers.IntegerField()
     base = serializers.IntegerField()
@@ -131,8 +134,8 @@ class RankingRowSerializer(serializers.Serializer):
 
 
 class PeriodScoreSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-    period_label = serializers.CharField(source="period.label", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("Unit name"))
+    period_label = serializers.CharField(source="period.label", read_only=True, label=_("Period"))
 
     class Meta:
         model = PeriodScore
@@ -152,7 +155,7 @@ class PeriodScoreSerializer(serializers.ModelSerializer):
 
 
 class BulletinSerializer(serializers.ModelSerializer):
-    period_label = serializers.CharField(source="period.label", read_only=True)
+    period_label = serializers.CharField(source="period.label", read_only=True, label=_("Period"))
     programme = serializers.IntegerField(source="period.programme_id", read_only=True)
 
     class Meta:
