@@ -20,7 +20,13 @@ from rest_framework.response import Response
 from creation.api.filters import CreationUnitSyncFilter
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer, status_payloads
-from portal.api import ScopedViewSetMixin, export_list, export_requested, flat_export_rows
+from portal.api import (
+    EXPORT_HEADERS_PARAMETER,
+    ScopedViewSetMixin,
+    export_list,
+    export_requested,
+    flat_export_rows,
+)
 from portal.conditional import answer_etag, conditional_response
 from portal.exports import CHUNK_SIZE, flatten
 from portal.filters import UPDATED_SINCE_PARAMETER
@@ -130,7 +136,7 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified: the `ETag` sent in `If
             "`ETag`; send it back in `If-None-Match` to get 304 with no body while no unit of "
             "the page has changed."
         ),
-        parameters=[UPDATED_SINCE_PARAMETER],
+        parameters=[UPDATED_SINCE_PARAMETER, EXPORT_HEADERS_PARAMETER],
         responses={200: UnitStatusSerializer(many=True), 304: NOT_MODIFIED},
         # One unit per example: drf-spectacular wraps it in a page of results.
         examples=[
