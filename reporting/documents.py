@@ -48,7 +48,9 @@ CONTENT_TYPES = {
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
-Progress = Callable[[int], None]
+# How far a document has got: (percent, stage), the stage one of DocumentJob.Stage's values.
+Progress = Callable[[int, str], None]
+STAGE_FIGURES, STAGE_LAYOUT, STAGE_STORING = "figures", "layout", "storing"
 
 # WeasyPrint logs every layout step at INFO; the job's progress tells the user what they need.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -127,18 +129,18 @@ class RenderedDocument:
 def document_render(
     *, kind: str, params: dict[str, Any], format: str, progress: Progress | None = None
 ) -> RenderedDocument:
-    """Render a registered document; `progress(percent)` is told how far it has got."""
+    """Render a registered document; `progress(percent, stage)` is told how far it has got."""
     if format not in FORMATS:
         raise DocumentParamsError(f"Unknown format {format!r}: choose pdf or docx.")
     document_kind = document_kind_get(kind)
-    report = progress or (lambda percent: None)
+    report = progress or (lambda percent, stage: None)
     context = document_kind.context(params)
-    report(40)
+    report(40, STAGE_LAYOUT)
     if format == PDF:
         content = pdf_render(template=document_kind.template, context=context)
     else:
         content = docx_bytes(document_kind.docx(context))
-    report(90)
+    report(90, STAGE_STORING)
     name = _safe_filename(document_kind.filename(context))
     return RenderedDocument(content, f"{name}.{format}", CONTENT_TYPES[format])
 
