@@ -710,7 +710,7 @@ def _document_job_finish(
     else:
         job.status, job.error = DocumentJob.Status.FAILED, error
     job.finished_at = timezone.now()
-    job.stage, job.document_key = "", job.key()
+    job.stage, job.document_key = "", job.document_key or job.key()
     job.save(
         update_fields=[
             *("file", "file_name", "status", "progress", "error", "finished_at"),
