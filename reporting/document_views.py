@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -29,11 +30,15 @@ def kind_titles() -> dict[str, str]:
 
 
 def job_status(job: DocumentJob) -> dict:
-    """What the progress bar shows, for the page and its polling."""
+    """What the progress bar shows, for the page and its polling: while running, the stage."""
+    label = job.get_status_display()
+    if job.status == DocumentJob.Status.RUNNING and job.stage:
+        label = _("%(status)s: %(stage)s") % {"status": label, "stage": job.get_stage_display()}
     return {
         "id": job.pk,
         "status": job.status,
-        "status_label": job.get_status_display(),
+        "status_label": label,
+        "stage": job.stage,
         "progress": job.progress,
         "error": job.error,
         "file_name": job.file_name,
@@ -59,7 +64,9 @@ def document_job_list(request: HttpRequest) -> HttpResponse:
     exported = export_if_requested(request, _jobs(request), columns=columns, filename="documents")
     if exported:
         return exported
-    page = Paginator(_jobs(request), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A file replaced by a newer one of the same document is listed once, as the newer one.
+    current = _jobs(request).filter(replaced_by__isnull=True)
+    page = Paginator(current, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "rows": [(job, titles.get(job.kind, job.kind)) for job in page]}
     return render(request, "reporting/document_job_list.html", context)
 
@@ -68,6 +75,8 @@ def document_job_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def document_job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs(request), pk=pk)
+    if job.replaced_by_id:
+        return redirect("reporting:document-job", pk=job.replaced_by_id)
     context = {
         "job": job,
         "title": kind_titles().get(job.kind, job.kind),
@@ -87,8 +96,11 @@ def document_job_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def document_job_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(DocumentJob.objects.visible_to(request.user), pk=pk)
+    if job.replaced_by_id:
+        # An older link of a document made again: the newer file is the document now.
+        return redirect("reporting:document-job-download", pk=job.replaced_by_id)
     if job.status != DocumentJob.Status.DONE or not job.file:
         raise Http404
     try:

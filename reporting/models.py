@@ -427,6 +427,15 @@ def document_path(instance: models.Model, filename: str) -> str:
     return f"documents/{uuid4().hex}.{suffix[:8]}"
 
 
+def document_key(*, kind: str, format: str, language: str, office_only: bool, params: dict) -> str:
+    """One text per document: the same kind, format, language and audience, with the same
+    parameters (in any order), is the same document."""
+    import json
+
+    audience = "office" if office_only else "all"
+    return f"{kind}|{format}|{language}|{audience}|{json.dumps(params, sort_keys=True)}"[:300]
+
+
 class DocumentJob(models.Model):
     """One generated document (reporting.documents): who asked for which kind, in which format,
     how far the worker has got, and the file once it is done."""
@@ -440,6 +449,15 @@ class DocumentJob(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        # Past the retention period (settings.DOCUMENT_RETENTION_DAYS): the file is gone.
+        EXPIRED = "expired", _("Removed after the retention period")
+
+    class Stage(models.TextChoices):
+        """How far a running job has got, for its page."""
+
+        FIGURES = "figures", _("Gathering the figures")
+        LAYOUT = "layout", _("Laying out the document")
+        STORING = "storing", _("Storing the file")
 
     kind = models.CharField(_("document"), max_length=50)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
@@ -477,7 +495,32 @@ class DocumentJob(models.Model):
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, blank=True)
     file = models.FileField(_("file"), upload_to=document_path, max_length=200, blank=True)
+    # Which document this is, whoever asked for it: kind, format, language, audience and
+    # parameters. A newer file of the same document replaces the older one
+    # (reporting.services.document_job_run).
+    document_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    # The newer job whose file replaced this one's; this job's links lead there.
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # The report this file was sent with: part of the record, so neither a newer file of the
+    # same document nor the retention period removes it.
+    attached_to = models.ForeignKey(
+        Submission,
+        verbose_name=_("attached to report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -504,4 +547,13 @@ class DocumentJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    def key(self) -> str:
+        return document_key(
+            kind=self.kind,
+            format=self.format,
+            language=self.language,
+            office_only=self.office_only,
+            params=self.params,
+        )

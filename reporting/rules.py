@@ -194,6 +194,32 @@ def traffic_light(
     return Light.GREY
 
 
+class ReportState(StrEnum):
+    """Where an obligation's report stands, as every page and the calendar feed say it."""
+
+    NOT_STARTED = "not_started"  # no report yet, not yet due
+    DRAFT = "draft"  # written and not sent, or withdrawn to draft
+    OVERDUE = "overdue"  # nothing written, and the due moment has passed
+    OVERDUE_DRAFT = "overdue_draft"  # a draft never sent, and the due moment has passed
+    SUBMITTED = "submitted"  # with the office, waiting for review
+    RETURNED = "returned"  # returned for changes
+    ACCEPTED = "accepted"
+
+
+def report_state(
+    *, status: str | None, first_submitted_at: datetime | None, due_at: datetime, now: datetime
+) -> ReportState:
+    """The one reading of a report's state. Overdue exactly when the traffic light is red
+    (`traffic_light`): never sent and past the due moment. A report sent once keeps its
+    workflow status after the deadline, since its timeliness is fixed by the first sending (C1).
+    `status` is the report's status, None when no report was started."""
+    if first_submitted_at is None and now > due_at:
+        return ReportState.OVERDUE if status is None else ReportState.OVERDUE_DRAFT
+    if status is None:
+        return ReportState.NOT_STARTED
+    return ReportState(status)
+
+
 @dataclass(frozen=True)
 class ObligationOutcome:
     type: str

@@ -636,10 +636,10 @@ def _document_job_lease() -> timedelta:
     return timedelta(seconds=document_job_run_task.time_limit + 30)
 
 
-def _job_progress(job_id: int, percent: int) -> None:
+def _job_progress(job_id: int, percent: int, stage: str) -> None:
     # Outside any transaction, so that the page polling the job sees it move.
     DocumentJob.objects.filter(pk=job_id, status=DocumentJob.Status.RUNNING).update(
-        progress=percent
+        progress=percent, stage=stage
     )
 
 
@@ -668,8 +668,9 @@ def document_job_run(*, job_id: int, run_id: str | None = None) -> DocumentJob:
         ):
             return job
         job.status, job.progress, job.started_at = DocumentJob.Status.RUNNING, 5, now
+        job.stage = DocumentJob.Stage.FIGURES
         job.run_id = run_id or ""
-        job.save(update_fields=["status", "progress", "started_at", "run_id"])
+        job.save(update_fields=["status", "progress", "stage", "started_at", "run_id"])
     try:
         if not job.office_only and document_kind_get(job.kind).draft(job.params):
             # Asked for once final, but a draft again now (its letter withdrawn): the file would
@@ -710,7 +711,15 @@ def _document_job_finish(
     else:
         job.status, job.error = DocumentJob.Status.FAILED, error
     job.finished_at = timezone.now()
-    job.save(update_fields=["file", "file_name", "status", "progress", "error", "finished_at"])
+    job.stage, job.document_key = "", job.document_key or job.key()
+    job.save(
+        update_fields=[
+            *("file", "file_name", "status", "progress", "error", "finished_at"),
+            *("stage", "document_key"),
+        ]
+    )
+    if rendered is not None:
+        _document_job_replace_older(job)
     if job.requested_by_id:
         with translation.override(job.language):
             title = (
@@ -726,3 +735,70 @@ def _document_job_finish(
                 key=f"document-job-{job.pk}",
             )
     return job
+
+
+def _document_job_replace_older(job: DocumentJob) -> None:
+    """The new file of a document replaces the files of its earlier jobs (the same document:
+    `DocumentJob.document_key`), so that a document made again adds no file. Their rows stay
+    and point to the new job, so their links lead to the new file; their files are deleted
+    once the new one is committed. A file sent with a report is part of the record and is
+    kept."""
+    older = DocumentJob.objects.filter(
+        document_key=job.document_key,
+        pk__lt=job.pk,
+        status__in=[DocumentJob.Status.DONE, DocumentJob.Status.EXPIRED],
+        attached_to__isnull=True,
+    ).exclude(replaced_by=job)
+    rows = list(older.select_for_update().values_list("pk", "file"))
+    if not rows:
+        return
+    ids = [pk for pk, _file in rows]
+    # Links through an earlier replacement lead to the newest file too.
+    DocumentJob.objects.filter(replaced_by_id__in=ids).update(replaced_by=job)
+    older.filter(pk__in=ids).update(replaced_by=job, file="")
+    _files_delete_on_commit([name for _pk, name in rows if name])
+
+
+def _files_delete_on_commit(names: list[str]) -> None:
+    # Deleted only once the rows that no longer name them are committed: a rollback leaves
+    # every row with its file.
+    if names:
+        transaction.on_commit(partial(_files_delete, names))
+
+
+def _files_delete(names: list[str]) -> None:
+    storage = DocumentJob._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)  # a file already gone (a second run) is no error
+
+
+def document_files_expire(*, now: datetime | None = None, batch: int = 1000) -> int:
+    """Remove the files of documents made more than settings.DOCUMENT_RETENTION_DAYS ago: the
+    file leaves storage and its job says "removed after the retention period", so no page
+    links to it (the document can be asked for again). A file sent with a report is part of
+    the record and is kept. Set-based, in batches; running it twice removes nothing more. Run
+    daily by beat; returns how many files were removed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=django_settings.DOCUMENT_RETENTION_DAYS)
+    Status = DocumentJob.Status
+    removed = 0
+    while True:
+        with transaction.atomic():
+            expired = (
+                DocumentJob.objects.filter(
+                    status=Status.DONE,
+                    finished_at__lt=cutoff,
+                    attached_to__isnull=True,
+                    replaced_by__isnull=True,  # its file is already gone; its link leads on
+                )
+                .select_for_update(skip_locked=True)
+                .order_by("pk")[:batch]
+            )
+            rows = list(expired.values_list("pk", "file"))
+            if not rows:
+                return removed
+            DocumentJob.objects.filter(pk__in=[pk for pk, _file in rows]).update(
+                status=Status.EXPIRED, file=""
+            )
+            _files_delete_on_commit([name for _pk, name in rows if name])
+        removed += len(rows)

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from reporting.services import (
+    document_files_expire,
     document_job_run,
     document_jobs_requeue,
     obligations_sync_all,
@@ -32,3 +33,8 @@ def document_job_run_task(self, job_id: int) -> str:
 @shared_task(soft_time_limit=120, time_limit=150)
 def document_jobs_requeue_task() -> int:
     return document_jobs_requeue()
+
+
+@shared_task(soft_time_limit=1800, time_limit=1900)
+def document_files_expire_task() -> int:
+    return document_files_expire()

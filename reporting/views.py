@@ -55,7 +55,14 @@ from reporting.models import (
     SubmissionAttachment,
     SubmissionEvent,
 )
-from reporting.rules import SHANGHAI, Light, is_on_time, traffic_light
+from reporting.rules import (
+    SHANGHAI,
+    Light,
+    ReportState,
+    is_on_time,
+    report_state,
+    traffic_light,
+)
 from reporting.selectors import (
     figures_by,
     obligation_figures,
@@ -87,6 +94,15 @@ LIGHT_LABELS = {
     Light.RED: gettext_lazy("Overdue"),
     Light.GREY: gettext_lazy("Due later"),
 }
+REPORT_STATE_LABELS = {
+    ReportState.NOT_STARTED: gettext_lazy("Not started"),
+    ReportState.DRAFT: gettext_lazy("Draft"),
+    ReportState.OVERDUE: gettext_lazy("Overdue"),
+    ReportState.OVERDUE_DRAFT: gettext_lazy("Overdue, draft not sent"),
+    ReportState.SUBMITTED: gettext_lazy("Submitted"),
+    ReportState.RETURNED: gettext_lazy("Returned for changes"),
+    ReportState.ACCEPTED: gettext_lazy("Accepted"),
+}
 # A day of the month view takes the colour of its most urgent deadline.
 URGENCY = [Light.RED, Light.YELLOW, Light.AMBER, Light.GREY, Light.GREEN]
 
@@ -112,14 +128,17 @@ class ObligationRow:
     submission: Submission | None
     light: Light
     due_on: date
+    state: ReportState
 
     @property
     def light_label(self) -> str:
         return LIGHT_LABELS[self.light]
 
     @property
-    def status_label(self) -> str:
-        return self.submission.get_status_display() if self.submission else _("Not started")
+    def state_label(self) -> str:
+        """The report's state in words: the one the calendar, the report page and the
+        calendar feed all show."""
+        return str(REPORT_STATE_LABELS[self.state])
 
     @property
     def timeliness(self) -> tuple[str, str]:
@@ -144,13 +163,20 @@ def obligation_row(
     obligation: Obligation, now: datetime, submission: Submission | None = None
 ) -> ObligationRow:
     submission = submission or _submission_of(obligation)
+    first_submitted_at = submission.first_submitted_at if submission else None
     light = traffic_light(
         due_at=obligation.due_at,
-        first_submitted_at=submission.first_submitted_at if submission else None,
+        first_submitted_at=first_submitted_at,
         now=now,
         warn_days=WARN_DAYS,
     )
-    return ObligationRow(obligation, submission, light, due_day(obligation))
+    state = report_state(
+        status=submission.status if submission else None,
+        first_submitted_at=first_submitted_at,
+        due_at=obligation.due_at,
+        now=now,
+    )
+    return ObligationRow(obligation, submission, light, due_day(obligation), state)
 
 
 OBLIGATION_EXPORT = [
@@ -605,7 +631,7 @@ def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     events = []
     for obligation in obligations:
         row = obligation_row(obligation, now)
-        status = row.status_label
+        status = row.state_label
         if row.timeliness[1]:
             status = f"{status} · {row.timeliness[1]}"
         events.append(

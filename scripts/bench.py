@@ -228,6 +228,7 @@ def main() -> int:
         run.measure("scoring_seconds", figures.scoring_figures)
         run.measure("reminder_sweep_seconds", figures.reminder_figures)
         run.measure("pdf_10_pages_seconds", figures.pdf_figure)
+        run.measure("bulletin_5000_seconds", figures.bulletin_figure)
         run.measure("export_600k_peak_mb", lambda: export_figure(env, args.export_rows))
         servers.BENCH_DIR.mkdir(parents=True, exist_ok=True)
         plan_path = servers.BENCH_DIR / "plan.json"

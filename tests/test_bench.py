@@ -100,6 +100,18 @@ def test_pdf_figure_counts_the_pages():
     assert result["pages"] >= 1
 
 
+def test_bulletin_figure_makes_the_largest_programme_bulletin_and_leaves_no_job(world):
+    from reporting.models import DocumentJob
+
+    jobs = set(DocumentJob.objects.values_list("pk", "file"))
+    result = figures.bulletin_figure(format="docx")  # Word needs no PDF fonts
+    assert_shape(result, "bulletin_5000_seconds")
+    assert result["units"] == 3  # the national programme's units, scored in 2026H1
+    assert result["format"] == "docx"
+    assert result["bytes"] > 0
+    assert set(DocumentJob.objects.values_list("pk", "file")) == jobs
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_figure_downloads_the_obligations_list(world, fmt):
     rows = Obligation.objects.count()

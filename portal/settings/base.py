@@ -228,6 +228,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 DOCUMENT_JOB_REQUEUE_SECONDS = env.int("DOCUMENT_JOB_REQUEUE_SECONDS", default=120)
 # ...and failed after this, so that its page stops waiting.
 DOCUMENT_JOB_GIVE_UP_SECONDS = env.int("DOCUMENT_JOB_GIVE_UP_SECONDS", default=24 * 3600)
+# Generated files are removed this many days after they were made, unless sent with a report.
+DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=90)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 HEARTBEAT_INTERVAL_SECONDS = env.int("HEARTBEAT_INTERVAL_SECONDS", default=30)
 # /healthz reports the beat as unhealthy when its last heartbeat is older than this.
@@ -249,6 +251,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.document_jobs_requeue_task",
         "schedule": schedule(60),
         "options": {"expires": 50},
+    },
+    # Generated files past settings.DOCUMENT_RETENTION_DAYS leave storage.
+    "document-files-expire": {
+        "task": "reporting.tasks.document_files_expire_task",
+        "schedule": crontab(hour=3, minute=40),
+        "options": {"expires": 6 * 3600},
     },
     # R4.1 rectification deadlines: reminders before and after, by calendar day.
     "rectification-reminder-sweep": {

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -200,6 +201,9 @@ class DocumentJobViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None) -> FileResponse:
         job = self.get_object()
+        if job.replaced_by_id:
+            # An older job of a document made again: its file is the newer job's now.
+            job = get_object_or_404(self.get_queryset(), pk=job.replaced_by_id)
         if job.status != DocumentJob.Status.DONE or not job.file:
             raise Http404
         return FileResponse(

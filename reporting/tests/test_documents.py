@@ -391,16 +391,17 @@ def test_document_job_progress_moves_while_rendering(unit, world):
     real_render = documents.document_render
 
     def watching_render(**kwargs):
-        def progress(percent):
-            kwargs_progress(percent)
-            seen.append(DocumentJob.objects.get(pk=job.pk).progress)
+        def progress(percent, stage):
+            kwargs_progress(percent, stage)
+            stored = DocumentJob.objects.get(pk=job.pk)
+            seen.append((stored.progress, stored.stage))
 
         kwargs_progress = kwargs.pop("progress")
         return real_render(**kwargs, progress=progress)
 
     with mock.patch("reporting.services.document_render", side_effect=watching_render):
         document_job_run(job_id=job.pk)
-    assert seen == [40, 90]
+    assert seen == [(40, "layout"), (90, "storing")]
 
 
 # --- Pages and API of jobs ----------------------------------------------------------------------

@@ -404,7 +404,7 @@ def test_calendar_list_shows_rows_filters_and_figures(as_role, world, own):
     rows = {row.obligation.pk: row for row in page.context["rows"]}
     assert set(rows) == {world.objects["obligations"]["own"].pk, fund.pk}
     assert rows[fund.pk].light == "red"
-    assert rows[fund.pk].status_label == "Not started"
+    assert rows[fund.pk].state_label == "Overdue"
     assert page.context["figures"].expected == 2
     assert page.context["figures"].missing == 1
     assert page.context["figures"].submitted == 1

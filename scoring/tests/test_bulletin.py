@@ -7,6 +7,9 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from creation.models import RoleAssignment
 from creation.tests.factories import BatchFactory, CreationUnitFactory, RoleAssignmentFactory
@@ -15,6 +18,7 @@ from reporting.models import DocumentJob
 from reporting.services import document_job_run
 from scoring import services
 from scoring.bulletin import BULLETIN
+from scoring.models import PeriodScore
 from scoring.rules import HalfYear
 from scoring.tests.factories import AdoptionClaimFactory, outlet
 from scoring.tests.helpers import office_of, report, staff_of
@@ -144,3 +148,66 @@ def test_R6_3_bulletin_cannot_be_asked_for_through_the_generic_document_request(
             user=staff, kind=BULLETIN, format="pdf", params={"bulletin": bulletin.pk}
         )
     assert not DocumentJob.objects.exists()
+
+
+def test_R6_3_bulletin_job_reports_its_stages_and_finishes_with_the_document(bulletin, client):
+    from reporting import services as reporting_services
+    from reporting.document_views import job_status
+
+    staff = staff_of(bulletin.period.scores.first().unit)
+    with mock.patch("reporting.tasks.document_job_run_task.delay"):
+        job = services.bulletin_document_request(bulletin=bulletin, user=staff, format="docx")
+    seen = []
+    real_progress = reporting_services._job_progress
+
+    def watching(job_id, percent, stage):
+        real_progress(job_id, percent, stage)
+        stored = DocumentJob.objects.get(pk=job_id)
+        seen.append((stored.progress, stored.stage, job_status(stored)["status_label"]))
+
+    with mock.patch("reporting.services._job_progress", side_effect=watching):
+        job = document_job_run(job_id=job.pk)
+    assert [(percent, stage) for percent, stage, _label in seen] == [
+        (40, "layout"),
+        (90, "storing"),
+    ]
+    # what the page's status line says meanwhile, in the language the job was asked in
+    assert [label for _percent, _stage, label in seen] == [
+        "生成中：正在排版",
+        "生成中：正在保存文件",
+    ]
+    assert job.status == DocumentJob.Status.DONE
+    client.force_login(staff)
+    page = client.get(reverse("reporting:document-job", kwargs={"pk": job.pk}))
+    state = page.context["state"]
+    assert state["download_url"] == reverse(
+        "reporting:document-job-download", kwargs={"pk": job.pk}
+    )
+    assert state["download_url"] in page.content.decode()
+    download = client.get(state["download_url"])
+    assert "文公共〔2026〕7号" in _docx_text(b"".join(download.streaming_content))
+
+
+def _add_scored_units(bulletin, count):
+    """`count` more units in a second batch, with frozen scores in the bulletin's period."""
+    period = bulletin.period
+    batch = BatchFactory(programme=period.programme, cycle_start=date(2026, 1, 1))
+    units = CreationUnitFactory.create_batch(count, batch=batch)
+    PeriodScore.objects.bulk_create(
+        PeriodScore(
+            period=period, unit=unit, all_on_time=True, base=50, bonus=0, total=50, rank=rank
+        )
+        for rank, unit in enumerate(units, start=1)
+    )
+
+
+def test_R6_3_bulletin_figures_take_the_same_queries_for_any_number_of_units(
+    bulletin, django_assert_max_num_queries
+):
+    with CaptureQueriesContext(connection) as small:
+        _render(bulletin, "docx")
+    _add_scored_units(bulletin, 30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        rendered = _render(bulletin, "docx")
+    assert bulletin.period.scores.count() == 33
+    assert _docx_text(rendered.content).count("50050") >= 30  # base 50, bonus 0, total 50

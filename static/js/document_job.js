@@ -13,13 +13,14 @@
     document.getElementById("document-percent").textContent = state.progress + "%";
     document.getElementById("document-status").textContent = state.status_label;
     card.setAttribute("data-status", state.status);
-    var finished = state.status === "done" || state.status === "failed";
+    var finished = state.status === "done" || state.status === "failed" || state.status === "expired";
     show("document-waiting", !finished);
     if (state.status === "done") {
       document.getElementById("document-download").href = state.download_url;
       document.getElementById("document-file-name").textContent = state.file_name;
       show("document-ready", true);
     }
+    if (state.status === "expired") { show("document-expired", true); }
     if (state.status === "failed") {
       document.getElementById("document-error-text").textContent = state.error;
       show("document-error", true);
