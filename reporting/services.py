@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from celery import Task, current_app
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -559,8 +560,6 @@ def document_job_request(
 ) -> DocumentJob:
     """Queue a document for a worker to render (document_job_run, started after commit), when
     `document_access` allows it; a draft's job is kept from all but the office."""
-    from reporting.tasks import document_job_run_task
-
     if format not in DocumentJob.Format.values:
         raise ValidationError({"format": _("Choose PDF or Word (.docx).")})
     access = document_access(user=user, kind=kind, params=params)
@@ -577,10 +576,25 @@ def document_job_request(
     )
     job.full_clean()
     job.save()
-    # The job is committed whatever the broker does: when it is down, the job stays queued,
-    # its page keeps waiting, and document_jobs_requeue publishes it again.
-    enqueue_on_commit(document_job_run_task, job.pk)
+    document_job_enqueue_on_commit(job)
     return job
+
+
+# reporting.tasks wraps the services of this module, so the services name the task that runs a
+# job instead of importing it; ReportingConfig.ready() imports reporting.tasks, so the name is
+# registered in every process (web, worker, beat, tests).
+DOCUMENT_JOB_RUN_TASK = "reporting.tasks.document_job_run_task"
+
+
+def document_job_run_task() -> Task:
+    return current_app.tasks[DOCUMENT_JOB_RUN_TASK]
+
+
+def document_job_enqueue_on_commit(job: DocumentJob) -> None:
+    """Publish the job for a worker once the transaction that saved it commits. The job is
+    committed whatever the broker does: when it is down, the job stays queued, its page keeps
+    waiting, and document_jobs_requeue publishes it again."""
+    enqueue_on_commit(document_job_run_task(), job.pk)
 
 
 def document_render_for(
@@ -605,8 +619,6 @@ def document_jobs_requeue(*, now: datetime | None = None) -> int:
     still waiting its turn in a long queue is published twice; document_job_run then renders it
     once. Jobs nobody could make within a day are failed, so that their page stops waiting.
     Run by beat; returns how many were published."""
-    from reporting.tasks import document_job_run_task
-
     now = now or timezone.now()
     Status = DocumentJob.Status
     give_up = now - timedelta(seconds=django_settings.DOCUMENT_JOB_GIVE_UP_SECONDS)
@@ -623,16 +635,14 @@ def document_jobs_requeue(*, now: datetime | None = None) -> int:
     )
     published = 0
     for job_id in stale.values_list("pk", flat=True):
-        published += enqueue(document_job_run_task, job_id)
+        published += enqueue(document_job_run_task(), job_id)
     return published
 
 
 def _document_job_lease() -> timedelta:
     # A worker cannot hold a job longer than the task's hard time limit: past it the job's
     # worker is gone, whoever started it.
-    from reporting.tasks import document_job_run_task
-
-    return timedelta(seconds=document_job_run_task.time_limit + 30)
+    return timedelta(seconds=document_job_run_task().time_limit + 30)
 
 
 def _job_progress(job_id: int, percent: int) -> None:

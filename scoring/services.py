@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from creation.models import Batch, CreationUnit, Programme
 from creation.rules import unit_cycle
 from creation.scope import user_scope
-from portal.tasks import enqueue_on_commit
 from reporting.models import DocumentJob
+from reporting.services import document_job_enqueue_on_commit
 from scoring import rules
 from scoring.bulletin import BULLETIN
 from scoring.computations import compute
@@ -468,8 +468,6 @@ def bulletin_document_request(*, bulletin: Bulletin, user: Any, format: str) -> 
     """Queue the bulletin's PDF or Word file (reporting.documents) for a worker; it belongs to the
     programme, so every unit of the programme may download it. Read-only accounts change
     nothing."""
-    from reporting.tasks import document_job_run_task
-
     if user_scope(user).read_only:
         raise PermissionDenied(_("This account only reads."))
     if not Bulletin.objects.visible_to(user).filter(pk=bulletin.pk).exists():
@@ -488,7 +486,7 @@ def bulletin_document_request(*, bulletin: Bulletin, user: Any, format: str) -> 
     )
     job.full_clean()
     job.save()
-    enqueue_on_commit(document_job_run_task, job.pk)
+    document_job_enqueue_on_commit(job)
     return job
 
 
