@@ -56,14 +56,6 @@ from reporting.rules import (
 logger = logging.getLogger(__name__)
 
 
-def reporting_settings_for(programme: Programme) -> ReportingSettings:
-    """The programme's settings, or the defaults of RULES.md §5 when it has none."""
-    try:
-        return programme.reporting_settings
-    except ReportingSettings.DoesNotExist:
-        return ReportingSettings(programme=programme)
-
-
 # --- The calendar -----------------------------------------------------------------------------
 
 
@@ -81,7 +73,7 @@ def obligations_sync(*, unit: CreationUnit) -> SyncResult:
     removed unless a report was already started for it. The due moment of an obligation whose
     report was already submitted stays as it was (C1): whether it was on time was decided
     against that moment by its first submission."""
-    settings = reporting_settings_for(unit.batch.programme).schedule()
+    settings = ReportingSettings.for_programme(unit.batch.programme).schedule()
     cycle = unit.cycle  # C2: the unit's own cycle, not its batch's
     specs = obligation_calendar(kind=unit.kind, start=cycle.start, end=cycle.end, settings=settings)
     existing = {
@@ -458,7 +450,7 @@ def reminder_sweep(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for obligation in candidates.iterator(chunk_size=1000):
-        rules = reporting_settings_for(obligation.unit.batch.programme).reminders()
+        rules = ReportingSettings.for_programme(obligation.unit.batch.programme).reminders()
         kinds = {reminder.kind for reminder in obligation.reminders.all()}
         due = [reminder_due(due_at=obligation.due_at, now=now, sent=kinds, settings=rules)]
         if escalation_due(due_at=obligation.due_at, now=now, sent=kinds, settings=rules):

@@ -35,11 +35,16 @@ from scoring.acceptance_forms import (
     StatusDecisionForm,
     apply_service_errors,
 )
-from scoring.models import AcceptanceEvaluation, CreationStandard, Indicator, IndicatorReview
+from scoring.models import (
+    AcceptanceEvaluation,
+    AcceptanceSettings,
+    CreationStandard,
+    Indicator,
+    IndicatorReview,
+)
 from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus
 from scoring.selectors import (
     UnitGauge,
-    acceptance_numbers,
     gauge_list,
     office_units,
     override_history,
@@ -117,7 +122,7 @@ def unit_gauge(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluated_by"
         ),
         "can_run": _can_run(request, unit),
-        "numbers": acceptance_numbers(programme_id=unit.batch.programme_id),
+        "numbers": AcceptanceSettings.for_programme(unit.batch.programme_id).numbers(),
     }
     return render(request, "scoring/acceptance/unit_gauge.html", context)
 

@@ -26,6 +26,7 @@ from scoring.bulletin import BULLETIN
 from scoring.computations import compute
 from scoring.models import (
     AcceptanceEvaluation,
+    AcceptanceSettings,
     AdoptionClaim,
     Bulletin,
     Indicator,
@@ -48,7 +49,6 @@ from scoring.rules import (
     midterm_grade,
 )
 from scoring.selectors import (
-    acceptance_numbers,
     batch_publicity,
     latest_review,
     period_live_scores,
@@ -554,7 +554,7 @@ def indicator_review_record(
     indicators = list(Indicator.objects.for_unit(unit))
     if not indicators:
         raise ValidationError(_("No creation standard with indicators applies to this unit."))
-    numbers = acceptance_numbers(programme_id=unit.batch.programme_id)
+    numbers = AcceptanceSettings.for_programme(unit.batch.programme_id).numbers()
     review = IndicatorReview(
         unit=unit,
         stage=stage,
@@ -646,7 +646,7 @@ def acceptance_evaluate(
     review = latest_review(unit=unit, stage=IndicatorReview.Stage.FINAL)
     if review is None:
         raise ValidationError(_("Record the unit's final indicator values first."))
-    numbers = acceptance_numbers(programme_id=unit.batch.programme_id)
+    numbers = AcceptanceSettings.for_programme(unit.batch.programme_id).numbers()
     parts = tuple(
         IndicatorPart(
             code=v.indicator.code,
