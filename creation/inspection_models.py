@@ -1,4 +1,4 @@
-"""Supervision (RULES.md §4): the office's inspections of a unit (R4.1) with their team,
+"""Supervision (docs/rules.md §4): the office's inspections of a unit (R4.1) with their team,
 checklist, findings, rectification items and written feedback letter, and the unit's
 half-yearly self-inspection (R4.2). Imported by creation.models."""
 
@@ -60,7 +60,7 @@ class InspectionSettingsQuerySet(ScopedQuerySet):
 
 
 class InspectionSettings(ProgrammeSettings):
-    """A programme's supervision settings. The defaults are RULES.md R4.1's ("once or twice a
+    """A programme's supervision settings. The defaults are docs/rules.md R4.1's ("once or twice a
     year"); the office changes them in the admin. A programme without a row uses the defaults."""
 
     programme = programme_settings_field("inspection_settings")

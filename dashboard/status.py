@@ -1,4 +1,4 @@
-"""The status of creation units (issue 9): one cheap read of where each unit stands.
+"""The status of creation units: one cheap read of where each unit stands.
 
 The payload of a unit is its identity plus named sections. Each section is a loader: it takes the
 units (already scoped through `visible_to(user)`) and `now`, and returns the part of every

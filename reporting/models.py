@@ -40,7 +40,7 @@ class ReportingSettingsQuerySet(ScopedQuerySet):
 
 
 class ReportingSettings(ProgrammeSettings):
-    """A programme's deadlines and reminders. The defaults are RULES.md §5's; the office changes
+    """A programme's deadlines and reminders. The defaults are docs/rules.md §5's; the office changes
     them in the admin. A programme without a row uses the defaults."""
 
     programme = programme_settings_field("reporting_settings")

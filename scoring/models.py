@@ -1,4 +1,4 @@
-"""Models of publicity scoring, the veto gauge and acceptance (RULES.md §6 and §8).
+"""Models of publicity scoring, the veto gauge and acceptance (docs/rules.md §6 and §8).
 
 Creation standards (创建标准) live here because acceptance grades against them; inspections
 (creation/) also take their checklist items from them.
@@ -149,7 +149,7 @@ class ScoringSettingsQuerySet(ScopedQuerySet):
 
 
 class ScoringSettings(ProgrammeSettings):
-    """A programme's publicity points (R6.1, R6.2). The defaults are RULES.md §6's; the office
+    """A programme's publicity points (R6.1, R6.2). The defaults are docs/rules.md §6's; the office
     changes them in the admin. A programme without a row uses the defaults."""
 
     programme = programme_settings_field("scoring_settings")
@@ -642,7 +642,7 @@ class AcceptanceSettingsQuerySet(ScopedQuerySet):
 
 class AcceptanceSettings(ProgrammeSettings):
     """A programme's numbers for the veto gauge, the mid-term review and acceptance. The defaults
-    are ours (RULES.md R6.5, R6.6, §8); the office changes them in the admin. A programme without
+    are ours (docs/rules.md R6.5, R6.6, §8); the office changes them in the admin. A programme without
     a row uses the defaults."""
 
     programme = programme_settings_field("acceptance_settings")
