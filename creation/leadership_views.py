@@ -620,6 +620,7 @@ def liaison_end(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(_leadership_url(unit.pk, "liaison"))
     context = {
+        "title": _("End the liaison's term"),
         "unit": unit,
         "liaison": liaison,
         "form": form,

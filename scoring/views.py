@@ -186,7 +186,14 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your claim was sent to the office for verification."))
             return redirect("scoring:claim-detail", pk=claim.pk)
-    return render(request, "scoring/claim_form.html", {"unit": unit, "form": form})
+    context = {
+        "title": _("Claim an adoption"),
+        "unit": unit,
+        "form": form,
+        "submit_label": _("Send the claim"),
+        "back_url": reverse("scoring:unit-publicity", kwargs={"pk": unit.pk}),
+    }
+    return render(request, "scoring/claim_form.html", context)
 
 
 def _claim_page(
