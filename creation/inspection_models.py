@@ -1,4 +1,4 @@
-"""Supervision (RULES.md §4): the office's inspections of a unit (R4.1) with their team,
+"""Supervision (docs/rules.md §4): the office's inspections of a unit (R4.1) with their team,
 checklist, findings, rectification items and written feedback letter, and the unit's
 half-yearly self-inspection (R4.2). Imported by creation.models."""
 
@@ -19,6 +19,7 @@ from creation.inspection_rules import (
     RectificationStatus,
     valid_rule_id,
 )
+from creation.models import ProgrammeSettings, programme_settings_field
 from creation.scope import ScopedQuerySet, UserScope
 from portal.uploads import DocumentUploadValidator
 
@@ -58,16 +59,11 @@ class InspectionSettingsQuerySet(ScopedQuerySet):
         return Q(programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope)))
 
 
-class InspectionSettings(models.Model):
-    """A programme's supervision settings. The defaults are RULES.md R4.1's ("once or twice a
+class InspectionSettings(ProgrammeSettings):
+    """A programme's supervision settings. The defaults are docs/rules.md R4.1's ("once or twice a
     year"); the office changes them in the admin. A programme without a row uses the defaults."""
 
-    programme = models.OneToOneField(
-        "creation.Programme",
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="inspection_settings",
-    )
+    programme = programme_settings_field("inspection_settings")
     min_per_year = models.PositiveSmallIntegerField(
         _("inspections per unit and year, at least"), default=DEFAULT_MIN_PER_YEAR
     )

@@ -1,4 +1,4 @@
-"""Pure rules of supervision (RULES.md §4): how many inspections a unit should get in a year
+"""Pure rules of supervision (docs/rules.md §4): how many inspections a unit should get in a year
 (R4.1), the life of a rectification item, which deadline reminder is due, and whom a written
 feedback letter is addressed to. Plain values in, plain values out; `today` is an argument."""
 
@@ -108,7 +108,7 @@ RULE_ID = re.compile(r"^R[1-6]\.[1-9]$")
 
 
 def valid_rule_id(value: str) -> bool:
-    """R1.1 … R6.9: the ids of RULES.md's rules, which a finding may cite."""
+    """R1.1 … R6.9: the ids of docs/rules.md's rules, which a finding may cite."""
     return bool(RULE_ID.match(value))
 
 

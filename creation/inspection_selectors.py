@@ -14,6 +14,7 @@ from creation.models import (
     FeedbackLetter,
     Finding,
     Inspection,
+    InspectionSettings,
     Rectification,
     RectificationEvent,
     SelfInspection,
@@ -115,7 +116,6 @@ class PlanRow:
 def inspection_plan_rows(*, user: Any, year: int) -> list[PlanRow]:
     """R4.1: every creating unit in scope with how many inspections are planned for the year,
     flagged against its programme's minimum and maximum."""
-    from creation.inspection_services import inspection_settings_for
 
     units = (
         CreationUnit.objects.visible_to(user)
@@ -126,7 +126,7 @@ def inspection_plan_rows(*, user: Any, year: int) -> list[PlanRow]:
     )
     rows = []
     for unit in units:
-        settings = inspection_settings_for(unit.batch.programme)
+        settings = InspectionSettings.for_programme(unit.batch.programme)
         rows.append(PlanRow(unit, unit.planned, settings.min_per_year, settings.max_per_year))
     return rows
 

@@ -32,7 +32,6 @@ from creation.models import (
     FindingEvidence,
     Inspection,
     InspectionSettings,
-    Programme,
     Rectification,
     RectificationEvent,
     RectificationEvidence,
@@ -48,14 +47,6 @@ from portal.services import notification_send
 
 Status = Inspection.Status
 RStatus = RectificationStatus
-
-
-def inspection_settings_for(programme: Programme) -> InspectionSettings:
-    """The programme's settings, or the defaults of RULES.md R4.1 when it has none."""
-    try:
-        return programme.inspection_settings
-    except InspectionSettings.DoesNotExist:
-        return InspectionSettings(programme=programme)
 
 
 # --- Permissions -------------------------------------------------------------------------------
@@ -523,7 +514,9 @@ def rectification_reminder_sweep(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for rectification in candidates.iterator(chunk_size=1000):
-        settings = inspection_settings_for(rectification.finding.inspection.unit.batch.programme)
+        settings = InspectionSettings.for_programme(
+            rectification.finding.inspection.unit.batch.programme
+        )
         kind = rectification_reminder_due(
             status=rectification.status,
             deadline=rectification.deadline,

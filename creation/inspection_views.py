@@ -65,7 +65,7 @@ from creation.models import (
     RoleAssignment,
     SelfInspection,
 )
-from creation.scope import user_scope
+from creation.scope import user_scope, visible_unit_or_404
 from creation.views import role_required
 from portal.exports import Column, export_if_requested, model_columns
 from reporting.services import document_job_request, document_may_request
@@ -220,10 +220,6 @@ def _refuse_read_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _visible_unit(request: HttpRequest, pk: int) -> CreationUnit:
-    return get_object_or_404(CreationUnit.objects.visible_to(request.user).with_related(), pk=pk)
-
-
 def _visible_inspection(request: HttpRequest, pk: int) -> Inspection:
     try:
         return inspection_get(user=request.user, pk=pk)
@@ -355,7 +351,7 @@ def inspection_list_page(request: HttpRequest) -> HttpResponse:
 @GET_POST
 @login_required
 def inspection_create(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     if not services.can_run(request.user, unit):
         raise PermissionDenied
     form = InspectionForm(**_bound(request), instance=Inspection(unit=unit))
@@ -798,7 +794,7 @@ def rectification_evidence(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def unit_rectifications(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's findings and their rectification, the open ones first."""
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     today = timezone.localdate()
     rows = (
         rectification_list(user=request.user)
@@ -832,7 +828,7 @@ def unit_rectifications(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_self_inspections(request: HttpRequest, pk: int) -> HttpResponse:
     from reporting.models import Obligation
 
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     obligations = (
         Obligation.objects.visible_to(request.user)
         .filter(unit=unit, type=Obligation.Type.SELF_INSPECTION)

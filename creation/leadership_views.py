@@ -64,7 +64,7 @@ from creation.rules import (
     suggest_next_host,
     worst_status,
 )
-from creation.scope import user_scope
+from creation.scope import user_scope, visible_unit_or_404
 from creation.selectors import (
     host_records,
     liaison_meeting_gaps,
@@ -82,17 +82,13 @@ GET_POST = require_http_methods(["GET", "POST"])
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _visible_unit(request: HttpRequest, pk: int) -> CreationUnit:
-    return get_object_or_404(CreationUnit.objects.visible_to(request.user).with_related(), pk=pk)
-
-
 def _require_editor(request: HttpRequest, unit_id: int) -> None:
     if not user_scope(request.user).can_edit_unit(unit_id):
         raise PermissionDenied
 
 
 def _editable_unit(request: HttpRequest, pk: int) -> CreationUnit:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     _require_editor(request, unit.pk)
     return unit
 
@@ -210,7 +206,7 @@ def _meetings_context(unit: CreationUnit, items: list[ComplianceItem], today: da
 
 @login_required
 def unit_leadership(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     user = request.user
     today = timezone.localdate()
     items = unit_leadership_compliance(unit=unit, today=today)
@@ -396,7 +392,7 @@ LIAISON_MEETING_EXPORT = model_columns(
 
 @login_required
 def meeting_list(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     today = timezone.localdate()
     meetings = Meeting.objects.visible_to(request.user).filter(unit=unit)
     # Only the filter fields bind the form, so "?page=2" alone is not a filtered list.
@@ -624,6 +620,7 @@ def liaison_end(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(_leadership_url(unit.pk, "liaison"))
     context = {
+        "title": _("End the liaison's term"),
         "unit": unit,
         "liaison": liaison,
         "form": form,

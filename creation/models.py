@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -188,6 +189,49 @@ class Programme(models.Model):
             raise ValidationError({"province": _("A national programme has no province.")})
         if self.province_id and self.province.level != Region.Level.PROVINCE:
             raise ValidationError({"province": _("Choose a province, not a lower region.")})
+
+
+def programme_settings_field(related_name: str) -> models.OneToOneField:
+    """The `programme` of a ProgrammeSettings model. Each model keeps its own reverse accessor
+    (programme.reporting_settings, programme.scoring_settings, ...), hence a field per model."""
+    return models.OneToOneField(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name=related_name,
+    )
+
+
+class ProgrammeSettings(models.Model):
+    """A programme's settings of one subject (reporting, inspections, scoring, acceptance): at
+    most one row per programme, changed by the office in the admin. A programme without a row
+    uses the defaults of the fields. Read them only through for_programme / for_programmes, so
+    that every reader gets the same defaults."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def for_programme(cls, programme: Programme | int) -> Self:
+        """The programme's stored row, or an unsaved row with the defaults. Given a Programme,
+        read through its reverse accessor, which caches the row (or its absence) on it."""
+        if isinstance(programme, Programme):
+            accessor = cls._meta.get_field("programme").remote_field.get_accessor_name()
+            try:
+                return getattr(programme, accessor)
+            except cls.DoesNotExist:
+                return cls(programme=programme)
+        stored = cls._default_manager.filter(programme_id=programme).first()
+        return stored or cls(programme_id=programme)
+
+    @classmethod
+    def for_programmes(cls, programme_ids: Iterable[int]) -> dict[int, Self]:
+        """for_programme of many programmes in one query, by programme id."""
+        ids = set(programme_ids)
+        stored = {
+            row.programme_id: row for row in cls._default_manager.filter(programme_id__in=ids)
+        }
+        return {pk: stored.get(pk) or cls(programme_id=pk) for pk in ids}
 
 
 class BatchQuerySet(ScopedQuerySet):

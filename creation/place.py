@@ -1,4 +1,4 @@
-"""The kinds of record a creating place keeps (RULES.md §7), in one list that the pages, the
+"""The kinds of record a creating place keeps (docs/rules.md §7), in one list that the pages, the
 Excel import and export, and the admin share: each kind's model and its editable fields, in the
 order of the form and of the spreadsheet's columns."""
 

@@ -26,12 +26,12 @@ from openpyxl import load_workbook
 
 from creation import services
 from creation.forms import apply_service_errors
-from creation.leadership_views import GET_POST, PAGE_SIZE, _bound, _editable_unit, _visible_unit
+from creation.leadership_views import GET_POST, PAGE_SIZE, _bound, _editable_unit
 from creation.models import CreationUnit, SummaryText
 from creation.place import KINDS_BY_SECTION, RECORD_KINDS, RecordKind, display_value
 from creation.place_excel import workbook_export, workbook_template
 from creation.place_forms import DocumentRequestForm, ImportForm, SummaryTextForm, record_form_class
-from creation.scope import user_scope
+from creation.scope import user_scope, visible_unit_or_404
 from creation.selectors import place_figures
 from portal.exports import export_if_requested, model_columns
 from reporting.documents import plain_number
@@ -71,7 +71,7 @@ def _record_counts(unit: CreationUnit) -> dict[str, int]:
 @login_required
 @require_GET
 def records(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     kind = KINDS_BY_SECTION.get(request.GET.get("section", ""), RECORD_KINDS[0])
     rows = kind.model.objects.visible_to(request.user).filter(unit=unit)
     exported = export_if_requested(
@@ -209,7 +209,7 @@ def _editable_units(request: HttpRequest) -> list[CreationUnit]:
 @login_required
 @require_GET
 def records_template(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     workbook = workbook_template(units=_editable_units(request) or [unit])
     return _xlsx_response(workbook, _("%(unit)s records template.xlsx") % {"unit": unit.name})
 
@@ -217,7 +217,7 @@ def records_template(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def records_export(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     records = {
         kind.section: list(
             kind.model.objects.visible_to(request.user).filter(unit=unit).select_related("unit")
@@ -270,7 +270,7 @@ def _recent_jobs(request: HttpRequest, unit: CreationUnit) -> list[DocumentJob]:
 @login_required
 @require_GET
 def summary_report(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     scope = user_scope(request.user)
     text = SummaryText.objects.visible_to(request.user).filter(unit=unit).first()
     figures = place_figures(unit=unit)
@@ -322,7 +322,7 @@ def summary_report_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for the summary report; the job's page then shows its progress and the download."""
     if user_scope(request.user).read_only:
         raise PermissionDenied
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     form = DocumentRequestForm(request.POST or {"format": DocumentJob.Format.PDF})
     if not form.is_valid():
         raise Http404  # only a hand-made request names another format

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-# RULES.md §0: a creation cycle is the two years from the unit's start date to its acceptance.
+# docs/rules.md §0: a creation cycle is the two years from the unit's start date to its acceptance.
 CREATION_CYCLE_YEARS = 2
 
 

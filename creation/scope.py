@@ -13,6 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
 _CACHE_ATTRIBUTE = "_portal_scope"
 
@@ -131,3 +132,22 @@ class ScopedQuerySet(models.QuerySet):
         if condition is None:
             return self.none()
         return self.filter(condition)
+
+
+# The creation unit as every page and API filter finds it. CreationUnit's queryset is built on
+# this module, hence the model looked up through the app registry.
+
+
+def visible_unit_or_404(user: Any, pk: int) -> Any:
+    """The creation unit `pk` if `user` may see it (with its batch, programme and region), else
+    404: a unit outside the user's scope looks like one that does not exist."""
+    units = apps.get_model("creation", "CreationUnit").objects.visible_to(user)
+    return get_object_or_404(units.with_related(), pk=pk)
+
+
+def visible_units(request: Any) -> models.QuerySet:
+    """The units the request's user may see: the choices of an API filter's `unit` field
+    (django-filter calls a queryset callable with the request, which may be None)."""
+    return apps.get_model("creation", "CreationUnit").objects.visible_to(
+        getattr(request, "user", None)
+    )

@@ -358,9 +358,7 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
     batches_of: dict[int, set[int]] = {}
     for _pk, batch_id, programme_id in rows:
         batches_of.setdefault(programme_id, set()).add(batch_id)
-    settings = {
-        s.programme_id: s for s in ScoringSettings.objects.filter(programme_id__in=batches_of)
-    }
+    settings = ScoringSettings.for_programmes(batches_of)
     scores = []
     for programme_id, batch_ids in sorted(batches_of.items()):
         scores += [
@@ -372,7 +370,7 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
                 start=half.start,
                 end=half.end,
                 now=query.now,
-                settings=settings.get(programme_id) or ScoringSettings(programme_id=programme_id),
+                settings=settings[programme_id],
             )
             if score.unit_id in shown
         ]

@@ -1,4 +1,4 @@
-"""The status of creation units (issue 9): one cheap read of where each unit stands.
+"""The status of creation units: one cheap read of where each unit stands.
 
 The payload of a unit is its identity plus named sections. Each section is a loader: it takes the
 units (already scoped through `visible_to(user)`) and `now`, and returns the part of every
@@ -191,10 +191,7 @@ def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, Pub
     for unit in units:
         start, end = _scoring_window(unit, today)
         groups[(unit.batch.programme_id, unit.kind, start, end)].append(unit)
-    settings = {
-        row.programme_id: row
-        for row in ScoringSettings.objects.filter(programme_id__in={key[0] for key in groups})
-    }
+    settings = ScoringSettings.for_programmes(key[0] for key in groups)
     result: dict[int, PublicityStatus] = {}
     for (programme_id, kind, start, end), members in groups.items():
         batches = tuple(sorted({unit.batch_id for unit in members}))
@@ -211,8 +208,7 @@ def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, Pub
                     start=start,
                     end=end,
                     now=now,
-                    settings=settings.get(programme_id)
-                    or ScoringSettings(programme_id=programme_id),
+                    settings=settings[programme_id],
                 )
             ),
         )

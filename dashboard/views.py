@@ -132,7 +132,7 @@ def _replace(request: HttpRequest, **values: str) -> str:
 @require_safe
 @role_required(Role.OFFICE_REVIEWER)
 def office_dashboard(request: HttpRequest) -> HttpResponse:
-    """The office's compliance heat map, on-time trend and fund execution (issue 9)."""
+    """The office's compliance heat map, on-time trend and fund execution."""
     return _dashboard(request, OFFICE)
 
 

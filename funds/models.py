@@ -1,4 +1,4 @@
-"""Models of fund-use plans, their provincial review and filing, ring-fenced spending and half-yearly fund reports (RULES.md §3).
+"""Models of fund-use plans, their provincial review and filing, ring-fenced spending and half-yearly fund reports (docs/rules.md §3).
 
 Money is `DecimalField(max_digits=14, decimal_places=2)`: yuan with two decimals, never float.
 """

@@ -50,6 +50,7 @@ from funds.rules import (
     plan_warnings,
     spending_summary,
 )
+from reporting.models import Obligation
 
 MONEY_ZERO = Value(Decimal("0.00"))
 FILED = PlanStatus.FILED
@@ -280,8 +281,6 @@ def default_period(*, today: date | None = None) -> Period:
 
 def fund_report_obligation(*, unit: CreationUnit, period: Period) -> Any:
     """The unit's fund-report obligation of that half year (reporting), or None."""
-    from reporting.models import Obligation
-
     return (
         Obligation.objects.filter(
             unit=unit, type=Obligation.Type.FUND_REPORT, period_start=period.first_day

@@ -43,7 +43,9 @@ from funds.rules import (
     spending_refusal,
     status_after_decisions,
 )
+from funds.selectors import fund_report_obligation, half_year_report, report_text
 from portal.services import notification_send
+from reporting.services import submission_save, submission_submit
 
 Role = RoleAssignment.Role
 VERSION_FIELDS = ("summary", "central_rules", "local_rules")
@@ -580,9 +582,6 @@ def fund_report_submit(
     """R3.3: compile the half year's fund report from the spending and submit it as the unit's
     fund-report obligation of that half year (reporting workflow: the office reviews it; the
     provincial culture and finance reviewers see it once submitted)."""
-    from funds.selectors import fund_report_obligation, half_year_report, report_text
-    from reporting.services import submission_save, submission_submit
-
     _require_staff(user, unit)
     obligation = fund_report_obligation(unit=unit, period=period)
     if obligation is None:

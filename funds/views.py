@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from creation.models import CreationUnit, RoleAssignment
-from creation.scope import user_scope
+from creation.scope import user_scope, visible_unit_or_404
 from creation.services import unit_record_save
 from creation.views import role_required
 from funds import services
@@ -82,10 +82,6 @@ GET_POST = require_http_methods(["GET", "POST"])
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _visible_unit(request: HttpRequest, pk: int) -> CreationUnit:
-    return get_object_or_404(CreationUnit.objects.visible_to(request.user).with_related(), pk=pk)
-
-
 def _require_editor(request: HttpRequest, unit_id: int) -> None:
     if not user_scope(request.user).can_edit_unit(unit_id):
         raise PermissionDenied
@@ -98,7 +94,7 @@ def _refuse_read_only(request: HttpRequest) -> None:
 
 
 def _editable_unit(request: HttpRequest, pk: int) -> CreationUnit:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     _require_editor(request, unit.pk)
     return unit
 
@@ -159,7 +155,7 @@ def _form_page(
 def unit_funds(request: HttpRequest, pk: int) -> HttpResponse:
     """Money in, the unit's plans with the state of their latest version, and the execution of
     its filed plans line by line."""
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     lines = list(filed_lines(unit=unit))
     spent = sum((line.spent for line in lines), ZERO)
     budget = sum((line.amount for line in lines), ZERO)
@@ -625,7 +621,7 @@ UNIT_EXECUTION_EXPORT = [
 @require_GET
 def spending(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's expenditures with their vouchers, newest first, and what is left per line."""
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     expenditures = expenditure_list(user=request.user).filter(line__version__plan__unit=unit)
     lines = list(filed_lines(unit=unit))
     line_id = request.GET.get("line")
@@ -725,7 +721,7 @@ def voucher_download(request: HttpRequest, pk: int) -> FileResponse:
 def unit_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The half year's fund report, printable: for the unit's office to report to its leadership
     group, and to submit as the fund report of the reporting calendar."""
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     periods = report_periods(unit=unit)
     period = parse_period(request.GET.get("period")) or default_period()
     report = half_year_report(unit=unit, period=period)
@@ -750,7 +746,7 @@ def unit_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_read_only(request)
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     _require_editor(request, unit.pk)
     period = parse_period(request.POST.get("period"))
     url = reverse("funds:unit-report", kwargs={"pk": unit.pk})

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from portal.models import Heartbeat
+from portal.models import Heartbeat, Notification
 
 BEAT_HEARTBEAT = "beat"
 
@@ -18,8 +18,6 @@ def notification_send(
     *, recipients: list, title: str, body: str = "", link: str = "", key: str
 ) -> int:
     """Deliver an in-app notification to each recipient once per key; returns how many were new."""
-    from portal.models import Notification
-
     rows = [
         Notification(recipient=user, title=title, body=body, link=link, key=key)
         for user in {user.pk: user for user in recipients}.values()
@@ -30,8 +28,6 @@ def notification_send(
 
 
 def notification_mark_read(*, notification_ids: list[int], user) -> int:
-    from portal.models import Notification
-
     return (
         Notification.objects.visible_to(user)
         .filter(pk__in=notification_ids, read_at__isnull=True)

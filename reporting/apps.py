@@ -19,3 +19,7 @@ class ReportingConfig(AppConfig):
         from reporting.services import obligations_sync
 
         unit_sync_register("reporting.obligations", obligations_sync)
+
+        # The services queue document jobs by task name (reporting.services.DOCUMENT_JOB_RUN_TASK),
+        # so the tasks are registered in every process, not only in workers that autodiscover them.
+        from reporting import tasks  # noqa: F401

@@ -3,11 +3,11 @@
 
 from django.core import checks
 
+from reporting.fonts import fast_subsetting, pdf_problem
+
 
 @checks.register()
 def pdf_engine_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    from reporting.fonts import fast_subsetting, pdf_problem
-
     problem = pdf_problem()
     if problem is None:
         if fast_subsetting():

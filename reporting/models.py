@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import CreationUnit, Programme, UnitRecordQuerySet
+from creation.models import (
+    CreationUnit,
+    Programme,
+    ProgrammeSettings,
+    UnitRecordQuerySet,
+    programme_settings_field,
+)
 from creation.scope import ScopedQuerySet, UserScope
 from portal.uploads import DocumentUploadValidator
 from reporting.rules import (
@@ -33,16 +39,11 @@ class ReportingSettingsQuerySet(ScopedQuerySet):
         return Q(programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope)))
 
 
-class ReportingSettings(models.Model):
-    """A programme's deadlines and reminders. The defaults are RULES.md §5's; the office changes
+class ReportingSettings(ProgrammeSettings):
+    """A programme's deadlines and reminders. The defaults are docs/rules.md §5's; the office changes
     them in the admin. A programme without a row uses the defaults."""
 
-    programme = models.OneToOneField(
-        Programme,
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="reporting_settings",
-    )
+    programme = programme_settings_field("reporting_settings")
     monthly_due_day = models.PositiveSmallIntegerField(
         _("monthly items due on day"), default=5, validators=DAY_OF_MONTH
     )

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from celery import Task, current_app
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,14 +56,6 @@ from reporting.rules import (
 logger = logging.getLogger(__name__)
 
 
-def reporting_settings_for(programme: Programme) -> ReportingSettings:
-    """The programme's settings, or the defaults of RULES.md §5 when it has none."""
-    try:
-        return programme.reporting_settings
-    except ReportingSettings.DoesNotExist:
-        return ReportingSettings(programme=programme)
-
-
 # --- The calendar -----------------------------------------------------------------------------
 
 
@@ -80,7 +73,7 @@ def obligations_sync(*, unit: CreationUnit) -> SyncResult:
     removed unless a report was already started for it. The due moment of an obligation whose
     report was already submitted stays as it was (C1): whether it was on time was decided
     against that moment by its first submission."""
-    settings = reporting_settings_for(unit.batch.programme).schedule()
+    settings = ReportingSettings.for_programme(unit.batch.programme).schedule()
     cycle = unit.cycle  # C2: the unit's own cycle, not its batch's
     specs = obligation_calendar(kind=unit.kind, start=cycle.start, end=cycle.end, settings=settings)
     existing = {
@@ -458,7 +451,7 @@ def reminder_sweep(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for obligation in candidates.iterator(chunk_size=1000):
-        rules = reporting_settings_for(obligation.unit.batch.programme).reminders()
+        rules = ReportingSettings.for_programme(obligation.unit.batch.programme).reminders()
         kinds = {reminder.kind for reminder in obligation.reminders.all()}
         due = [reminder_due(due_at=obligation.due_at, now=now, sent=kinds, settings=rules)]
         if escalation_due(due_at=obligation.due_at, now=now, sent=kinds, settings=rules):
@@ -560,8 +553,6 @@ def document_job_request(
 ) -> DocumentJob:
     """Queue a document for a worker to render (document_job_run, started after commit), when
     `document_access` allows it; a draft's job is kept from all but the office."""
-    from reporting.tasks import document_job_run_task
-
     if format not in DocumentJob.Format.values:
         raise ValidationError({"format": _("Choose PDF or Word (.docx).")})
     access = document_access(user=user, kind=kind, params=params)
@@ -578,10 +569,25 @@ def document_job_request(
     )
     job.full_clean()
     job.save()
-    # The job is committed whatever the broker does: when it is down, the job stays queued,
-    # its page keeps waiting, and document_jobs_requeue publishes it again.
-    enqueue_on_commit(document_job_run_task, job.pk)
+    document_job_enqueue_on_commit(job)
     return job
+
+
+# reporting.tasks wraps the services of this module, so the services name the task that runs a
+# job instead of importing it; ReportingConfig.ready() imports reporting.tasks, so the name is
+# registered in every process (web, worker, beat, tests).
+DOCUMENT_JOB_RUN_TASK = "reporting.tasks.document_job_run_task"
+
+
+def document_job_run_task() -> Task:
+    return current_app.tasks[DOCUMENT_JOB_RUN_TASK]
+
+
+def document_job_enqueue_on_commit(job: DocumentJob) -> None:
+    """Publish the job for a worker once the transaction that saved it commits. The job is
+    committed whatever the broker does: when it is down, the job stays queued, its page keeps
+    waiting, and document_jobs_requeue publishes it again."""
+    enqueue_on_commit(document_job_run_task(), job.pk)
 
 
 def document_render_for(
@@ -606,8 +612,6 @@ def document_jobs_requeue(*, now: datetime | None = None) -> int:
     still waiting its turn in a long queue is published twice; document_job_run then renders it
     once. Jobs nobody could make within a day are failed, so that their page stops waiting.
     Run by beat; returns how many were published."""
-    from reporting.tasks import document_job_run_task
-
     now = now or timezone.now()
     Status = DocumentJob.Status
     give_up = now - timedelta(seconds=django_settings.DOCUMENT_JOB_GIVE_UP_SECONDS)
@@ -624,16 +628,14 @@ def document_jobs_requeue(*, now: datetime | None = None) -> int:
     )
     published = 0
     for job_id in stale.values_list("pk", flat=True):
-        published += enqueue(document_job_run_task, job_id)
+        published += enqueue(document_job_run_task(), job_id)
     return published
 
 
 def _document_job_lease() -> timedelta:
     # A worker cannot hold a job longer than the task's hard time limit: past it the job's
     # worker is gone, whoever started it.
-    from reporting.tasks import document_job_run_task
-
-    return timedelta(seconds=document_job_run_task.time_limit + 30)
+    return timedelta(seconds=document_job_run_task().time_limit + 30)
 
 
 def _job_progress(job_id: int, percent: int, stage: str) -> None:

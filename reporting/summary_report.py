@@ -1,4 +1,4 @@
-"""The summary report of a creating place (创建总结汇报材料, RULES.md §7), in the five-part layout
+"""The summary report of a creating place (创建总结汇报材料, docs/rules.md §7), in the five-part layout
 of the source reports: 1 facilities and activities; 2 aims and principles; 3 leadership and
 responsibilities; 4 measures taken; 5 problems and next steps. Figures come from the unit's
 records; the narrative parts are the text the unit writes in the portal (SummaryText).

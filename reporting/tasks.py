@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from creation.models import Programme
 from reporting.services import (
     document_files_expire,
     document_job_run,
@@ -18,8 +19,6 @@ def reminder_sweep_task() -> int:
 
 @shared_task(soft_time_limit=1800, time_limit=1900)
 def obligations_sync_task(programme_id: int | None = None) -> int:
-    from creation.models import Programme
-
     programme = Programme.objects.get(pk=programme_id) if programme_id else None
     return obligations_sync_all(programme=programme).created
 

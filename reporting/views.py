@@ -32,7 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from creation.models import CreationUnit, RoleAssignment
-from creation.scope import user_scope
+from creation.scope import user_scope, visible_unit_or_404
 from creation.selectors import scope_provinces
 from creation.views import role_required
 from portal.exports import Column, export_if_requested, model_columns
@@ -224,10 +224,6 @@ def _query(request: HttpRequest, *, drop: tuple[str, ...] = ("page",), **values:
     return query.urlencode()
 
 
-def _visible_unit(request: HttpRequest, pk: int) -> CreationUnit:
-    return get_object_or_404(CreationUnit.objects.visible_to(request.user).with_related(), pk=pk)
-
-
 # --- The unit's calendar --------------------------------------------------------------------------
 
 
@@ -299,7 +295,7 @@ def _month_context(
 @login_required
 @require_GET
 def unit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     now = timezone.now()
     obligations = obligation_list(user=request.user).filter(unit=unit)
     years = list(range(unit.cycle_start.year, unit.cycle_end.year + 2))
@@ -594,7 +590,7 @@ def _feed_url(request: HttpRequest, feed: CalendarFeed) -> str:
 def calendar_feed(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows the user's private link to the unit's deadlines; POST creates it, or replaces it
     so that the old link stops working."""
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     if request.method == "POST":
         replaced = CalendarFeed.objects.visible_to(request.user).filter(unit=unit).exists()
         calendar_feed_replace(user=request.user, unit=unit)

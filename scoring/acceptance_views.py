@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from creation.models import CreationUnit, RoleAssignment
-from creation.scope import user_scope
+from creation.scope import user_scope, visible_unit_or_404
 from creation.views import role_required
 from portal.exports import Column, export_if_requested, model_columns
 from scoring import services
@@ -35,11 +35,16 @@ from scoring.acceptance_forms import (
     StatusDecisionForm,
     apply_service_errors,
 )
-from scoring.models import AcceptanceEvaluation, CreationStandard, Indicator, IndicatorReview
+from scoring.models import (
+    AcceptanceEvaluation,
+    AcceptanceSettings,
+    CreationStandard,
+    Indicator,
+    IndicatorReview,
+)
 from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus
 from scoring.selectors import (
     UnitGauge,
-    acceptance_numbers,
     gauge_list,
     office_units,
     override_history,
@@ -78,10 +83,6 @@ STANDARD_EXPORT = [
 ]
 
 
-def _visible_unit(request: HttpRequest, pk: int) -> CreationUnit:
-    return get_object_or_404(CreationUnit.objects.visible_to(request.user).with_related(), pk=pk)
-
-
 def _can_run(request: HttpRequest, unit: CreationUnit) -> bool:
     return user_scope(request.user).can_run_programme(unit.batch.programme_id)
 
@@ -91,7 +92,7 @@ def _office_unit(request: HttpRequest, pk: int, *, action: bool = False) -> Crea
     accounts are refused an action before any lookup."""
     if action and user_scope(request.user).read_only:
         raise PermissionDenied
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     if not _can_run(request, unit):
         raise PermissionDenied
     return unit
@@ -107,7 +108,7 @@ def _gauge_url(unit_id: int, section: str = "") -> str:
 def unit_gauge(request: HttpRequest, pk: int) -> HttpResponse:
     """R6.6 and §8: the unit's veto gauge with its evidence and the office's overrides, its
     indicator reviews and acceptance evaluations."""
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     gauge = veto_gauge(unit=unit)
     context = {
         "unit": unit,
@@ -121,7 +122,7 @@ def unit_gauge(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluated_by"
         ),
         "can_run": _can_run(request, unit),
-        "numbers": acceptance_numbers(programme_id=unit.batch.programme_id),
+        "numbers": AcceptanceSettings.for_programme(unit.batch.programme_id).numbers(),
     }
     return render(request, "scoring/acceptance/unit_gauge.html", context)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scoring.models import MediaOutlet
+
 # (name, tier, level, generic)
 SEEDED_OUTLETS: list[tuple[str, int | None, str, bool]] = [
     ("新华社内参", 1, "", False),
@@ -32,8 +34,6 @@ SEEDED_OUTLETS: list[tuple[str, int | None, str, bool]] = [
 
 def outlets_ensure(*, using: str = "default") -> int:
     """Create the outlets of the catalogue that are missing; returns how many were created."""
-    from scoring.models import MediaOutlet
-
     national = MediaOutlet.objects.using(using).filter(programme__isnull=True)
     existing = set(national.values_list("name", flat=True))
     missing = [

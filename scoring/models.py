@@ -1,4 +1,4 @@
-"""Models of publicity scoring, the veto gauge and acceptance (RULES.md §6 and §8).
+"""Models of publicity scoring, the veto gauge and acceptance (docs/rules.md §6 and §8).
 
 Creation standards (创建标准) live here because acceptance grades against them; inspections
 (creation/) also take their checklist items from them.
@@ -14,7 +14,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import Batch, CreationUnit, Programme, Region, UnitRecordQuerySet
+from creation.models import (
+    Batch,
+    CreationUnit,
+    Programme,
+    ProgrammeSettings,
+    Region,
+    UnitRecordQuerySet,
+    programme_settings_field,
+)
 from creation.rules import LIAISON_TOLERANCE_DAYS
 from creation.scope import ScopedQuerySet, UserScope
 from portal.uploads import DocumentUploadValidator
@@ -140,16 +148,11 @@ class ScoringSettingsQuerySet(ScopedQuerySet):
         return Q(programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope)))
 
 
-class ScoringSettings(models.Model):
-    """A programme's publicity points (R6.1, R6.2). The defaults are RULES.md §6's; the office
+class ScoringSettings(ProgrammeSettings):
+    """A programme's publicity points (R6.1, R6.2). The defaults are docs/rules.md §6's; the office
     changes them in the admin. A programme without a row uses the defaults."""
 
-    programme = models.OneToOneField(
-        Programme,
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="scoring_settings",
-    )
+    programme = programme_settings_field("scoring_settings")
     base_points = models.PositiveSmallIntegerField(
         _("base points"),
         default=rules.DEFAULT_BASE_POINTS,
@@ -173,12 +176,6 @@ class ScoringSettings(models.Model):
 
     def tier_points(self) -> dict[int, int]:
         return {t: getattr(self, f"tier{t}_points") for t in rules.TIERS}
-
-    @classmethod
-    def for_programme(cls, programme_id: int) -> ScoringSettings:
-        """The programme's settings, or unsaved defaults."""
-        found = cls.objects.filter(programme_id=programme_id).first()
-        return found or cls(programme_id=programme_id)
 
 
 class MediaOutletQuerySet(ScopedQuerySet):
@@ -647,17 +644,12 @@ class AcceptanceSettingsQuerySet(ScopedQuerySet):
         return Q(programme__in=Programme.objects.filter(Programme.objects.all().scope_q(scope)))
 
 
-class AcceptanceSettings(models.Model):
+class AcceptanceSettings(ProgrammeSettings):
     """A programme's numbers for the veto gauge, the mid-term review and acceptance. The defaults
-    are ours (RULES.md R6.5, R6.6, §8); the office changes them in the admin. A programme without
+    are ours (docs/rules.md R6.5, R6.6, §8); the office changes them in the admin. A programme without
     a row uses the defaults."""
 
-    programme = models.OneToOneField(
-        Programme,
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="acceptance_settings",
-    )
+    programme = programme_settings_field("acceptance_settings")
     excellent_from = models.DecimalField(
         _("excellent from completion (%)"), max_digits=5, decimal_places=1, default=Decimal(80)
     )

@@ -288,9 +288,7 @@ def cycle_publicity_points(
         )
     )
     programme_ids = {u[3] for u in units}
-    settings = {
-        s.programme_id: s for s in ScoringSettings.objects.filter(programme_id__in=programme_ids)
-    }
+    settings = ScoringSettings.for_programmes(programme_ids)
     # A zone's frozen score is found by its half year; a project's by its one period, whose row
     # carries its batch's dates while the project is scored over its own cycle (C2).
     frozen: dict[tuple[int, date | None], int] = {
@@ -309,8 +307,6 @@ def cycle_publicity_points(
     for unit_id, tier, published in _verified_rows(ids, earliest, date.max):
         claims_by_unit[unit_id].append((tier, published))
 
-    for programme_id in programme_ids - set(settings):
-        settings[programme_id] = ScoringSettings(programme_id=programme_id)
     tier_points = {p: s.tier_points() for p, s in settings.items()}
     windows_of: dict[tuple[str, date], list[tuple[date, date]]] = {}
     out: dict[int, int] = {}
@@ -467,14 +463,10 @@ def unit_late_obligations(
 VETO_TYPES = ("fund_report", "self_inspection", "work_update", "in_depth_report")
 
 
-def acceptance_numbers(*, programme_id: int) -> AcceptanceNumbers:
-    row = AcceptanceSettings.objects.filter(programme_id=programme_id).first()
-    return row.numbers() if row is not None else AcceptanceNumbers()
-
-
 def _numbers_by_programme(programme_ids: Iterable[int]) -> dict[int, AcceptanceNumbers]:
-    rows = AcceptanceSettings.objects.filter(programme_id__in=set(programme_ids))
-    return defaultdict(AcceptanceNumbers, {row.programme_id: row.numbers() for row in rows})
+    return {
+        pk: row.numbers() for pk, row in AcceptanceSettings.for_programmes(programme_ids).items()
+    }
 
 
 # --- R6.6: the veto gauge -----------------------------------------------------------------------

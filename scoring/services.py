@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from creation.models import Batch, CreationUnit, Programme
 from creation.rules import unit_cycle
 from creation.scope import user_scope
-from portal.tasks import enqueue_on_commit
 from reporting.models import DocumentJob
+from reporting.services import document_job_enqueue_on_commit
 from scoring import rules
 from scoring.bulletin import BULLETIN
 from scoring.computations import compute
 from scoring.models import (
     AcceptanceEvaluation,
+    AcceptanceSettings,
     AdoptionClaim,
     Bulletin,
     Indicator,
@@ -48,7 +49,6 @@ from scoring.rules import (
     midterm_grade,
 )
 from scoring.selectors import (
-    acceptance_numbers,
     batch_publicity,
     latest_review,
     period_live_scores,
@@ -468,8 +468,6 @@ def bulletin_document_request(*, bulletin: Bulletin, user: Any, format: str) -> 
     """Queue the bulletin's PDF or Word file (reporting.documents) for a worker; it belongs to the
     programme, so every unit of the programme may download it. Read-only accounts change
     nothing."""
-    from reporting.tasks import document_job_run_task
-
     if user_scope(user).read_only:
         raise PermissionDenied(_("This account only reads."))
     if not Bulletin.objects.visible_to(user).filter(pk=bulletin.pk).exists():
@@ -488,7 +486,7 @@ def bulletin_document_request(*, bulletin: Bulletin, user: Any, format: str) -> 
     )
     job.full_clean()
     job.save()
-    enqueue_on_commit(document_job_run_task, job.pk)
+    document_job_enqueue_on_commit(job)
     return job
 
 
@@ -556,7 +554,7 @@ def indicator_review_record(
     indicators = list(Indicator.objects.for_unit(unit))
     if not indicators:
         raise ValidationError(_("No creation standard with indicators applies to this unit."))
-    numbers = acceptance_numbers(programme_id=unit.batch.programme_id)
+    numbers = AcceptanceSettings.for_programme(unit.batch.programme_id).numbers()
     review = IndicatorReview(
         unit=unit,
         stage=stage,
@@ -648,7 +646,7 @@ def acceptance_evaluate(
     review = latest_review(unit=unit, stage=IndicatorReview.Stage.FINAL)
     if review is None:
         raise ValidationError(_("Record the unit's final indicator values first."))
-    numbers = acceptance_numbers(programme_id=unit.batch.programme_id)
+    numbers = AcceptanceSettings.for_programme(unit.batch.programme_id).numbers()
     parts = tuple(
         IndicatorPart(
             code=v.indicator.code,

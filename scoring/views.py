@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from creation.models import CreationUnit, RoleAssignment
-from creation.scope import user_scope
+from creation.models import RoleAssignment
+from creation.scope import user_scope, visible_unit_or_404
 from creation.views import role_required
 from portal.exports import Column, export_if_requested, model_columns
 from reporting.forms import apply_service_errors
@@ -81,10 +81,6 @@ def _refuse_read_only(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _visible_unit(request: HttpRequest, pk: int) -> CreationUnit:
-    return get_object_or_404(CreationUnit.objects.visible_to(request.user).with_related(), pk=pk)
-
-
 def _claim(request: HttpRequest, pk: int) -> AdoptionClaim:
     return get_object_or_404(
         claim_list(user=request.user).select_related("unit__batch__programme"), pk=pk
@@ -115,7 +111,7 @@ def _refused(request: HttpRequest, error: ValidationError, url: str) -> HttpResp
 def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's live score (base with its reason, adoption points with the verified claims),
     its claims and the history of its periods."""
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     claims = claim_list(user=request.user).filter(unit=unit).order_by("-claimed_at", "-pk")
     exported = export_if_requested(
         request, claims, columns=CLAIM_EXPORT, filename=f"adoption-claims-{unit.pk}"
@@ -168,7 +164,7 @@ def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     """R6.2: the unit claims an adoption, with a link or a scan as evidence."""
-    unit = _visible_unit(request, pk)
+    unit = visible_unit_or_404(request.user, pk)
     if not user_scope(request.user).can_edit_unit(unit.pk):
         raise PermissionDenied
     form = ClaimForm(request.POST or None, request.FILES or None, unit=unit)
@@ -190,7 +186,14 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your claim was sent to the office for verification."))
             return redirect("scoring:claim-detail", pk=claim.pk)
-    return render(request, "scoring/claim_form.html", {"unit": unit, "form": form})
+    context = {
+        "title": _("Claim an adoption"),
+        "unit": unit,
+        "form": form,
+        "submit_label": _("Send the claim"),
+        "back_url": reverse("scoring:unit-publicity", kwargs={"pk": unit.pk}),
+    }
+    return render(request, "scoring/claim_form.html", context)
 
 
 def _claim_page(

@@ -29,7 +29,7 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from portal.bench import servers  # noqa: E402
+from devtools.bench import servers  # noqa: E402
 
 
 def emit(result: dict[str, Any]) -> None:
@@ -75,7 +75,7 @@ class Run:
 def export_figure(env: dict[str, str], rows: int) -> dict[str, Any]:
     """CSV and Excel, each in a fresh process (its RSS high-water mark is the figure); the
     figure is the larger of the two."""
-    from portal.bench.figures import figure
+    from devtools.bench.figures import figure
 
     children = {
         fmt: subprocess.Popen(  # noqa: S603 - this script
@@ -110,7 +110,7 @@ def export_figure(env: dict[str, str], rows: int) -> dict[str, Any]:
 def status_ratio_figure(host: str, plan: Path, users: int, seconds: int) -> dict[str, Any]:
     """The figure is the steady state: every status read once before (warm_status_cache). The
     first run, on statuses nobody has read since the last write, is printed as `cold_…`."""
-    from portal.bench.figures import figure
+    from devtools.bench.figures import figure
 
     def run(target: str, name: str):
         return servers.run_locust(
@@ -145,7 +145,7 @@ def dashboard_figure(host: str, cookie: str, requests: int = 60) -> dict[str, An
     """Sequential GETs of /dashboard/ as the office reviewer (5 warm-up requests not counted),
     each rendered (Cache-Control: no-cache, as after a write: portal.page_cache); the same
     replayed from the page cache is printed beside it."""
-    from portal.bench.figures import figure, percentile
+    from devtools.bench.figures import figure, percentile
 
     def times_of(headers: dict[str, str]) -> list[float]:
         times = []
@@ -179,7 +179,7 @@ def export_child(fmt: str, rows: int) -> None:
     import django
 
     django.setup()
-    from portal.bench.figures import export_figure_in_process
+    from devtools.bench.figures import export_figure_in_process
 
     emit(export_figure_in_process(fmt, rows))
 
@@ -222,7 +222,7 @@ def main() -> int:
         import django
 
         django.setup()
-        from portal.bench import figures
+        from devtools.bench import figures
 
         run.measure("max_queries", figures.max_queries_figure)
         run.measure("scoring_seconds", figures.scoring_figures)

@@ -31,7 +31,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from portal.bench import servers  # noqa: E402
+from devtools.bench import servers  # noqa: E402
 from scripts.load_pages import API_LISTS, OFFICE_PAGES, PROVINCE_PAGES, UNIT_PAGES  # noqa: E402
 
 
@@ -94,7 +94,7 @@ def main() -> int:
         django.setup()
         from django.db import connection
 
-        from portal.bench.figures import figure, write_plan
+        from devtools.bench.figures import figure, write_plan
 
         servers.BENCH_DIR.mkdir(parents=True, exist_ok=True)
         plan = servers.BENCH_DIR / "load-plan.json"

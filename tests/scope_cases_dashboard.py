@@ -1,4 +1,4 @@
-"""Scope cases of the dashboards and the unit status API (issue 9)."""
+"""Scope cases of the dashboards and the unit status API."""
 
 from tests.scope_cases import RouteCase
 

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from portal.bench import figures, servers
+from devtools.bench import figures, servers
 from reporting.models import Obligation
 
 pytestmark = pytest.mark.django_db

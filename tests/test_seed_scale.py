@@ -1,4 +1,4 @@
-"""`manage.py seed_scale` (issue #10): the generated national programme has the shape of real
+"""`manage.py seed_scale`: the generated national programme has the shape of real
 use, is reproducible from its seed, passes the models' own validation and works with the
 app's selectors and API."""
 
@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from creation.models import CreationUnit, Programme
-from creation.scale import ScaleParams, scale_programmes
+from devtools.scale import ScaleParams, scale_programmes
 from funds.selectors import fund_facts
 from reporting.models import Obligation, Submission, SubmissionEvent
 from reporting.rules import SHANGHAI

@@ -17,6 +17,7 @@ from creation.models import (
     Programme,
     Region,
 )
+from creation.scope import visible_units
 from portal.filters import UpdatedSinceFilter, YearFilter
 
 
@@ -82,12 +83,8 @@ class CreationUnitSyncFilter(CreationUnitFilter):
     updated_since = UpdatedSinceFilter(field_name="changed_at")
 
 
-def _visible_units(request) -> QuerySet:
-    return CreationUnit.objects.visible_to(getattr(request, "user", None))
-
-
 class UnitRecordFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
 
 
 class LeadershipGroupFilter(UnitRecordFilter):
@@ -98,7 +95,7 @@ class LeadershipGroupFilter(UnitRecordFilter):
 
 class GroupMemberFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
-        queryset=_visible_units, field_name="group__unit", label=_("Creation unit")
+        queryset=visible_units, field_name="group__unit", label=_("Creation unit")
     )
 
     class Meta:
@@ -114,7 +111,7 @@ class GroupOfficeFilter(UnitRecordFilter):
 
 class OfficeStaffFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
-        queryset=_visible_units, field_name="office__unit", label=_("Creation unit")
+        queryset=visible_units, field_name="office__unit", label=_("Creation unit")
     )
 
     class Meta:

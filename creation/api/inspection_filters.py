@@ -1,6 +1,6 @@
 import django_filters
 
-from creation.api.filters import UnitRecordFilter, _visible_units
+from creation.api.filters import UnitRecordFilter
 from creation.models import (
     FeedbackLetter,
     Finding,
@@ -9,6 +9,7 @@ from creation.models import (
     RectificationEvent,
     SelfInspection,
 )
+from creation.scope import visible_units
 from portal.filters import IdFilter, YearFilter
 
 
@@ -22,7 +23,7 @@ class InspectionFilter(UnitRecordFilter):
 
 class FindingFilter(django_filters.FilterSet):
     inspection = IdFilter(field_name="inspection_id")
-    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, field_name="inspection__unit")
+    unit = django_filters.ModelChoiceFilter(queryset=visible_units, field_name="inspection__unit")
 
     class Meta:
         model = Finding
@@ -31,7 +32,7 @@ class FindingFilter(django_filters.FilterSet):
 
 class RectificationFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
-        queryset=_visible_units, field_name="finding__inspection__unit"
+        queryset=visible_units, field_name="finding__inspection__unit"
     )
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
 
@@ -49,7 +50,7 @@ class RectificationEventFilter(django_filters.FilterSet):
 
 
 class FeedbackLetterFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, field_name="inspection__unit")
+    unit = django_filters.ModelChoiceFilter(queryset=visible_units, field_name="inspection__unit")
 
     class Meta:
         model = FeedbackLetter

@@ -138,3 +138,51 @@ def test_role_assignment_scope_must_match_the_role(role, fields, valid):
             assignment.full_clean()
         with pytest.raises(IntegrityError), transaction.atomic():
             assignment.save()
+
+
+# --- Per-programme settings: one accessor, the same defaults for every reader ------------------
+
+
+def test_programme_settings_for_programme_without_a_row_gives_unsaved_defaults(world):
+    from reporting.models import ReportingSettings
+
+    programme = world.objects["units"]["own"].batch.programme
+    ReportingSettings.objects.filter(programme=programme).delete()
+    programme = Programme.objects.get(pk=programme.pk)  # no cached reverse accessor
+    by_instance = ReportingSettings.for_programme(programme)
+    by_id = ReportingSettings.for_programme(programme.pk)
+    assert (by_instance.pk, by_instance.programme_id, by_instance.monthly_due_day) == (
+        None,
+        programme.pk,
+        5,
+    )
+    assert (by_id.pk, by_id.programme_id, by_id.monthly_due_day) == (None, programme.pk, 5)
+
+
+def test_programme_settings_for_programme_returns_the_stored_row(world):
+    from scoring.models import ScoringSettings
+
+    programme = world.objects["units"]["own"].batch.programme
+    stored, _ = ScoringSettings.objects.update_or_create(
+        programme=programme, defaults={"base_points": 42}
+    )
+    programme = Programme.objects.get(pk=programme.pk)
+    assert ScoringSettings.for_programme(programme).pk == stored.pk
+    assert ScoringSettings.for_programme(programme.pk).base_points == 42
+
+
+def test_programme_settings_for_programmes_mixes_rows_and_defaults_in_one_query(
+    world, django_assert_num_queries
+):
+    from scoring.models import AcceptanceSettings
+
+    programme = world.objects["units"]["own"].batch.programme
+    other = ProgrammeFactory()  # a programme without settings
+    AcceptanceSettings.objects.filter(programme=other).delete()
+    stored, _ = AcceptanceSettings.objects.update_or_create(
+        programme=programme, defaults={"pass_mark": 70}
+    )
+    with django_assert_num_queries(1):
+        found = AcceptanceSettings.for_programmes([programme.pk, other.pk])
+    assert (found[programme.pk].pk, found[programme.pk].pass_mark) == (stored.pk, 70)
+    assert (found[other.pk].pk, found[other.pk].pass_mark) == (None, 60)

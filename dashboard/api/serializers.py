@@ -1,4 +1,4 @@
-"""The unit status payload (issue 9): the unit, then one object per section of dashboard.status.
+"""The unit status payload: the unit, then one object per section of dashboard.status.
 
 `STATUS_SECTIONS` is the one list of sections: its name in the payload, the loader that computes
 it for many units at once, and the serializer that describes it. The payload serializer is built

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import CreationUnit
+from creation.scope import visible_units
 from funds.models import (
     BudgetLine,
     CentralAllocation,
@@ -13,10 +13,6 @@ from funds.models import (
     LocalFunding,
     SourceChoices,
 )
-
-
-def _visible_units(request) -> QuerySet:
-    return CreationUnit.objects.visible_to(getattr(request, "user", None))
 
 
 def _visible_plans(request) -> QuerySet:
@@ -38,7 +34,7 @@ class FundCategoryFilter(django_filters.FilterSet):
 
 
 class CentralAllocationFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
     allocated_after = django_filters.DateFilter(field_name="allocated_on", lookup_expr="gte")
     allocated_before = django_filters.DateFilter(field_name="allocated_on", lookup_expr="lte")
 
@@ -48,7 +44,7 @@ class CentralAllocationFilter(django_filters.FilterSet):
 
 
 class LocalFundingFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
 
     class Meta:
         model = LocalFunding
@@ -56,7 +52,7 @@ class LocalFundingFilter(django_filters.FilterSet):
 
 
 class FundPlanFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
     status = django_filters.ChoiceFilter(
         choices=FundPlanVersion.Status.choices,
         field_name="latest_status",
@@ -70,7 +66,7 @@ class FundPlanFilter(django_filters.FilterSet):
 
 class FundPlanVersionFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
-        queryset=_visible_units, field_name="plan__unit", label=_("Creation unit")
+        queryset=visible_units, field_name="plan__unit", label=_("Creation unit")
     )
     plan = django_filters.ModelChoiceFilter(queryset=_visible_plans, label=_("Fund-use plan"))
 
@@ -81,7 +77,7 @@ class FundPlanVersionFilter(django_filters.FilterSet):
 
 class BudgetLineFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
-        queryset=_visible_units, field_name="version__plan__unit", label=_("Creation unit")
+        queryset=visible_units, field_name="version__plan__unit", label=_("Creation unit")
     )
     version = django_filters.ModelChoiceFilter(queryset=_visible_versions, label=_("Version"))
     source = django_filters.ChoiceFilter(choices=SourceChoices.choices, label=_("Source"))
@@ -100,7 +96,7 @@ class BudgetLineFilter(django_filters.FilterSet):
 
 class ExpenditureFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
-        queryset=_visible_units, field_name="line__version__plan__unit", label=_("Creation unit")
+        queryset=visible_units, field_name="line__version__plan__unit", label=_("Creation unit")
     )
     line = django_filters.ModelChoiceFilter(queryset=_visible_lines, label=_("Budget line"))
     source = django_filters.ChoiceFilter(

@@ -1,17 +1,12 @@
 import django_filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import CreationUnit
+from creation.scope import visible_units
 from scoring.models import AdoptionClaim, PeriodScore, ScoringPeriod
 
 
-def _visible_units(request) -> QuerySet:
-    return CreationUnit.objects.visible_to(getattr(request, "user", None))
-
-
 class AdoptionClaimFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
 
@@ -27,7 +22,7 @@ class ScoringPeriodFilter(django_filters.FilterSet):
 
 
 class PeriodScoreFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=_visible_units, label=_("Creation unit"))
+    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
 
     class Meta:
         model = PeriodScore

@@ -30,7 +30,7 @@ from scoring.rules import normalise_title
 
 
 def outlet(name: str) -> MediaOutlet:
-    """An outlet of the seeded catalogue (RULES.md R6.2). Tests that empty the database (browser
+    """An outlet of the seeded catalogue (docs/rules.md R6.2). Tests that empty the database (browser
     and worker tests) also empty the catalogue that the migration seeded: it is seeded again."""
     found = MediaOutlet.objects.filter(name=name).first()
     if found is None:

@@ -2,13 +2,13 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from creation.demo import DEMO_PASSWORD
-from creation.scale import ScaleParams, generate, purge, scale_programmes
+from devtools.demo.context import DEMO_PASSWORD
+from devtools.scale import ScaleParams, generate, purge, scale_programmes
 
 
 class Command(BaseCommand):
     help = (
-        "Generate a national programme at scale (issue #10): regions, batches every year or "
+        "Generate a national programme at scale: regions, batches every year or "
         "two, units (80% zones, 20% projects) with leadership groups, meetings, liaisons, their "
         "reporting calendar and submissions, fund plans and spending, adoption claims, scoring "
         "periods with frozen scores, inspections with rectifications and self-inspections. "

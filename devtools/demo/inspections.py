@@ -12,7 +12,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from creation import inspection_services as services
-from creation.models import CreationUnit, Inspection
+from creation.models import CreationUnit, Inspection, Meeting
+from devtools.demo.context import DemoContext, minutes_pdf
+from reporting.models import Obligation
 
 TEAM = [("王芳", "国家公共文化服务体系建设专家委员会委员"), ("赵强", "财务司预算处处长")]
 SCOPE = "创建工作组织领导和制度设计研究情况；公共文化设施网络建设和免费开放情况；经费投入和使用管理情况。"
@@ -42,9 +44,7 @@ FINDINGS = [
 
 
 def _pdf(title: str) -> ContentFile:
-    from creation.demo import demo_minutes_pdf
-
-    upload = demo_minutes_pdf(title)
+    upload = minutes_pdf(title)
     upload.name = f"{title}.pdf"
     return upload
 
@@ -102,7 +102,8 @@ def _finding(office: Any, inspection: Inspection, index: int, deadline: date, he
     ).rectification
 
 
-def load_inspections_demo(units: dict[str, CreationUnit], users: dict[str, Any]) -> None:
+def load(context: DemoContext) -> None:
+    units, users = context.units, context.users
     if Inspection.objects.filter(unit__in=units.values()).exists():
         return
     office, staff = users["office"], users["unit_staff"]
@@ -168,9 +169,6 @@ def load_inspections_demo(units: dict[str, CreationUnit], users: dict[str, Any])
 
 def _self_inspection(unit: CreationUnit, staff: Any, today: date) -> None:
     """R4.2: the unit's self-inspection of the current half year, submitted to the office."""
-    from creation.models import Meeting
-    from reporting.models import Obligation
-
     obligation = (
         Obligation.objects.filter(
             unit=unit,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from creation.demo import DEMO_PASSWORD, load_demo
+from devtools.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

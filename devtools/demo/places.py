@@ -1,4 +1,4 @@
-"""Demo records of creating places (RULES.md §7): facilities, amateur art teams, events and
+"""Demo records of creating places (docs/rules.md, §7): facilities, amateur art teams, events and
 brands, staff, training, money invested, honours and the narrative of the summary report, for
 every demo unit, modelled on the two source reports. Deterministic; a unit that already has
 records is left as it is, so loading again changes nothing."""
@@ -22,6 +22,7 @@ from creation.models import (
     SummaryText,
     TrainingCourse,
 )
+from devtools.demo.context import DemoContext
 
 COMMUNITIES = ["东风", "新河", "湘江", "清水塘", "四方坪", "德雅", "秀峰", "沙坪", "洪山", "芙蓉"]
 TEAM_KINDS = [
@@ -81,7 +82,8 @@ def _seed(unit: CreationUnit) -> int:
     return zlib.crc32(unit.name.encode())
 
 
-def load_place_records_demo(units: dict[str, CreationUnit], users: dict[str, Any]) -> None:
+def load(context: DemoContext) -> None:
+    units, users = context.units, context.users
     admin = users["admin"]  # the superuser writes for every demo unit
     for unit in units.values():
         if unit.facilities.exists() or hasattr(unit, "summary_text"):

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from creation.models import CreationUnit
+from devtools.demo.context import DemoContext
 from reporting.rules import SHANGHAI
 from scoring import services
 from scoring.models import AdoptionClaim, Bulletin, MediaOutlet, ScoringPeriod
@@ -72,7 +73,8 @@ REJECTION = "所附链接为转载稿件，未见新华社原发刊载，请补�
 CLOSED = HalfYear(2025, 2)
 
 
-def load_publicity_demo(units: dict[str, CreationUnit], users: dict[str, Any]) -> None:
+def load(context: DemoContext) -> None:
+    units, users = context.units, context.users
     admin, office = users["admin"], users["office"]
     today = timezone.localdate()
     services.periods_sync(today=today)

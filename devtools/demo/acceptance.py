@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
 from creation.models import CreationUnit, Region
+from devtools.demo.context import DemoContext
 from scoring.models import (
     AcceptanceEvaluation,
     CreationStandard,
@@ -91,7 +91,8 @@ def _standards(units: dict[str, CreationUnit]) -> None:
                 )
 
 
-def load_acceptance_demo(units: dict[str, CreationUnit], users: dict[str, Any]) -> None:
+def load(context: DemoContext) -> None:
+    units, users = context.units, context.users
     _standards(units)
     office = users["office"]
     today = timezone.localdate()

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from creation.models import CreationUnit
+from devtools.demo.context import DemoContext
 from reporting import services
 from reporting.models import Obligation, ReportingSettings, Submission
 
@@ -35,7 +36,8 @@ def _outcome(obligation: Obligation) -> str:
     return OUTCOMES[seed % len(OUTCOMES)]
 
 
-def load_reporting_demo(units: dict[str, CreationUnit], users: dict[str, Any]) -> None:
+def load(context: DemoContext) -> None:
+    units, users = context.units, context.users
     now = timezone.now()
     _provincial_due_day(units, now)
     for unit in units.values():

@@ -1,4 +1,4 @@
-"""Data at national scale (issue #10): a generated national programme with thousands of units
+"""Data at national scale: a generated national programme with thousands of units
 and ten years of history, for measuring the portal the way it will be used.
 
 `generate(ScaleParams(...))` writes, with `bulk_create` in chunks and without the audit log,
@@ -30,6 +30,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.utils import timezone
 
 from creation.inspection_models import (
     ChecklistItem,
@@ -59,6 +60,7 @@ from creation.models import (
     RoleAssignment,
 )
 from creation.rules import creation_cycle_end, periods_between
+from devtools.demo.context import DEMO_PASSWORD, minutes_pdf
 from funds.models import (
     BudgetLine,
     CentralAllocation,
@@ -69,7 +71,7 @@ from funds.models import (
     LocalFunding,
     PlanDecision,
 )
-from reporting.models import Obligation, ReportingSettings, Submission, SubmissionEvent
+from reporting.models import Obligation, Reminder, ReportingSettings, Submission, SubmissionEvent
 from reporting.rules import SHANGHAI, due_moment, obligation_calendar
 from scoring import rules as scoring_rules
 from scoring.models import (
@@ -82,6 +84,7 @@ from scoring.models import (
     PeriodScore,
     ScoringPeriod,
 )
+from scoring.selectors import period_live_scores
 
 NAME_PREFIX = "全国规模数据"
 BATCH_SIZE = 5000
@@ -197,25 +200,19 @@ def _moment(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 
 def _sample_pdf(title: str) -> bytes:
-    from creation.demo import demo_minutes_pdf
-
-    return demo_minutes_pdf(title).read()
+    return minutes_pdf(title).read()
 
 
 class Generator:
     """One run of the generator; `run()` does everything and returns the statistics."""
 
     def __init__(self, params: ScaleParams, log: Callable[[str], None] = print) -> None:
-        from django.utils import timezone
-
         self.p = params
         self.today = params.today or timezone.localdate()
         self.now = _moment(self.today, 12)
         self.rng = Random(params.seed)  # noqa: S311 - test data, reproducible from its seed
         self.log = log
         self.stats = Stats()
-        from creation.demo import DEMO_PASSWORD
-
         self.password = make_password(DEMO_PASSWORD)
 
     # --- helpers ---------------------------------------------------------------------------
@@ -1205,8 +1202,6 @@ class Generator:
     def scoring_periods(self) -> None:
         """R6.3, R6.4: the periods `periods_sync` would have opened; those that ended more than
         a month ago are closed, with the scores `period_close` freezes, and a bulletin."""
-        from scoring.selectors import period_live_scores
-
         kinds = {(u.batch_id, u.kind) for u in self.units if u.start_date <= self.today}
         periods: dict[tuple[str, Any], ScoringPeriod] = {}
         # C2: the half years that overlap some zone's own cycle
@@ -1303,8 +1298,6 @@ def purge(programme: Programme) -> None:
         (LeadershipGroup, u),
     ]
     with disable_auditlog(), transaction.atomic():
-        from reporting.models import Reminder
-
         _unit_filter([(Reminder, "obligation__" + u)], programme)
         _unit_filter(order[:4], programme)
         _unit_filter([(Obligation, u)], programme)

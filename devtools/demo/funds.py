@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from creation.models import CreationUnit
 from creation.services import unit_record_save
+from devtools.demo.context import DemoContext, minutes_pdf
 from funds import services
 from funds.models import CentralAllocation, FundCategory, FundPlan, LocalFunding
 from funds.rules import Outcome, PlanStatus, Source, Stage, money
@@ -63,7 +64,8 @@ def _scale(unit: CreationUnit) -> D:
     return D("1.00") if unit.kind == CreationUnit.Kind.ZONE else D("0.50")
 
 
-def load_funds_demo(units: dict[str, CreationUnit], users: dict[str, Any]) -> None:
+def load(context: DemoContext) -> None:
+    units, users = context.units, context.users
     services.fund_categories_ensure()
     FundCategory.objects.get_or_create(
         code=LOCAL_ONLY[0],
@@ -223,8 +225,6 @@ def _plan(unit: CreationUnit, scenario: str, users: dict[str, Any], today: date)
 def _spending(unit: CreationUnit, version: Any, admin: Any, today: date) -> None:
     """Payments every other month since the filing, each a share of the line that differs from
     unit to unit (so that the execution rates differ), never more than what is left."""
-    from creation.demo import demo_minutes_pdf
-
     filed_on = timezone.localdate(version.closed_at)
     cycle_end = unit.cycle_end
     share = D("0.04") + D("0.01") * (unit.pk % 5)
@@ -238,7 +238,7 @@ def _spending(unit: CreationUnit, version: Any, admin: Any, today: date) -> None
             amount = min(money(line.amount * share), line.remaining)
             if amount <= 0:
                 break
-            voucher = demo_minutes_pdf(f"voucher {unit.pk}-{line.pk}-{month}")
+            voucher = minutes_pdf(f"voucher {unit.pk}-{line.pk}-{month}")
             voucher.name = f"发票{spent_on:%Y%m%d}.pdf"
             services.expenditure_record(
                 user=admin,
