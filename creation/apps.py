@@ -5,10 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CreationConfig(AppConfig):
     name = "creation"
     verbose_name = _("Creation")
-
-    def ready(self) -> None:
-        # R4.1: the written feedback of an inspection is a document kind (reporting.documents).
-        from creation.inspection_letter import INSPECTION_LETTER_KIND
-        from reporting.documents import document_kind_register
-
-        document_kind_register(INSPECTION_LETTER_KIND)

@@ -11,8 +11,9 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from creation import inspection_services as services
-from creation.models import CreationUnit, Inspection
+from creation.models import CreationUnit
+from inspections import services
+from inspections.models import Inspection
 
 TEAM = [("王芳", "国家公共文化服务体系建设专家委员会委员"), ("赵强", "财务司预算处处长")]
 SCOPE = "创建工作组织领导和制度设计研究情况；公共文化设施网络建设和免费开放情况；经费投入和使用管理情况。"

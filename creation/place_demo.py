@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from creation import services
-from creation.models import (
+from creation.models import CreationUnit
+from places.models import (
     ArtTeam,
-    CreationUnit,
     CulturalEvent,
     Facility,
     Honour,

@@ -31,17 +31,6 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 
-from creation.inspection_models import (
-    ChecklistItem,
-    FeedbackLetter,
-    Finding,
-    Inspection,
-    Rectification,
-    RectificationEvent,
-    SelfInspection,
-    SelfInspectionItem,
-    TeamMember,
-)
 from creation.models import (
     Batch,
     CreationUnit,
@@ -68,6 +57,17 @@ from funds.models import (
     FundPlanVersion,
     LocalFunding,
     PlanDecision,
+)
+from inspections.models import (
+    ChecklistItem,
+    FeedbackLetter,
+    Finding,
+    Inspection,
+    Rectification,
+    RectificationEvent,
+    SelfInspection,
+    SelfInspectionItem,
+    TeamMember,
 )
 from reporting.models import Obligation, ReportingSettings, Submission, SubmissionEvent
 from reporting.rules import SHANGHAI, due_moment, obligation_calendar

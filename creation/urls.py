@@ -1,6 +1,7 @@
 from django.urls import path
 
-from creation import leadership_views, views
+from creation.views import leadership as leadership_views
+from creation.views import units as views
 
 app_name = "creation"
 

@@ -14,14 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from creation.models import (
-    CreationUnit,
-    GroupMember,
-    GroupOffice,
-    LeadershipGroup,
-    SummaryText,
-)
-from creation.selectors import PlaceFigures, place_figures
+from creation.models import CreationUnit, GroupMember, GroupOffice, LeadershipGroup
+from places.models import SummaryText
+from places.selectors import PlaceFigures, place_figures
 from reporting.documents import (
     Block,
     DocumentKind,

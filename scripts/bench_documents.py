@@ -33,7 +33,7 @@ django.setup()
 
 from django.utils import translation  # noqa: E402
 
-from creation.selectors import (  # noqa: E402
+from places.selectors import (  # noqa: E402
     BrandFigure,
     CommunityTeams,
     HonourFigure,

@@ -18,9 +18,9 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from creation.inspection_letter import INSPECTION_LETTER
 from creation.tests.factories import UserFactory
-from creation.tests.inspection_factories import (
+from inspections.letter import INSPECTION_LETTER
+from inspections.tests.factories import (
     FeedbackLetterFactory,
     InspectionFactory,
     inspection_people,

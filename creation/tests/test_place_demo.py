@@ -5,8 +5,9 @@ import io
 
 import pytest
 
-from creation.models import CreationUnit, SummaryText
-from creation.selectors import place_figures
+from creation.models import CreationUnit
+from places.models import SummaryText
+from places.selectors import place_figures
 from reporting.documents import document_render
 from reporting.summary_report import SUMMARY_REPORT
 
