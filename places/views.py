@@ -35,12 +35,12 @@ from places.kinds import KINDS_BY_SECTION, RECORD_KINDS, RecordKind, display_val
 from places.models import SummaryText
 from places.selectors import place_figures
 from places.services import place_records_import
+from places.summary_report import PART_HEADINGS, SUMMARY_REPORT
 from portal.exports import export_if_requested, model_columns
 from reporting.documents import plain_number
 from reporting.fonts import pdf_problem
 from reporting.models import DocumentJob
 from reporting.services import document_job_request
-from reporting.summary_report import PART_HEADINGS, SUMMARY_REPORT
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 5

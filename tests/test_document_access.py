@@ -25,10 +25,10 @@ from inspections.tests.factories import (
     InspectionFactory,
     inspection_people,
 )
+from places.summary_report import SUMMARY_REPORT
 from reporting.documents import document_kinds
 from reporting.models import DocumentJob
 from reporting.services import document_job_request, document_job_run
-from reporting.summary_report import SUMMARY_REPORT
 from scoring import services as scoring_services
 from scoring.bulletin import BULLETIN
 from scoring.rules import HalfYear

@@ -158,8 +158,8 @@ def test_every_document_kind_is_archival_pdf_and_structured_word(demo_data):
 def test_summary_report_of_a_project_speaks_of_places_not_communities():
     from creation.tests.factories import CreationUnitFactory
     from places.selectors import place_figures
+    from places.summary_report import teams_blocks
     from places.tests.factories import ArtTeamFactory
-    from reporting.summary_report import teams_blocks
 
     project = CreationUnitFactory(kind=CreationUnit.Kind.PROJECT, host_organisation="市文化馆")
     zone = CreationUnitFactory(kind=CreationUnit.Kind.ZONE)

@@ -21,6 +21,7 @@ from creation.tests.factories import (
     LeadershipGroupFactory,
 )
 from places.models import StaffCount
+from places.summary_report import PART_HEADINGS, SUMMARY_REPORT
 from places.tests.factories import (
     ArtTeamFactory,
     CulturalEventFactory,
@@ -35,7 +36,6 @@ from portal.models import Notification
 from reporting import documents, fonts
 from reporting.models import DocumentJob
 from reporting.services import document_job_request, document_job_run
-from reporting.summary_report import PART_HEADINGS, SUMMARY_REPORT
 from reporting.tests.document_factories import DocumentJobFactory
 
 pytestmark = pytest.mark.django_db
