@@ -2,25 +2,25 @@
 
 from django.urls import path
 
-from places import views as place_views
+from places import views
 from places.kinds import RECORD_KINDS
 
 app_name = "place"
 
 urlpatterns = [
-    path("units/<int:pk>/records/", place_views.records, name="records"),
-    path("units/<int:pk>/records/import/", place_views.records_import, name="records-import"),
-    path("units/<int:pk>/records/export/", place_views.records_export, name="records-export"),
-    path("units/<int:pk>/records/template/", place_views.records_template, name="records-template"),
-    path("units/<int:pk>/summary-report/", place_views.summary_report, name="summary-report"),
+    path("units/<int:pk>/records/", views.records, name="records"),
+    path("units/<int:pk>/records/import/", views.records_import, name="records-import"),
+    path("units/<int:pk>/records/export/", views.records_export, name="records-export"),
+    path("units/<int:pk>/records/template/", views.records_template, name="records-template"),
+    path("units/<int:pk>/summary-report/", views.summary_report, name="summary-report"),
     path(
         "units/<int:pk>/summary-report/text/",
-        place_views.summary_text_edit,
+        views.summary_text_edit,
         name="summary-text",
     ),
     path(
         "units/<int:pk>/summary-report/request/",
-        place_views.summary_report_request,
+        views.summary_report_request,
         name="summary-report-request",
     ),
 ]
@@ -28,17 +28,17 @@ for _kind in RECORD_KINDS:
     urlpatterns += [
         path(
             f"units/<int:pk>/records/{_kind.section}/new/",
-            place_views.record_create(_kind),
+            views.record_create(_kind),
             name=f"{_kind.name}-create",
         ),
         path(
             f"records/{_kind.section}/<int:pk>/edit/",
-            place_views.record_edit(_kind),
+            views.record_edit(_kind),
             name=f"{_kind.name}-edit",
         ),
         path(
             f"records/{_kind.section}/<int:pk>/delete/",
-            place_views.record_delete(_kind),
+            views.record_delete(_kind),
             name=f"{_kind.name}-delete",
         ),
     ]

@@ -13,7 +13,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from creation.tests.test_place_excel import assert_reads_back_the_same
 from places.kinds import RECORD_KINDS
 from places.tests.factories import (
     ArtTeamFactory,
@@ -23,6 +22,7 @@ from places.tests.factories import (
     InvestmentFactory,
     TrainingCourseFactory,
 )
+from places.tests.test_place_excel import assert_reads_back_the_same
 from portal.exports import UTF8_BOM, cell, csv_lines, xlsx_response
 
 pytestmark = pytest.mark.django_db
