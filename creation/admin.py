@@ -16,9 +16,7 @@ from creation.models import (
     Programme,
     Region,
     RoleAssignment,
-    SummaryText,
 )
-from creation.place import RECORD_KINDS
 from creation.services import unit_save
 from portal.admin import ReferenceDataAdmin, ScopedModelAdmin
 
@@ -145,35 +143,3 @@ class LiaisonMeetingAdmin(ScopedModelAdmin):
     list_filter = ["audience", "status", "programme"]
     list_select_related = ["programme", "host"]
     inlines = [LiaisonAttendanceInline]
-
-
-# --- §7 records of a creating place -----------------------------------------------------------
-
-
-def _place_admin(kind):
-    """Admin of one kind of record: read by the office, changed by the unit's staff on its pages."""
-    names = [name for name in kind.fields if name not in ("equipment", "address")]
-    return type(
-        f"{kind.model.__name__}Admin",
-        (ScopedModelAdmin,),
-        {
-            "list_display": ["unit", *names[:5]],
-            "list_filter": [name for name in ("kind", "level", "is_brand") if name in names],
-            "search_fields": ["unit__name"],
-            "list_select_related": ["unit"],
-        },
-    )
-
-
-for _kind in RECORD_KINDS:
-    admin.site.register(_kind.model, _place_admin(_kind))
-
-
-@admin.register(SummaryText)
-class SummaryTextAdmin(ScopedModelAdmin):
-    list_display = ["unit", "updated_at"]
-    search_fields = ["unit__name"]
-    list_select_related = ["unit"]
-
-
-from creation import inspection_admin  # noqa: E402, F401 - R4 supervision (creation/inspection_admin.py)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -58,26 +57,26 @@ OFFICE_PERMISSIONS = [
     ("creation", "view_liaisonmeeting"),
     ("creation", "view_liaisonattendance"),
     # §7: the records of creating places and the generated documents, read-only.
-    ("creation", "view_facility"),
-    ("creation", "view_artteam"),
-    ("creation", "view_culturalevent"),
-    ("creation", "view_staffcount"),
-    ("creation", "view_trainingcourse"),
-    ("creation", "view_investment"),
-    ("creation", "view_honour"),
-    ("creation", "view_summarytext"),
+    ("places", "view_facility"),
+    ("places", "view_artteam"),
+    ("places", "view_culturalevent"),
+    ("places", "view_staffcount"),
+    ("places", "view_trainingcourse"),
+    ("places", "view_investment"),
+    ("places", "view_honour"),
+    ("places", "view_summarytext"),
     ("reporting", "view_documentjob"),
     # R4: the office sets its programme's inspection settings and reads the supervision records;
     # inspections and rectification change through the supervision pages and API.
-    ("creation", "view_inspectionsettings"),
-    ("creation", "add_inspectionsettings"),
-    ("creation", "change_inspectionsettings"),
-    ("creation", "view_inspection"),
-    ("creation", "view_finding"),
-    ("creation", "view_rectification"),
-    ("creation", "view_rectificationevent"),
-    ("creation", "view_feedbackletter"),
-    ("creation", "view_selfinspection"),
+    ("inspections", "view_inspectionsettings"),
+    ("inspections", "add_inspectionsettings"),
+    ("inspections", "change_inspectionsettings"),
+    ("inspections", "view_inspection"),
+    ("inspections", "view_finding"),
+    ("inspections", "view_rectification"),
+    ("inspections", "view_rectificationevent"),
+    ("inspections", "view_feedbackletter"),
+    ("inspections", "view_selfinspection"),
     # R5: the office sets its programme's deadlines and reminders, and reads the reports.
     ("reporting", "view_reportingsettings"),
     ("reporting", "add_reportingsettings"),
@@ -518,54 +517,6 @@ def liaison_meeting_record(
         meeting.minutes_name = minutes.name[:200]
     meeting.status = LiaisonMeeting.Status.HELD
     return _save(meeting)
-
-
-# --- §7 records of a creating place --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: dict[str, int]  # per section of creation.place.RECORD_KINDS
-    errors: list[Any]  # creation.place_excel.CellError, in the order of the file
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-@transaction.atomic
-def place_records_import(
-    *, user: Any, workbook: Any, default_unit: CreationUnit | None, replace: bool = False
-) -> ImportResult:
-    """Import the records of an Excel workbook (creation.place_excel): all of them, or — when any
-    row has a problem — none, with every problem by sheet, row and column. Rows may name only
-    units the user may change. `replace`: the records of each kind a sheet holds for a unit
-    replace that unit's records of the kind; otherwise they are added (staff rows, one per
-    level, update the level's row)."""
-    from creation.place_excel import UnitResolver, workbook_parse
-
-    scope = user_scope(user)
-    editable = [
-        unit for unit in CreationUnit.objects.visible_to(user) if scope.can_edit_unit(unit.pk)
-    ]
-    if default_unit is not None:
-        _require_unit_editor(user, default_unit)
-    parsed = workbook_parse(
-        workbook,
-        resolve_unit=UnitResolver(editable=editable, default=default_unit),
-        replace=replace,
-    )
-    if parsed.errors:
-        return ImportResult(created={}, errors=parsed.errors)
-    if replace:
-        for kind, unit_id in {(kind, row.unit_id) for kind, row in parsed.rows}:
-            kind.model.objects.filter(unit_id=unit_id).delete()
-    created: dict[str, int] = {}
-    for kind, instance in parsed.rows:
-        _require_unit_editor(user, instance.unit)
-        _save(instance)
-        created[kind.section] = created.get(kind.section, 0) + 1
-    return ImportResult(created=created, errors=[])
 
 
 def units_changed_at_bump(unit_id: int | None, with_peers: bool = False) -> int:

@@ -24,13 +24,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from creation.inspection_models import InspectionSettings
-from creation.inspection_rules import Coverage, inspection_coverage
-from creation.models import CreationUnit, Rectification
+from creation.models import CreationUnit
 from creation.scope import user_scope
 from creation.selectors import unit_counts, units_per_province
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from funds.selectors import province_execution, unit_execution, with_rates
+from inspections.models import InspectionSettings, Rectification
+from inspections.rules import Coverage, inspection_coverage
 from portal.cache import cached
 from reporting.models import Obligation, late_q, on_time_q, submitted_q
 from reporting.rules import SHANGHAI, Light

@@ -21,11 +21,12 @@ from django.db.models import Count, F, Min, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from creation.models import CreationUnit, Liaison, Rectification
+from creation.models import CreationUnit, Liaison
 from creation.selectors import liaison_vacancies
 from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
+from inspections.models import Rectification
 from portal.cache import cached
 from reporting.models import Obligation, submitted_q
 from reporting.rules import SHANGHAI

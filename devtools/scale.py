@@ -32,17 +32,6 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 
-from creation.inspection_models import (
-    ChecklistItem,
-    FeedbackLetter,
-    Finding,
-    Inspection,
-    Rectification,
-    RectificationEvent,
-    SelfInspection,
-    SelfInspectionItem,
-    TeamMember,
-)
 from creation.models import (
     Batch,
     CreationUnit,
@@ -70,6 +59,17 @@ from funds.models import (
     FundPlanVersion,
     LocalFunding,
     PlanDecision,
+)
+from inspections.models import (
+    ChecklistItem,
+    FeedbackLetter,
+    Finding,
+    Inspection,
+    Rectification,
+    RectificationEvent,
+    SelfInspection,
+    SelfInspectionItem,
+    TeamMember,
 )
 from reporting.models import Obligation, Reminder, ReportingSettings, Submission, SubmissionEvent
 from reporting.rules import SHANGHAI, due_moment, obligation_calendar

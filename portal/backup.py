@@ -3,7 +3,8 @@
 An archive is a .tar.gz holding `manifest.json`, the database (`database.pgdump`, made by pg_dump
 in its custom format, on PostgreSQL; `database.sqlite3`, a consistent copy made with SQLite's online
 backup, otherwise) and `media/`, the uploaded files (minutes, vouchers, evidence, documents).
-Restoring puts the database and the files back as they were when the archive was made.
+Restoring puts the database and the files back as they were when the archive was made, then
+applies the migrations that the archive's database lacks.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -191,4 +193,8 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
         media.mkdir(parents=True, exist_ok=True)
         if restored_media.exists():
             shutil.copytree(restored_media, media, dirs_exist_ok=True)
+    # An archive of an earlier version holds that version's schema (and its migration records):
+    # migrating brings it to this version's, e.g. from the layout before supervision and the
+    # place records had apps of their own. Nothing happens for an archive of this version.
+    call_command("migrate", interactive=False, verbosity=0)
     return manifest

@@ -33,9 +33,9 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "derived:generation"
 # The apps whose rows the derived figures read. Their audit entries, notifications, reminders
 # and document jobs are not among those rows.
-DOMAIN_APPS = frozenset({"creation", "funds", "reporting", "scoring"})
+DOMAIN_APPS = frozenset({"creation", "inspections", "places", "funds", "reporting", "scoring"})
 NOT_READ_BY_FIGURES = frozenset(
-    {"reporting.documentjob", "reporting.reminder", "creation.rectificationreminder"}
+    {"reporting.documentjob", "reporting.reminder", "inspections.rectificationreminder"}
 )
 
 K = TypeVar("K", bound=Hashable)

@@ -3,17 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from creation import views as creation_views
+from creation.views import units as creation_views
 from portal.views import healthz, notification_list
 
 api_v1 = [
     path("", include("creation.api.urls")),
     path("", include("reporting.api.urls")),
     path("", include("funds.api.urls")),
-    path("", include("creation.api.place_urls")),
+    path("", include("places.api.urls")),
     path("", include("scoring.api.urls")),
-    path("", include("scoring.api.acceptance_urls")),
-    path("", include("creation.api.inspection_urls")),
+    path("", include("scoring.acceptance.api.urls")),
+    path("", include("inspections.api.urls")),
     path("", include("dashboard.api.urls")),
 ]
 
@@ -25,9 +25,9 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("", include("funds.urls")),
     path("", include("scoring.urls")),
-    path("", include("creation.place_urls")),
-    path("", include("scoring.acceptance_urls")),
-    path("", include("creation.inspection_urls")),
+    path("", include("places.urls")),
+    path("", include("scoring.acceptance.urls")),
+    path("", include("inspections.urls")),
     path("", include("dashboard.urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", notification_list, name="notifications"),

@@ -7,15 +7,10 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
-        # Document kinds of this app (reporting.documents); other apps register theirs the same way.
-        from reporting import checks  # noqa: F401 - registers the PDF engine check
-        from reporting.documents import document_kind_register
-        from reporting.summary_report import SUMMARY_REPORT_KIND
-
-        document_kind_register(SUMMARY_REPORT_KIND)
-
+        # The document kinds are registered by the apps they belong to (reporting.documents).
         # C3 (R6.6): a unit's reporting calendar is synced by the service that writes the unit.
         from creation.hooks import unit_sync_register
+        from reporting import checks  # noqa: F401 - registers the PDF engine check
         from reporting.services import obligations_sync
 
         unit_sync_register("reporting.obligations", obligations_sync)

@@ -11,8 +11,9 @@ from django.db.models import Min, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import CreationUnit, Facility
-from creation.selectors import place_figures
+from creation.models import CreationUnit
+from places.models import Facility
+from places.selectors import place_figures
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ django.setup()
 
 from django.utils import translation  # noqa: E402
 
-from creation.selectors import (  # noqa: E402
+from places.selectors import (  # noqa: E402
     BrandFigure,
     CommunityTeams,
     HonourFigure,
@@ -42,8 +42,7 @@ from creation.selectors import (  # noqa: E402
     PlaceFigures,
     StaffFigure,
 )
-from reporting import documents, fonts  # noqa: E402
-from reporting.summary_report import (  # noqa: E402
+from places.summary_report import (  # noqa: E402
     PART_HEADINGS,
     SUMMARY_REPORT,
     events_blocks,
@@ -53,6 +52,7 @@ from reporting.summary_report import (  # noqa: E402
     staff_blocks,
     teams_blocks,
 )
+from reporting import documents, fonts  # noqa: E402
 
 TEMPLATE = "reporting/pdf/summary_report.html"
 PARAGRAPH = (
@@ -226,7 +226,7 @@ def main() -> None:
                 lambda: documents.pdf_render(template=TEMPLATE, context=summary), args.runs
             )
             report(f"summary report, PDF ({_pages(content)} pages, synthetic)", first, times)
-        from reporting.summary_report import summary_report_docx
+        from places.summary_report import summary_report_docx
 
         summary = synthetic_context(6)
         first, times, _ = timed(

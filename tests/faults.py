@@ -244,7 +244,7 @@ def assert_each_reminder_once() -> None:
     exactly one notification (the keys the services use)."""
     from django.db.models import Count
 
-    from creation.inspection_models import RectificationReminder
+    from inspections.models import RectificationReminder
     from portal.models import Notification
     from reporting.models import Reminder
 

@@ -1,10 +1,10 @@
 """Scope cases of the records of a creating place (§7), its summary report and the generated
 documents (reporting.documents)."""
 
-from creation.place import RECORD_KINDS
+from places.kinds import RECORD_KINDS
 from tests.scope_cases import RouteCase
 
-# creation.place.RecordKind.name → the key of its records in the scope world
+# places.kinds.RecordKind.name → the key of its records in the scope world
 WORLD_KEYS = {
     "facility": "facilities",
     "art-team": "art_teams",

@@ -9,7 +9,7 @@ package, or CHROMIUM_PATH) with Playwright; skipped when that browser is not ins
 import io
 from pathlib import Path
 
-from creation.tests.place_factories import CulturalEventFactory, FacilityFactory
+from places.tests.factories import CulturalEventFactory, FacilityFactory
 from reporting import fonts
 from reporting.models import DocumentJob
 from reporting.services import document_job_run

@@ -18,17 +18,17 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from creation.inspection_letter import INSPECTION_LETTER
 from creation.tests.factories import UserFactory
-from creation.tests.inspection_factories import (
+from inspections.letter import INSPECTION_LETTER
+from inspections.tests.factories import (
     FeedbackLetterFactory,
     InspectionFactory,
     inspection_people,
 )
+from places.summary_report import SUMMARY_REPORT
 from reporting.documents import document_kinds
 from reporting.models import DocumentJob
 from reporting.services import document_job_request, document_job_run
-from reporting.summary_report import SUMMARY_REPORT
 from scoring import services as scoring_services
 from scoring.bulletin import BULLETIN
 from scoring.rules import HalfYear

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from creation.models import CreationUnit, FeedbackLetter, Inspection
-from creation.tests.inspection_factories import FeedbackLetterFactory
+from creation.models import CreationUnit
+from inspections.models import FeedbackLetter, Inspection
+from inspections.tests.factories import FeedbackLetterFactory
 from reporting import documents, fonts
 from reporting.documents import (
     document_kinds,
@@ -155,10 +156,10 @@ def test_every_document_kind_is_archival_pdf_and_structured_word(demo_data):
 
 @pytest.mark.django_db
 def test_summary_report_of_a_project_speaks_of_places_not_communities():
-    from creation.selectors import place_figures
     from creation.tests.factories import CreationUnitFactory
-    from creation.tests.place_factories import ArtTeamFactory
-    from reporting.summary_report import teams_blocks
+    from places.selectors import place_figures
+    from places.summary_report import teams_blocks
+    from places.tests.factories import ArtTeamFactory
 
     project = CreationUnitFactory(kind=CreationUnit.Kind.PROJECT, host_organisation="市文化馆")
     zone = CreationUnitFactory(kind=CreationUnit.Kind.ZONE)

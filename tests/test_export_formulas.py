@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from creation.place import RECORD_KINDS
-from creation.tests.place_factories import (
+from places.kinds import RECORD_KINDS
+from places.tests.factories import (
     ArtTeamFactory,
     CulturalEventFactory,
     FacilityFactory,
@@ -22,7 +22,7 @@ from creation.tests.place_factories import (
     InvestmentFactory,
     TrainingCourseFactory,
 )
-from creation.tests.test_place_excel import assert_reads_back_the_same
+from places.tests.test_place_excel import assert_reads_back_the_same
 from portal.exports import UTF8_BOM, cell, csv_lines, xlsx_response
 
 pytestmark = pytest.mark.django_db

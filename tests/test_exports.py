@@ -151,7 +151,7 @@ PAGE_LISTS = {
     "creation:office-home": ("creation/includes/_unit_table.html", False),
     "creation:meeting-list": ("creation/meeting_list.html", True),
     "creation:liaison-meeting-list": ("creation/liaison_meeting_list.html", False),
-    "place:records": ("creation/place_records.html", True),
+    "place:records": ("places/records.html", True),
     "reporting:unit-calendar": ("reporting/unit_calendar.html", True),
     "reporting:review-queue": ("reporting/review_queue.html", False),
     "reporting:province-reports": ("reporting/province_reports.html", False),
@@ -168,12 +168,12 @@ PAGE_LISTS = {
     "scoring:unit-publicity": ("scoring/unit_publicity.html", True),
     "acceptance:gauge-list": ("scoring/acceptance/gauge_list.html", False),
     "acceptance:standard-list": ("scoring/acceptance/standard_list.html", False),
-    "inspections:plan": ("creation/inspection_plan.html", False),
-    "inspections:inspection-list": ("creation/inspection_list.html", False),
-    "inspections:letter-list": ("creation/inspection_letters.html", False),
-    "inspections:unit-rectifications": ("creation/unit_rectifications.html", True),
-    "inspections:unit-self-inspections": ("creation/unit_self_inspections.html", True),
-    "inspections:province-self-inspections": ("creation/province_self_inspections.html", False),
+    "inspections:plan": ("inspections/plan.html", False),
+    "inspections:inspection-list": ("inspections/list.html", False),
+    "inspections:letter-list": ("inspections/letters.html", False),
+    "inspections:unit-rectifications": ("inspections/unit_rectifications.html", True),
+    "inspections:unit-self-inspections": ("inspections/unit_self_inspections.html", True),
+    "inspections:province-self-inspections": ("inspections/province_self_inspections.html", False),
 }
 
 

@@ -13,9 +13,9 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from creation.inspection_models import RectificationReminder
-from creation.inspection_services import rectification_reminder_sweep
-from creation.tests.inspection_factories import FindingFactory, RectificationFactory
+from inspections.models import RectificationReminder
+from inspections.services import rectification_reminder_sweep
+from inspections.tests.factories import FindingFactory, RectificationFactory
 from reporting.models import Reminder
 from reporting.services import reminder_sweep
 from reporting.tests.factories import ObligationFactory
@@ -43,7 +43,7 @@ pytestmark = [
 
 SWEEPS = {
     "faults-reminder-sweep": "reporting.tasks.reminder_sweep_task",
-    "faults-rectification-reminder-sweep": "creation.tasks.rectification_reminder_sweep_task",
+    "faults-rectification-reminder-sweep": "inspections.tasks.rectification_reminder_sweep_task",
 }
 
 

@@ -11,7 +11,7 @@ import time
 import pytest
 from django.conf import settings
 
-from creation.tests.place_factories import FacilityFactory
+from places.tests.factories import FacilityFactory
 from portal.models import Heartbeat, Notification
 from portal.tasks import enqueue, heartbeat_task
 from reporting.models import DocumentJob

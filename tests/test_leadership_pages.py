@@ -14,7 +14,6 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from creation import services
-from creation.leadership_views import meeting_quarters
 from creation.models import (
     CreationUnit,
     Department,
@@ -41,6 +40,7 @@ from creation.tests.factories import (
     RoleAssignmentFactory,
     minutes_pdf,
 )
+from creation.views.leadership import meeting_quarters
 from portal.models import Notification
 from scoring.rules import GaugeStatus
 from scoring.selectors import veto_gauge

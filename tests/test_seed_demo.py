@@ -11,7 +11,17 @@ def _snapshot() -> dict[str, list]:
     models = [
         m
         for m in apps.get_models()
-        if m._meta.app_label in {"creation", "auth", "authtoken", "portal", "reporting", "scoring"}
+        if m._meta.app_label
+        in {
+            "creation",
+            "inspections",
+            "places",
+            "auth",
+            "authtoken",
+            "portal",
+            "reporting",
+            "scoring",
+        }
     ]
     return {m._meta.label: sorted(map(repr, m.objects.values_list())) for m in models}
 

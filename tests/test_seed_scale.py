@@ -32,10 +32,10 @@ GENERATED = [
     "creation.Region", "creation.Programme", "creation.Batch", "creation.CreationUnit",
     "creation.RoleAssignment", "creation.LeadershipGroup", "creation.GroupMember",
     "creation.GroupOffice", "creation.OfficeStaff", "creation.Meeting", "creation.Liaison",
-    "creation.LiaisonMeeting", "creation.LiaisonAttendance", "creation.Inspection",
-    "creation.TeamMember", "creation.ChecklistItem", "creation.Finding", "creation.Rectification",
-    "creation.RectificationEvent", "creation.FeedbackLetter", "creation.SelfInspection",
-    "creation.SelfInspectionItem", "reporting.ReportingSettings", "reporting.Obligation",
+    "creation.LiaisonMeeting", "creation.LiaisonAttendance", "inspections.Inspection",
+    "inspections.TeamMember", "inspections.ChecklistItem", "inspections.Finding", "inspections.Rectification",
+    "inspections.RectificationEvent", "inspections.FeedbackLetter", "inspections.SelfInspection",
+    "inspections.SelfInspectionItem", "reporting.ReportingSettings", "reporting.Obligation",
     "reporting.Submission", "reporting.SubmissionEvent", "funds.CentralAllocation",
     "funds.LocalFunding", "funds.FundPlan", "funds.FundPlanVersion", "funds.PlanDecision",
     "funds.BudgetLine", "funds.Expenditure", "scoring.CreationStandard", "scoring.Indicator",
@@ -68,7 +68,7 @@ def checksum() -> str:
              .values_list("unit__name", "total", "rank")),
         sorted(apps.get_model("funds", "Expenditure").objects.values_list(
             "line__version__plan__title", "spent_on", "amount")),
-        sorted(apps.get_model("creation", "Rectification").objects.values_list(
+        sorted(apps.get_model("inspections", "Rectification").objects.values_list(
             "finding__inspection__unit__name", "deadline", "status")),
     ]  # fmt: skip
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -160,13 +160,13 @@ def test_R3_2_plans_spending_inside_and_outside(seeded):
 
 
 def test_R4_1_inspections_with_findings_and_rectifications(seeded):
-    Rect = apps.get_model("creation", "Rectification")
+    Rect = apps.get_model("inspections", "Rectification")
     rects = Rect.objects.filter(finding__inspection__unit__batch__programme=seeded)
     assert rects.exists()
     statuses = set(rects.values_list("status", flat=True))
     assert {"open", "verified"} <= statuses
     assert rects.filter(status="open", deadline__lt=TODAY).exists()  # overdue
-    inspections = apps.get_model("creation", "Inspection").objects.filter(
+    inspections = apps.get_model("inspections", "Inspection").objects.filter(
         unit__batch__programme=seeded
     )
     assert inspections.filter(status="feedback_sent").exists()

@@ -4,7 +4,7 @@ where both exist, and leaves the database unchanged (a checksum of every row of 
 
 Related tests elsewhere: scoring/tests/test_services.py (R6.2 own claims, other programme),
 scoring/tests/test_pages.py, scoring/tests/test_api.py, funds/tests/test_services.py (R3.2
-departments), creation/tests/test_inspection_services.py and test_inspection_pages.py
+departments), inspections/tests/test_inspection_services.py and test_inspection_pages.py
 (rectification, other programme), scoring/tests/test_acceptance_*.py (R6.5, R6.6), and the
 generated matrix in tests/test_write_matrix.py.
 """

@@ -11,7 +11,7 @@ import pytest
 from celery import Celery
 from django.conf import settings
 
-from creation.tests.place_factories import FacilityFactory
+from places.tests.factories import FacilityFactory
 from reporting.models import DocumentJob
 from tests.test_worker import BASE_DIR, _test_database_url
 

@@ -1,7 +1,7 @@
 """Records of creating places (§7) and generated documents in the scope world: one of each per
 unit, visible exactly when the unit is; the unit's staff change them."""
 
-from creation.tests.place_factories import (
+from places.tests.factories import (
     ArtTeamFactory,
     CulturalEventFactory,
     FacilityFactory,

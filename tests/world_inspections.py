@@ -6,9 +6,9 @@ inspections and reviews rectification, the unit's own staff submit it."""
 
 from datetime import date, timedelta
 
-from creation.models import FindingEvidence, Inspection, RectificationEvent
 from creation.tests.factories import minutes_pdf
-from creation.tests.inspection_factories import (
+from inspections.models import FindingEvidence, Inspection, RectificationEvent
+from inspections.tests.factories import (
     ChecklistItemFactory,
     FeedbackLetterFactory,
     FindingFactory,

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from creation.inspection_rules import is_overdue
-from creation.models import FeedbackLetter, Inspection, Rectification, SelfInspection
+from inspections.models import FeedbackLetter, Inspection, Rectification, SelfInspection
+from inspections.rules import is_overdue
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,11 @@ import io
 
 import pytest
 
-from creation.models import CreationUnit, SummaryText
-from creation.selectors import place_figures
+from creation.models import CreationUnit
+from places.models import SummaryText
+from places.selectors import place_figures
+from places.summary_report import SUMMARY_REPORT
 from reporting.documents import document_render
-from reporting.summary_report import SUMMARY_REPORT
 
 pytestmark = pytest.mark.django_db
 

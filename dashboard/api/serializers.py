@@ -30,7 +30,7 @@ from dashboard.status import (
 )
 from portal.cache import cached_many
 from reporting.models import Obligation
-from scoring.api.acceptance_serializers import GAUGE_STATUS_CHOICES, GaugeItemSerializer
+from scoring.acceptance.api.serializers import GAUGE_STATUS_CHOICES, GaugeItemSerializer
 
 
 class StatusProvinceSerializer(serializers.Serializer):

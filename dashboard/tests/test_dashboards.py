@@ -318,9 +318,9 @@ def test_R6_6_veto_panel_counts_units_by_gauge_status(world):
 
 
 def test_R4_1_supervision_panel_counts_coverage_and_open_rectifications(world):
-    from creation.models import Rectification
-    from creation.tests.inspection_factories import InspectionFactory, RectificationFactory
     from dashboard.selectors import supervision_panel
+    from inspections.models import Rectification
+    from inspections.tests.factories import InspectionFactory, RectificationFactory
 
     region = CityFactory(parent=world.province_own)
     batch = BatchFactory(programme=world.national)

@@ -226,8 +226,8 @@ def test_R6_1_publicity_section_scores_and_ranks_the_current_half_year(world):
 
 
 def test_R4_1_rectifications_section_counts_what_the_office_has_not_verified(world):
-    from creation.models import Rectification
-    from creation.tests.inspection_factories import RectificationFactory
+    from inspections.models import Rectification
+    from inspections.tests.factories import RectificationFactory
 
     region = CityFactory(parent=world.province_own)
     batch = _zone_batch(world)

@@ -398,7 +398,7 @@ def reminder_figures(now=None) -> list[dict[str, Any]]:
     """The beat's sweeps over every unit, twice each, in a transaction that is rolled back (so
     every run of the bench sweeps the same backlog). The figure is the first, the realistic worst
     case: it sends every reminder that is due; the second finds them sent (steady state)."""
-    from creation.inspection_services import rectification_reminder_sweep
+    from inspections.services import rectification_reminder_sweep
     from reporting.services import reminder_sweep
 
     now = now or timezone.now()

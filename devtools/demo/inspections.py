@@ -11,9 +11,10 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from creation import inspection_services as services
-from creation.models import CreationUnit, Inspection, Meeting
+from creation.models import CreationUnit, Meeting
 from devtools.demo.context import DemoContext, minutes_pdf
+from inspections import services
+from inspections.models import Inspection
 from reporting.models import Obligation
 
 TEAM = [("王芳", "国家公共文化服务体系建设专家委员会委员"), ("赵强", "财务司预算处处长")]

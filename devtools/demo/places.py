@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from creation import services
-from creation.models import (
+from creation.models import CreationUnit
+from devtools.demo.context import DemoContext
+from places.models import (
     ArtTeam,
-    CreationUnit,
     CulturalEvent,
     Facility,
     Honour,
@@ -22,7 +23,6 @@ from creation.models import (
     SummaryText,
     TrainingCourse,
 )
-from devtools.demo.context import DemoContext
 
 COMMUNITIES = ["东风", "新河", "湘江", "清水塘", "四方坪", "德雅", "秀峰", "沙坪", "洪山", "芙蓉"]
 TEAM_KINDS = [

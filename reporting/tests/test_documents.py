@@ -14,14 +14,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from creation.models import StaffCount
 from creation.tests.factories import (
     CreationUnitFactory,
     GroupMemberFactory,
     GroupOfficeFactory,
     LeadershipGroupFactory,
 )
-from creation.tests.place_factories import (
+from places.models import StaffCount
+from places.summary_report import PART_HEADINGS, SUMMARY_REPORT
+from places.tests.factories import (
     ArtTeamFactory,
     CulturalEventFactory,
     FacilityFactory,
@@ -35,7 +36,6 @@ from portal.models import Notification
 from reporting import documents, fonts
 from reporting.models import DocumentJob
 from reporting.services import document_job_request, document_job_run
-from reporting.summary_report import PART_HEADINGS, SUMMARY_REPORT
 from reporting.tests.document_factories import DocumentJobFactory
 
 pytestmark = pytest.mark.django_db
@@ -535,7 +535,7 @@ def test_summary_report_page_asks_for_a_report_and_goes_to_its_progress(client, 
 
 def test_summary_report_page_says_when_pdf_is_unavailable(client, world, monkeypatch):
     monkeypatch.setattr(
-        "creation.place_views.pdf_problem", lambda: "WeasyPrint cannot load Pango from the system"
+        "places.views.pdf_problem", lambda: "WeasyPrint cannot load Pango from the system"
     )
     client.force_login(world.users["unit_staff"])
     page = client.get(
@@ -546,7 +546,7 @@ def test_summary_report_page_says_when_pdf_is_unavailable(client, world, monkeyp
 
 
 def test_place_figures_sum_the_records(unit):
-    from creation.selectors import place_figures
+    from places.selectors import place_figures
 
     figures = place_figures(unit=unit)
     assert (figures.facility_count, figures.floor_area) == (3, Decimal("1130.5"))

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from creation.models import CreationUnit, Facility
+from creation.models import CreationUnit
 from creation.tests.factories import CreationUnitFactory, RoleAssignmentFactory
-from creation.tests.place_factories import FacilityFactory
+from places.models import Facility
+from places.tests.factories import FacilityFactory
 from scoring.models import (
     AcceptanceEvaluation,
     AcceptanceSettings,
