@@ -343,7 +343,9 @@ class CreationUnit(models.Model):
     )
     # Set when a write to the unit or to any of its records commits (creation.services
     # .units_changed_at_bump), so that API clients can pull what changed since their last pull.
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+    changed_at = models.DateTimeField(
+        _("changed at"), default=timezone.now, db_index=True, editable=False
+    )
 
     objects = CreationUnitQuerySet.as_manager()
 

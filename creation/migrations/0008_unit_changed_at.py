@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='creationunit',
             name='changed_at',
-            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='changed at'),
+            field=models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='changed at'),
         ),
     ]
