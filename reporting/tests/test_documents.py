@@ -463,7 +463,7 @@ def test_api_document_job_create_refuses_other_units_and_read_only_clients(api_c
         format="json",
     )
     assert response.status_code == 400
-    assert "params" in response.json()
+    assert "params" in response.json()["fields"]
     api_client.force_authenticate(world.users["api_client"])
     response = api_client.post(
         reverse("api:document-job-list"),
