@@ -191,6 +191,9 @@ def _clarified(schema: Any) -> Any:
     schema = {key: _clarified(value) for key, value in schema.items()}
     if schema.get("nullable") and len(schema.get("allOf", [])) == 1 and "type" not in schema:
         schema["oneOf"] = [schema.pop("allOf")[0], _NULL]
+    # Django's URLField takes and gives IRIs (https://x.cn/动态): "uri" would refuse them.
+    if schema.get("format") == "uri":
+        schema["format"] = "iri"
     # A blank string matched both branches of drf-spectacular's "URL (or e-mail…) or blank",
     # which `oneOf` forbids: either branch will do.
     one_of = schema.get("oneOf", [])

@@ -173,9 +173,7 @@ class MeetingViewSet(UnitRecordViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     ordering_fields = ["held_on"]
 
-    @extend_schema(
-        summary="Download the minutes", responses={(200, "application/octet-stream"): bytes}
-    )
+    @extend_schema(summary="Download the minutes", responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"])
     def minutes(self, request, pk=None) -> FileResponse:
         meeting = self.get_object()

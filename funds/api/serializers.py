@@ -207,7 +207,9 @@ class ExpenditureSerializer(serializers.ModelSerializer):
     voucher = serializers.FileField(write_only=True)
     voucher_url = serializers.SerializerMethodField()
     reversal = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="C6: the correcting entry that reversed this one, if any."
+        read_only=True,
+        allow_null=True,
+        help_text="C6: the correcting entry that reversed this one, if any.",
     )
 
     class Meta:

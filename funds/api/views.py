@@ -215,7 +215,7 @@ class FundPlanVersionViewSet(
 
     @extend_schema(
         summary="Download the management rules file",
-        responses={(200, "application/octet-stream"): bytes},
+        responses={(200, "*/*"): bytes},
     )
     @action(detail=True, methods=["get"])
     def rules(self, request, pk=None) -> FileResponse:
@@ -314,9 +314,7 @@ class ExpenditureViewSet(
         body = ExpenditureSerializer(self.get_queryset().get(pk=reversal.pk)).data
         return Response(body, status=201)
 
-    @extend_schema(
-        summary="Download the voucher", responses={(200, "application/octet-stream"): bytes}
-    )
+    @extend_schema(summary="Download the voucher", responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"])
     def voucher(self, request, pk=None) -> FileResponse:
         expenditure = self.get_object()

@@ -141,9 +141,7 @@ class SubmissionAttachmentViewSet(ScopedReadOnlyViewSet):
     serializer_class = AttachmentSerializer
     filterset_fields = ["submission"]
 
-    @extend_schema(
-        summary="Download the file", responses={(200, "application/octet-stream"): bytes}
-    )
+    @extend_schema(summary="Download the file", responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None) -> FileResponse:
         attachment = self.get_object()
@@ -188,7 +186,7 @@ class DocumentJobViewSet(
 
     @extend_schema(
         summary="Download the document once it is done",
-        responses={(200, "application/octet-stream"): bytes},
+        responses={(200, "*/*"): bytes},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None) -> FileResponse:
