@@ -49,6 +49,10 @@ ERROR_DESCRIPTIONS = {
     "503": "A service the portal needs (the database) is unreachable; see Retry-After.",
 }
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# API downloads (minutes, vouchers, attachments, generated documents) are bytes of this type,
+# whatever their own, as the schema says (generated clients read no other type): the file name in
+# Content-Disposition tells what they are.
+DOWNLOAD_CONTENT_TYPE = "application/octet-stream"
 
 
 def answers_conflict(view_method: Callable) -> Callable:

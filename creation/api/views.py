@@ -59,6 +59,7 @@ from creation.services import (
     liaison_update,
 )
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, UnitRecordViewSet
+from portal.schema import DOWNLOAD_CONTENT_TYPE
 
 
 @extend_schema_view(
@@ -173,14 +174,19 @@ class MeetingViewSet(UnitRecordViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     ordering_fields = ["held_on"]
 
-    @extend_schema(summary="Download the minutes", responses={(200, "*/*"): bytes})
+    @extend_schema(
+        summary="Download the minutes", responses={(200, "application/octet-stream"): bytes}
+    )
     @action(detail=True, methods=["get"])
     def minutes(self, request, pk=None) -> FileResponse:
         meeting = self.get_object()
         if not meeting.minutes:
             raise Http404
         return FileResponse(
-            meeting.minutes.open("rb"), as_attachment=True, filename=meeting.minutes_name
+            meeting.minutes.open("rb"),
+            as_attachment=True,
+            filename=meeting.minutes_name,
+            content_type=DOWNLOAD_CONTENT_TYPE,
         )
 
 

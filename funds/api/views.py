@@ -58,7 +58,7 @@ from funds.selectors import (
     unit_execution,
 )
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin, UnitRecordViewSet
-from portal.schema import answers_conflict
+from portal.schema import DOWNLOAD_CONTENT_TYPE, answers_conflict
 from reporting.api.serializers import SubmissionSerializer
 
 UPLOADS = [JSONParser, MultiPartParser, FormParser]
@@ -71,7 +71,10 @@ def _download(field, name: str) -> FileResponse:
         handle = field.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name or field.name.rsplit("/", 1)[-1])
+    filename = name or field.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=DOWNLOAD_CONTENT_TYPE
+    )
 
 
 @extend_schema_view(list=extend_schema(summary="Spending categories (R3.1), an editable list"))
@@ -215,7 +218,7 @@ class FundPlanVersionViewSet(
 
     @extend_schema(
         summary="Download the management rules file",
-        responses={(200, "*/*"): bytes},
+        responses={(200, "application/octet-stream"): bytes},
     )
     @action(detail=True, methods=["get"])
     def rules(self, request, pk=None) -> FileResponse:
@@ -314,7 +317,9 @@ class ExpenditureViewSet(
         body = ExpenditureSerializer(self.get_queryset().get(pk=reversal.pk)).data
         return Response(body, status=201)
 
-    @extend_schema(summary="Download the voucher", responses={(200, "*/*"): bytes})
+    @extend_schema(
+        summary="Download the voucher", responses={(200, "application/octet-stream"): bytes}
+    )
     @action(detail=True, methods=["get"])
     def voucher(self, request, pk=None) -> FileResponse:
         expenditure = self.get_object()

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from portal.schema import DOWNLOAD_CONTENT_TYPE
 from reporting.api.filters import DocumentJobFilter, ObligationFilter, SubmissionFilter
 from reporting.api.serializers import (
     AttachmentSerializer,
@@ -19,7 +20,6 @@ from reporting.api.serializers import (
     ReviewSerializer,
     SubmissionSerializer,
 )
-from reporting.documents import CONTENT_TYPES
 from reporting.models import (
     DocumentJob,
     Obligation,
@@ -141,12 +141,17 @@ class SubmissionAttachmentViewSet(ScopedReadOnlyViewSet):
     serializer_class = AttachmentSerializer
     filterset_fields = ["submission"]
 
-    @extend_schema(summary="Download the file", responses={(200, "*/*"): bytes})
+    @extend_schema(
+        summary="Download the file", responses={(200, "application/octet-stream"): bytes}
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None) -> FileResponse:
         attachment = self.get_object()
         return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=DOWNLOAD_CONTENT_TYPE,
         )
 
 
@@ -186,7 +191,7 @@ class DocumentJobViewSet(
 
     @extend_schema(
         summary="Download the document once it is done",
-        responses={(200, "*/*"): bytes},
+        responses={(200, DOWNLOAD_CONTENT_TYPE): bytes},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None) -> FileResponse:
@@ -197,5 +202,5 @@ class DocumentJobViewSet(
             job.file.open("rb"),
             as_attachment=True,
             filename=job.file_name,
-            content_type=CONTENT_TYPES.get(job.format),
+            content_type=DOWNLOAD_CONTENT_TYPE,
         )
