@@ -482,6 +482,9 @@ def test_api_document_job_download(api_client, world):
     api_client.force_authenticate(world.users["api_client"])
     response = api_client.get(reverse("api:document-job-download", kwargs={"pk": job.pk}))
     assert response.status_code == 200
+    # bytes, as the schema says; the file name tells the type
+    assert response["Content-Type"] == "application/octet-stream"
+    assert ".pdf" in response["Content-Disposition"]
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
