@@ -130,7 +130,11 @@ class PortalAutoSchema(AutoSchema):
 
     def _error_statuses(self) -> list[str]:
         method = getattr(self.view, getattr(self.view, "action", None) or "", None)
-        has_query = bool(self.get_filter_backends()) or self._is_list_view()
+        has_query = (
+            bool(self.get_filter_backends())
+            or self._is_list_view()
+            or any(parameter["in"] == "query" for parameter in self._get_parameters())
+        )
         statuses = []
         if self.method in BODY_METHODS or has_query:
             statuses.append("400")
