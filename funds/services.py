@@ -44,6 +44,7 @@ from funds.rules import (
     status_after_decisions,
 )
 from funds.selectors import fund_report_obligation, half_year_report, report_text
+from portal.exceptions import ConflictError
 from portal.services import notification_send
 from reporting.services import submission_save, submission_submit
 
@@ -304,7 +305,7 @@ def _decide(
     decided = set(version.decisions.values_list("stage", flat=True))
     if not may_decide(status=version.status, stage=stage, decided=decided):
         if stage in decided:
-            raise ValidationError(_("Your department has already decided on this version."))
+            raise ConflictError(_("Your department has already decided on this version."))
         raise ValidationError(
             _("This version is %(status)s: it cannot be decided on now.")
             % {"status": version.get_status_display()}
@@ -321,7 +322,7 @@ def _decide(
         with transaction.atomic():
             _save(decision)
     except IntegrityError:  # a concurrent decision of the same stage came first
-        raise ValidationError(_("Your department has already decided on this version.")) from None
+        raise ConflictError(_("Your department has already decided on this version.")) from None
     outcomes = dict(version.decisions.values_list("stage", "outcome"))
     version.status = status_after_decisions(outcomes)
     if version.status in (PlanStatus.RETURNED, PlanStatus.FILED):
@@ -548,7 +549,7 @@ def expenditure_reverse(*, user: Any, expenditure: Expenditure, reason: str) -> 
     if original.reverses_id is not None:
         raise ValidationError(_("This is a correcting entry: it cannot be reversed itself."))
     if Expenditure.objects.filter(reverses=original).exists():
-        raise ValidationError(_("This expenditure has already been reversed."))
+        raise ConflictError(_("This expenditure has already been reversed."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the correction.")})
@@ -567,7 +568,7 @@ def expenditure_reverse(*, user: Any, expenditure: Expenditure, reason: str) -> 
         with transaction.atomic():
             reversal.save()
     except IntegrityError:  # a concurrent reversal of the same entry came first
-        raise ValidationError(_("This expenditure has already been reversed.")) from None
+        raise ConflictError(_("This expenditure has already been reversed.")) from None
     BudgetLine.objects.filter(pk=line.pk).update(spent=F("spent") + reversal.amount)
     return reversal
 

@@ -4,10 +4,13 @@ from typing import Any
 
 from django import db
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal.exceptions import error_response, is_api_request
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +37,6 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 # --- Database outage: a clean 503 -----------------------------------------------------------------
 
-DATABASE_UNAVAILABLE_DETAIL = "数据库暂时无法连接，请稍后重试。 The database is temporarily unavailable; please try again shortly."
 RETRY_AFTER_SECONDS = 30
 
 
@@ -46,10 +48,16 @@ def database_unavailable(error: BaseException | None) -> bool:
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
-    """503 with Retry-After: JSON {"detail": ...} under /api/, else the static bilingual page.
-    Touches neither the database nor the session, which are what is failing."""
-    if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": DATABASE_UNAVAILABLE_DETAIL}, status=503)
+    """503 with Retry-After: the API's error body (code `unavailable`) under /api/, else the
+    static bilingual page. Touches neither the database nor the session, which are what is
+    failing."""
+    if is_api_request(request):
+        response: HttpResponse = error_response(
+            request,
+            503,
+            "unavailable",
+            _("The database is temporarily unavailable; please try again shortly."),
+        )
     else:
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -1,10 +1,11 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 from creation.scope import user_scope
 
 
 class ApiClientsReadOnly(permissions.BasePermission):
-    message = "API client accounts are read-only. / API 客户端账号只能读取数据。"
+    message = _("API client accounts are read-only.")
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:

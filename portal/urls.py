@@ -18,6 +18,9 @@ api_v1 = [
 ]
 
 handler500 = "portal.views.server_error"  # a lost database answers 503 (portal.middleware)
+# Under /api/, the API's error body (portal.exceptions) rather than the HTML pages.
+handler404 = "portal.views.page_not_found"
+handler400 = "portal.views.bad_request"
 
 urlpatterns = [
     path("", creation_views.home, name="home"),

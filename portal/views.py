@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.exceptions import error_response, is_api_request
 from portal.exports import export_if_requested, model_columns
 from portal.health import beat_check, broker_check, database_check
 from portal.middleware import database_unavailable, database_unavailable_response
@@ -81,8 +83,27 @@ def login_locked_out(
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: Django's 500, except when the error being handled is the database being
     unreachable, raised outside a view (by a middleware reading the session, say): then the
-    same 503 as portal.middleware.DatabaseUnavailableMiddleware gives."""
+    same 503 as portal.middleware.DatabaseUnavailableMiddleware gives. Under /api/, the API's
+    error body."""
     error = sys.exc_info()[1]
     if database_unavailable(error):
         return database_unavailable_response(request)
+    if is_api_request(request):
+        return error_response(
+            request, 500, "server_error", _("The server failed to answer; please try again later.")
+        )
     return defaults.server_error(request)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: an unknown URL under /api/ answers the API's error body, not the HTML page."""
+    if is_api_request(request):
+        return error_response(request, 404, "not_found", _("Not found."))
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (a request Django refuses before any view: a bad Host header, say)."""
+    if is_api_request(request):
+        return error_response(request, 400, "bad_request", _("The request is malformed."))
+    return defaults.bad_request(request, exception)

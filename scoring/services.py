@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from creation.models import Batch, CreationUnit, Programme
 from creation.rules import unit_cycle
 from creation.scope import user_scope
+from portal.exceptions import ConflictError
 from reporting.models import DocumentJob
 from reporting.services import document_job_enqueue_on_commit
 from scoring import rules
@@ -418,7 +419,7 @@ def claim_verify(*, claim: AdoptionClaim, user: Any, now: datetime | None = None
         .exists()
     ):
         # R6.2: the same article in the same outlet counts once.
-        raise ValidationError(
+        raise ConflictError(
             _("The same article in the same outlet is already verified; it counts once.")
         )
     claim.status = AdoptionClaim.Status.VERIFIED
@@ -433,7 +434,7 @@ def claim_verify(*, claim: AdoptionClaim, user: Any, now: datetime | None = None
                 update_fields=["status", "tier", "reviewed_by", "reviewed_at", "reject_reason"]
             )
     except IntegrityError as error:  # a concurrent verification of the same article
-        raise ValidationError(
+        raise ConflictError(
             _("The same article in the same outlet is already verified; it counts once.")
         ) from error
     return claim

@@ -124,7 +124,8 @@ def test_session_authenticated_api_writes_need_the_token(world):
     url = reverse("api:group-member-detail", kwargs={"pk": member.pk})
     response = client.patch(url, {"duty": "篡改"}, format="json")
     assert response.status_code == 403
-    assert "CSRF" in response.json()["detail"]
+    assert response.json()["code"] == "permission_denied"
+    assert "CSRF" in response.json()["message"]
     member.refresh_from_db()
     assert member.duty != "篡改"
     token = _token(client, reverse("creation:member-edit", kwargs={"pk": member.pk}))

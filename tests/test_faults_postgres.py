@@ -96,8 +96,8 @@ def test_pages_and_api_answer_503_while_postgresql_is_down_and_200_once_it_is_ba
         assert body.index("服务暂时不可用") < body.index("Service temporarily unavailable")
         status, headers, body = _get(*api)
         assert (status, headers["Retry-After"]) == (503, "30")
-        assert "数据库" in json.loads(body)["detail"]
-        assert "database" in json.loads(body)["detail"]
+        assert json.loads(body)["code"] == "unavailable"
+        assert "数据库" in json.loads(body)["message"]
 
         own_postgres.start()
         wait_for(lambda: _get(*page)[0] == 200, timeout=60, what="the page to recover")

@@ -158,7 +158,7 @@ def test_meeting_api_refuses_the_upload(api_client, world, case, language):
         HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.status_code == 400, response.content
-    assert _expected(message, language) in " ".join(response.json()["minutes"])
+    assert _expected(message, language) in " ".join(response.json()["fields"]["minutes"])
     assert not Meeting.objects.filter(title="恶意上传测试例会").exists()
 
 

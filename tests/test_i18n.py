@@ -38,8 +38,8 @@ def test_api_clients_may_ask_for_english(api_client):
     english = api_client.get(reverse("api:unit-list"), HTTP_ACCEPT_LANGUAGE="en")
     chinese = api_client.get(reverse("api:unit-list"))
     assert english.status_code == chinese.status_code == 401
-    assert english.json()["detail"] == "Authentication credentials were not provided."
-    assert chinese.json()["detail"] == "身份认证信息未提供。"
+    assert english.json()["message"] == "Authentication credentials were not provided."
+    assert chinese.json()["message"] == "身份认证信息未提供。"
 
 
 @pytest.mark.django_db

@@ -211,3 +211,61 @@ def test_openapi_schema_real_answers_with_nulls_match_the_schema(schema, api_cli
         _validator(schema, _answer_schema(schema, "/api/v1/veto-gauges/")).iter_errors(gauges)
     )
     assert errors == []
+
+
+# --- Errors, as generated clients read them ------------------------------------------------------
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+
+def _error_statuses(operation: dict) -> set[str]:
+    return {
+        status
+        for status, response in operation["responses"].items()
+        if response.get("content", {}).get("application/json", {}).get("schema") == ERROR_REF
+    }
+
+
+def test_openapi_schema_has_one_error_component(schema):
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["code", "message", "fields"]
+    assert error["properties"]["fields"]["additionalProperties"] == {
+        "type": "array",
+        "items": {"type": "string"},
+    }
+
+
+def test_openapi_schema_every_operation_lists_the_errors_it_can_answer(schema):
+    missing = []
+    for path, method, operation in _operations(schema):
+        expected = {"401", "403", "429", "503"}
+        if "{" in path:
+            expected.add("404")
+        if method in {"post", "put", "patch"}:
+            expected |= {"400", "415"}
+        if any(p["in"] == "query" for p in operation.get("parameters", [])):
+            expected.add("400")
+        if not expected <= _error_statuses(operation):
+            missing.append((method, path, sorted(expected - _error_statuses(operation))))
+    assert missing == []
+
+
+def test_openapi_schema_conflicts_are_documented_where_services_raise_them(schema):
+    conflicting = {
+        (path, method)
+        for path, method, operation in _operations(schema)
+        if "409" in _error_statuses(operation)
+    }
+    assert conflicting == {
+        ("/api/v1/fund-plan-versions/{id}/decide/", "post"),
+        ("/api/v1/expenditures/{id}/reverse/", "post"),
+        ("/api/v1/adoption-claims/{id}/verify/", "post"),
+    }
+
+
+def test_openapi_schema_descriptions_are_each_operations_own(schema):
+    descriptions = [operation.get("description", "") for _, _, operation in _operations(schema)]
+    assert all(descriptions)
+    assert [d for d, n in Counter(descriptions).items() if n > 1] == []
+    # what the building blocks' docstrings tell developers stays out of the docs
+    assert not [d for d in descriptions if "Subclasses set" in d or "never override" in d]

@@ -60,6 +60,7 @@ from creation.services import (
 )
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, UnitRecordViewSet
 from portal.filters import UPDATED_SINCE_PARAMETER
+from portal.schema import DOWNLOAD_CONTENT_TYPE
 
 
 @extend_schema_view(
@@ -187,7 +188,10 @@ class MeetingViewSet(UnitRecordViewSet):
         if not meeting.minutes:
             raise Http404
         return FileResponse(
-            meeting.minutes.open("rb"), as_attachment=True, filename=meeting.minutes_name
+            meeting.minutes.open("rb"),
+            as_attachment=True,
+            filename=meeting.minutes_name,
+            content_type=DOWNLOAD_CONTENT_TYPE,
         )
 
 

@@ -44,7 +44,7 @@ def test_R1_1_unit_staff_record_their_group_through_the_api(staff_client, own):
         format="json",
     )
     assert again.status_code == 400
-    assert "unit" in again.json()
+    assert "unit" in again.json()["fields"]
 
 
 @pytest.mark.parametrize("role", ["province_culture", "office"])
@@ -77,7 +77,7 @@ def test_unit_outside_scope_is_an_unknown_unit(staff_client, world):
         format="json",
     )
     assert response.status_code == 400
-    assert "unit" in response.json()
+    assert "unit" in response.json()["fields"]
     assert not Meeting.objects.filter(unit=other, title="t").exists()
 
 
@@ -152,7 +152,7 @@ def test_R1_3_minutes_of_the_wrong_type_are_refused_with_a_message(staff_client,
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
-    assert "Upload a file of one of these types" in response.json()["minutes"][0]
+    assert "Upload a file of one of these types" in response.json()["fields"]["minutes"][0]
     assert not Meeting.objects.filter(unit=own, title="例会").exists()
 
 

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
+from portal.urls import handler400, handler404, handler500  # noqa: F401 - the same error answers
 from portal.urls import urlpatterns as portal_urlpatterns
 
 

@@ -217,6 +217,7 @@ class ExpenditureSerializer(serializers.ModelSerializer):
     reversal = serializers.PrimaryKeyRelatedField(
         label=_("Reversed by"),
         read_only=True,
+        allow_null=True,
         help_text="C6: the correcting entry that reversed this one, if any.",
     )
 

@@ -58,6 +58,7 @@ from funds.selectors import (
     unit_execution,
 )
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin, UnitRecordViewSet
+from portal.schema import DOWNLOAD_CONTENT_TYPE, answers_conflict
 from reporting.api.serializers import SubmissionSerializer
 
 UPLOADS = [JSONParser, MultiPartParser, FormParser]
@@ -70,7 +71,10 @@ def _download(field, name: str) -> FileResponse:
         handle = field.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name or field.name.rsplit("/", 1)[-1])
+    filename = name or field.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=DOWNLOAD_CONTENT_TYPE
+    )
 
 
 @extend_schema_view(list=extend_schema(summary="Spending categories (R3.1), an editable list"))
@@ -185,6 +189,7 @@ class FundPlanVersionViewSet(
         request=DecisionInputSerializer,
     )
     @action(detail=True, methods=["post"])
+    @answers_conflict
     def decide(self, request, pk=None) -> Response:
         version = self.get_object()
         if not services.review_stages(user=request.user, unit=version.plan.unit):
@@ -293,12 +298,13 @@ class ExpenditureViewSet(
     @extend_schema(
         summary="Reverse a wrong expenditure by a correcting entry (unit staff; C6)",
         description="The entry is never edited or deleted: a correcting entry on its line and "
-        "date takes back its amount, with the reason (audited). 400 when the entry is already "
-        "reversed or is itself a correcting entry, or without a reason.",
+        "date takes back its amount, with the reason (audited). 409 when the entry is already "
+        "reversed; 400 when it is itself a correcting entry, or without a reason.",
         request=ReversalInputSerializer,
         responses={201: ExpenditureSerializer},
     )
     @action(detail=True, methods=["post"])
+    @answers_conflict
     def reverse(self, request, pk=None) -> Response:
         expenditure = self.get_object()
         if not user_scope(request.user).can_edit_unit(expenditure.line.version.plan.unit_id):
@@ -323,7 +329,9 @@ class ExpenditureViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="Execution per unit: budget of filed plans, spending and rate",
-        description="Filter by batch, province, programme, kind, status and level.",
+        description="Per creation unit the caller may see: the budget of its filed fund plans, "
+        "what was spent and the execution rate. Filter the units by batch, province, programme, "
+        "kind, status and level.",
     )
 )
 class FundExecutionViewSet(ScopedReadOnlyViewSet):

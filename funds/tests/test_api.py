@@ -96,7 +96,7 @@ def test_R3_1_api_refuses_a_central_line_in_a_local_only_category(as_role, world
         format="json",
     )
     assert response.status_code == 400
-    assert "category" in response.json()
+    assert "category" in response.json()["fields"]
     assert version.lines.count() == 1
 
 
@@ -146,7 +146,7 @@ def test_R3_2_api_a_return_needs_a_comment_and_then_the_unit_revises(as_role, wo
     url = reverse("api:fund-plan-version-decide", kwargs={"pk": version.pk})
     response = as_role("province_culture").post(url, {"outcome": "returned"}, format="json")
     assert response.status_code == 400
-    assert "comment" in response.json()
+    assert "comment" in response.json()["fields"]
     response = as_role("province_culture").post(
         url, {"outcome": "returned", "comment": "请补充绩效目标。"}, format="json"
     )
@@ -193,7 +193,7 @@ def test_R3_2_api_spending_outside_the_filed_plan_is_refused(as_role, world, key
         reverse("api:expenditure-list"), _expenditure(line), format="multipart"
     )
     assert response.status_code == 400
-    assert "line" in response.json()
+    assert "line" in response.json()["fields"]
     assert not Expenditure.objects.filter(line=line).exists()
 
 
@@ -206,7 +206,7 @@ def test_R3_2_api_spending_beyond_the_remainder_is_refused(as_role, world):
         format="multipart",
     )
     assert response.status_code == 400
-    assert "amount" in response.json()
+    assert "amount" in response.json()["fields"]
     assert Expenditure.objects.filter(line=line).count() == 1
 
 
@@ -360,7 +360,7 @@ def test_C6_R3_2_api_spending_before_the_plan_was_filed_is_refused(as_role, worl
         format="multipart",
     )
     assert response.status_code == 400
-    assert "2026-02-02" in response.json()["spent_on"][0]
+    assert "2026-02-02" in response.json()["fields"]["spent_on"][0]
     assert Expenditure.objects.filter(line=line).count() == 1
 
 
@@ -394,15 +394,15 @@ def test_C6_R3_2_api_reverse_errors_have_their_messages(as_role, world, keeps_la
     client = as_role("unit_staff")
     response = client.post(_reverse_url(expenditure), {}, format="json")
     assert response.status_code == 400
-    assert "reason" in response.json()
+    assert "reason" in response.json()["fields"]
     client.post(_reverse_url(expenditure), {"reason": "重复录入"}, format="json")
     again = client.post(_reverse_url(expenditure), {"reason": "再次"}, format="json")
-    assert again.status_code == 400
-    assert again.json()["non_field_errors"] == ["这笔支出已经冲销过。"]
+    assert again.status_code == 409
+    assert again.json() == {"code": "conflict", "message": "这笔支出已经冲销过。", "fields": {}}
     english = client.post(
         _reverse_url(expenditure), {"reason": "再次"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert english.json()["non_field_errors"] == ["This expenditure has already been reversed."]
+    assert english.json()["message"] == "This expenditure has already been reversed."
     reversal = Expenditure.objects.get(reverses=expenditure)
     response = client.post(_reverse_url(reversal), {"reason": "x"}, format="json")
     assert response.status_code == 400

@@ -206,7 +206,7 @@ def test_api_unit_outside_the_scope_is_an_unknown_unit(api_client, world):
         format="json",
     )
     assert response.status_code == 400
-    assert "unit" in response.json()
+    assert "unit" in response.json()["fields"]
 
 
 def test_api_staff_count_once_per_level(api_client, world):

@@ -300,6 +300,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "portal.permissions.ApiClientsReadOnly",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.throttling.ApiRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "portal.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -309,6 +310,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.exceptions.exception_handler",
 }
+# Requests per user (or per address before sign-in) above which the API answers 429.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/minute") or None
 SPECTACULAR_SETTINGS = {
     "TITLE": "示范区创建管理平台 API",
     "DESCRIPTION": (

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from portal.filters import UPDATED_SINCE_PARAMETER
+from portal.schema import DOWNLOAD_CONTENT_TYPE
 from reporting.api.filters import DocumentJobFilter, ObligationFilter, SubmissionFilter
 from reporting.api.serializers import (
     AttachmentSerializer,
@@ -21,7 +22,6 @@ from reporting.api.serializers import (
     ReviewSerializer,
     SubmissionSerializer,
 )
-from reporting.documents import CONTENT_TYPES
 from reporting.models import (
     DocumentJob,
     Obligation,
@@ -156,7 +156,10 @@ class SubmissionAttachmentViewSet(ScopedReadOnlyViewSet):
     def download(self, request, pk=None) -> FileResponse:
         attachment = self.get_object()
         return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=DOWNLOAD_CONTENT_TYPE,
         )
 
 
@@ -196,7 +199,7 @@ class DocumentJobViewSet(
 
     @extend_schema(
         summary="Download the document once it is done",
-        responses={(200, "application/octet-stream"): bytes},
+        responses={(200, DOWNLOAD_CONTENT_TYPE): bytes},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None) -> FileResponse:
@@ -210,5 +213,5 @@ class DocumentJobViewSet(
             job.file.open("rb"),
             as_attachment=True,
             filename=job.file_name,
-            content_type=CONTENT_TYPES.get(job.format),
+            content_type=DOWNLOAD_CONTENT_TYPE,
         )

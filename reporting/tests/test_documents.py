@@ -464,7 +464,7 @@ def test_api_document_job_create_refuses_other_units_and_read_only_clients(api_c
         format="json",
     )
     assert response.status_code == 400
-    assert "params" in response.json()
+    assert "params" in response.json()["fields"]
     api_client.force_authenticate(world.users["api_client"])
     response = api_client.post(
         reverse("api:document-job-list"),
@@ -483,6 +483,9 @@ def test_api_document_job_download(api_client, world):
     api_client.force_authenticate(world.users["api_client"])
     response = api_client.get(reverse("api:document-job-download", kwargs={"pk": job.pk}))
     assert response.status_code == 200
+    # bytes, as the schema says; the file name tells the type
+    assert response["Content-Type"] == "application/octet-stream"
+    assert ".pdf" in response["Content-Disposition"]
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
+from portal.schema import answers_conflict
 from reporting.api.serializers import DocumentJobSerializer
 from scoring import services
 from scoring.api.filters import AdoptionClaimFilter, PeriodScoreFilter, ScoringPeriodFilter
@@ -101,6 +102,7 @@ class AdoptionClaimViewSet(
 
     @extend_schema(summary="Verify: the adoption counts (office)", request=None)
     @action(detail=True, methods=["post"])
+    @answers_conflict
     def verify(self, request, pk=None) -> Response:
         return self._respond(services.claim_verify(claim=self.get_object(), user=request.user))
 

@@ -127,7 +127,7 @@ def test_R6_6_api_override_of_a_unit_outside_the_scope_is_refused(as_role, world
         format="json",
     )
     assert response.status_code == 400
-    assert "unit" in response.json()
+    assert "unit" in response.json()["fields"]
 
 
 def test_R6_5_api_office_runs_acceptance_and_decides(as_role, world):

@@ -57,7 +57,7 @@ def test_R6_2_claim_without_evidence_is_400_and_other_units_404(api_client, worl
     }
     response = api_client.post(reverse("api:adoption-claim-list"), data, format="json")
     assert response.status_code == 400
-    assert "link" in response.json()
+    assert "link" in response.json()["fields"]
     response = api_client.post(
         reverse("api:adoption-claim-list"),
         {**data, "unit": world.objects["units"]["other"].pk, "link": "https://e.org"},
