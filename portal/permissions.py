@@ -1,6 +1,6 @@
 from rest_framework import permissions
 
-from creation.scope import user_scope
+from portal.scoping import user_scope
 
 
 class ApiClientsReadOnly(permissions.BasePermission):
