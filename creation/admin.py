@@ -17,8 +17,8 @@ from creation.models import (
     Region,
     RoleAssignment,
 )
+from creation.scoped_admin import ReferenceDataAdmin, ScopedModelAdmin
 from creation.services import unit_save
-from portal.admin import ReferenceDataAdmin, ScopedModelAdmin
 
 
 @admin.register(Region)

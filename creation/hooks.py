@@ -9,10 +9,9 @@ registers its sync here from its `AppConfig.ready()`; creation's services call
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from creation.models import CreationUnit
+from creation.models import CreationUnit
 
 UnitSync = Callable[..., Any]
 

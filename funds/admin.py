@@ -4,6 +4,7 @@ are decided and money spent only through the services (pages and API), never edi
 
 from django.contrib import admin
 
+from creation.scoped_admin import ReferenceDataAdmin, ScopedModelAdmin
 from funds.models import (
     BudgetLine,
     CentralAllocation,
@@ -14,7 +15,6 @@ from funds.models import (
     LocalFunding,
     PlanDecision,
 )
-from portal.admin import ReferenceDataAdmin, ScopedModelAdmin
 
 
 @admin.register(FundCategory)

@@ -4,6 +4,7 @@ which keep the event log), and nothing of them is deleted."""
 
 from django.contrib import admin
 
+from creation.scoped_admin import ScopedModelAdmin
 from inspections.models import (
     FeedbackLetter,
     Finding,
@@ -13,7 +14,6 @@ from inspections.models import (
     RectificationEvent,
     SelfInspection,
 )
-from portal.admin import ScopedModelAdmin
 
 
 @admin.register(InspectionSettings)

@@ -43,6 +43,9 @@ from inspections.rules import (
     transition_actor,
 )
 from portal.services import notification_send
+from reporting.models import Obligation, Submission
+from reporting.services import EDITABLE, submission_save, submission_submit
+from scoring.models import Indicator
 
 Status = Inspection.Status
 RStatus = RectificationStatus
@@ -164,7 +167,6 @@ def inspection_complete(*, user: Any, inspection: Inspection, held_end: date) ->
 def checklist_from_standard(*, user: Any, inspection: Inspection) -> int:
     """Add the indicators of the unit's creation standard that are not on the checklist yet;
     returns how many were added."""
-    from scoring.models import Indicator
 
     require_office(user, inspection.unit)
     have = set(inspection.checklist.exclude(indicator=None).values_list("indicator_id", flat=True))
@@ -530,9 +532,7 @@ def rectification_reminder_sweep(*, now: datetime | None = None) -> int:
 # --- Self-inspection (R4.2) ---------------------------------------------------------------------
 
 
-def self_inspection_obligation(*, unit: CreationUnit, obligation_id: int) -> Any:
-    from reporting.models import Obligation
-
+def self_inspection_obligation(*, unit: CreationUnit, obligation_id: int) -> Obligation:
     obligation = Obligation.objects.filter(
         pk=obligation_id, unit=unit, type=Obligation.Type.SELF_INSPECTION
     ).first()
@@ -541,10 +541,8 @@ def self_inspection_obligation(*, unit: CreationUnit, obligation_id: int) -> Any
     return obligation
 
 
-def self_inspection_editable(obligation: Any) -> bool:
+def self_inspection_editable(obligation: Obligation) -> bool:
     """The unit may write while the obligation's report is absent, a draft or returned."""
-    from reporting.models import Submission
-    from reporting.services import EDITABLE
 
     submission = Submission.objects.filter(obligation=obligation).first()
     return submission is None or submission.status in EDITABLE
@@ -573,8 +571,6 @@ def self_inspection_save(
     items are the unit's creation-standard indicators. With `draft_report`, the obligation's
     report (reporting.Submission) is kept as a draft with the self-inspection's text, so that the
     reporting calendar shows it as started."""
-    from reporting.services import submission_save
-    from scoring.models import Indicator
 
     unit = obligation.unit
     require_unit_staff(user, unit)
@@ -644,7 +640,6 @@ def self_inspection_submit(
 ) -> Any:
     """R4.2: submit the self-inspection as the report of its `self_inspection` obligation, through
     the reporting workflow (on-time check, office review, province copies)."""
-    from reporting.services import submission_save, submission_submit
 
     # the stored text, whatever the caller's copy holds
     self_inspection = SelfInspection.objects.select_related("unit", "obligation", "meeting").get(

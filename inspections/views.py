@@ -67,7 +67,9 @@ from inspections.selectors import (
     self_inspection_list,
 )
 from portal.exports import Column, export_if_requested, model_columns
+from reporting.models import Obligation
 from reporting.services import document_job_request, document_may_request
+from scoring.models import Indicator
 
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
@@ -528,8 +530,6 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 @login_required
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
-    from scoring.models import Indicator
-
     inspection = _office_inspection(request, pk)
     form = FindingForm(
         **_bound(request),
@@ -825,8 +825,6 @@ def unit_rectifications(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def unit_self_inspections(request: HttpRequest, pk: int) -> HttpResponse:
-    from reporting.models import Obligation
-
     unit = visible_unit_or_404(request.user, pk)
     obligations = (
         Obligation.objects.visible_to(request.user)
@@ -856,7 +854,6 @@ def unit_self_inspections(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def self_inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit writes its self-inspection of a half year (pk: the obligation)."""
-    from reporting.models import Obligation
 
     obligation = get_object_or_404(
         Obligation.objects.visible_to(request.user)

@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 
+from creation.scoped_admin import ScopedModelAdmin
 from places.kinds import RECORD_KINDS
 from places.models import SummaryText
-from portal.admin import ScopedModelAdmin
 
 
 def _place_admin(kind):

@@ -19,7 +19,6 @@ from rest_framework import mixins, renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
-from creation.services import unit_record_delete, unit_record_save
 from portal.audit import audit_actor_set, object_history
 from portal.exports import (
     EXPORT_FORMATS,
@@ -278,41 +277,6 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet:
         request = self.context.get("request")
         return self.model._default_manager.visible_to(getattr(request, "user", None))
-
-
-class UnitRecordViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Records of one unit: everyone in scope reads them; the unit's own staff create, change
-    and delete them, through the services (403 for others who can see them)."""
-
-    parent_field = "unit"
-
-    def perform_create(self, serializer: serializers.Serializer) -> None:
-        instance = self.get_queryset().model()
-        serializer.instance = unit_record_save(
-            user=self.request.user, instance=instance, fields=serializer.validated_data
-        )
-
-    def perform_update(self, serializer: serializers.Serializer) -> None:
-        fields = dict(serializer.validated_data)
-        parent = fields.pop(self.parent_field, None)
-        if parent is not None and parent != getattr(serializer.instance, self.parent_field):
-            raise serializers.ValidationError(
-                {self.parent_field: _("A record cannot be moved to another unit.")}
-            )
-        serializer.instance = unit_record_save(
-            user=self.request.user, instance=serializer.instance, fields=fields
-        )
-
-    def perform_destroy(self, instance: Any) -> None:
-        unit_record_delete(user=self.request.user, instance=instance)
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

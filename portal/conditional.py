@@ -21,7 +21,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from creation.scope import user_scope
+from portal.scoping import user_scope
 
 
 def _scope_text(user: Any) -> str:

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
-from creation.scope import user_scope
+from portal.scoping import user_scope
 
 
 class ApiClientsReadOnly(permissions.BasePermission):

@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from creation.views import units as creation_views
 from portal.views import healthz, notification_list
 
 api_v1 = [
@@ -23,7 +22,7 @@ handler404 = "portal.views.page_not_found"
 handler400 = "portal.views.bad_request"
 
 urlpatterns = [
-    path("", creation_views.home, name="home"),
+    path("", include("creation.home_urls")),
     path("", include("creation.urls")),
     path("", include("reporting.urls")),
     path("", include("funds.urls")),

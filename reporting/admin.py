@@ -3,7 +3,7 @@ obligations, reports and reminders; lists are scoped like every page."""
 
 from django.contrib import admin
 
-from portal.admin import ScopedModelAdmin
+from creation.scoped_admin import ScopedModelAdmin
 from portal.tasks import enqueue_on_commit
 from reporting.models import (
     DocumentJob,

@@ -1,4 +1,4 @@
-"""Admin of scoring: models register with portal.admin.ScopedModelAdmin so that lists stay scoped.
+"""Admin of scoring: models register with creation.scoped_admin.ScopedModelAdmin so that lists stay scoped.
 
 The office sets its programme's publicity points here; the national office keeps the national
 media catalogue and a provincial programme's office the outlets of its own; claims,
@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from creation.models import Programme
 from creation.scope import user_scope
-from portal.admin import ScopedModelAdmin
+from creation.scoped_admin import ScopedModelAdmin
 from scoring.computations import computation_choices
 from scoring.models import (
     AcceptanceEvaluation,

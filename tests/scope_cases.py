@@ -102,7 +102,7 @@ PUBLIC_ROUTES: dict[str, str] = {
     "api-docs": "the API's description, not its data",
 }
 
-# The Django admin scopes its lists through portal.admin.ScopedModelAdmin, tested in
+# The Django admin scopes its lists through creation.scoped_admin.ScopedModelAdmin, tested in
 # tests/test_admin_scope.py; its many generated routes are not walked here.
 SKIPPED_NAMESPACES = {"admin"}
 

@@ -36,6 +36,7 @@ from creation.api.serializers import (
     ProgrammeSerializer,
     RegionSerializer,
 )
+from creation.api.unit_records import UnitRecordViewSet
 from creation.models import (
     Batch,
     CreationUnit,
@@ -58,7 +59,7 @@ from creation.services import (
     liaison_term_end,
     liaison_update,
 )
-from portal.api import HistoryMixin, ScopedReadOnlyViewSet, UnitRecordViewSet
+from portal.api import HistoryMixin, ScopedReadOnlyViewSet
 from portal.filters import UPDATED_SINCE_PARAMETER
 from portal.schema import DOWNLOAD_CONTENT_TYPE
 

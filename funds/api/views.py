@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from creation.api.filters import CreationUnitFilter
+from creation.api.unit_records import UnitRecordViewSet
 from creation.models import CreationUnit
 from creation.scope import user_scope
 from funds import services
@@ -57,7 +58,7 @@ from funds.selectors import (
     parse_period,
     unit_execution,
 )
-from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin, UnitRecordViewSet
+from portal.api import HistoryMixin, ScopedReadOnlyViewSet, ScopedViewSetMixin
 from portal.schema import DOWNLOAD_CONTENT_TYPE, answers_conflict
 from reporting.api.serializers import SubmissionSerializer
 

@@ -1,8 +1,9 @@
 """The REST API of the records of a creating place (§7): everyone in scope reads; the unit's own
-staff write (portal.api.UnitRecordViewSet)."""
+staff write (creation.api.unit_records.UnitRecordViewSet)."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from creation.api.unit_records import UnitRecordViewSet
 from places.api import filters as filters
 from places.api import serializers as serializers
 from places.models import (
@@ -15,7 +16,6 @@ from places.models import (
     SummaryText,
     TrainingCourse,
 )
-from portal.api import UnitRecordViewSet
 
 
 @extend_schema_view(list=extend_schema(summary="Public cultural facilities (§7)"))

@@ -1,3 +1,5 @@
+"""The header of every page: which links a user sees follows their roles, which this app owns."""
+
 from typing import Any
 
 from django.http import HttpRequest

@@ -1,3 +1,7 @@
+"""The admin base classes every domain app registers its models with: lists, edit pages and
+foreign-key choices follow the row-level scope (creation.scope), and shared reference data follows
+who may change it. They live with the scope they apply."""
+
 from typing import Any
 
 from django.contrib import admin

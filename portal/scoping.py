@@ -1,0 +1,50 @@
+"""The one point where portal's building blocks learn a user's scope without importing the app
+that owns roles. Portal sits below every domain app, yet the read-only rule for API clients
+(portal.permissions) and the ETags of API answers (portal.conditional) depend on what a user may
+see. The app that keeps roles registers its `user_scope` here from its `AppConfig.ready()`
+(`creation.apps.CreationConfig`); portal asks through `user_scope` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class Scope(Protocol):
+    """What portal reads of a user's scope. Its attributes (`vars(scope)`) together say what the
+    user may see, so an answer's ETag covers all of them (portal.conditional)."""
+
+    @property
+    def read_only(self) -> bool:
+        """An account that may only read (API clients)."""
+        ...
+
+    @property
+    def everything(self) -> bool:
+        """An account that sees every row (superusers)."""
+        ...
+
+
+ScopeProvider = Callable[[Any], Scope]
+
+_provider: ScopeProvider | None = None
+
+
+def scope_provider_register(provider: ScopeProvider) -> None:
+    """Make `provider(user)` the scope of a user for portal (registering again replaces it:
+    ready() may run twice in tests)."""
+    global _provider
+    _provider = provider
+
+
+def user_scope(user: Any) -> Scope:
+    """The scope of `user`, as the registered provider reads it."""
+    if _provider is None:
+        raise ImproperlyConfigured(
+            "No scope provider is registered: the app that owns roles (creation) registers one "
+            "with portal.scoping.scope_provider_register() in its AppConfig.ready()."
+        )
+    return _provider(user)
