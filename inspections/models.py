@@ -258,7 +258,7 @@ class ChecklistItem(ChecklistEntry):
 
 def validate_rule_id(value: str) -> None:
     if value and not valid_rule_id(value):
-        raise ValidationError(_("Give a rule id of RULES.md, such as R1.3 or R4.1."))
+        raise ValidationError(_("Give the id of a rule, such as R1.3 or R4.1."))
 
 
 class Finding(models.Model):
@@ -281,7 +281,7 @@ class Finding(models.Model):
         max_length=5,
         blank=True,
         validators=[validate_rule_id],
-        help_text=_("The rule of RULES.md that is not met, e.g. R1.3."),
+        help_text=_("The rule that is not met, e.g. R1.3."),
     )
     indicator = models.ForeignKey(
         "scoring.Indicator",

@@ -1,4 +1,4 @@
-"""What a creating place records (RULES.md §7): its facilities, art teams, events, staff,
+"""What a creating place records (docs/rules.md §7): its facilities, art teams, events, staff,
 training, investment and honours, and the narrative parts of its summary report.
 
 The tables were created by the creation app before these records had an app of their own; they
