@@ -1,6 +1,7 @@
 from django.urls import path
 
-from reporting import document_views, views
+from reporting import views
+from reporting.views import documents as document_views
 
 app_name = "reporting"
 

@@ -98,3 +98,31 @@ def test_portal_scope_without_a_provider_raises_a_clear_error(monkeypatch):
     monkeypatch.setattr(scoping, "_provider", None)
     with pytest.raises(ImproperlyConfigured, match="No scope provider is registered"):
         scoping.user_scope("ann")
+
+
+# Sub-domains that once lived inside another app under a file-name prefix; each now has an app or
+# a package of its own (inspections/, places/, scoring/acceptance/, reporting/views/documents.py).
+SUB_DOMAIN_PREFIXES = (
+    "inspection_",
+    "place_",
+    "acceptance_",
+    "publicity_",
+    "leadership_",
+    "document_",
+)
+
+
+def test_no_runtime_module_is_named_with_a_sub_domain_prefix():
+    prefixed = sorted(
+        str(path.relative_to(BASE_DIR))
+        for app in APPS
+        for path in _runtime_modules(app)
+        if path.name.startswith(SUB_DOMAIN_PREFIXES)
+    )
+    assert prefixed == []
+
+
+def test_the_sub_domains_have_apps_of_their_own():
+    assert {"inspections", "places", "devtools"} <= set(APPS)
+    assert not (BASE_DIR / "portal" / "bench").exists()
+    assert not any((BASE_DIR / app / "scale.py").exists() for app in DOMAIN_APPS)

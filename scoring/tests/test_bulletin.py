@@ -152,7 +152,7 @@ def test_R6_3_bulletin_cannot_be_asked_for_through_the_generic_document_request(
 
 def test_R6_3_bulletin_job_reports_its_stages_and_finishes_with_the_document(bulletin, client):
     from reporting import services as reporting_services
-    from reporting.document_views import job_status
+    from reporting.views.documents import job_status
 
     staff = staff_of(bulletin.period.scores.first().unit)
     with mock.patch("reporting.tasks.document_job_run_task.delay"):
