@@ -7,12 +7,15 @@ from typing import Any
 import openapi_spec_validator
 import pytest
 import yaml
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 from openapi_schema_validator import OAS30Validator
+from rest_framework.test import APIClient
 
-from creation.models import LeadershipGroup
+from creation.models import CreationUnit, LeadershipGroup
 from creation.tests.factories import GroupMemberFactory, minutes_pdf
+from dashboard.api.views import PROJECT_EXAMPLE, STATUS_EXAMPLE
 from reporting.tests.factories import ObligationFactory
 from scoring.tests.factories import AdoptionClaimFactory
 
@@ -269,3 +272,34 @@ def test_openapi_schema_descriptions_are_each_operations_own(schema):
     assert [d for d, n in Counter(descriptions).items() if n > 1] == []
     # what the building blocks' docstrings tell developers stays out of the docs
     assert not [d for d in descriptions if "Subclasses set" in d or "never override" in d]
+
+
+def _shape(value: Any) -> Any:
+    """The keys of an answer, all the way down (a list by its first item): what a generated
+    client relies on, without the values that move with the day."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return None
+
+
+@pytest.mark.parametrize("example", [STATUS_EXAMPLE, PROJECT_EXAMPLE], ids=["zone", "project"])
+def test_openapi_status_examples_are_answers_of_the_demo_data(demo_data, example):
+    unit = CreationUnit.objects.get(name=example["unit"]["name"])
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username="api_client"))
+
+    answer = client.get(f"/api/v1/units/{unit.pk}/status/").json()
+
+    assert _shape(answer) == _shape(example)
+    identity = ("name", "kind", "status", "start_date")
+    assert {key: answer["unit"][key] for key in identity} == {
+        key: example["unit"][key] for key in identity
+    }
+    assert answer["unit"]["province"]["name"] == example["unit"]["province"]["name"]
+    assert answer["unit"]["batch"]["programme_name"] == example["unit"]["batch"]["programme_name"]
+    assert answer["liaison"]["name"] == example["liaison"]["name"]
+    assert [item["item"] for item in answer["veto"]["items"]] == [
+        item["item"] for item in example["veto"]["items"]
+    ]

@@ -8,7 +8,9 @@ with the number of units.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
@@ -31,95 +33,12 @@ from portal.conditional import answer_etag, conditional_response
 from portal.exports import CHUNK_SIZE, flatten
 from portal.filters import UPDATED_SINCE_PARAMETER
 
-STATUS_EXAMPLE = {
-    "id": 12,
-    "unit": {
-        "id": 12,
-        "name": "长沙市开福区",
-        "kind": "zone",
-        "status": "creating",
-        "start_date": "2025-07-01",
-        "batch": {
-            "id": 3,
-            "number": 4,
-            "year": 2025,
-            "programme": 1,
-            "programme_name": "国家公共文化服务体系示范区创建",
-        },
-        "province": {"id": 1, "name": "湖南省"},
-    },
-    "current_period": {
-        "kind": "half_year",
-        "label": "2026H2",
-        "start": "2026-07-01",
-        "end": "2026-12-31",
-    },
-    "reporting": {
-        "next_due": [
-            {
-                "id": 431,
-                "type": "work_update",
-                "period_label": "2026-11",
-                "period_start": "2026-11-01",
-                "period_end": "2026-11-30",
-                "due_at": "2026-12-05T23:59:59.999999+08:00",
-            },
-            {
-                "id": 432,
-                "type": "in_depth_report",
-                "period_label": "2026Q4",
-                "period_start": "2026-10-01",
-                "period_end": "2026-12-31",
-                "due_at": "2027-01-10T23:59:59.999999+08:00",
-            },
-            {
-                "id": 433,
-                "type": "fund_report",
-                "period_label": "2026H2",
-                "period_start": "2026-07-01",
-                "period_end": "2026-12-31",
-                "due_at": "2027-01-15T23:59:59.999999+08:00",
-            },
-        ],
-        "overdue_count": 1,
-        "due_so_far": 20,
-        "on_time": 17,
-        "late": 2,
-        "on_time_rate": 0.85,
-    },
-    "funds": {
-        "filed_plans": 1,
-        "budget": "3200000.00",
-        "spent": "1480000.00",
-        "central_budget": "1000000.00",
-        "central_spent": "620000.00",
-        "execution_rate": "46.3",
-    },
-    "liaison": {
-        "id": 7,
-        "name": "王丽",
-        "organisation": "开福区文化旅游体育局",
-        "position": "副局长",
-        "phone": "0731-84000000",
-        "mobile": "13800000000",
-        "email": "liaison@example.gov.cn",
-        "started_on": "2025-07-01",
-    },
-    "liaison_vacant_since": None,
-}
-PROJECT_EXAMPLE = {
-    **STATUS_EXAMPLE,
-    "id": 15,
-    "unit": {**STATUS_EXAMPLE["unit"], "id": 15, "name": "“书香湘潭”全民阅读", "kind": "project"},
-    "current_period": {
-        "kind": "cycle",
-        "label": "2025-07-01/2027-06-30",
-        "start": "2025-07-01",
-        "end": "2027-06-30",
-    },
-    "liaison": None,
-    "liaison_vacant_since": "2026-10-01",
-}
+# Real answers of the demo data (`seed_demo`, read on 2026-12-01 by the read-only API client):
+# a zone and a project of the first batch. tests/test_schema.py checks that the demo data still
+# answers in this shape, so that the examples cannot drift from what the API says.
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+STATUS_EXAMPLE = json.loads((EXAMPLES_DIR / "status_zone.json").read_text(encoding="utf-8"))
+PROJECT_EXAMPLE = json.loads((EXAMPLES_DIR / "status_project.json").read_text(encoding="utf-8"))
 
 NOT_MODIFIED = OpenApiResponse(description="Not modified: the `ETag` sent in `If-None-Match`.")
 
@@ -158,7 +77,7 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified: the `ETag` sent in `If
         responses={200: UnitStatusSerializer, 304: NOT_MODIFIED},
         examples=[
             OpenApiExample("A zone", value=STATUS_EXAMPLE),
-            OpenApiExample("A project without a liaison", value=PROJECT_EXAMPLE),
+            OpenApiExample("A project", value=PROJECT_EXAMPLE),
         ],
     ),
 )
