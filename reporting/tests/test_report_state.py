@@ -34,7 +34,7 @@ BEFORE, AFTER = DUE - timedelta(days=1), DUE + timedelta(days=1)
         (Status.ACCEPTED, BEFORE, AFTER, ReportState.ACCEPTED),
     ],
 )
-def test_report_state_reads_status_sending_and_due_moment(
+def test_C1_R5_2_report_state_reads_status_first_sending_and_due_moment(
     status, first_submitted_at, now, expected
 ):
     state = report_state(status=status, first_submitted_at=first_submitted_at, due_at=DUE, now=now)
@@ -53,7 +53,7 @@ CASES = [
 ]
 
 
-def test_report_state_cases_cover_every_state():
+def test_R5_2_report_state_cases_cover_every_state():
     assert {case[0] for case in CASES} == set(ReportState)
 
 
@@ -78,7 +78,7 @@ def _feed_statuses(body: str, language: str) -> dict[int, str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_calendar_feed_gives_each_state_as_the_calendar_page_does(client, world, language):
+def test_R5_2_calendar_feed_gives_each_state_as_the_calendar_page_does(client, world, language):
     unit = world.objects["units"]["own"]
     now = timezone.now()
     made = {}
