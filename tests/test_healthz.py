@@ -66,3 +66,24 @@ def test_heartbeat_is_scheduled_by_beat(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["heartbeat"]
     assert entry["task"] == "portal.tasks.heartbeat_task"
     assert entry["schedule"].run_every.total_seconds() < settings.HEARTBEAT_MAX_AGE_SECONDS
+
+
+def test_the_beat_sends_a_heartbeat_as_it_starts(client, live_broker):
+    """Without it /healthz answers 503 for a whole heartbeat interval after start-up."""
+    from celery.signals import beat_init
+
+    from portal.celery import app
+
+    sent = []
+
+    class StartingBeat:
+        pass
+
+    StartingBeat.app = type(
+        "App", (), {"send_task": lambda self, name, **options: sent.append(name)}
+    )()
+    beat_init.send(sender=StartingBeat)
+    assert sent == ["portal.tasks.heartbeat_task"]
+    # The name is the registered task's, and running it makes /healthz healthy.
+    app.tasks[sent[0]]()
+    assert client.get(reverse("healthz")).status_code == 200
