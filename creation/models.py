@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from creation.rules import CREATION_CYCLE_YEARS, Cycle, earliest_start_reaching, unit_cycle
 from creation.scope import ScopedQuerySet, UserScope
 from portal.uploads import validate_minutes_upload
+from portal.validators import mobile_validator, phone_validator
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -671,7 +672,7 @@ class GroupOffice(models.Model):
     )
     director_name = models.CharField(_("director"), max_length=50)
     director_position = models.CharField(_("director's position"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=[phone_validator])
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = UnitRecordQuerySet.as_manager()
@@ -699,7 +700,7 @@ class OfficeStaff(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     position = models.CharField(_("position"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True, validators=[phone_validator])
 
     objects = OfficeStaffQuerySet.as_manager()
 
@@ -800,8 +801,10 @@ class Liaison(models.Model):
         choices=PositionKind.choices,
         default=PositionKind.DEPUTY_HEAD_CULTURE,
     )
-    phone = models.CharField(_("office phone"), max_length=50, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=50)
+    phone = models.CharField(
+        _("office phone"), max_length=50, blank=True, validators=[phone_validator]
+    )
+    mobile = models.CharField(_("mobile"), max_length=50, validators=[mobile_validator])
     email = models.EmailField(_("email"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -475,6 +475,31 @@ def test_liaison_contacts_are_corrected_without_a_new_term(staff_client, world):
     assert Liaison.objects.filter(unit=liaison.unit).count() == 1
 
 
+def test_liaison_numbers_in_the_wrong_format_are_refused_all_at_once(staff_client, world):
+    liaison = world.objects["liaisons"]["own"]
+    response = staff_client.post(
+        url("liaison-edit", liaison.pk), {"phone": "office", "mobile": "abc", "email": ""}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "11-digit mobile number" in errors["mobile"][0]
+    assert "telephone number such as 0731-8888 8888" in errors["phone"][0]
+    assert 'value="abc"' in response.content.decode()  # what was typed stays to be corrected
+    liaison.refresh_from_db()
+    assert liaison.mobile != "abc"
+
+
+def test_liaison_numbers_are_accepted_as_people_type_them(staff_client, world):
+    liaison = world.objects["liaisons"]["own"]
+    response = staff_client.post(
+        url("liaison-edit", liaison.pk),
+        {"phone": "(0731)8888 8888转123", "mobile": "+86 139-0731-1001", "email": ""},
+    )
+    assert response.status_code == 302
+    liaison.refresh_from_db()
+    assert liaison.mobile == "+86 139-0731-1001"
+
+
 def test_liaison_account_choices_are_the_units_own_staff(staff_client, world):
     unit = world.objects["units"]["own"]
     response = staff_client.get(url("liaison-appoint", unit.pk))

@@ -181,6 +181,26 @@ def test_R2_1_appointing_through_the_api_ends_the_previous_term(staff_client, wo
     assert Liaison.objects.filter(unit=own, ended_on__isnull=True).get().name == "周科长"
 
 
+def test_a_liaison_mobile_in_the_wrong_format_is_refused_by_the_api(staff_client, world, own):
+    response = staff_client.post(
+        reverse("api:liaison-list"),
+        {
+            "unit": own.pk,
+            "name": "周科长",
+            "organisation": "区文旅局",
+            "position": "分管副局长",
+            "position_kind": "deputy_head_culture",
+            "mobile": "abc",
+            "started_on": "2026-07-01",
+        },
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "11位手机号码" in response.json()["fields"]["mobile"][0]
+    assert not Liaison.objects.filter(unit=own, name="周科长").exists()
+
+
 def test_R2_1_liaison_term_cannot_be_edited_through_the_api(staff_client, world):
     liaison = world.objects["liaisons"]["own"]
     response = staff_client.patch(
