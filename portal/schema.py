@@ -21,7 +21,7 @@ ERROR_SCHEMA = {
             "description": "Stable machine code: invalid, parse_error, not_authenticated, "
             "authentication_failed, permission_denied, not_found, method_not_allowed, "
             "not_acceptable, unsupported_media_type, conflict, throttled, unavailable, "
-            "bad_request, server_error. It never changes with the language.",
+            "bad_request, too_large, server_error. It never changes with the language.",
         },
         "message": {
             "type": "string",

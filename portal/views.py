@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -103,7 +104,22 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """handler400 (a request Django refuses before any view: a bad Host header, say)."""
+    """handler400 (a request Django refuses before any view: a bad Host header, a form body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE or with more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields). A body
+    too large answers 413 and says what to do, rather than Django's bare "Bad Request"."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    too_many_fields = isinstance(exception, TooManyFieldsSent)
+    status = 413 if too_large else 400
     if is_api_request(request):
+        if too_large:
+            return error_response(
+                request, 413, "too_large", _("The request body is larger than the portal accepts.")
+            )
         return error_response(request, 400, "bad_request", _("The request is malformed."))
-    return defaults.bad_request(request, exception)
+    context = {
+        "too_large": too_large,
+        "too_many_fields": too_many_fields,
+        "limit_mb": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024), 1),
+        "limit_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+    }
+    return render(request, "400.html", context, status=status)

@@ -2,6 +2,7 @@
 and a message in the language the client asked for (Chinese by default): one case per status,
 each provoked the way a client meets it, asked in Chinese and in English."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 from unittest import mock
@@ -201,3 +202,46 @@ def test_pages_keep_django_error_pages(client, world):
     response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_form_body_too_large_answers_a_page_that_says_what_to_do(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client.post(
+        "/accounts/login/", {"username": "x" * 4096, "password": "p"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "The form was too large" in page
+    assert "Back button" in page
+    assert "<form" not in page.split("</header>")[-1]  # no half-empty form to send again
+
+
+def test_a_form_with_too_many_fields_answers_a_page_that_says_what_to_do(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = client.post(
+        "/accounts/login/", {f"f{n}": "1" for n in range(10)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert "The form has too many fields" in response.content.decode()
+
+
+def test_an_api_body_too_large_answers_the_error_body(rf):
+    from django.core.exceptions import RequestDataTooBig
+
+    from portal.views import bad_request
+
+    request = rf.post("/api/v1/units/", HTTP_ACCEPT_LANGUAGE="en")
+    response = bad_request(request, RequestDataTooBig("too big"))
+    assert response.status_code == 413
+    assert json.loads(response.content)["code"] == "too_large"
+
+
+def test_the_too_large_page_is_in_chinese_by_default(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client.post(
+        "/accounts/login/", {"username": "x" * 4096}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 413
+    assert "表单内容过大" in response.content.decode()
