@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from creation.rules import CREATION_CYCLE_YEARS, Cycle, earliest_start_reaching, unit_cycle
 from creation.scope import ScopedQuerySet, UserScope
@@ -614,7 +615,7 @@ class GroupMember(models.Model):
         on_delete=models.CASCADE,
         related_name="members",
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     position = models.CharField(_("position"), max_length=100)
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
     leader_kind = models.CharField(
@@ -698,7 +699,7 @@ class OfficeStaff(models.Model):
     office = models.ForeignKey(
         GroupOffice, verbose_name=_("group office"), on_delete=models.CASCADE, related_name="staff"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     position = models.CharField(_("position"), max_length=100)
     phone = models.CharField(_("phone"), max_length=50, blank=True, validators=[phone_validator])
 
@@ -792,7 +793,7 @@ class Liaison(models.Model):
         on_delete=models.CASCADE,
         related_name="liaisons",
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     organisation = models.CharField(_("organisation"), max_length=200)
     position = models.CharField(_("position"), max_length=100)
     position_kind = models.CharField(

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from creation.models import (
     CreationUnit,
@@ -177,7 +178,7 @@ class Submission(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned for changes")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("report review", "Accepted")
 
     obligation = models.OneToOneField(
         Obligation,
@@ -304,7 +305,7 @@ class SubmissionEvent(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         WITHDRAWN = "withdrawn", _("Withdrawn to draft")
         RETURNED = "returned", _("Returned for changes")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("report review", "Accepted")
 
     submission = models.ForeignKey(
         Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="events"

@@ -13,10 +13,25 @@ def test_chinese_catalogue_is_complete_and_compiled():
     mo = polib.mofile(str(CATALOGUE / "django.mo"))
     assert po.untranslated_entries() == []
     assert po.fuzzy_entries() == []
-    compiled = {entry.msgid: entry.msgstr for entry in mo}
-    assert {e.msgid: e.msgstr for e in po.translated_entries()} == {
-        k: v for k, v in compiled.items() if k
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo}
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in po.translated_entries()} == {
+        k: v for k, v in compiled.items() if k[1]
     }, "django.mo is out of date: run `make messages`"
+
+
+def test_words_that_mean_different_things_are_translated_apart():
+    """A report accepted by its reviewer is 已通过; 已验收 is a unit's final acceptance (R6).
+    People have a 姓名, organisations a 名称."""
+    from django.utils import translation
+
+    from creation.models import CreationUnit, Liaison, Region
+    from reporting.models import Submission
+
+    with translation.override("zh-hans"):
+        assert str(Submission.Status.ACCEPTED.label) == "已通过"
+        assert str(CreationUnit.Status.ACCEPTED.label) == "已验收"
+        assert str(Liaison._meta.get_field("name").verbose_name) == "姓名"
+        assert str(Region._meta.get_field("name").verbose_name) == "名称"
 
 
 @pytest.mark.django_db
