@@ -15,9 +15,7 @@ from django.utils import translation
 
 
 def _count_routes(patterns: list) -> int:
-    return sum(
-        _count_routes(p.url_patterns) if isinstance(p, URLResolver) else 1 for p in patterns
-    )
+    return sum(_count_routes(p.url_patterns) if isinstance(p, URLResolver) else 1 for p in patterns)
 
 
 def worker_warm() -> str:
