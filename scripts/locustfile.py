@@ -192,8 +192,8 @@ class OfficeUser(_SessionUser):
 
     @task
     def review(self):
-        """A deadline day's review: a submitted report (two in three) or an adoption claim."""
-        if random.random() < 2 / 3:  # noqa: S311
+        """A deadline day's review: a submitted report (three in four) or an adoption claim."""
+        if random.random() < 3 / 4:  # noqa: S311
             self.review_report()
         else:
             self.review_claim()

@@ -14,7 +14,6 @@ same report.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -23,14 +22,14 @@ from creation.models import CreationUnit
 from reporting.models import Obligation, Submission
 from scoring.models import MediaOutlet
 
-REPORTS_PER_UNIT = 60
-# Deadline day: the reports due around today, not those of years ago.
-REPORT_WINDOW = timedelta(days=120)
+# Enough that the run never runs out: submitted reports come back when the office returns them,
+# accepted ones leave the run (about one review in four).
+REPORTS_PER_UNIT = 80
 
 
 def report_targets(unit_id: int, *, now=None) -> dict[str, list[int]]:
     """Obligations of the unit whose report can be written (`editable`) or reviewed
-    (`submitted`), the nearest to today first."""
+    (`submitted`), those due nearest to today first (a deadline day)."""
     now = now or timezone.now()
     obligations = (
         Obligation.objects.filter(unit_id=unit_id)
@@ -38,7 +37,6 @@ def report_targets(unit_id: int, *, now=None) -> dict[str, list[int]]:
         .values_list("pk", "submission__status", "due_at")
     )
     rows = sorted(obligations, key=lambda row: abs(row[2] - now))
-    rows = [row for row in rows if abs(row[2] - now) <= REPORT_WINDOW] or rows
     targets: dict[str, list[int]] = {"editable": [], "submitted": []}
     for pk, status, _due in rows[:REPORTS_PER_UNIT]:
         kind = "submitted" if status == Submission.Status.SUBMITTED else "editable"
