@@ -126,6 +126,11 @@ def main() -> int:
         action="store_true",
         help="gunicorn workers not warmed before their first request (to compare)",
     )
+    parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="no writes by the clients (the worker and the beat still run), to compare",
+    )
     args = parser.parse_args()
 
     with servers.database() as database_url, servers.redis() as redis_url:
@@ -149,6 +154,9 @@ def main() -> int:
         servers.BENCH_DIR.mkdir(parents=True, exist_ok=True)
         plan_path = servers.BENCH_DIR / "load-plan.json"
         plan = write_plan(plan_path)
+        if args.reads_only:
+            plan.pop("staff")  # the clients then only read (scripts/locustfile.py)
+            plan_path.write_text(json.dumps(plan), encoding="utf-8")
         connection.close()
         ramp = math.ceil(args.users / args.spawn_rate)
         with (
