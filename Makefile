@@ -32,7 +32,8 @@ test-fast: .venv
 bench: .venv
 	$(BIN)/python scripts/bench.py
 
-# 200 concurrent clients for 60 s against the main pages and the status API (same database).
+# 200 concurrent clients for 60 s on a deadline day (the main pages and the status API, about 5 %
+# writes) against gunicorn, a Celery worker and the beat (same database).
 load: .venv
 	$(BIN)/python scripts/load.py
 

@@ -243,7 +243,8 @@ def main() -> int:
 
         connection.close()  # the server's workers get their own connections
         if plan is not None:
-            with servers.gunicorn(env, workers=2) as host:
+            with servers.gunicorn(env, workers=2) as server:
+                host = server.url
                 run.measure(
                     "status_rps_ratio",
                     lambda: status_ratio_figure(host, plan_path, args.users, args.seconds),

@@ -188,6 +188,39 @@ def test_locust_statistics_are_read_from_its_csv(tmp_path):
     )
 
 
+def test_locust_rows_tell_writes_from_reads(tmp_path):
+    path = tmp_path / "load_stats.csv"
+    write = "POST,write: report submit,40,1" + ",0" * 18
+    path.write_text(LOCUST_STATS.replace("\n,Aggregated", f"\n{write}\n,Aggregated"))
+    rows = servers.read_locust_rows(path)
+    assert [(r.method, r.name, r.requests, r.failures) for r in rows] == [
+        ("GET", "/api/v1/units/[id]/status/", 860, 0),
+        ("POST", "write: report submit", 40, 1),
+    ]
+
+
+def test_first_request_of_each_worker_is_read_from_this_run_of_the_log(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    earlier = "[x] [INFO] first request of worker 7: /healthz 1500.0 ms\n"
+    log.write_text(
+        earlier
+        + "[x] [INFO] first request of worker 8: /bench/ping/ 4.5 ms\n"
+        + "[x] [INFO] first request of worker 9: /units/12/ 30.0 ms\n"
+    )
+    server = servers.Gunicorn(url="http://x", log_path=log, log_start=len(earlier))
+    assert server.first_requests_ms() == {8: ("/bench/ping/", 4.5), 9: ("/units/12/", 30.0)}
+
+
+def test_worker_warm_readies_the_urls_and_templates_without_rendering():
+    from devtools.bench.warm import worker_warm
+
+    readied = worker_warm()
+    routes, languages, templates = (int(part.split()[0]) for part in readied.split(", "))
+    assert routes > 100
+    assert languages == 2
+    assert templates > 50
+
+
 def test_bench_settings_are_production_without_https_and_serve_the_bare_view():
     import os
     import subprocess

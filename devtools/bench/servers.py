@@ -138,15 +138,48 @@ def collectstatic(env: dict[str, str]) -> None:
     manage(env, "collectstatic", "--noinput", "-v0")
 
 
+GUNICORN_CONFIG = BASE_DIR / "devtools" / "bench" / "gunicorn_conf.py"
+
+
+@dataclass
+class Gunicorn:
+    url: str
+    log_path: Path
+    log_start: int  # where this run's lines begin in the (appended) log
+
+    def first_requests_ms(self) -> dict[int, tuple[str, float]]:
+        """The first request of each worker of this run (the config's post_request hook logs
+        it): worker pid -> (path, milliseconds)."""
+        from devtools.bench.gunicorn_conf import FIRST_REQUEST_LOG
+
+        found: dict[int, tuple[str, float]] = {}
+        with self.log_path.open("rb") as log:
+            log.seek(self.log_start)
+            for line in log.read().decode("utf-8", "replace").splitlines():
+                if FIRST_REQUEST_LOG not in line:
+                    continue
+                # "... first request of worker 123: /bench/ping/ 4.2 ms"
+                pid, _, rest = line.split(FIRST_REQUEST_LOG, 1)[1].strip().partition(": ")
+                path, took, _unit = rest.rsplit(" ", 2)
+                found[int(pid)] = (path, float(took))
+        return found
+
+
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
-    """The portal under gunicorn (sync workers, as in the Dockerfile) on 127.0.0.1; its URL."""
+def gunicorn(env: dict[str, str], *, workers: int = 2, warm: bool = True) -> Iterator[Gunicorn]:
+    """The portal under gunicorn (sync workers, as in the Dockerfile) on 127.0.0.1, with the
+    bench's config (devtools/bench/gunicorn_conf.py: each worker warm before its first request,
+    unless `warm` is false)."""
     port = free_port()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    log = (BENCH_DIR / "gunicorn.log").open("ab")
+    log_path = BENCH_DIR / "gunicorn.log"
+    log_start = log_path.stat().st_size if log_path.exists() else 0
+    log = log_path.open("ab")
     command = [
         str(Path(PYTHON).parent / "gunicorn"),
         "portal.wsgi:application",
+        "--config",
+        str(GUNICORN_CONFIG),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -156,16 +189,89 @@ def gunicorn(env: dict[str, str], *, workers: int = 2) -> Iterator[str]:
         "--backlog",
         "2048",
     ]
-    say(f"starting gunicorn ({workers} workers) on 127.0.0.1:{port}")
-    process = subprocess.Popen(command, env=env, cwd=BASE_DIR, stdout=log, stderr=log)  # noqa: S603
+    say(f"starting gunicorn ({workers} workers{'' if warm else ', cold'}) on 127.0.0.1:{port}")
+    server_env = {**env, "BENCH_COLD_WORKERS": "0" if warm else "1"}
+    process = subprocess.Popen(  # noqa: S603
+        command, env=server_env, cwd=BASE_DIR, stdout=log, stderr=log
+    )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_answering(f"{url}/healthz", process)
-        yield url
+        # The bare view, not /healthz (which asks the broker too): the first request of each
+        # worker is the one the config logs, and it should measure the worker, nothing else.
+        wait_until_answering(f"{url}/bench/ping/", process)
+        yield Gunicorn(url=url, log_path=log_path, log_start=log_start)
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@dataclass
+class Celery:
+    worker_log: Path
+    beat_log: Path
+
+    def counts(self) -> dict[str, int]:
+        """From the logs: tasks the beat sent, and tasks the worker received, finished and
+        failed (raised or retried)."""
+        worker = self.worker_log.read_text(encoding="utf-8", errors="replace")
+        beat = self.beat_log.read_text(encoding="utf-8", errors="replace")
+        return {
+            "beat_sent": beat.count("Sending due task"),
+            "received": worker.count("] received"),
+            "succeeded": worker.count("] succeeded in"),
+            "failed": worker.count("] raised unexpected") + worker.count("] retry:"),
+        }
+
+
+@contextmanager
+def celery(env: dict[str, str]) -> Iterator[Celery]:
+    """A Celery worker and the beat as Procfile.dev and docker-compose.yml run them (the same
+    settings, broker and scheduler), logging to var/bench/celery-*.log; stopped on exit."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    celery_bin = str(Path(PYTHON).parent / "celery")
+    commands = {
+        "worker": [
+            celery_bin, "-A", "portal", "worker", "--loglevel", "INFO", "--concurrency", "2",
+            "--without-gossip", "--without-mingle",
+        ],
+        "beat": [
+            celery_bin, "-A", "portal", "beat", "--loglevel", "INFO",
+            "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler", "--pidfile=",
+        ],
+    }  # fmt: skip
+    logs = {name: BENCH_DIR / f"celery-{name}.log" for name in commands}
+    processes: dict[str, subprocess.Popen] = {}
+    say("starting a Celery worker and the beat")
+    try:
+        for name, command in commands.items():
+            with logs[name].open("wb") as log:
+                processes[name] = subprocess.Popen(  # noqa: S603 - the celery of this virtualenv
+                    command, env=env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT
+                )
+        wait_for_line(logs["worker"], " ready.", processes["worker"])
+        wait_for_line(logs["beat"], "beat: Starting", processes["beat"])
+        yield Celery(worker_log=logs["worker"], beat_log=logs["beat"])
+    finally:
+        for process in processes.values():
+            process.terminate()  # the worker's warm shutdown: it finishes the tasks it holds
+        for process in processes.values():
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def wait_for_line(log: Path, text: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[3]} exited with {process.returncode}: see {log}")
+        if text in log.read_text(encoding="utf-8", errors="replace"):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"{log} did not say {text!r} within {timeout} s")
 
 
 def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
@@ -174,10 +280,11 @@ def wait_until_answering(url: str, process: subprocess.Popen, timeout: float = 6
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}: see var/bench/")
         try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own server
+            # A long timeout: a request given up would be sent again, to another worker.
+            urllib.request.urlopen(url, timeout=30)  # noqa: S310 - our own server
             return
         except urllib.error.HTTPError:
-            return  # answering (/healthz says 503 while no beat runs)
+            return  # answering: an error status is an answer too
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout} s")
@@ -206,6 +313,38 @@ def read_locust_stats(stats_csv: Path) -> LocustStats:
         p95_ms=_number(total["95%"]),
         p99_ms=_number(total["99%"]),
     )
+
+
+@dataclass(frozen=True)
+class LocustRow:
+    method: str
+    name: str
+    requests: int
+    failures: int
+
+
+def read_locust_rows(stats_csv: Path) -> list[LocustRow]:
+    """Each request kind of locust's <prefix>_stats.csv (the "Aggregated" row left out)."""
+    with stats_csv.open(newline="") as handle:
+        return [
+            LocustRow(
+                method=row["Type"],
+                name=row["Name"],
+                requests=int(row["Request Count"]),
+                failures=int(row["Failure Count"]),
+            )
+            for row in csv.DictReader(handle)
+            if row["Name"] != "Aggregated"
+        ]
+
+
+def read_locust_failures(failures_csv: Path) -> list[tuple[str, str, int]]:
+    """locust's <prefix>_failures.csv: (request name, error, occurrences), most frequent first."""
+    if not failures_csv.exists():
+        return []
+    with failures_csv.open(newline="") as handle:
+        rows = [(r["Name"], r["Error"], int(r["Occurrences"])) for r in csv.DictReader(handle)]
+    return sorted(rows, key=lambda row: -row[2])
 
 
 def _number(text: str) -> float:
