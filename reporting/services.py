@@ -337,7 +337,12 @@ def _reminder_obligations() -> QuerySet[Obligation]:
     )
 
 
-def _unit_recipients(unit_ids: set[int]) -> dict[int, list[Any]]:
+def _unit_recipients(unit: CreationUnit) -> list[Any]:
+    """The unit's staff and its current liaison's own account."""
+    return _unit_recipients_by_unit({unit.pk})[unit.pk]
+
+
+def _unit_recipients_by_unit(unit_ids: set[int]) -> dict[int, list[Any]]:
     """Each unit's staff and its current liaison's own account, by unit id."""
     users: dict[int, dict[int, Any]] = {pk: {} for pk in unit_ids}
     staff = RoleAssignment.objects.filter(
@@ -351,7 +356,7 @@ def _unit_recipients(unit_ids: set[int]) -> dict[int, list[Any]]:
     return {pk: list(found.values()) for pk, found in users.items()}
 
 
-def _escalation_recipients(province_ids: set[int]) -> dict[int, list[Any]]:
+def _escalation_recipients_by_province(province_ids: set[int]) -> dict[int, list[Any]]:
     """Each province's reviewers of the culture department, by province id."""
     users: dict[int, dict[int, Any]] = {pk: {} for pk in province_ids}
     reviewers = RoleAssignment.objects.filter(
@@ -367,10 +372,10 @@ def _escalation_recipients(province_ids: set[int]) -> dict[int, list[Any]]:
 def _reminder_recipients(due: list[tuple[Obligation, str]]) -> list[list[Any]]:
     """Who each (obligation, kind) goes to: the unit before and after the due moment, the
     province's culture reviewers for an escalation. Three queries for any number."""
-    units = _unit_recipients(
+    units = _unit_recipients_by_unit(
         {obligation.unit_id for obligation, kind in due if kind != "escalation"}
     )
-    provinces = _escalation_recipients(
+    provinces = _escalation_recipients_by_province(
         {obligation.escalation_province_id for obligation, kind in due if kind == "escalation"}
     )
     return [
