@@ -490,6 +490,8 @@ def _rectification_reminders_write(
         )
         notifications = []
         for item, kind in due:
+            if not units[item.unit_pk]:
+                continue  # a reminder to nobody is still recorded, so that it is not sent again
             title, body = _reminder_text(item, kind)
             notifications.append(
                 OutgoingNotification(

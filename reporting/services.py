@@ -437,6 +437,8 @@ def _reminders_write(
     )
     notifications = []
     for reminder, users in zip(reminders, recipients, strict=True):
+        if not users:
+            continue  # a reminder to nobody is still recorded, so that it is not sent again
         title, body = _reminder_text(reminder.obligation, reminder.kind)
         notifications.append(
             OutgoingNotification(
@@ -536,8 +538,10 @@ def reminder_sweep(*, now: datetime | None = None) -> int:
     obligations = {obligation.pk: obligation for obligation in candidates}
     kinds_sent: dict[int, set[str]] = defaultdict(set)
     unmailed = []
-    for reminder in Reminder.objects.filter(obligation__in=candidates.values("pk")).only(
-        "obligation_id", "kind", "emailed_at"
+    for reminder in (
+        Reminder.objects.filter(obligation_id__in=obligations)
+        .only("obligation_id", "kind", "emailed_at")
+        .order_by()
     ):
         kinds_sent[reminder.obligation_id].add(reminder.kind)
         if reminder.emailed_at is None:
