@@ -421,7 +421,7 @@ def _reminders_write(
         .filter(pk__in={obligation.pk for obligation, _kind in due})
         .values_list("pk", flat=True)
     )
-    locked -= set(
+    submitted = set(
         Submission.objects.filter(
             obligation_id__in=locked, first_submitted_at__isnull=False
         ).values_list("obligation_id", flat=True)
@@ -429,7 +429,12 @@ def _reminders_write(
     sent = set(
         Reminder.objects.filter(obligation_id__in=locked).values_list("obligation_id", "kind")
     )
-    due = [(ob, kind) for ob, kind in due if ob.pk in locked and (ob.pk, kind) not in sent]
+    still_open = locked - submitted
+    due = [
+        (obligation, kind)
+        for obligation, kind in due
+        if obligation.pk in still_open and (obligation.pk, kind) not in sent
+    ]
     recipients = _reminder_recipients(due)
     reminders = Reminder.objects.bulk_create(
         Reminder(obligation=obligation, kind=kind, sent_at=now, recipients=len(users))
