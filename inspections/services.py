@@ -5,14 +5,14 @@ reporting workflow)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ from inspections.rules import (
     rectification_reminder_due,
     transition_actor,
 )
-from portal.services import notification_send
+from portal.services import OutgoingNotification, notification_send, notifications_send
 from reporting.models import Obligation, Submission
 from reporting.services import EDITABLE, submission_save, submission_submit
 from scoring.models import Indicator
@@ -425,15 +425,24 @@ def letter_send(
 
 # --- Reminders ----------------------------------------------------------------------------------
 
+# Reminders written in one transaction: few enough that the items it locks are held only briefly,
+# many enough that a sweep of the whole country takes a handful of statements.
+REMINDER_CHUNK = 500
+
 
 def unit_recipients(unit: CreationUnit) -> list[Any]:
-    return list(
-        get_user_model()
-        .objects.filter(
-            role_assignments__unit=unit, role_assignments__role=RoleAssignment.Role.UNIT_STAFF
-        )
-        .distinct()
-    )
+    return _unit_recipients_by_unit({unit.pk})[unit.pk]
+
+
+def _unit_recipients_by_unit(unit_ids: set[int]) -> dict[int, list[Any]]:
+    """Each unit's staff, by unit id."""
+    users: dict[int, dict[int, Any]] = {pk: {} for pk in unit_ids}
+    staff = RoleAssignment.objects.filter(
+        unit_id__in=unit_ids, role=RoleAssignment.Role.UNIT_STAFF
+    ).select_related("user")
+    for assignment in staff:
+        users[assignment.unit_id].setdefault(assignment.user_id, assignment.user)
+    return {pk: list(found.values()) for pk, found in users.items()}
 
 
 def _reminder_text(rectification: Rectification, kind: str) -> tuple[str, str]:
@@ -450,50 +459,87 @@ def _reminder_text(rectification: Rectification, kind: str) -> tuple[str, str]:
     )
 
 
+def _rectification_reminders_write(
+    due: list[tuple[Rectification, str]], now: datetime
+) -> list[RectificationReminder]:
+    """Write the reminders of `due` that are still to be sent, and their notifications, in one
+    transaction. The items are locked first: one that a concurrent sweep or
+    `rectification_reminder_send` holds is theirs and skipped. Status and reminders are then read
+    again under the lock, so no reminder is written twice (the unique (item, kind) constraint
+    backs this) and none for an item that left the pending states meanwhile."""
+    with transaction.atomic():
+        pending = set(
+            Rectification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in={rectification.pk for rectification, _kind in due}, status__in=PENDING)
+            .values_list("pk", flat=True)
+        )
+        sent = set(
+            RectificationReminder.objects.filter(rectification_id__in=pending).values_list(
+                "rectification_id", "kind"
+            )
+        )
+        due = [
+            (item, kind) for item, kind in due if item.pk in pending and (item.pk, kind) not in sent
+        ]
+        units = _unit_recipients_by_unit({item.unit_pk for item, _kind in due})
+        reminders = RectificationReminder.objects.bulk_create(
+            RectificationReminder(
+                rectification=item, kind=kind, sent_at=now, recipients=len(units[item.unit_pk])
+            )
+            for item, kind in due
+        )
+        notifications = []
+        for item, kind in due:
+            if not units[item.unit_pk]:
+                continue  # a reminder to nobody is still recorded, so that it is not sent again
+            title, body = _reminder_text(item, kind)
+            notifications.append(
+                OutgoingNotification(
+                    recipients=units[item.unit_pk],
+                    title=title,
+                    body=body,
+                    link=reverse("inspections:rectification-detail", kwargs={"pk": item.pk}),
+                    key=f"rectification-reminder-{item.pk}-{kind}",
+                )
+            )
+        notifications_send(notifications=notifications)
+    return reminders
+
+
+def _reminder_rectifications() -> QuerySet[Rectification]:
+    """Rectifications with what their reminders need: the finding, whose text is in the
+    reminder's, and the unit's id."""
+    return Rectification.objects.select_related("finding").annotate(
+        unit_pk=F("finding__inspection__unit_id")
+    )
+
+
 def rectification_reminder_send(
     *, rectification_id: int, kind: str, now: datetime
 ) -> RectificationReminder | None:
-    """Send one deadline reminder exactly once: the item is locked (a concurrent sweep skips it),
-    the reminder row is unique per (item, kind), and nothing goes out for an item that left the
-    pending states meanwhile."""
+    """Send one deadline reminder exactly once (see `_rectification_reminders_write`): nothing is
+    sent twice, however many sweeps run, and nothing for an item that left the pending states
+    meanwhile."""
+    rectification = _reminder_rectifications().filter(pk=rectification_id).first()
+    if rectification is None:
+        return None
     try:
-        with transaction.atomic():
-            rectification = (
-                Rectification.objects.select_for_update(skip_locked=True)
-                .filter(pk=rectification_id)
-                .first()
-            )
-            if rectification is None or rectification.status not in PENDING:
-                return None
-            if RectificationReminder.objects.filter(
-                rectification=rectification, kind=kind
-            ).exists():
-                return None
-            unit = CreationUnit.objects.get(inspections__findings__rectification=rectification)
-            recipients = unit_recipients(unit)
-            reminder = RectificationReminder.objects.create(
-                rectification=rectification, kind=kind, sent_at=now, recipients=len(recipients)
-            )
-            title, body = _reminder_text(rectification, kind)
-            notification_send(
-                recipients=recipients,
-                title=title,
-                body=body,
-                link=reverse("inspections:rectification-detail", kwargs={"pk": rectification.pk}),
-                key=f"rectification-reminder-{rectification.pk}-{kind}",
-            )
+        written = _rectification_reminders_write([(rectification, kind)], now)
     except IntegrityError:
-        return None  # a concurrent sweep sent it first
-    return reminder
+        return None  # only a writer that did not lock the item can have sent it first
+    return written[0] if written else None
 
 
 def rectification_reminder_sweep(*, now: datetime | None = None) -> int:
     """Send every rectification reminder due now (before the deadline and overdue); returns how
-    many were sent. Safe to run twice, also at the same time."""
+    many were sent. Safe to run twice, also at the same time. The pending items and their
+    reminders so far are read in two queries, `rectification_reminder_due` decides which is
+    due, and they are written a chunk at a time."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     candidates = (
-        Rectification.objects.filter(status__in=PENDING)
+        _reminder_rectifications()
+        .filter(status__in=PENDING)
         .filter(
             Exists(
                 CreationUnit.objects.filter(
@@ -502,30 +548,34 @@ def rectification_reminder_sweep(*, now: datetime | None = None) -> int:
                 )
             )
         )
-        .select_related(
-            "finding__inspection__unit__batch__programme__inspection_settings",
-        )
-        .prefetch_related(
-            Prefetch("reminders", RectificationReminder.objects.only("rectification_id", "kind"))
-        )
+        .annotate(programme_pk=F("finding__inspection__unit__batch__programme_id"))
     )
-    sent = 0
-    for rectification in candidates.iterator(chunk_size=1000):
-        settings = InspectionSettings.for_programme(
-            rectification.finding.inspection.unit.batch.programme
-        )
+    rectifications = list(candidates)
+    kinds_sent: dict[int, set[str]] = defaultdict(set)
+    for rectification_id, kind in RectificationReminder.objects.filter(
+        rectification__in=candidates.values("pk")
+    ).values_list("rectification_id", "kind"):
+        kinds_sent[rectification_id].add(kind)
+    settings = InspectionSettings.for_programmes({item.programme_pk for item in rectifications})
+    due = []
+    for rectification in rectifications:
+        programme = settings[rectification.programme_pk]
         kind = rectification_reminder_due(
             status=rectification.status,
             deadline=rectification.deadline,
             today=today,
-            sent={reminder.kind for reminder in rectification.reminders.all()},
-            days_before=settings.reminder_days_before,
-            days_after=settings.reminder_days_after,
+            sent=kinds_sent[rectification.pk],
+            days_before=programme.reminder_days_before,
+            days_after=programme.reminder_days_after,
         )
-        if kind and rectification_reminder_send(
-            rectification_id=rectification.pk, kind=kind, now=now
-        ):
-            sent += 1
+        if kind:
+            due.append((rectification, kind))
+    sent = 0
+    for start in range(0, len(due), REMINDER_CHUNK):
+        try:
+            sent += len(_rectification_reminders_write(due[start : start + REMINDER_CHUNK], now))
+        except IntegrityError:
+            continue  # only a writer that did not lock the item gets here; the next sweep sends
     return sent
 
 

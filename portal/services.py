@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
@@ -25,6 +27,27 @@ def notification_send(
     before = Notification.objects.filter(key=key).count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return Notification.objects.filter(key=key).count() - before
+
+
+@dataclass(frozen=True)
+class OutgoingNotification:
+    """One in-app message for some recipients, as `notification_send` takes it."""
+
+    recipients: list
+    title: str
+    key: str
+    body: str = ""
+    link: str = ""
+
+
+def notifications_send(*, notifications: Iterable[OutgoingNotification]) -> None:
+    """`notification_send` for many messages in one INSERT: each recipient gets each key once."""
+    rows = [
+        Notification(recipient=user, title=sent.title, body=sent.body, link=sent.link, key=sent.key)
+        for sent in notifications
+        for user in {user.pk: user for user in sent.recipients}.values()
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def notification_mark_read(*, notification_ids: list[int], user) -> int:

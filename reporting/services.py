@@ -4,6 +4,7 @@ the submission workflow and its review, and the reminder sweep."""
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -11,21 +12,20 @@ from typing import Any
 
 from celery import Task, current_app
 from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from creation.models import CreationUnit, Liaison, Programme, RoleAssignment
+from creation.models import CreationUnit, Liaison, Programme, Region, RoleAssignment
 from creation.scope import user_scope
 from portal.cache import figures_stale
-from portal.services import notification_send
+from portal.services import OutgoingNotification, notification_send, notifications_send
 from portal.tasks import enqueue, enqueue_on_commit
 from reporting.documents import (
     DocumentError,
@@ -321,31 +321,69 @@ def submission_return(
 
 # --- Reminders ----------------------------------------------------------------------------------
 
+# Reminders written in one transaction: few enough that the obligations it locks are held only
+# briefly, many enough that a sweep of the whole country takes a handful of statements.
+REMINDER_CHUNK = 500
+
+
+def _reminder_obligations() -> QuerySet[Obligation]:
+    """Obligations with what their reminders need: the unit, whose name is in the text, and the
+    province whose culture reviewer an escalation goes to (`Region.province_region`)."""
+    return Obligation.objects.select_related("unit").annotate(
+        escalation_province_id=Case(
+            When(unit__region__level=Region.Level.PROVINCE, then=F("unit__region_id")),
+            default=F("unit__region__province_id"),
+        )
+    )
+
 
 def _unit_recipients(unit: CreationUnit) -> list[Any]:
     """The unit's staff and its current liaison's own account."""
-    users = list(
-        get_user_model().objects.filter(
-            role_assignments__unit=unit, role_assignments__role=RoleAssignment.Role.UNIT_STAFF
-        )
-    )
-    liaison = Liaison.objects.filter(unit=unit, ended_on__isnull=True, user__isnull=False).first()
-    if liaison is not None:
-        users.append(liaison.user)
-    return list({user.pk: user for user in users}.values())
+    return _unit_recipients_by_unit({unit.pk})[unit.pk]
 
 
-def _escalation_recipients(unit: CreationUnit) -> list[Any]:
-    province = unit.region.province_region
-    return list(
-        get_user_model()
-        .objects.filter(
-            role_assignments__role=RoleAssignment.Role.PROVINCIAL_REVIEWER,
-            role_assignments__department=RoleAssignment.Department.CULTURE,
-            role_assignments__province=province,
-        )
-        .distinct()
+def _unit_recipients_by_unit(unit_ids: set[int]) -> dict[int, list[Any]]:
+    """Each unit's staff and its current liaison's own account, by unit id."""
+    users: dict[int, dict[int, Any]] = {pk: {} for pk in unit_ids}
+    staff = RoleAssignment.objects.filter(
+        unit_id__in=unit_ids, role=RoleAssignment.Role.UNIT_STAFF
+    ).select_related("user")
+    liaisons = Liaison.objects.filter(
+        unit_id__in=unit_ids, ended_on__isnull=True, user__isnull=False
+    ).select_related("user")
+    for holder in [*staff, *liaisons]:
+        users[holder.unit_id].setdefault(holder.user_id, holder.user)
+    return {pk: list(found.values()) for pk, found in users.items()}
+
+
+def _escalation_recipients_by_province(province_ids: set[int]) -> dict[int, list[Any]]:
+    """Each province's reviewers of the culture department, by province id."""
+    users: dict[int, dict[int, Any]] = {pk: {} for pk in province_ids}
+    reviewers = RoleAssignment.objects.filter(
+        role=RoleAssignment.Role.PROVINCIAL_REVIEWER,
+        department=RoleAssignment.Department.CULTURE,
+        province_id__in=province_ids,
+    ).select_related("user")
+    for reviewer in reviewers:
+        users[reviewer.province_id].setdefault(reviewer.user_id, reviewer.user)
+    return {pk: list(found.values()) for pk, found in users.items()}
+
+
+def _reminder_recipients(due: list[tuple[Obligation, str]]) -> list[list[Any]]:
+    """Who each (obligation, kind) goes to: the unit before and after the due moment, the
+    province's culture reviewers for an escalation. Three queries for any number."""
+    units = _unit_recipients_by_unit(
+        {obligation.unit_id for obligation, kind in due if kind != "escalation"}
     )
+    provinces = _escalation_recipients_by_province(
+        {obligation.escalation_province_id for obligation, kind in due if kind == "escalation"}
+    )
+    return [
+        provinces[obligation.escalation_province_id]
+        if kind == "escalation"
+        else units[obligation.unit_id]
+        for obligation, kind in due
+    ]
 
 
 def _reminder_text(obligation: Obligation, kind: str) -> tuple[str, str]:
@@ -369,75 +407,129 @@ def _reminder_text(obligation: Obligation, kind: str) -> tuple[str, str]:
     )
 
 
-def reminder_send(*, obligation_id: int, kind: str, now: datetime) -> Reminder | None:
-    """Send one reminder, exactly once: the obligation row is locked (a concurrent sweep skips
-    it), the reminder row is unique per (obligation, kind), and nothing is sent for a report that
-    was submitted meanwhile. Returns the reminder, or None when there was nothing to send."""
-    try:
-        with transaction.atomic():
-            # locked by primary key alone (see _locked); related rows are read after
-            obligation = (
-                Obligation.objects.select_for_update(skip_locked=True)
-                .filter(pk=obligation_id)
-                .first()
-            )
-            if obligation is None:
-                return None
-            if Submission.objects.filter(
-                obligation=obligation, first_submitted_at__isnull=False
-            ).exists():
-                return None
-            if Reminder.objects.filter(obligation=obligation, kind=kind).exists():
-                return None
-            unit = obligation.unit
-            recipients = (
-                _escalation_recipients(unit) if kind == "escalation" else _unit_recipients(unit)
-            )
-            reminder = Reminder.objects.create(
-                obligation=obligation, kind=kind, sent_at=now, recipients=len(recipients)
-            )
-            title, body = _reminder_text(obligation, kind)
-            notification_send(
-                recipients=recipients,
+def _reminders_write(
+    due: list[tuple[Obligation, str]], now: datetime
+) -> list[tuple[Reminder, list[Any]]]:
+    """Write the reminders of `due` that are still to be sent, and their notifications, in the
+    caller's transaction; returns them with their recipients. The obligations are locked first:
+    one that a concurrent sweep or `reminder_send` holds is theirs and skipped. What was sent or
+    submitted is then read again under the lock, so no reminder is written twice (the unique
+    (obligation, kind) constraint backs this) and none for a report submitted meanwhile."""
+    # locked by primary key alone (see _locked)
+    locked = set(
+        Obligation.objects.select_for_update(skip_locked=True)
+        .filter(pk__in={obligation.pk for obligation, _kind in due})
+        .values_list("pk", flat=True)
+    )
+    submitted = set(
+        Submission.objects.filter(
+            obligation_id__in=locked, first_submitted_at__isnull=False
+        ).values_list("obligation_id", flat=True)
+    )
+    sent = set(
+        Reminder.objects.filter(obligation_id__in=locked).values_list("obligation_id", "kind")
+    )
+    still_open = locked - submitted
+    due = [
+        (obligation, kind)
+        for obligation, kind in due
+        if obligation.pk in still_open and (obligation.pk, kind) not in sent
+    ]
+    recipients = _reminder_recipients(due)
+    reminders = Reminder.objects.bulk_create(
+        Reminder(obligation=obligation, kind=kind, sent_at=now, recipients=len(users))
+        for (obligation, kind), users in zip(due, recipients, strict=True)
+    )
+    notifications = []
+    for reminder, users in zip(reminders, recipients, strict=True):
+        if not users:
+            continue  # a reminder to nobody is still recorded, so that it is not sent again
+        title, body = _reminder_text(reminder.obligation, reminder.kind)
+        notifications.append(
+            OutgoingNotification(
+                recipients=users,
                 title=title,
                 body=body,
-                link=reverse("reporting:submission-edit", kwargs={"pk": obligation.pk}),
-                key=f"reminder-{obligation.pk}-{kind}",
+                link=reverse("reporting:submission-edit", kwargs={"pk": reminder.obligation_id}),
+                key=f"reminder-{reminder.obligation_id}-{reminder.kind}",
             )
+        )
+    notifications_send(notifications=notifications)
+    return list(zip(reminders, recipients, strict=True))
+
+
+def _reminders_email(reminders: list[tuple[Reminder, list[Any]]]) -> None:
+    """Email each reminder to its recipients once, over one connection. The rows are locked and
+    read again (one being mailed elsewhere is skipped), and a reminder is marked as emailed as
+    soon as its message went out: when sending fails, what went out stays marked, the error is
+    raised, and the next sweep mails the rest (`reminder_sweep`)."""
+    if not reminders:
+        return
+    with transaction.atomic():
+        unmailed = set(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=[reminder.pk for reminder, _users in reminders], emailed_at=None)
+            .values_list("pk", flat=True)
+        )
+        mailed: list[int] = []
+        failure = None
+        try:
+            with get_connection() as connection:
+                for reminder, users in reminders:
+                    if reminder.pk not in unmailed:
+                        continue
+                    addresses = sorted({user.email for user in users if user.email})
+                    if addresses:
+                        title, body = _reminder_text(reminder.obligation, reminder.kind)
+                        EmailMessage(
+                            title,
+                            body,
+                            django_settings.DEFAULT_FROM_EMAIL,
+                            addresses,
+                            connection=connection,
+                        ).send()
+                    mailed.append(reminder.pk)
+        except Exception as error:  # raised below, once what went out is marked
+            failure = error
+        Reminder.objects.filter(pk__in=mailed).update(emailed_at=timezone.now())
+    if failure is not None:
+        raise failure
+
+
+def _reminders_send(due: list[tuple[Obligation, str]], now: datetime) -> list[Reminder]:
+    """Write the reminders due (one transaction), then email them; returns those written."""
+    try:
+        with transaction.atomic():
+            written = _reminders_write(due, now)
     except IntegrityError:
-        return None  # a concurrent sweep sent it first
-    reminder_email_send(reminder_id=reminder.pk)
-    return reminder
+        # Only a writer that did not lock the obligation can get here; what it sent stands, the
+        # rest of this chunk is sent by the next sweep.
+        return []
+    _reminders_email(written)
+    return [reminder for reminder, _users in written]
 
 
-@transaction.atomic
-def reminder_email_send(*, reminder_id: int) -> bool:
-    """Email a reminder to its recipients once (the row lock and `emailed_at` make a retry
-    after a crash safe)."""
-    reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
-    if reminder.emailed_at is not None:
-        return False
-    obligation = reminder.obligation
-    recipients = (
-        _escalation_recipients(obligation.unit)
-        if reminder.kind == "escalation"
-        else _unit_recipients(obligation.unit)
-    )
-    addresses = sorted({user.email for user in recipients if user.email})
-    if addresses:
-        title, body = _reminder_text(obligation, reminder.kind)
-        send_mail(title, body, django_settings.DEFAULT_FROM_EMAIL, addresses)
-    reminder.emailed_at = timezone.now()
-    reminder.save(update_fields=["emailed_at"])
-    return bool(addresses)
+def reminder_send(*, obligation_id: int, kind: str, now: datetime) -> Reminder | None:
+    """Send one reminder, exactly once (see `_reminders_write`): nothing is sent twice, however
+    many sweeps run, and nothing for a report that was submitted meanwhile. Returns the
+    reminder, or None when there was nothing to send."""
+    obligation = _reminder_obligations().filter(pk=obligation_id).first()
+    if obligation is None:
+        return None
+    written = _reminders_send([(obligation, kind)], now)
+    return written[0] if written else None
 
 
 def reminder_sweep(*, now: datetime | None = None) -> int:
     """Send every reminder that is due now to units that have not submitted; returns how many
-    were sent. Safe to run twice at the same time."""
+    were sent. Safe to run twice at the same time. The obligations that may be due are read in
+    one query and their reminders so far in one more; which reminder is due is decided by
+    `reminder_due` and `escalation_due`, and they are written and mailed a chunk at a time.
+    Reminders written earlier whose email failed are mailed again first."""
     now = now or timezone.now()
     candidates = (
-        Obligation.objects.filter(unit__status=CreationUnit.Status.CREATING)
+        _reminder_obligations()
+        .filter(unit__status=CreationUnit.Status.CREATING)
         .exclude(
             Exists(
                 Submission.objects.filter(
@@ -446,19 +538,50 @@ def reminder_sweep(*, now: datetime | None = None) -> int:
             )
         )
         .filter(due_at__lte=now + _widest_lead(), due_at__gte=now - _longest_tail())
-        .select_related("unit__batch__programme__reporting_settings")
-        .prefetch_related(Prefetch("reminders", Reminder.objects.only("obligation_id", "kind")))
+        .annotate(programme_pk=F("unit__batch__programme_id"))
     )
+    obligations = {obligation.pk: obligation for obligation in candidates}
+    kinds_sent: dict[int, set[str]] = defaultdict(set)
+    unmailed = []
+    for reminder in (
+        Reminder.objects.filter(obligation_id__in=obligations)
+        .only("obligation_id", "kind", "emailed_at")
+        .order_by()
+    ):
+        kinds_sent[reminder.obligation_id].add(reminder.kind)
+        if reminder.emailed_at is None:
+            reminder.obligation = obligations[reminder.obligation_id]
+            unmailed.append(reminder)
+    _reminders_email(
+        list(
+            zip(
+                unmailed,
+                _reminder_recipients(
+                    [(reminder.obligation, reminder.kind) for reminder in unmailed]
+                ),
+                strict=True,
+            )
+        )
+    )
+
+    settings = ReportingSettings.for_programmes({ob.programme_pk for ob in obligations.values()})
+    rules = {programme_id: stored.reminders() for programme_id, stored in settings.items()}
+    due = []
+    for obligation in obligations.values():
+        when = {
+            "due_at": obligation.due_at,
+            "now": now,
+            "sent": kinds_sent[obligation.pk],
+            "settings": rules[obligation.programme_pk],
+        }
+        kind = reminder_due(**when)
+        if kind is not None:
+            due.append((obligation, kind))
+        if escalation_due(**when):
+            due.append((obligation, "escalation"))
     sent = 0
-    for obligation in candidates.iterator(chunk_size=1000):
-        rules = ReportingSettings.for_programme(obligation.unit.batch.programme).reminders()
-        kinds = {reminder.kind for reminder in obligation.reminders.all()}
-        due = [reminder_due(due_at=obligation.due_at, now=now, sent=kinds, settings=rules)]
-        if escalation_due(due_at=obligation.due_at, now=now, sent=kinds, settings=rules):
-            due.append("escalation")
-        for kind in filter(None, due):
-            if reminder_send(obligation_id=obligation.pk, kind=kind, now=now) is not None:
-                sent += 1
+    for start in range(0, len(due), REMINDER_CHUNK):
+        sent += len(_reminders_send(due[start : start + REMINDER_CHUNK], now))
     return sent
 
 

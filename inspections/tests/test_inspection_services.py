@@ -5,11 +5,13 @@ half-yearly self-inspection through the reporting workflow."""
 from __future__ import annotations
 
 import io
+import threading
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from creation.models import RoleAssignment
 from creation.tests.factories import (
@@ -377,6 +379,57 @@ def test_rectification_reminders_go_out_exactly_once(people):
     assert kinds == {"before-7", "before-1", "after-1"}
     assert not RectificationReminder.objects.filter(rectification=done).exists()
     assert Notification.objects.filter(recipient=staff).count() == 3
+
+
+def _rectifications_due(count: int) -> list[Rectification]:
+    rectifications = []
+    for number in range(count):
+        unit = CreationUnitFactory(region=CityFactory())
+        RoleAssignmentFactory(role=Role.UNIT_STAFF, unit=unit, user__username=f"staff{number}")
+        rectifications.append(
+            RectificationFactory(finding__inspection__unit=unit, deadline=date(2026, 7, 31))
+        )
+    return rectifications
+
+
+def test_rectification_reminders_of_many_units_go_out_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries,
+):
+    rectifications = _rectifications_due(30)
+    with django_assert_max_num_queries(12):
+        assert services.rectification_reminder_sweep(now=_at(date(2026, 7, 30))) == 30
+    assert set(RectificationReminder.objects.values_list("rectification_id", "kind")) == {
+        (rectification.pk, "before-1") for rectification in rectifications
+    }
+    assert Notification.objects.count() == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rectification_reminders_exactly_once_under_two_concurrent_sweeps():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent sweeps need row locks; CI runs this on PostgreSQL")
+    _rectifications_due(30)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def sweep() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.rectification_reminder_sweep(now=_at(date(2026, 7, 30))))
+        except Exception as error:  # asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(results) == 30
+    assert RectificationReminder.objects.count() == 30
+    assert Notification.objects.count() == 30
 
 
 def test_rectification_reminder_task_runs_the_sweep(people):

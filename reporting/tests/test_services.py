@@ -2,11 +2,13 @@
 
 import threading
 from datetime import date, datetime, timedelta
+from smtplib import SMTPException
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
 from creation.models import CreationUnit, RoleAssignment
@@ -323,39 +325,121 @@ def test_reminder_settings_are_per_programme(staff, obligation, unit):
     assert Reminder.objects.get().kind == "before-3"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_reminders_exactly_once_under_two_concurrent_sweeps():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent sweeps need row locks; CI runs this on PostgreSQL")
+def test_reminders_of_many_units_go_out_in_a_fixed_number_of_queries(
+    django_assert_max_num_queries,
+):
+    _units_due(40)
+    with django_assert_max_num_queries(20):
+        assert services.reminder_sweep(now=DUE + timedelta(days=8)) == 80
+    assert Reminder.objects.filter(kind="escalation").count() == 40
+    assert Notification.objects.count() == 40  # no culture reviewer in these provinces
+    assert len(mail.outbox) == 40
+
+
+def test_reminder_mail_failure_keeps_what_went_out_and_the_next_sweep_mails_the_rest(
+    staff, unit, monkeypatch
+):
+    for month in (1, 2, 3):
+        ObligationFactory(
+            unit=unit,
+            period_start=date(2026, month, 1),
+            period_label=f"2026-0{month}",
+            due_at=DUE,
+        )
+    deliver = EmailBackend.send_messages
+    attempts = []
+
+    def second_fails(backend, messages):
+        attempts.append(messages)
+        if len(attempts) == 2:
+            raise SMTPException("connection lost")
+        return deliver(backend, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", second_fails)
+    with pytest.raises(SMTPException):
+        services.reminder_sweep(now=DUE + timedelta(days=1))
+    assert Reminder.objects.count() == 3
+    assert Reminder.objects.filter(emailed_at__isnull=False).count() == 1
+    assert len(mail.outbox) == 1
+    # The next sweep sends no reminder again and mails the two that were not mailed, once.
+    assert services.reminder_sweep(now=DUE + timedelta(days=1)) == 0
+    assert services.reminder_sweep(now=DUE + timedelta(days=1)) == 0
+    assert Reminder.objects.filter(emailed_at__isnull=True).count() == 0
+    assert len(mail.outbox) == 3
+    assert len({message.subject + message.body for message in mail.outbox}) == 3
+    assert Notification.objects.filter(recipient=staff).count() == 3
+
+
+def _units_due(count: int) -> list[Obligation]:
     batch = BatchFactory()
-    units = [CreationUnitFactory(batch=batch, region=CityFactory()) for _ in range(30)]
-    for number, unit in enumerate(units):
+    obligations = []
+    for number in range(count):
+        unit = CreationUnitFactory(batch=batch, region=CityFactory())
         RoleAssignmentFactory(
             role=RoleAssignment.Role.UNIT_STAFF, unit=unit, user__email=f"staff{number}@example.cn"
         )
-        ObligationFactory(unit=unit, due_at=DUE)
-    barrier = threading.Barrier(2)
+        obligations.append(ObligationFactory(unit=unit, due_at=DUE))
+    return obligations
+
+
+def _at_the_same_time(*calls) -> list:
+    barrier = threading.Barrier(len(calls))
     results, errors = [], []
 
-    def sweep() -> None:
+    def run(call) -> None:
         try:
             barrier.wait(timeout=10)
-            results.append(services.reminder_sweep(now=DUE + timedelta(days=1)))
+            results.append(call())
         except Exception as error:  # asserted below
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_exactly_once_under_two_concurrent_sweeps():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent sweeps need row locks; CI runs this on PostgreSQL")
+    _units_due(30)
+    now = DUE + timedelta(days=1)
+    results = _at_the_same_time(
+        lambda: services.reminder_sweep(now=now), lambda: services.reminder_sweep(now=now)
+    )
     assert sum(results) == 30
     assert Reminder.objects.count() == 30
     assert Notification.objects.count() == 30
     assert len(mail.outbox) == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_exactly_once_when_a_sweep_races_single_sends():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent sends need row locks; CI runs this on PostgreSQL")
+    obligations = _units_due(30)
+    now = DUE + timedelta(days=1)
+
+    def send_each() -> int:
+        sent = [
+            services.reminder_send(obligation_id=obligation.pk, kind="after-1", now=now)
+            for obligation in reversed(obligations)
+        ]
+        return sum(reminder is not None for reminder in sent)
+
+    results = _at_the_same_time(lambda: services.reminder_sweep(now=now), send_each)
+    assert sum(results) == 30
+    assert Reminder.objects.count() == 30
+    assert Notification.objects.count() == 30
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        f"staff{number}@example.cn" for number in range(30)
+    )
 
 
 def test_figures_per_province_and_programme(staff, office, unit):
