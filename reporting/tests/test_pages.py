@@ -430,6 +430,18 @@ def test_calendar_list_paginates_by_25(as_role, own):
     assert len(second.context["rows"]) == 6
 
 
+def test_calendar_list_opens_at_the_page_of_the_next_deadline(as_role, own):
+    for days in range(30):
+        obligation_for(own, due_in=-timedelta(days=40 + days))
+    soon = obligation_for(own, due_in=timedelta(days=3))
+    client = as_role("unit_staff")
+    opened = client.get(calendar_url(own))
+    assert soon.pk in [row.obligation.pk for row in opened.context["rows"]]
+    assert opened.context["page"].number == 2
+    first = client.get(calendar_url(own), {"page": 1})
+    assert soon.pk not in [row.obligation.pk for row in first.context["rows"]]
+
+
 def test_unit_home_links_to_the_reports_with_the_overdue_count(as_role, own):
     obligation_for(own, due_in=-timedelta(days=1))
     obligation_for(own, due_in=-timedelta(days=2))

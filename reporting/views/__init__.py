@@ -292,6 +292,14 @@ def _month_context(
     }
 
 
+def _page_of_today(obligations: QuerySet[Obligation], now: datetime) -> int:
+    """The list is in date order over the whole cycle; it opens at the page holding the first
+    deadline from today on, so what is due next is in view (the overdue ones before it are
+    counted in the figures above the list and one page back)."""
+    today = datetime.combine(timezone.localdate(now, SHANGHAI), time.min, tzinfo=SHANGHAI)
+    return obligations.filter(due_at__lt=today).count() // PAGE_SIZE + 1
+
+
 @login_required
 @require_GET
 def unit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
@@ -329,7 +337,9 @@ def unit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         first = data.get("month") or timezone.localdate(now, SHANGHAI).replace(day=1)
         context.update(_month_context(request, filtered, first, now))
     else:
-        page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(filtered, PAGE_SIZE).get_page(
+            request.GET.get("page") or _page_of_today(filtered, now)
+        )
         context.update(
             {
                 "page": page,
