@@ -31,6 +31,8 @@ from scoring.models import Bulletin, ScoringSettings
 from scoring.selectors import period_scores
 
 BULLETIN = "publicity-bulletin"
+# Rank, unit, base, adoption points, total: a unit's name of up to 14 characters on one line.
+BULLETIN_COLUMN_WIDTHS = (12, 40, 16, 16, 16)
 
 
 def bulletin_title(bulletin: Bulletin) -> str:
@@ -87,6 +89,7 @@ def bulletin_blocks(bulletin: Bulletin) -> list[Block]:
                     (str(s.rank), s.name, str(s.base), str(s.bonus), str(s.total)) for s in rows
                 ),
                 text_columns=(1,),
+                widths=BULLETIN_COLUMN_WIDTHS,
             )
         )
     if not scores:

@@ -485,15 +485,12 @@ def pdf_figure(min_pages: int = 10, runs: int = 3) -> dict[str, Any]:
 # --- the publicity bulletin -------------------------------------------------------------------
 
 
-def bulletin_figure(format: str = "docx") -> dict[str, Any]:
+def bulletin_figure(formats: tuple[str, ...] = ("docx", "pdf")) -> dict[str, Any]:
     """The publicity bulletin (R6.3) with the most scored units of the largest programme (5,000
     units on the scale data), made as a worker makes it: reporting.services.document_job_run
-    gathers the figures, lays the document out and stores the file. The job and its file are
-    removed afterwards. Word by default: WeasyPrint lays a table of thousands of rows out in
-    minutes, so the PDF is measured only when asked for (`format="pdf"`)."""
-    from reporting.models import DocumentJob
-    from reporting.services import document_job_run
-    from scoring.bulletin import BULLETIN
+    gathers the figures, lays the document out and stores the file. Each format is made once
+    and printed (`docx_seconds`, `pdf_seconds`); the figure is the slower one, as a user waits
+    for whichever they asked for. The jobs and their files are removed afterwards."""
     from scoring.models import Bulletin
 
     programme_id = largest_programme_id()
@@ -505,6 +502,26 @@ def bulletin_figure(format: str = "docx") -> dict[str, Any]:
     )
     if bulletin is None:
         raise RuntimeError("no published bulletin in the largest programme")
+    seconds, sizes = {}, {}
+    for format in formats:
+        seconds[format], sizes[format] = _bulletin_job_seconds(bulletin, programme_id, format)
+    slowest = max(seconds, key=seconds.get)
+    return figure(
+        "bulletin_5000_seconds",
+        seconds[slowest],
+        units=bulletin.units,
+        format=slowest,
+        **{f"{format}_seconds": round(value, 3) for format, value in seconds.items()},
+        **{f"{format}_bytes": size for format, size in sizes.items()},
+    )
+
+
+def _bulletin_job_seconds(bulletin: Any, programme_id: int, format: str) -> tuple[float, int]:
+    """How long a worker takes to make the bulletin in one format, and the file's size."""
+    from reporting.models import DocumentJob
+    from reporting.services import document_job_run
+    from scoring.bulletin import BULLETIN
+
     job = DocumentJob.objects.create(
         kind=BULLETIN,
         format=format,
@@ -518,13 +535,12 @@ def bulletin_figure(format: str = "docx") -> dict[str, Any]:
         seconds, done = timed(lambda: document_job_run(job_id=job.pk))
         if done.status != DocumentJob.Status.DONE:
             raise RuntimeError(f"the bulletin could not be made: {done.error}")
-        size = done.file.size
+        return seconds, done.file.size
     finally:
         job.refresh_from_db()
         if job.file:
             job.file.delete(save=False)
         job.delete()
-    return figure("bulletin_5000_seconds", seconds, units=bulletin.units, format=format, bytes=size)
 
 
 # --- export memory --------------------------------------------------------------------------

@@ -218,6 +218,37 @@ def test_pdf_layouts_load_no_file_but_the_fonts():
         assert fetcher.fetch(url).read(4)
 
 
+@needs_pdf
+def test_pdf_default_stylesheet_is_the_documents_own_and_keeps_list_markers():
+    """The hook that sets documents' default stylesheet (markers for list items only, no
+    notes) is still WeasyPrint's, and lists keep their bullets and numbers."""
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    assert "_ua_stylesheets" in vars(HTML)
+    html_class = documents._document_html_class()
+    document = html_class(string="<ul><li>一</li></ul><ol><li>甲</li></ol>")
+    text = PdfReader(io.BytesIO(document.write_pdf())).pages[0].extract_text()
+    assert "•" in text
+    assert "1." in text
+    assert document._ua_stylesheets() != HTML(string="")._ua_stylesheets()
+
+
+def test_table_with_column_widths_is_laid_out_from_them():
+    from django.template.loader import render_to_string
+
+    table = documents.Table(headers=("名次", "单位"), rows=(("1", "湘潭市"),), widths=(30, 70))
+    html = render_to_string("reporting/pdf/includes/_blocks.html", {"blocks": [table]})
+    assert '<table class="fixed">' in html
+    assert '<col style="width: 30%"><col style="width: 70%">' in html
+    html = render_to_string(
+        "reporting/pdf/includes/_blocks.html",
+        {"blocks": [documents.Table(headers=("名次",), rows=(("1",),))]},
+    )
+    assert "<table>" in html
+    assert "colgroup" not in html
+
+
 def test_pdf_problem_names_pango_when_weasyprint_cannot_load(monkeypatch):
     import builtins
 
