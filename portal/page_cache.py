@@ -6,8 +6,11 @@ national scale rendering them costs tenths of a second each; 200 people reading 
 otherwise queue behind one another. Writes are rare next to reads, so the rule is the one of the
 derived-figure cache (portal.cache), only broader: *any* write to *any* table (not only the
 domain's: a notification, a document job, a role), any POST/PUT/PATCH/DELETE request, any
-finished Celery task and any settings change makes every stored answer unreachable at once. The
-timeout (`PAGE_CACHE_SECONDS`) bounds what no signal reports (a clock passing an hour).
+Celery task that wrote to such a table and any settings change makes every stored answer
+unreachable at once. Writes that no page shows do not: sessions, sign-in records, the beat's
+heartbeat and its own bookkeeping of when each task last ran — otherwise the heartbeat alone, every
+30 s, would empty the cache of every installation. The timeout (`PAGE_CACHE_SECONDS`) bounds what
+no signal reports (a clock passing an hour).
 
 What is never stored: anonymous requests, answers other than 200, streamed downloads and
 attachments, answers marked no-store (never_cache), answers that set a cookie or change the
@@ -20,6 +23,7 @@ the requesting session (the form keeps working; the CSRF cookie is set as usual)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
@@ -27,12 +31,13 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from celery.signals import task_postrun
+from celery.signals import task_postrun, task_prerun
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -41,9 +46,12 @@ from django.utils import timezone, translation
 from portal.cache import stored_generation
 
 PAGE_GENERATION_KEY = "page:generation"
-# Rows whose writes change no page: sessions (saved on sign-in and by the session middleware)
-# and django-axes' records of sign-in attempts.
-NOT_SHOWN_ON_PAGES = frozenset({"sessions", "axes"})
+# Apps whose rows no page shows: sessions (saved on sign-in and by the session middleware),
+# django-axes' records of sign-in attempts, and the beat's schedule (django-celery-beat saves
+# each task's last run as it sends it).
+NOT_SHOWN_ON_PAGES = frozenset({"sessions", "axes", "django_celery_beat"})
+# Single models no page shows: the beat's heartbeat (read by /healthz only).
+MODELS_NOT_SHOWN_ON_PAGES = frozenset({"portal.heartbeat"})
 STORED_TYPES = ("text/html", "application/json")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # {% csrf_token %} renders this input; its masked value differs on every render.
@@ -66,18 +74,75 @@ def pages_stale() -> None:
     transaction.on_commit(_new_generation)
 
 
+def _shown_on_pages(model: Any) -> bool:
+    return (
+        model._meta.app_label not in NOT_SHOWN_ON_PAGES
+        and model._meta.label_lower not in MODELS_NOT_SHOWN_ON_PAGES
+    )
+
+
 def _row_written(sender: Any, **kwargs: Any) -> None:
-    if sender._meta.app_label not in NOT_SHOWN_ON_PAGES:
+    if _shown_on_pages(sender):
         pages_stale()
+
+
+@functools.cache
+def _tables_not_shown() -> frozenset[str]:
+    return frozenset(
+        model._meta.db_table for model in apps.get_models() if not _shown_on_pages(model)
+    )
+
+
+WRITE_TABLE = re.compile(
+    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.IGNORECASE
+)
+
+
+class TaskWrites:
+    """Records whether the task running in this process wrote to a table that pages show.
+
+    A task may write without signals (QuerySet.update, bulk_create), so its end makes the pages
+    stale — but only when it wrote something they show: the heartbeat and a sweep that found
+    nothing to do leave the stored pages alone. Installed on the database connection from the
+    task's start to its end (Celery runs one task at a time per worker process)."""
+
+    def __init__(self) -> None:
+        self.shown_written = False
+
+    def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not self.shown_written:
+            match = WRITE_TABLE.match(sql)
+            if match and match.group(1) not in _tables_not_shown():
+                self.shown_written = True
+        return execute(sql, params, many, context)
+
+
+_task_writes: dict[str, TaskWrites] = {}
+
+
+def _task_started(task_id: str = "", **kwargs: Any) -> None:
+    recorder = TaskWrites()
+    _task_writes[task_id] = recorder
+    connection.execute_wrappers.append(recorder)
+
+
+def _task_finished(task_id: str = "", **kwargs: Any) -> None:
+    recorder = _task_writes.pop(task_id, None)
+    if recorder is None:  # started before the signal was connected: be safe
+        _new_generation()
+        return
+    if recorder in connection.execute_wrappers:
+        connection.execute_wrappers.remove(recorder)
+    if recorder.shown_written:
+        _new_generation()
 
 
 def connect_page_invalidation() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(_row_written, dispatch_uid=f"page-cache-{signal!r}")
     setting_changed.connect(_new_generation, dispatch_uid="page-cache-settings")
-    # A task may write without signals (QuerySet.update, bulk_create); what it wrote shows once
-    # it has finished.
-    task_postrun.connect(_new_generation, dispatch_uid="page-cache-task", weak=False)
+    task_prerun.connect(_task_started, dispatch_uid="page-cache-task-start", weak=False)
+    task_postrun.connect(_task_finished, dispatch_uid="page-cache-task", weak=False)
 
 
 def _requester(request: HttpRequest) -> str | None:

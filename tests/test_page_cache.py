@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from creation.models import Liaison
+from creation.models import CreationUnit, Liaison
 from creation.tests.factories import LiaisonFactory
 from portal.page_cache import PrivatePageCacheMiddleware, page_generation
 
@@ -108,12 +108,41 @@ def test_a_write_request_makes_every_page_stale_even_without_signals(staff_clien
     assert page_generation() != before
 
 
-def test_a_finished_task_makes_every_page_stale():
-    from celery.signals import task_postrun
+def _run_as_task(work):
+    """`work` run as a Celery task is: between the task's start and end signals."""
+    from celery.signals import task_postrun, task_prerun
 
-    before = page_generation()
+    task_prerun.send(sender=None, task_id="t", task=None, args=(), kwargs={})
+    work()
     task_postrun.send(sender=None, task_id="t", task=None, args=(), kwargs={})
+
+
+def test_a_task_that_writes_without_signals_makes_every_page_stale(world):
+    unit = world.objects["units"]["own"]
+    before = page_generation()
+    _run_as_task(lambda: CreationUnit.objects.filter(pk=unit.pk).update(name="改名"))
     assert page_generation() != before
+
+
+def test_the_heartbeat_and_the_beats_bookkeeping_leave_the_pages_alone(world):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    from portal.tasks import heartbeat_task
+
+    every = IntervalSchedule.objects.create(every=30, period=IntervalSchedule.SECONDS)
+    beat_row = PeriodicTask.objects.create(name="hb", task=heartbeat_task.name, interval=every)
+    before = page_generation()
+    heartbeat_task.apply()  # eager, with the task's start and end signals
+    _run_as_task(heartbeat_task)
+    beat_row.total_run_count += 1
+    beat_row.save()
+    assert page_generation() == before
+
+
+def test_a_task_that_writes_nothing_leaves_the_pages_alone(world):
+    before = page_generation()
+    _run_as_task(lambda: list(CreationUnit.objects.all()))
+    assert page_generation() == before
 
 
 def test_sessions_and_sign_in_records_do_not_make_pages_stale(world):
