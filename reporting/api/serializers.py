@@ -1,10 +1,12 @@
+from datetime import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api import DeadlineField, ScopedPrimaryKeyRelatedField
+from portal.api import DeadlineField, ExportSource, ScopedPrimaryKeyRelatedField
 from reporting.documents import document_kinds
 from reporting.models import (
     DocumentJob,
@@ -13,11 +15,26 @@ from reporting.models import (
     SubmissionAttachment,
     SubmissionEvent,
 )
-from reporting.rules import traffic_light
+from reporting.rules import is_on_time, traffic_light
+
+
+def _on_time(first_submitted_at: datetime | None, due_at: datetime, status: str) -> bool:
+    return is_on_time(first_submitted_at=first_submitted_at, due_at=due_at, status=status)
+
+
+def _light_now(due_at: datetime, first_submitted_at: datetime | None) -> str:
+    return str(
+        traffic_light(due_at=due_at, first_submitted_at=first_submitted_at, now=timezone.now())
+    )
 
 
 class SubmissionSummarySerializer(serializers.ModelSerializer):
     on_time = serializers.BooleanField(read_only=True)
+
+    # What an export reads from the database instead of the model's properties.
+    export_sources = {
+        "on_time": ExportSource(_on_time, "first_submitted_at", "obligation__due_at", "status"),
+    }
 
     class Meta:
         model = Submission
@@ -29,6 +46,12 @@ class ObligationSerializer(serializers.ModelSerializer):
     submission = serializers.SerializerMethodField(label=_("Submission"))
     light = serializers.SerializerMethodField(label=_("Status light"))
     due_at = DeadlineField(read_only=True, label=_("Due date"))
+
+    # What an export reads from the database instead of calling the methods row by row.
+    export_sources = {
+        "submission": "submission",
+        "light": ExportSource(_light_now, "due_at", "submission__first_submitted_at"),
+    }
 
     class Meta:
         model = Obligation
@@ -61,10 +84,7 @@ class ObligationSerializer(serializers.ModelSerializer):
     )
     def get_light(self, obligation: Obligation) -> str:
         submission = self._submission(obligation)
-        first = submission.first_submitted_at if submission else None
-        return str(
-            traffic_light(due_at=obligation.due_at, first_submitted_at=first, now=timezone.now())
-        )
+        return _light_now(obligation.due_at, submission.first_submitted_at if submission else None)
 
 
 class SubmissionEventSerializer(serializers.ModelSerializer):
