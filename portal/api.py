@@ -58,6 +58,19 @@ class DeadlineField(serializers.DateTimeField):
     date (`portal.exports.Kind.DEADLINE`), headed without a time zone."""
 
 
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference that accepts only objects visible to the caller: anything else is "does not
+    exist", so ids outside the scope reveal nothing."""
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        return self.model._default_manager.visible_to(getattr(request, "user", None))
+
+
 class _ExportRenderer(renderers.BaseRenderer):
     """Chosen by `?format=csv|xlsx` on a list endpoint. Lists stream themselves (see
     `ScopedViewSetMixin`); this renders only what is not a list, such as an error."""
@@ -238,7 +251,9 @@ _DATABASE_FIELDS = (
     serializers.EmailField,
     serializers.FloatField,
     serializers.IntegerField,
+    serializers.BigIntegerField,
     serializers.PrimaryKeyRelatedField,
+    ScopedPrimaryKeyRelatedField,
     serializers.SlugField,
     serializers.URLField,
 )
@@ -252,6 +267,7 @@ _SHOWN_AS_STORED: dict[type, tuple[type, ...]] = {
     DeadlineField: (models.DateTimeField,),
     serializers.EmailField: (models.CharField,),
     serializers.IntegerField: (models.IntegerField, models.AutoField),
+    serializers.BigIntegerField: (models.IntegerField, models.AutoField),
     serializers.SlugField: (models.CharField,),
     serializers.URLField: (models.CharField,),
 }
@@ -333,7 +349,11 @@ def _stored_column(
     if stored is None:
         raise _NoDatabasePath(key)
     kind = field_kind(field)
-    if stored is not True and isinstance(stored, _SHOWN_AS_STORED.get(type(field), ())):
+    if (
+        stored is not True
+        and isinstance(stored, _SHOWN_AS_STORED.get(type(field), ()))
+        and not getattr(field, "coerce_to_string", False)
+    ):
         return Column(key, kind=kind, reads=(path,))
     if isinstance(field, serializers.PrimaryKeyRelatedField) and isinstance(
         stored.target_field, models.IntegerField | models.AutoField
@@ -473,19 +493,6 @@ def _exporting_list(self: Any, request: Request, *args: Any, **kwargs: Any) -> A
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference that accepts only objects visible to the caller: anything else is "does not
-    exist", so ids outside the scope reveal nothing."""
-
-    def __init__(self, model: Any, **kwargs: Any) -> None:
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        request = self.context.get("request")
-        return self.model._default_manager.visible_to(getattr(request, "user", None))
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
