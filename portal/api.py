@@ -358,7 +358,7 @@ def _stored_column(
     if isinstance(field, serializers.PrimaryKeyRelatedField) and isinstance(
         stored.target_field, models.IntegerField | models.AutoField
     ):
-        return Column(key, kind=kind, reads=(path,))
+        return Column(key, kind=Kind.NUMBER, reads=(path,))
     # Anything else is shown as the serializer shows it, and read back like its JSON.
     read = _key_reader((None, field))
 

@@ -266,12 +266,13 @@ def column_values(columns: Sequence[Column], rows: QuerySet | Iterable[Any]) -> 
 
 def _values_of_tuples(columns: Sequence[Column], queryset: QuerySet) -> Iterator[list[Any]]:
     # The primary key first: a distinct queryset stays one row per object whatever is read.
+    pk_name = queryset.model._meta.pk.name
     paths = ["pk"]
     for column in columns:
-        paths.extend(path for path in column.reads if path not in paths)
+        paths.extend(path for path in column.reads if path not in paths and path != pk_name)
     readers: list[Callable[[tuple], Any]] = []
     for column in columns:
-        where = [paths.index(path) for path in column.reads]
+        where = [paths.index("pk" if path == pk_name else path) for path in column.reads]
         make = column.value
         if make is None:
             readers.append(itemgetter(where[0]))
@@ -369,12 +370,22 @@ def _csv_any(iso_times: bool) -> Callable[[Any], str]:
     return text
 
 
+# Most text starts with none of these, and needs no closer look (`spreadsheet_text`).
+_CHECKED_STARTS = frozenset((*FORMULA_STARTS, "'"))
+
+
+def _safe_text(text: str) -> str:
+    return spreadsheet_text(text) if text[:1] in _CHECKED_STARTS else text
+
+
 def csv_cell_writer(kind: Kind, *, iso_times: bool = False) -> Callable[[Any], str]:
     """The text of a CSV cell of this kind. A value that is not of the kind (a serializer's
-    text, say) is written as any value would be."""
+    text, say) is written as any value would be. Times are shown in the zone that is current
+    when the writer is made."""
     any_text = _csv_any(iso_times)
+    zone = timezone.get_current_timezone()
     if kind == Kind.TEXT:
-        return lambda v: spreadsheet_text(v) if type(v) is str else any_text(v)
+        return lambda v: _safe_text(v) if type(v) is str else any_text(v)
     if kind == Kind.NUMBER:
         return lambda v: str(v) if type(v) is int or type(v) is float else any_text(v)
     if kind == Kind.AMOUNT:
@@ -382,17 +393,21 @@ def csv_cell_writer(kind: Kind, *, iso_times: bool = False) -> Callable[[Any], s
     if kind == Kind.DATE:
         return lambda v: v.isoformat() if type(v) is date else any_text(v)
     if kind == Kind.DEADLINE:
-        return lambda v: deadline_day(v).isoformat() if type(v) is datetime else any_text(v)
-    if kind == Kind.TIME:
-        if iso_times:
-            return lambda v: (
-                timezone.localtime(v).replace(second=0, microsecond=0).isoformat()
-                if type(v) is datetime and timezone.is_aware(v)
-                else any_text(v)
-            )
         return lambda v: (
-            timezone.localtime(v).strftime(CSV_TIME_FORMAT)
-            if type(v) is datetime and timezone.is_aware(v)
+            v.astimezone(zone).date().isoformat()
+            if type(v) is datetime and v.tzinfo is not None
+            else any_text(v)
+        )
+    if kind == Kind.TIME and iso_times:
+        return lambda v: (
+            v.astimezone(zone).replace(second=0, microsecond=0).isoformat()
+            if type(v) is datetime and v.tzinfo is not None
+            else any_text(v)
+        )
+    if kind == Kind.TIME:
+        return lambda v: (
+            v.astimezone(zone).strftime(CSV_TIME_FORMAT)
+            if type(v) is datetime and v.tzinfo is not None
             else any_text(v)
         )
     if kind == Kind.YES_NO:
@@ -414,24 +429,33 @@ def _xlsx_any(value: Any) -> str:
     return xlsx.number_cell(value)
 
 
+def _xlsx_empty_or_any(value: Any) -> str:
+    return xlsx.EMPTY_CELL if value is None else _xlsx_any(value)
+
+
 def xlsx_cell_writer(kind: Kind) -> Callable[[Any], str]:
     """The XML of an Excel cell of this kind (see `csv_cell_writer`)."""
+    zone = timezone.get_current_timezone()
     if kind == Kind.TEXT:
         return lambda v: (
-            xlsx.text_cell(spreadsheet_text(v)) if type(v) is str and v else _xlsx_any(v)
+            xlsx.text_cell(_safe_text(v)) if type(v) is str and v else _xlsx_empty_or_any(v)
         )
     if kind == Kind.NUMBER:
-        return lambda v: xlsx.number_cell(v) if type(v) is int else _xlsx_any(v)
+        return lambda v: xlsx.number_cell(v) if type(v) is int else _xlsx_empty_or_any(v)
     if kind == Kind.AMOUNT:
         return lambda v: xlsx.amount_cell(v) if type(v) is Decimal else _xlsx_any(v)
     if kind == Kind.DATE:
         return lambda v: xlsx.date_cell(v) if type(v) is date else _xlsx_any(v)
     if kind == Kind.DEADLINE:
-        return lambda v: xlsx.date_cell(deadline_day(v)) if type(v) is datetime else _xlsx_any(v)
+        return lambda v: (
+            xlsx.date_cell(v.astimezone(zone).date())
+            if type(v) is datetime and v.tzinfo is not None
+            else _xlsx_any(v)
+        )
     if kind == Kind.TIME:
         return lambda v: (
-            xlsx.minute_cell(timezone.localtime(v))
-            if type(v) is datetime and timezone.is_aware(v)
+            xlsx.minute_cell(v.astimezone(zone))
+            if type(v) is datetime and v.tzinfo is not None
             else _xlsx_any(v)
         )
     if kind == Kind.YES_NO:
