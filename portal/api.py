@@ -233,9 +233,15 @@ class ExportSource:
     `export_sources` ({field name: ExportSource}); a nested serializer given by a method is
     listed by its path ({"submission": "submission"})."""
 
-    def __init__(self, value: Callable[..., Any], *reads: str) -> None:
+    def __init__(self, value: Callable[..., Any], *reads: str, per_file: bool = False) -> None:
+        """With `per_file`, `value` is called once per file and returns the function of the
+        values: for a field that depends on the moment, which is then one for the whole file."""
         self.value = value
         self.reads = reads
+        self.per_file = per_file
+
+    def row_value(self) -> Callable[..., Any]:
+        return self.value() if self.per_file else self.value
 
 
 # Serializer fields whose JSON is the database value itself, or its text (which the export
@@ -320,7 +326,7 @@ def _database_columns(
             )
         elif isinstance(source, ExportSource):
             reads = tuple(f"{path_prefix}{path}" for path in source.reads)
-            columns[key] = _computed_column(key, field, source.value, reads, present)
+            columns[key] = _computed_column(key, field, source.row_value(), reads, present)
         else:
             columns[key] = _stored_column(key, field, queryset, path_prefix)
     return columns

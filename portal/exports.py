@@ -264,25 +264,35 @@ def column_values(columns: Sequence[Column], rows: QuerySet | Iterable[Any]) -> 
     return ([read(row) for read in readers] for row in rows_of(rows))
 
 
-def _values_of_tuples(columns: Sequence[Column], queryset: QuerySet) -> Iterator[list[Any]]:
+def _values_of_tuples(columns: Sequence[Column], queryset: QuerySet) -> Iterator[tuple]:
     # The primary key first: a distinct queryset stays one row per object whatever is read.
     pk_name = queryset.model._meta.pk.name
     paths = ["pk"]
     for column in columns:
         paths.extend(path for path in column.reads if path not in paths and path != pk_name)
-    readers: list[Callable[[tuple], Any]] = []
+    # A row is the tuple read, followed by the values of the columns that make theirs; one
+    # itemgetter then puts every column's value in its place.
+    made: list[Callable[[tuple], Any]] = []
+    places: list[int] = []
     for column in columns:
         where = [paths.index("pk" if path == pk_name else path) for path in column.reads]
         make = column.value
         if make is None:
-            readers.append(itemgetter(where[0]))
-        elif len(where) == 1:
-            readers.append(lambda row, at=where[0], make=make: make(row[at]))
+            places.append(where[0])
+            continue
+        places.append(len(paths) + len(made))
+        if len(where) == 1:
+            made.append(lambda row, at=where[0], make=make: make(row[at]))
         else:
             pick = itemgetter(*where)
-            readers.append(lambda row, pick=pick, make=make: make(*pick(row)))
+            made.append(lambda row, pick=pick, make=make: make(*pick(row)))
+    in_place: Callable[[tuple], tuple] = (
+        itemgetter(*places) if len(places) > 1 else lambda row: (row[places[0]],)
+    )
     tuples = queryset.values_list(*paths).iterator(chunk_size=READ_CHUNK_SIZE)
-    return ([read(row) for read in readers] for row in tuples)
+    if not made:
+        return (in_place(row) for row in tuples)
+    return (in_place(row + tuple([make(row) for make in made])) for row in tuples)
 
 
 # A text cell that starts with one of these is run as a formula by Excel, LibreOffice or Sheets

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import datetime
 
 from django.urls import reverse
@@ -22,10 +23,14 @@ def _on_time(first_submitted_at: datetime | None, due_at: datetime, status: str)
     return is_on_time(first_submitted_at=first_submitted_at, due_at=due_at, status=status)
 
 
-def _light_now(due_at: datetime, first_submitted_at: datetime | None) -> str:
-    return str(
-        traffic_light(due_at=due_at, first_submitted_at=first_submitted_at, now=timezone.now())
-    )
+def _lights_now() -> Callable[[datetime, datetime | None], str]:
+    """The status light of each obligation of a file, all as of the moment the file is made."""
+    now = timezone.now()
+
+    def light(due_at: datetime, first_submitted_at: datetime | None) -> str:
+        return str(traffic_light(due_at=due_at, first_submitted_at=first_submitted_at, now=now))
+
+    return light
 
 
 class SubmissionSummarySerializer(serializers.ModelSerializer):
@@ -50,7 +55,9 @@ class ObligationSerializer(serializers.ModelSerializer):
     # What an export reads from the database instead of calling the methods row by row.
     export_sources = {
         "submission": "submission",
-        "light": ExportSource(_light_now, "due_at", "submission__first_submitted_at"),
+        "light": ExportSource(
+            _lights_now, "due_at", "submission__first_submitted_at", per_file=True
+        ),
     }
 
     class Meta:
@@ -84,7 +91,10 @@ class ObligationSerializer(serializers.ModelSerializer):
     )
     def get_light(self, obligation: Obligation) -> str:
         submission = self._submission(obligation)
-        return _light_now(obligation.due_at, submission.first_submitted_at if submission else None)
+        first = submission.first_submitted_at if submission else None
+        return str(
+            traffic_light(due_at=obligation.due_at, first_submitted_at=first, now=timezone.now())
+        )
 
 
 class SubmissionEventSerializer(serializers.ModelSerializer):
