@@ -360,11 +360,11 @@ def _stored_column(
         and isinstance(stored, _SHOWN_AS_STORED.get(type(field), ()))
         and not getattr(field, "coerce_to_string", False)
     ):
-        return Column(key, kind=kind, reads=(path,))
+        return Column(key, kind=kind, reads=(path,), typed=True)
     if isinstance(field, serializers.PrimaryKeyRelatedField) and isinstance(
         stored.target_field, models.IntegerField | models.AutoField
     ):
-        return Column(key, kind=Kind.NUMBER, reads=(path,))
+        return Column(key, kind=Kind.NUMBER, reads=(path,), typed=True)
     # Anything else is shown as the serializer shows it, and read back like its JSON.
     read = _key_reader((None, field))
 

@@ -85,6 +85,9 @@ class Column:
     value: Callable[..., Any] | None = None
     kind: Kind = Kind.ANY
     reads: tuple[str, ...] = ()
+    # Every value is of the kind's Python type, or None: read as stored from a model field of
+    # that kind. The CSV writer then leaves numbers and dates to the csv module.
+    typed: bool = False
 
     @property
     def heading(self) -> Any:
@@ -153,8 +156,11 @@ def model_columns(
             # Shown by the related object's text, which only the object knows.
             columns.append(Column(header, _object_text_reader(names)))
             continue
-        value = ChoiceLabel(field) if field.choices else None
-        columns.append(Column(header, value, kind=_model_field_kind(field), reads=(path,)))
+        kind = _model_field_kind(field)
+        if field.choices:
+            columns.append(Column(header, ChoiceLabel(field), kind=kind, reads=(path,)))
+        else:
+            columns.append(Column(header, kind=kind, reads=(path,), typed=kind != Kind.ANY))
     return columns
 
 
@@ -388,12 +394,26 @@ def _safe_text(text: str) -> str:
     return spreadsheet_text(text) if text[:1] in _CHECKED_STARTS else text
 
 
-def csv_cell_writer(kind: Kind, *, iso_times: bool = False) -> Callable[[Any], str]:
+def _safe_text_or_none(text: str | None) -> str | None:
+    if text is None or text[:1] not in _CHECKED_STARTS:
+        return text
+    return spreadsheet_text(text)
+
+
+def csv_cell_writer(
+    kind: Kind, *, iso_times: bool = False, typed: bool = False
+) -> Callable[[Any], Any] | None:
     """The text of a CSV cell of this kind. A value that is not of the kind (a serializer's
     text, say) is written as any value would be. Times are shown in the zone that is current
-    when the writer is made."""
+    when the writer is made. None for a `typed` column of numbers or dates: the csv module
+    writes an int, a Decimal, a date and None as this function would (str(), and "" for
+    None)."""
     any_text = _csv_any(iso_times)
     zone = timezone.get_current_timezone()
+    if typed and kind in (Kind.NUMBER, Kind.AMOUNT, Kind.DATE):
+        return None
+    if typed and kind == Kind.TEXT:
+        return _safe_text_or_none
     if kind == Kind.TEXT:
         return lambda v: _safe_text(v) if type(v) is str else any_text(v)
     if kind == Kind.NUMBER:
@@ -503,9 +523,16 @@ def csv_pieces(
     rows: Iterable[Sequence[Any]],
     *,
     iso_times: bool = False,
+    typed: Sequence[bool] | None = None,
 ) -> Iterator[str]:
-    """A CSV file in pieces of many rows, each column's cells written by its kind's function."""
-    writers = [csv_cell_writer(kind, iso_times=iso_times) for kind in kinds]
+    """A CSV file in pieces of many rows, each column's cells written by its kind's function
+    (`csv_cell_writer`; `typed` says which columns are `Column.typed`)."""
+    typed = typed if typed is not None else [False] * len(kinds)
+    writers = [
+        (at, write)
+        for at, (kind, exact) in enumerate(zip(kinds, typed, strict=True))
+        if (write := csv_cell_writer(kind, iso_times=iso_times, typed=exact)) is not None
+    ]
     heading_text = _csv_any(iso_times)
     buffer = io.StringIO()
     out = csv.writer(buffer)
@@ -513,7 +540,10 @@ def csv_pieces(
     yield UTF8_BOM + buffer.getvalue()
     batch: list[list[str]] = []
     for row in rows:
-        batch.append([write(value) for write, value in zip(writers, row, strict=True)])
+        cells = list(row)
+        for at, write in writers:
+            cells[at] = write(cells[at])
+        batch.append(cells)
         if len(batch) == CSV_ROWS_PER_PIECE:
             yield _csv_rows_text(batch)
             batch = []
@@ -534,11 +564,12 @@ def csv_response(
     filename: str,
     iso_times: bool = False,
     kinds: Sequence[Kind] | None = None,
+    typed: Sequence[bool] | None = None,
 ) -> StreamingHttpResponse:
     """Rows of values as a CSV download; the columns are of any kind unless `kinds` says."""
     kinds = kinds if kinds is not None else [Kind.ANY] * len(headers)
     response = StreamingHttpResponse(
-        csv_pieces(headers, kinds, rows, iso_times=iso_times),
+        csv_pieces(headers, kinds, rows, iso_times=iso_times, typed=typed),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = _filename_header(f"{filename}.csv")
@@ -585,7 +616,14 @@ def columns_response(
     values = column_values(columns, rows)
     if fmt == "xlsx":
         return xlsx_response(headings, values, filename=filename, title=title, kinds=kinds)
-    return csv_response(headings, values, filename=filename, iso_times=iso_times, kinds=kinds)
+    return csv_response(
+        headings,
+        values,
+        filename=filename,
+        iso_times=iso_times,
+        kinds=kinds,
+        typed=[column.typed for column in columns],
+    )
 
 
 def export_response(
