@@ -286,7 +286,14 @@ def database_columns(
     of `serializer_leaves`), or None when a field has no database path, so that the list must
     go through the serializer."""
     try:
-        return _database_columns(serializer, queryset, key_prefix="", path_prefix="", present="")
+        return _database_columns(
+            serializer,
+            queryset,
+            key_prefix="",
+            path_prefix="",
+            present="",
+            outer_sources=getattr(serializer, "export_sources", {}),
+        )
     except _NoDatabasePath:
         return None
 
@@ -302,6 +309,7 @@ def _database_columns(
     key_prefix: str,
     path_prefix: str,
     present: str,
+    outer_sources: dict[str, Any],
 ) -> dict[str, Column]:
     sources: dict[str, Any] = getattr(serializer, "export_sources", {})
     columns: dict[str, Column] = {}
@@ -309,6 +317,9 @@ def _database_columns(
         key = f"{key_prefix}.{name}" if key_prefix else name
         field = _declared_field(serializer, bound)
         source = sources.get(name)
+        # The outermost serializer may give a nested field's source by its flat key, with
+        # paths from its own model: a value it already reads need not be joined again.
+        outer = outer_sources.get(key) if key_prefix else None
         if isinstance(field, serializers.ListSerializer):
             raise _NoDatabasePath(key)
         if isinstance(field, serializers.Serializer):
@@ -319,11 +330,19 @@ def _database_columns(
             else:
                 raise _NoDatabasePath(key)
             nested = f"{path_prefix}{path}"
-            if not _model_field(queryset, nested, relation=True):
+            relation = _model_field(queryset, nested, relation=True)
+            if not relation:
                 raise _NoDatabasePath(key)
             columns |= _database_columns(
-                field, queryset, key_prefix=key, path_prefix=f"{nested}__", present=f"{nested}__pk"
+                field,
+                queryset,
+                key_prefix=key,
+                path_prefix=f"{nested}__",
+                present=f"{nested}__{relation.related_model._meta.pk.name}",
+                outer_sources=outer_sources,
             )
+        elif isinstance(outer, ExportSource):
+            columns[key] = _computed_column(key, field, outer.row_value(), outer.reads, present)
         elif isinstance(source, ExportSource):
             reads = tuple(f"{path_prefix}{path}" for path in source.reads)
             columns[key] = _computed_column(key, field, source.row_value(), reads, present)

@@ -58,6 +58,10 @@ class ObligationSerializer(serializers.ModelSerializer):
         "light": ExportSource(
             _lights_now, "due_at", "submission__first_submitted_at", per_file=True
         ),
+        # The obligation's own due date, rather than the submission's obligation joined again.
+        "submission.on_time": ExportSource(
+            _on_time, "submission__first_submitted_at", "due_at", "submission__status"
+        ),
     }
 
     class Meta:
