@@ -66,7 +66,7 @@ from inspections.selectors import (
     self_inspection_comparison,
     self_inspection_list,
 )
-from portal.exports import Column, export_if_requested, model_columns
+from portal.exports import Column, Kind, export_if_requested, model_columns
 from reporting.models import Obligation
 from reporting.services import document_job_request, document_may_request
 from scoring.models import Indicator
@@ -188,7 +188,7 @@ RECTIFICATION_EXPORT = [
 ]
 UNIT_SELF_INSPECTION_EXPORT = [
     Column(gettext_lazy("Half year"), lambda obligation: obligation.period_label),
-    Column(gettext_lazy("Due"), lambda obligation: timezone.localdate(obligation.due_at)),
+    Column(gettext_lazy("Due"), kind=Kind.DEADLINE, reads=("due_at",)),
     Column(gettext_lazy("Status"), _self_inspection_status),
     Column(
         gettext_lazy("Submitted"),

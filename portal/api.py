@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import force_str
@@ -23,6 +25,9 @@ from portal.audit import audit_actor_set, object_history
 from portal.exports import (
     EXPORT_FORMATS,
     XLSX_CONTENT_TYPE,
+    Column,
+    Kind,
+    columns_response,
     csv_response,
     flatten,
     local_time_header,
@@ -46,6 +51,24 @@ EXPORT_HEADERS_PARAMETER = OpenApiParameter(
         "is its date; in Excel dates and times are date cells and amounts number cells."
     ),
 )
+
+
+class DeadlineField(serializers.DateTimeField):
+    """A deadline: in JSON the last instant of its day, as any time; in an export its day, as a
+    date (`portal.exports.Kind.DEADLINE`), headed without a time zone."""
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference that accepts only objects visible to the caller: anything else is "does not
+    exist", so ids outside the scope reveal nothing."""
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        return self.model._default_manager.visible_to(getattr(request, "user", None))
 
 
 class _ExportRenderer(renderers.BaseRenderer):
@@ -148,19 +171,255 @@ def export_requested(request: Request) -> str | None:
 def export_list(view: Any, fmt: str, rows: Any) -> Any:
     """The rows (a queryset, read in chunks, or any iterable) as a download, one row per object
     as the view's serializer shows it. Lists that override `list` call this themselves (and
-    document `EXPORT_HEADERS_PARAMETER`)."""
-    keys, values = view.export_rows(rows)
-    fields = serializer_leaves(view.get_serializer())
+    document `EXPORT_HEADERS_PARAMETER`).
+
+    A queryset whose serializer's every field has a database path (`database_columns`) is read
+    as tuples of those paths, with no serializer call per row; other lists go through the
+    serializer (`export_rows`), a row at a time."""
+    serializer = view.get_serializer()
+    fields = serializer_leaves(serializer)
+    read = None
+    if isinstance(rows, QuerySet) and type(view).export_rows is ScopedViewSetMixin.export_rows:
+        read = database_columns(serializer, rows)
+    if read is not None:
+        keys, columns = list(read), list(read.values())
+    else:
+        keys, rows = view.export_rows(rows)
+        columns = [_serialized_column(key, at, fields.get(key)) for at, key in enumerate(keys)]
     if view.request.query_params.get("headers") == "keys":
         headers: list[Any] = list(keys)
     else:
         headers = unique_headers([_key_header(fields, key) for key in keys], keys)
-    readers = [_key_reader(fields.get(key)) for key in keys]
-    typed = ([read(value) for read, value in zip(readers, row, strict=True)] for row in values)
     name = view.get_queryset().model._meta.model_name
-    if fmt == "xlsx":
-        return xlsx_response(headers, typed, filename=name, title=name)
-    return csv_response(headers, typed, filename=name, iso_times=True)
+    return columns_response(
+        fmt,
+        headings=headers,
+        columns=columns,
+        rows=rows,
+        filename=name,
+        title=name,
+        iso_times=True,
+    )
+
+
+def field_kind(field: serializers.Field | None) -> Kind:
+    """What an export column of this serializer field holds."""
+    if isinstance(field, DeadlineField):
+        return Kind.DEADLINE
+    if isinstance(field, serializers.DateTimeField):
+        return Kind.TIME
+    if isinstance(field, serializers.DateField):
+        return Kind.DATE
+    if isinstance(field, serializers.DecimalField):
+        return Kind.AMOUNT
+    if isinstance(field, serializers.BooleanField):
+        return Kind.YES_NO
+    if isinstance(field, serializers.IntegerField):
+        return Kind.NUMBER
+    if isinstance(field, serializers.CharField | serializers.ChoiceField):
+        return Kind.TEXT
+    return Kind.ANY
+
+
+def _serialized_column(key: str, at: int, leaf: tuple[Any, serializers.Field] | None) -> Column:
+    read = _key_reader(leaf)
+    return Column(key, lambda row: read(row[at]), kind=field_kind(leaf[1] if leaf else None))
+
+
+class ExportSource:
+    """Where an export reads a serializer field that is not a model field (a method field, a
+    property): the database paths it needs, relative to the serializer's model, and the
+    function of their values that gives what the field shows. A serializer lists these in
+    `export_sources` ({field name: ExportSource}); a nested serializer given by a method is
+    listed by its path ({"submission": "submission"})."""
+
+    def __init__(self, value: Callable[..., Any], *reads: str, per_file: bool = False) -> None:
+        """With `per_file`, `value` is called once per file and returns the function of the
+        values: for a field that depends on the moment, which is then one for the whole file."""
+        self.value = value
+        self.reads = reads
+        self.per_file = per_file
+
+    def row_value(self) -> Callable[..., Any]:
+        return self.value() if self.per_file else self.value
+
+
+# Serializer fields whose JSON is the database value itself, or its text (which the export
+# reads back as the value: `_key_reader`).
+_DATABASE_FIELDS = (
+    serializers.BooleanField,
+    serializers.CharField,
+    serializers.ChoiceField,
+    serializers.DateField,
+    serializers.DateTimeField,
+    DeadlineField,
+    serializers.DecimalField,
+    serializers.EmailField,
+    serializers.FloatField,
+    serializers.IntegerField,
+    serializers.BigIntegerField,
+    serializers.PrimaryKeyRelatedField,
+    ScopedPrimaryKeyRelatedField,
+    serializers.SlugField,
+    serializers.URLField,
+)
+# Model fields whose values such a serializer field shows unchanged.
+_SHOWN_AS_STORED: dict[type, tuple[type, ...]] = {
+    serializers.BooleanField: (models.BooleanField,),
+    serializers.CharField: (models.CharField, models.TextField),
+    serializers.ChoiceField: (models.CharField,),
+    serializers.DateField: (models.DateField,),
+    serializers.DateTimeField: (models.DateTimeField,),
+    DeadlineField: (models.DateTimeField,),
+    serializers.EmailField: (models.CharField,),
+    serializers.IntegerField: (models.IntegerField, models.AutoField),
+    serializers.BigIntegerField: (models.IntegerField, models.AutoField),
+    serializers.SlugField: (models.CharField,),
+    serializers.URLField: (models.CharField,),
+}
+
+
+def database_columns(
+    serializer: serializers.Serializer, queryset: QuerySet
+) -> dict[str, Column] | None:
+    """{flat key: column reading database paths} for every field of the serializer (the keys
+    of `serializer_leaves`), or None when a field has no database path, so that the list must
+    go through the serializer."""
+    try:
+        return _database_columns(
+            serializer,
+            queryset,
+            key_prefix="",
+            path_prefix="",
+            present="",
+            outer_sources=getattr(serializer, "export_sources", {}),
+        )
+    except _NoDatabasePath:
+        return None
+
+
+class _NoDatabasePath(Exception):
+    pass
+
+
+def _database_columns(
+    serializer: serializers.Serializer,
+    queryset: QuerySet,
+    *,
+    key_prefix: str,
+    path_prefix: str,
+    present: str,
+    outer_sources: dict[str, Any],
+) -> dict[str, Column]:
+    sources: dict[str, Any] = getattr(serializer, "export_sources", {})
+    columns: dict[str, Column] = {}
+    for name, bound in serializer.fields.items():
+        key = f"{key_prefix}.{name}" if key_prefix else name
+        field = _declared_field(serializer, bound)
+        source = sources.get(name)
+        # The outermost serializer may give a nested field's source by its flat key, with
+        # paths from its own model: a value it already reads need not be joined again.
+        outer = outer_sources.get(key) if key_prefix else None
+        if isinstance(field, serializers.ListSerializer):
+            raise _NoDatabasePath(key)
+        if isinstance(field, serializers.Serializer):
+            if isinstance(source, str):
+                path = source
+            elif field is bound and field.source_attrs:
+                path = "__".join(field.source_attrs)
+            else:
+                raise _NoDatabasePath(key)
+            nested = f"{path_prefix}{path}"
+            relation = _model_field(queryset, nested, relation=True)
+            if not relation:
+                raise _NoDatabasePath(key)
+            columns |= _database_columns(
+                field,
+                queryset,
+                key_prefix=key,
+                path_prefix=f"{nested}__",
+                present=f"{nested}__{relation.related_model._meta.pk.name}",
+                outer_sources=outer_sources,
+            )
+        elif isinstance(outer, ExportSource):
+            columns[key] = _computed_column(key, field, outer.row_value(), outer.reads, present)
+        elif isinstance(source, ExportSource):
+            reads = tuple(f"{path_prefix}{path}" for path in source.reads)
+            columns[key] = _computed_column(key, field, source.row_value(), reads, present)
+        else:
+            columns[key] = _stored_column(key, field, queryset, path_prefix)
+    return columns
+
+
+def _computed_column(
+    key: str, field: serializers.Field, value: Callable[..., Any], reads: tuple, present: str
+) -> Column:
+    if not present:
+        return Column(key, value, kind=field_kind(field), reads=reads)
+
+    # Inside a nested part that may be missing (a reverse one-to-one): no part, no value.
+    def if_present(part: Any, *values: Any) -> Any:
+        return None if part is None else value(*values)
+
+    return Column(key, if_present, kind=field_kind(field), reads=(present, *reads))
+
+
+def _stored_column(
+    key: str, field: serializers.Field, queryset: QuerySet, path_prefix: str
+) -> Column:
+    if type(field) not in _DATABASE_FIELDS or not getattr(field, "source_attrs", None):
+        raise _NoDatabasePath(key)
+    path = path_prefix + "__".join(field.source_attrs)
+    stored = _model_field(queryset, path, relation=isinstance(field, serializers.RelatedField))
+    if stored is None:
+        raise _NoDatabasePath(key)
+    kind = field_kind(field)
+    if (
+        stored is not True
+        and isinstance(stored, _SHOWN_AS_STORED.get(type(field), ()))
+        and not getattr(field, "coerce_to_string", False)
+    ):
+        return Column(key, kind=kind, reads=(path,), typed=True)
+    if isinstance(field, serializers.PrimaryKeyRelatedField) and isinstance(
+        stored.target_field, models.IntegerField | models.AutoField
+    ):
+        return Column(key, kind=Kind.NUMBER, reads=(path,), typed=True)
+    # Anything else is shown as the serializer shows it, and read back like its JSON.
+    read = _key_reader((None, field))
+
+    def shown(value: Any) -> Any:
+        return None if value is None else read(field.to_representation(value))
+
+    return Column(key, shown, kind=kind, reads=(path,))
+
+
+def _model_field(queryset: QuerySet, path: str, *, relation: bool) -> Any:
+    """The model field at the end of a path of single-valued relations from the queryset's
+    model (True for an annotation of the queryset), or None when there is none: a relation
+    at the end only when `relation`, forward (its column is the related key) or, for a nested
+    part, reverse one-to-one."""
+    names = path.split("__")
+    if len(names) == 1 and names[0] in queryset.query.annotations and not relation:
+        return True
+    model: Any = queryset.model
+    field: Any = None
+    for at, name in enumerate(names):
+        last = at == len(names) - 1
+        try:
+            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if field.many_to_many or field.one_to_many:
+            return None
+        if field.is_relation:
+            if field.related_model is None:  # a generic foreign key
+                return None
+            model = field.related_model
+        elif not last or not field.concrete:
+            return None
+        if last and field.is_relation != relation:
+            return None
+    return field
 
 
 def serializer_leaves(
@@ -204,7 +463,7 @@ def _field_label(name: str, field: serializers.Field) -> Any:
 def _key_header(fields: dict[str, tuple[Any, serializers.Field]], key: str) -> Any:
     if key in fields:
         label, field = fields[key]
-        if isinstance(field, serializers.DateTimeField) and not isinstance(field, DeadlineField):
+        if field_kind(field) == Kind.TIME:
             return local_time_header(label)
         return label
     # A key inside a dict-valued field ("changes.status"): the field's label, then the rest.
@@ -259,24 +518,6 @@ def _exporting_list(self: Any, request: Request, *args: Any, **kwargs: Any) -> A
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
-
-
-class DeadlineField(serializers.DateTimeField):
-    """A deadline: in JSON the last instant of its day, as any time; in an export its day, as a
-    date (portal.exports.local_minute), headed without a time zone."""
-
-
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A reference that accepts only objects visible to the caller: anything else is "does not
-    exist", so ids outside the scope reveal nothing."""
-
-    def __init__(self, model: Any, **kwargs: Any) -> None:
-        self.model = model
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        request = self.context.get("request")
-        return self.model._default_manager.visible_to(getattr(request, "user", None))
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

@@ -1,28 +1,35 @@
-"""CSV and Excel exports of any list, page or API, in bounded memory whatever the number of rows.
+"""CSV and Excel exports of any list, page or API, fast and in bounded memory whatever the
+number of rows.
 
 The files are made to be opened by people in Excel and by programs (pandas, openpyxl) alike:
 every header is unique and says what its column holds, times are local (settings.TIME_ZONE) to
-the minute with the zone in the header, a deadline (the last instant of a day) is that day, and
-in Excel dates, times and amounts are typed cells, never text.
+the minute with the zone in the header, a deadline is its day, and in Excel dates, times and
+amounts are typed cells, never text.
 
-Rows are read from the database in chunks (`QuerySet.iterator`) and written out as they come:
-CSV goes straight into a streaming response; Excel is written by openpyxl's write-only workbook,
-which keeps rows in a temporary file rather than in memory, and the finished file is streamed
-from disk.
+Each column declares what it holds (`Kind`), so that its cells are written by one function
+chosen once for the column rather than by looking at every value. A list whose columns all
+name database fields (`Column.reads`) is read as tuples (`values_list`, a chunk at a time from
+a server-side cursor), without building a model instance per row; other lists are read as
+objects, a chunk at a time. CSV is written by the csv module a few thousand rows at a time into
+a streaming response; Excel by `portal.xlsx` into a temporary file that is then streamed.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
+from operator import itemgetter
 from typing import Any
 from urllib.parse import quote
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
@@ -31,31 +38,85 @@ from django.utils.dateparse import parse_datetime
 from django.utils.encoding import force_str
 from django.utils.functional import lazy
 from django.utils.text import capfirst, format_lazy
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
+
+from portal import xlsx
 
 EXPORT_FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel reads a CSV file as UTF-8 only when it starts with a byte-order mark.
 UTF8_BOM = "\ufeff"
-XLSX_DATE_FORMAT = "yyyy-mm-dd"
-XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm"
-XLSX_AMOUNT_FORMAT = "#,##0.00"
+XLSX_DATE_FORMAT = xlsx.DATE_FORMAT
+XLSX_TIME_FORMAT = xlsx.TIME_FORMAT
+XLSX_AMOUNT_FORMAT = xlsx.AMOUNT_FORMAT
 CSV_TIME_FORMAT = "%Y-%m-%d %H:%M"
+# Rows read per trip to the database, and rows of CSV text sent as one piece of the response.
+READ_CHUNK_SIZE = 5000
+CSV_ROWS_PER_PIECE = 2000
+
+
+class Kind(StrEnum):
+    """What a column holds. Declared once per column: its cells are written by one function,
+    and a deadline is told from a time by its column, never guessed from its value."""
+
+    ANY = "any"  # looked at cell by cell (`cell`)
+    TEXT = "text"
+    NUMBER = "number"
+    AMOUNT = "amount"  # a Decimal in yuan: a number cell shown with two decimals
+    DATE = "date"
+    TIME = "time"  # a moment: local, to the minute, its heading names the zone
+    # A moment stored as the last instant of its day (23:59:59.999999 local): that day, as a
+    # date; as a time Excel would round the microseconds up to midnight of the next day.
+    DEADLINE = "deadline"
+    YES_NO = "yes_no"
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an export: its heading and how to read the cell from a row. A column of
-    moments (`is_time`) names the time zone its local times are in after its heading."""
+    """One column of an export: its heading, what it holds and how to read its cell.
+
+    Either `value` reads the cell from the row object, or the column `reads` database paths
+    ("held_on", "unit__name"; fields, not relations) and `value`, when given, makes the cell of
+    their values (without it the cell is the one value read). A list whose columns all read
+    paths is read from the database as tuples."""
 
     header: Any
-    value: Callable[[Any], Any]
-    is_time: bool = False
+    value: Callable[..., Any] | None = None
+    kind: Kind = Kind.ANY
+    reads: tuple[str, ...] = ()
+    # Every value is of the kind's Python type, or None: read as stored from a model field of
+    # that kind. The CSV writer then leaves numbers and dates to the csv module.
+    typed: bool = False
 
     @property
     def heading(self) -> Any:
-        return local_time_header(self.header) if self.is_time else self.header
+        return local_time_header(self.header) if self.kind == Kind.TIME else self.header
+
+    def read_object(self) -> Callable[[Any], Any]:
+        """The cell of a row object."""
+        if not self.reads:
+            if self.value is None:
+                raise ValueError(f"column {self.header!r} neither reads paths nor has a value")
+            return self.value
+        paths = [path.split("__") for path in self.reads]
+        make = self.value
+        if make is None:
+            (names,) = paths
+            return lambda row: _path_value(row, names)
+        return lambda row: make(*(_path_value(row, names) for names in paths))
+
+
+def _path_value(row: Any, names: list[str]) -> Any:
+    value = row
+    for name in names:
+        try:
+            value = getattr(value, name)
+        except ObjectDoesNotExist:  # a missing reverse one-to-one, as the database's NULL
+            return None
+        if value is None:
+            return None
+    return value
 
 
 def local_time_header(header: Any) -> Any:
@@ -68,14 +129,17 @@ def local_zone_name() -> str:
     return f"UTC{offset[:3]}:{offset[3:]}"
 
 
-def model_columns(model: type[Model], paths: Sequence[str | tuple[str, Any]]) -> list[Column]:
+def model_columns(
+    model: type[Model],
+    paths: Sequence[str | tuple[str, Any]],
+) -> list[Column]:
     """Columns read from model fields, by path ("held_on", "unit__name"), or by (path, heading).
 
     A column is headed by its field's verbose name; a field reached through a relation is
     named after the relation as well ("unit__name" → "Creation unit name", "region__province__name"
     → "Province name"), since every related model has a "name" and a file whose headers repeat
     cannot be read by column name. Choices are shown by their label, related objects by their
-    text; a date-time column states its time zone."""
+    text; a date-time column states its time zone. (A deadline is a `Column` of its own kind.)"""
     columns = []
     for entry in paths:
         path, heading = entry if isinstance(entry, tuple) else (entry, None)
@@ -87,14 +151,52 @@ def model_columns(model: type[Model], paths: Sequence[str | tuple[str, Any]]) ->
             fields.append(field)
             current = field.related_model or current
         field = fields[-1]
-        columns.append(
-            Column(
-                heading if heading is not None else _path_header(fields),
-                _reader(names, bool(field.choices)),
-                is_time=isinstance(field, models.DateTimeField),
-            )
-        )
+        header = heading if heading is not None else _path_header(fields)
+        if field.is_relation or any(f.one_to_many or f.many_to_many for f in fields):
+            # Shown by the related object's text, which only the object knows.
+            columns.append(Column(header, _object_text_reader(names)))
+            continue
+        kind = _model_field_kind(field)
+        if field.choices:
+            columns.append(Column(header, ChoiceLabel(field), kind=kind, reads=(path,)))
+        else:
+            columns.append(Column(header, kind=kind, reads=(path,), typed=kind != Kind.ANY))
     return columns
+
+
+def _model_field_kind(field: models.Field) -> Kind:
+    if field.choices:
+        return Kind.TEXT
+    if isinstance(field, models.BooleanField):
+        return Kind.YES_NO
+    if isinstance(field, models.DateTimeField):
+        return Kind.TIME
+    if isinstance(field, models.DateField):
+        return Kind.DATE
+    if isinstance(field, models.DecimalField):
+        return Kind.AMOUNT
+    if isinstance(field, models.IntegerField | models.FloatField):
+        return Kind.NUMBER
+    if isinstance(field, models.CharField | models.TextField):
+        return Kind.TEXT
+    return Kind.ANY
+
+
+class ChoiceLabel:
+    """A stored choice as its label in the language of the export (looked up once per
+    language, not once per cell)."""
+
+    def __init__(self, field: models.Field) -> None:
+        self.choices = dict(field.flatchoices)
+        self.labels: dict[str | None, dict[Any, str]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        language = get_language()
+        labels = self.labels.get(language)
+        if labels is None:
+            labels = {key: force_str(label) for key, label in self.choices.items()}
+            self.labels[language] = labels
+        return labels.get(value, value)
 
 
 def _path_header(fields: list[Any]) -> Any:
@@ -120,17 +222,10 @@ related_header.__doc__ = """The heading of a field of a related object or of a n
 named after both ("Batch number", "创建单位名称"), translated when the file is written."""
 
 
-def _reader(names: list[str], has_choices: bool) -> Callable[[Any], Any]:
+def _object_text_reader(names: list[str]) -> Callable[[Any], Any]:
     def read(row: Any) -> Any:
-        value = row
-        for name in names[:-1]:
-            value = getattr(value, name, None)
-            if value is None:
-                return None
-        if has_choices:
-            return getattr(value, f"get_{names[-1]}_display")()
-        value = getattr(value, names[-1])
-        return value if isinstance(value, int | float | Decimal | date | str | None) else str(value)
+        value = _path_value(row, names)
+        return None if value is None else str(value)
 
     return read
 
@@ -161,6 +256,51 @@ def rows_of(queryset: QuerySet | Iterable[Any]) -> Iterator[Any]:
     return iter(queryset)
 
 
+def column_values(columns: Sequence[Column], rows: QuerySet | Iterable[Any]) -> Iterator[list[Any]]:
+    """Each row as the list of its columns' values. A queryset whose columns all read database
+    paths is read as tuples of those paths; anything else as objects."""
+    if (
+        isinstance(rows, QuerySet)
+        and not rows.query.combinator
+        and columns
+        and all(column.reads for column in columns)
+    ):
+        return _values_of_tuples(columns, rows)
+    readers = [column.read_object() for column in columns]
+    return ([read(row) for read in readers] for row in rows_of(rows))
+
+
+def _values_of_tuples(columns: Sequence[Column], queryset: QuerySet) -> Iterator[tuple]:
+    # The primary key first: a distinct queryset stays one row per object whatever is read.
+    pk_name = queryset.model._meta.pk.name
+    paths = ["pk"]
+    for column in columns:
+        paths.extend(path for path in column.reads if path not in paths and path != pk_name)
+    # A row is the tuple read, followed by the values of the columns that make theirs; one
+    # itemgetter then puts every column's value in its place.
+    made: list[Callable[[tuple], Any]] = []
+    places: list[int] = []
+    for column in columns:
+        where = [paths.index("pk" if path == pk_name else path) for path in column.reads]
+        make = column.value
+        if make is None:
+            places.append(where[0])
+            continue
+        places.append(len(paths) + len(made))
+        if len(where) == 1:
+            made.append(lambda row, at=where[0], make=make: make(row[at]))
+        else:
+            pick = itemgetter(*where)
+            made.append(lambda row, pick=pick, make=make: make(*pick(row)))
+    in_place: Callable[[tuple], tuple] = (
+        itemgetter(*places) if len(places) > 1 else lambda row: (row[places[0]],)
+    )
+    tuples = queryset.values_list(*paths).iterator(chunk_size=READ_CHUNK_SIZE)
+    if not made:
+        return (in_place(row) for row in tuples)
+    return (in_place(row + tuple([make(row) for make in made])) for row in tuples)
+
+
 # A text cell that starts with one of these is run as a formula by Excel, LibreOffice or Sheets
 # (OWASP "CSV injection"); tab and carriage return hide the sign from a first look.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -189,7 +329,8 @@ def spreadsheet_text_read(text: str) -> str:
 def cell(value: Any) -> Any:
     """A value as a spreadsheet cell: numbers and dates stay typed, the rest becomes text, made
     safe by `spreadsheet_text`. Every spreadsheet and CSV file of the portal writes its cells
-    through this function."""
+    through this function, or through the function its column's `Kind` chose, which gives the
+    same cell for the values of that kind."""
     value = _typed(value)
     return spreadsheet_text(value) if isinstance(value, str) else value
 
@@ -208,21 +349,152 @@ def _typed(value: Any) -> Any:
     return force_str(value)
 
 
-def local_minute(moment: datetime) -> datetime | date:
+def local_minute(moment: datetime) -> datetime:
     """A moment as a spreadsheet shows it: naive local time to the minute (Excel has no time
-    zones). A deadline, stored as the last instant of its day (23:59:59.999999), is that day as
-    a date: Excel would round its microseconds up to midnight of the next day."""
+    zones)."""
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    moment = moment.replace(tzinfo=None)
-    if moment.time() == time.max:
-        return moment.date()
-    return moment.replace(second=0, microsecond=0)
+    return moment.replace(tzinfo=None, second=0, microsecond=0)
+
+
+def deadline_day(moment: datetime) -> date:
+    """A deadline as a spreadsheet shows it: its local day (see `Kind.DEADLINE`)."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.date()
 
 
 def _filename_header(filename: str) -> str:
     ascii_name = filename.encode("ascii", "ignore").decode() or "export"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+# --- Cells by kind: one function per column, chosen when the file starts ----------------------
+
+
+def _csv_any(iso_times: bool) -> Callable[[Any], str]:
+    def text(value: Any) -> str:
+        value = cell(value)
+        if isinstance(value, datetime):
+            if iso_times:
+                return timezone.make_aware(value).isoformat(timespec="seconds")
+            return value.strftime(CSV_TIME_FORMAT)
+        if isinstance(value, date):
+            return value.isoformat()
+        return force_str(value)
+
+    return text
+
+
+# Most text starts with none of these, and needs no closer look (`spreadsheet_text`).
+_CHECKED_STARTS = frozenset((*FORMULA_STARTS, "'"))
+
+
+def _safe_text(text: str) -> str:
+    return spreadsheet_text(text) if text[:1] in _CHECKED_STARTS else text
+
+
+def _safe_text_or_none(text: str | None) -> str | None:
+    if text is None or text[:1] not in _CHECKED_STARTS:
+        return text
+    return spreadsheet_text(text)
+
+
+def csv_cell_writer(
+    kind: Kind, *, iso_times: bool = False, typed: bool = False
+) -> Callable[[Any], Any] | None:
+    """The text of a CSV cell of this kind. A value that is not of the kind (a serializer's
+    text, say) is written as any value would be. Times are shown in the zone that is current
+    when the writer is made. None for a `typed` column of numbers or dates: the csv module
+    writes an int, a Decimal, a date and None as this function would (str(), and "" for
+    None)."""
+    any_text = _csv_any(iso_times)
+    zone = timezone.get_current_timezone()
+    if typed and kind in (Kind.NUMBER, Kind.AMOUNT, Kind.DATE):
+        return None
+    if typed and kind == Kind.TEXT:
+        return _safe_text_or_none
+    if kind == Kind.TEXT:
+        return lambda v: _safe_text(v) if type(v) is str else any_text(v)
+    if kind == Kind.NUMBER:
+        return lambda v: str(v) if type(v) is int or type(v) is float else any_text(v)
+    if kind == Kind.AMOUNT:
+        return lambda v: str(v) if type(v) is Decimal else any_text(v)
+    if kind == Kind.DATE:
+        return lambda v: v.isoformat() if type(v) is date else any_text(v)
+    if kind == Kind.DEADLINE:
+        return lambda v: (
+            v.astimezone(zone).date().isoformat()
+            if type(v) is datetime and v.tzinfo is not None
+            else any_text(v)
+        )
+    if kind == Kind.TIME and iso_times:
+        return lambda v: (
+            v.astimezone(zone).replace(second=0, microsecond=0).isoformat()
+            if type(v) is datetime and v.tzinfo is not None
+            else any_text(v)
+        )
+    if kind == Kind.TIME:
+        return lambda v: (
+            v.astimezone(zone).strftime(CSV_TIME_FORMAT)
+            if type(v) is datetime and v.tzinfo is not None
+            else any_text(v)
+        )
+    if kind == Kind.YES_NO:
+        shown = {True: gettext("Yes"), False: gettext("No"), None: ""}
+        return lambda v: shown[v] if type(v) is bool or v is None else any_text(v)
+    return any_text
+
+
+def _xlsx_any(value: Any) -> str:
+    value = cell(value)
+    if isinstance(value, str):
+        return xlsx.text_cell(value) if value else xlsx.EMPTY_CELL
+    if isinstance(value, datetime):
+        return xlsx.minute_cell(value)
+    if isinstance(value, date):
+        return xlsx.date_cell(value)
+    if isinstance(value, Decimal):
+        return xlsx.amount_cell(value)
+    return xlsx.number_cell(value)
+
+
+def _xlsx_empty_or_any(value: Any) -> str:
+    return xlsx.EMPTY_CELL if value is None else _xlsx_any(value)
+
+
+def xlsx_cell_writer(kind: Kind) -> Callable[[Any], str]:
+    """The XML of an Excel cell of this kind (see `csv_cell_writer`)."""
+    zone = timezone.get_current_timezone()
+    if kind == Kind.TEXT:
+        return lambda v: (
+            xlsx.text_cell(_safe_text(v)) if type(v) is str and v else _xlsx_empty_or_any(v)
+        )
+    if kind == Kind.NUMBER:
+        return lambda v: xlsx.number_cell(v) if type(v) is int else _xlsx_empty_or_any(v)
+    if kind == Kind.AMOUNT:
+        return lambda v: xlsx.amount_cell(v) if type(v) is Decimal else _xlsx_any(v)
+    if kind == Kind.DATE:
+        return lambda v: xlsx.date_cell(v) if type(v) is date else _xlsx_any(v)
+    if kind == Kind.DEADLINE:
+        return lambda v: (
+            xlsx.date_cell(v.astimezone(zone).date())
+            if type(v) is datetime and v.tzinfo is not None
+            else _xlsx_any(v)
+        )
+    if kind == Kind.TIME:
+        return lambda v: (
+            xlsx.minute_cell(v.astimezone(zone))
+            if type(v) is datetime and v.tzinfo is not None
+            else _xlsx_any(v)
+        )
+    if kind == Kind.YES_NO:
+        shown = {True: xlsx.text_cell(gettext("Yes")), False: xlsx.text_cell(gettext("No"))}
+        return lambda v: shown[v] if type(v) is bool else _xlsx_any(v)
+    return _xlsx_any
+
+
+# --- Files ----------------------------------------------------------------------------------
 
 
 class _Echo:
@@ -235,23 +507,54 @@ class _Echo:
 def csv_lines(
     headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, iso_times: bool = False
 ) -> Iterator[str]:
-    """The lines of a CSV file. Times are local, "YYYY-MM-DD HH:MM" for people (the header
-    names the zone), or ISO 8601 with their offset for programs (`iso_times`)."""
+    """The lines of a CSV file of values of any kind. Times are local, "YYYY-MM-DD HH:MM" for
+    people (the header names the zone), or ISO 8601 with their offset for programs
+    (`iso_times`)."""
     writer = csv.writer(_Echo())
-    yield UTF8_BOM + writer.writerow([_csv_text(h, iso_times) for h in headers])
+    text = _csv_any(iso_times)
+    yield UTF8_BOM + writer.writerow([text(h) for h in headers])
     for row in rows:
-        yield writer.writerow([_csv_text(value, iso_times) for value in row])
+        yield writer.writerow([text(value) for value in row])
 
 
-def _csv_text(value: Any, iso_times: bool) -> str:
-    value = cell(value)
-    if isinstance(value, datetime):
-        if iso_times:
-            return timezone.make_aware(value).isoformat(timespec="seconds")
-        return value.strftime(CSV_TIME_FORMAT)
-    if isinstance(value, date):
-        return value.isoformat()
-    return force_str(value)
+def csv_pieces(
+    headings: Sequence[Any],
+    kinds: Sequence[Kind],
+    rows: Iterable[Sequence[Any]],
+    *,
+    iso_times: bool = False,
+    typed: Sequence[bool] | None = None,
+) -> Iterator[str]:
+    """A CSV file in pieces of many rows, each column's cells written by its kind's function
+    (`csv_cell_writer`; `typed` says which columns are `Column.typed`)."""
+    typed = typed if typed is not None else [False] * len(kinds)
+    writers = [
+        (at, write)
+        for at, (kind, exact) in enumerate(zip(kinds, typed, strict=True))
+        if (write := csv_cell_writer(kind, iso_times=iso_times, typed=exact)) is not None
+    ]
+    heading_text = _csv_any(iso_times)
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow([heading_text(h) for h in headings])
+    yield UTF8_BOM + buffer.getvalue()
+    batch: list[list[str]] = []
+    for row in rows:
+        cells = list(row)
+        for at, write in writers:
+            cells[at] = write(cells[at])
+        batch.append(cells)
+        if len(batch) == CSV_ROWS_PER_PIECE:
+            yield _csv_rows_text(batch)
+            batch = []
+    if batch:
+        yield _csv_rows_text(batch)
+
+
+def _csv_rows_text(batch: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(batch)
+    return buffer.getvalue()
 
 
 def csv_response(
@@ -260,58 +563,67 @@ def csv_response(
     *,
     filename: str,
     iso_times: bool = False,
+    kinds: Sequence[Kind] | None = None,
+    typed: Sequence[bool] | None = None,
 ) -> StreamingHttpResponse:
+    """Rows of values as a CSV download; the columns are of any kind unless `kinds` says."""
+    kinds = kinds if kinds is not None else [Kind.ANY] * len(headers)
     response = StreamingHttpResponse(
-        csv_lines(headers, rows, iso_times=iso_times), content_type="text/csv; charset=utf-8"
+        csv_pieces(headers, kinds, rows, iso_times=iso_times, typed=typed),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = _filename_header(f"{filename}.csv")
     return response
 
 
 def xlsx_response(
-    headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, filename: str, title: str = ""
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    filename: str,
+    title: str = "",
+    kinds: Sequence[Kind] | None = None,
 ) -> FileResponse:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "export")[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        heading = WriteOnlyCell(sheet, value=cell(header))
-        heading.font = bold
-        header_cells.append(heading)
-    sheet.append(header_cells)
-
-    def typed_cell(value: Any) -> Any:
-        value = cell(value)
-        number_format = _xlsx_format(value)
-        if number_format is None:
-            return value
-        written = WriteOnlyCell(sheet, value=value)
-        written.number_format = number_format
-        return written
-
-    for row in rows:
-        sheet.append([typed_cell(value) for value in row])
+    """Rows of values as an Excel download (see `csv_response`)."""
+    kinds = kinds if kinds is not None else [Kind.ANY] * len(headers)
+    writers = [xlsx_cell_writer(kind) for kind in kinds]
+    cells = ([write(value) for write, value in zip(writers, row, strict=True)] for row in rows)
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbook.save(spool)
+    xlsx.write_workbook(
+        spool,
+        title=title or "export",
+        headings=[force_str(cell(header)) for header in headers],
+        rows=cells,
+    )
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = _filename_header(f"{filename}.xlsx")
     return response
 
 
-def _xlsx_format(value: Any) -> str | None:
-    if isinstance(value, datetime):
-        return XLSX_TIME_FORMAT
-    if isinstance(value, date):
-        return XLSX_DATE_FORMAT
-    if isinstance(value, Decimal):
-        return XLSX_AMOUNT_FORMAT
-    return None
+def columns_response(
+    fmt: str,
+    *,
+    headings: Sequence[Any],
+    columns: Sequence[Column],
+    rows: QuerySet | Iterable[Any],
+    filename: str,
+    title: str = "",
+    iso_times: bool = False,
+) -> StreamingHttpResponse | FileResponse:
+    """The rows as a CSV or Excel download under these headings, one column per `Column`."""
+    kinds = [column.kind for column in columns]
+    values = column_values(columns, rows)
+    if fmt == "xlsx":
+        return xlsx_response(headings, values, filename=filename, title=title, kinds=kinds)
+    return csv_response(
+        headings,
+        values,
+        filename=filename,
+        iso_times=iso_times,
+        kinds=kinds,
+        typed=[column.typed for column in columns],
+    )
 
 
 def export_response(
@@ -322,13 +634,15 @@ def export_response(
     filename: str,
     title: str = "",
 ) -> StreamingHttpResponse | FileResponse:
-    """The rows as a CSV or Excel download, one column per `Column`."""
-    headers = [column.heading for column in columns]
-    values = ([column.value(row) for column in columns] for row in rows_of(rows))
-    stamped = f"{filename}-{timezone.localdate().isoformat()}"
-    if fmt == "xlsx":
-        return xlsx_response(headers, values, filename=stamped, title=title or filename)
-    return csv_response(headers, values, filename=stamped)
+    """The rows as a CSV or Excel download, one column per `Column`, headed by its heading."""
+    return columns_response(
+        fmt,
+        headings=[column.heading for column in columns],
+        columns=columns,
+        rows=rows,
+        filename=f"{filename}-{timezone.localdate().isoformat()}",
+        title=title or filename,
+    )
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -355,13 +669,10 @@ _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def _item_text(value: Any) -> str:
-    """A value inside a list joined into one cell: a serializer's time ("…T23:59:59.999999+08:00")
-    written like the time of any other cell, local to the minute with its offset, or a date."""
+    """A value inside a list joined into one cell: a serializer's time ("…T10:05:59.123+08:00")
+    written like the time of any other cell, local to the minute with its offset."""
     if isinstance(value, str) and _ISO_MOMENT.match(value):
         moment = parse_datetime(value)
         if moment is not None and timezone.is_aware(moment):
-            shown = local_minute(moment)
-            if isinstance(shown, datetime):
-                return timezone.make_aware(shown).isoformat()
-            return shown.isoformat()
+            return timezone.make_aware(local_minute(moment)).isoformat()
     return force_str(value)

@@ -557,3 +557,79 @@ def test_every_exporting_list_documents_the_headers_parameter():
         }:
             undocumented.append(name)
     assert undocumented == []
+
+
+def _unzipped(response) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as book:
+        return {name: book.read(name) for name in book.namelist()}
+
+
+def test_api_export_read_from_the_database_is_the_serializers_file(world, monkeypatch):
+    """A list whose serializer fields all have database paths is read as tuples, not through
+    the serializer: the files are the same byte for byte, as the serializer would write them."""
+    import portal.api
+    from portal.api import database_columns
+
+    client = _api(world.users["office"])
+    from_database = []
+    for name in _api_list_routes():
+        view = resolve(reverse(name)).func.cls
+        if view.export_rows is not portal.api.ScopedViewSetMixin.export_rows:
+            continue
+        read = database_columns(view.serializer_class(), view.queryset)
+        if read is None:
+            continue
+        from_database.append(name)
+        url = reverse(name)
+        files = {}
+        for path, reader in (("database", database_columns), ("serializer", lambda *a: None)):
+            monkeypatch.setattr(portal.api, "database_columns", reader)
+            files[path] = [
+                b"".join(client.get(url, {"format": "csv"}).streaming_content),
+                _unzipped(client.get(url, {"format": "xlsx", "headers": "keys"})),
+            ]
+        assert files["database"] == files["serializer"], name
+    assert "api:obligation-list" in from_database
+
+
+def test_deadline_is_a_kind_of_column_not_a_guess_from_the_value():
+    """The same last instant of 5 August is the 5th in a deadline column and 23:59 on the 5th
+    in a column of times."""
+    from portal.exports import Kind, csv_response, xlsx_response
+
+    moment = timezone.make_aware(datetime.combine(date(2026, 8, 5), time.max))
+    kinds = [Kind.DEADLINE, Kind.TIME]
+    as_csv = csv_response(["due", "at"], [[moment, moment]], filename="x", kinds=kinds)
+    assert _csv_rows(as_csv)[1] == ["2026-08-05", "2026-08-05 23:59"]
+    as_xlsx = xlsx_response(["due", "at"], [[moment, moment]], filename="x", kinds=kinds)
+    _header, (due, at) = _xlsx_cells(as_xlsx)
+    # Excel's cells are naive: the day at midnight, and the local time.
+    assert (due.value, due.number_format) == (
+        datetime.combine(moment.date(), time.min),
+        "yyyy-mm-dd",
+    )
+    assert (at.value, at.number_format) == (
+        datetime.combine(moment.date(), time(23, 59)),
+        "yyyy-mm-dd hh:mm",
+    )
+
+
+def test_excel_file_holds_any_text_and_typed_cells():
+    from portal.exports import xlsx_response
+
+    row = ["a<b & 'c'>", "x\x01y", "  spaced ", 3, Decimal("1234.50"), date(2026, 1, 2), None]
+    response = xlsx_response(["h&1", "<h2>", "h3", "h4", "h5", "h6", "h7"], [row], filename="x")
+    header, cells = _xlsx_cells(response)
+    assert [cell.value for cell in header] == ["h&1", "<h2>", "h3", "h4", "h5", "h6", "h7"]
+    assert [cell.value for cell in cells] == [
+        "a<b & 'c'>",
+        "xy",  # a control character XML cannot hold is left out
+        "  spaced ",
+        3,
+        1234.5,
+        datetime.combine(date(2026, 1, 2), time.min),
+        None,
+    ]
+    assert cells[4].number_format == "#,##0.00"

@@ -35,7 +35,7 @@ from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
 from creation.selectors import scope_provinces
 from creation.views import role_required
-from portal.exports import Column, export_if_requested, model_columns
+from portal.exports import Column, Kind, export_if_requested, model_columns
 from reporting.forms import (
     NOT_STARTED,
     SECTIONS,
@@ -188,7 +188,7 @@ OBLIGATION_EXPORT = [
     Column(
         gettext_lazy("First submitted at"),
         lambda row: row.submission.first_submitted_at if row.submission else None,
-        is_time=True,
+        kind=Kind.TIME,
     ),
     Column(
         gettext_lazy("Report status"),
@@ -199,8 +199,7 @@ SUBMISSION_EXPORT = [
     *model_columns(
         Submission, ["obligation__unit__name", "obligation__type", "obligation__period_label"]
     ),
-    # A deadline is the last instant of its day: the export shows the day (portal.exports).
-    Column(gettext_lazy("Due date"), lambda submission: submission.obligation.due_at),
+    Column(gettext_lazy("Due date"), kind=Kind.DEADLINE, reads=("obligation__due_at",)),
     *model_columns(
         Submission,
         [
