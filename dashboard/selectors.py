@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Rank, TruncMonth, TruncQuarter
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,16 @@ from django.utils.translation import gettext_lazy as _
 from creation.models import CreationUnit
 from creation.scope import user_scope
 from creation.selectors import unit_counts, units_per_province
-from dashboard.rules import CellCounts, add_months, cell_light, rate
+from dashboard.models import UnitFigures
+from dashboard.rules import CellCounts, CurrentPeriod, add_months, cell_light, rate
+from dashboard.services import unit_figures_refresh
+from dashboard.status import (
+    FundStatus,
+    PublicityStatus,
+    RectificationStatus,
+    ReportingStatus,
+    VetoStatus,
+)
 from funds.selectors import province_execution, unit_execution, with_rates
 from inspections.models import InspectionSettings, Rectification
 from inspections.rules import Coverage, inspection_coverage
@@ -37,7 +47,7 @@ from reporting.rules import SHANGHAI, Light
 from reporting.selectors import obligation_figures
 from reporting.views import LIGHT_LABELS, WARN_DAYS
 from scoring.models import ScoringSettings
-from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
+from scoring.rules import GAUGE_STATUS_LABELS, TIERS, GaugeStatus, HalfYear
 from scoring.selectors import publicity_ranking, veto_gauges
 
 OFFICE = "office"
@@ -580,3 +590,141 @@ def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
     )
     figures = cached("dashboard", cache_key, lambda: [PANELS[key].build(query) for key in keys])
     return [(PANELS[key], figure) for key, figure in zip(keys, figures, strict=True)]
+
+
+# --- The status of units, read from their stored figures (dashboard.models.UnitFigures) -------
+
+
+def _publicity_partition() -> list[Any]:
+    # C4: a unit is ranked among the units of its batch and kind. Zones are ranked within a half
+    # year, and a zone's stored score is of its own current half year: zones whose stored half
+    # years differ are not ranked together. Projects are each scored over their own cycle and
+    # ranked together across the batch (scoring.selectors.publicity_ranking).
+    return [
+        F("unit__batch_id"),
+        F("unit__kind"),
+        Case(
+            When(unit__kind=CreationUnit.Kind.PROJECT, then=Value(None, DateField())),
+            default=F("publicity_period_start"),
+        ),
+    ]
+
+
+def publicity_ranks(units: list[CreationUnit]) -> dict[int, tuple[int, int]]:
+    """R6.3: (rank, units ranked) of each unit among the stored live scores of its batch and
+    kind, in one window query over those batches (scoring.rules.rank_key: total, then bonus,
+    then tier-1 adoptions … tier-5; equal units share a rank)."""
+    batches = {unit.batch_id for unit in units}
+    kinds = {unit.kind for unit in units}
+    if not batches:
+        return {}
+    partition = _publicity_partition()
+    order = [
+        F(name).desc()
+        for name in ("publicity_total", "publicity_bonus", *(f"publicity_tier{t}" for t in TIERS))
+    ]
+    rows = (
+        UnitFigures.objects.filter(
+            unit__batch_id__in=batches, unit__kind__in=kinds, publicity_total__isnull=False
+        )
+        .annotate(
+            rank=Window(Rank(), partition_by=partition, order_by=order),
+            ranked=Window(Count("pk"), partition_by=partition),
+        )
+        .values_list("unit_id", "rank", "ranked")
+    )
+    asked = {unit.pk for unit in units}
+    return {unit_id: (rank, ranked) for unit_id, rank, ranked in rows if unit_id in asked}
+
+
+def stored_figures(units: list[CreationUnit], now: datetime) -> dict[int, UnitFigures]:
+    """The stored figures of the units; a missing row (a unit older than the table) or one the
+    clock has changed since (`next_change_at` passed) is computed and stored now."""
+    found = {row.unit_id: row for row in UnitFigures.objects.filter(unit__in=units)}
+    stale = [
+        unit.pk for unit in units if unit.pk not in found or found[unit.pk].next_change_at <= now
+    ]
+    if stale:
+        found.update((row.unit_id, row) for row in unit_figures_refresh(stale, now=now))
+    return found
+
+
+def _as_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _next_due(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **item,
+        "period_start": date.fromisoformat(item["period_start"]),
+        "period_end": date.fromisoformat(item["period_end"]),
+        "due_at": _as_datetime(item["due_at"]),
+    }
+
+
+def _veto_items(row: UnitFigures) -> list[dict[str, Any]]:
+    items = row.veto_items
+    return items.get(get_language() or "", items.get(settings.LANGUAGE_CODE, []))
+
+
+def unit_status_list(
+    units: list[CreationUnit], now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The status of each unit (dashboard.status: `id`, `unit`, then one key per section), in the
+    order given, from the stored figures: two queries for any number of units, and the rank of
+    each unit's publicity score over its batch's stored scores."""
+    now = now or timezone.now()
+    figures = stored_figures(units, now)
+    ranks = publicity_ranks(units)
+    statuses = []
+    for unit in units:
+        row = figures[unit.pk]
+        rank = ranks.get(unit.pk)
+        liaison = row.liaison
+        statuses.append(
+            {
+                "id": unit.pk,
+                "unit": unit,
+                "current_period": CurrentPeriod(
+                    row.period_kind, row.period_label, row.period_start, row.period_end
+                ),
+                "reporting": ReportingStatus(
+                    next_due=[_next_due(item) for item in row.next_due],
+                    overdue_count=row.overdue,
+                    due_so_far=row.due_so_far,
+                    on_time=row.on_time,
+                    late=row.late,
+                    on_time_rate=row.on_time_rate,
+                ),
+                "funds": FundStatus(
+                    filed_plans=row.filed_plans,
+                    budget=row.budget,
+                    spent=row.spent,
+                    central_budget=row.central_budget,
+                    central_spent=row.central_spent,
+                    execution_rate=row.execution_rate,
+                ),
+                "liaison": liaison,
+                "liaison_vacant_since": row.liaison_vacant_since,
+                "publicity": (
+                    PublicityStatus(
+                        period_start=row.publicity_period_start,
+                        period_end=row.publicity_period_end,
+                        base=row.publicity_base,
+                        bonus=row.publicity_bonus,
+                        total=row.publicity_total,
+                        rank=rank[0],
+                        ranked_units=rank[1],
+                    )
+                    if row.publicity_total is not None and rank is not None
+                    else None
+                ),
+                "veto": VetoStatus(status=row.veto_status, items=_veto_items(row)),
+                "rectifications": RectificationStatus(
+                    row.rectifications_open,
+                    row.rectifications_overdue,
+                    row.rectifications_next_deadline,
+                ),
+            }
+        )
+    return statuses
