@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Case, Count, DateField, F, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, DateField, F, Max, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Rank, TruncMonth, TruncQuarter
 from django.http import QueryDict
 from django.urls import reverse
@@ -630,11 +630,15 @@ def publicity_ranks(units: list[CreationUnit]) -> dict[int, tuple[int, int]]:
         .annotate(
             rank=Window(Rank(), partition_by=partition, order_by=order),
             ranked=Window(Count("pk"), partition_by=partition),
+            # The unit's own id as a window expression: Django applies a filter on a window
+            # annotation outside the ranking (QUALIFY), so the whole batch is ranked and only
+            # the units asked for come back.
+            asked=Window(Max("unit_id"), partition_by=[F("unit_id")]),
         )
+        .filter(asked__in=[unit.pk for unit in units])
         .values_list("unit_id", "rank", "ranked")
     )
-    asked = {unit.pk for unit in units}
-    return {unit_id: (rank, ranked) for unit_id, rank, ranked in rows if unit_id in asked}
+    return {unit_id: (rank, ranked) for unit_id, rank, ranked in rows}
 
 
 def stored_figures(units: list[CreationUnit], now: datetime) -> dict[int, UnitFigures]:
