@@ -159,21 +159,19 @@ def heatmap_cells(
     unit_ids: list[int], *, start: datetime, end: datetime, now: datetime
 ) -> dict[tuple[int, date], CellCounts]:
     """The obligations of the units due in [start, end), counted per unit and month (Beijing
-    time) by traffic light, in one grouped query. The lights are those of
-    reporting.rules.traffic_light: submitted on or before the due moment green, after it amber;
-    not submitted: overdue red, due within WARN_DAYS yellow, later grey."""
-    submitted = Q(submission__first_submitted_at__isnull=False)
-    waiting = Q(submission__first_submitted_at__isnull=True)
+    time) by traffic light, in one grouped query. Submitted, on time and late are those of every
+    other figure (C1: reporting.models.on_time_q, late_q, submitted_q): on time green, late
+    amber; not submitted — never sent, or returned or withdrawn and not sent again — overdue
+    red, due within WARN_DAYS yellow, later grey (the lights of reporting.rules.traffic_light)."""
+    waiting = ~submitted_q()
     soon = now + timedelta(days=WARN_DAYS)
     rows = (
         Obligation.objects.filter(unit_id__in=unit_ids, due_at__gte=start, due_at__lt=end)
         .order_by()
         .values("unit_id", month=TruncMonth("due_at", tzinfo=SHANGHAI))
         .annotate(
-            green=Count(
-                "pk", filter=submitted & Q(submission__first_submitted_at__lte=F("due_at"))
-            ),
-            amber=Count("pk", filter=submitted & Q(submission__first_submitted_at__gt=F("due_at"))),
+            green=Count("pk", filter=on_time_q()),
+            amber=Count("pk", filter=late_q()),
             red=Count("pk", filter=waiting & Q(due_at__lt=now)),
             yellow=Count("pk", filter=waiting & Q(due_at__gte=now, due_at__lte=soon)),
             grey=Count("pk", filter=waiting & Q(due_at__gt=soon)),

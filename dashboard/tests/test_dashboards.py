@@ -12,10 +12,10 @@ from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFact
 from dashboard.rules import CellCounts, month_window
 from dashboard.selectors import heatmap_cells, on_time_trend
 from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting
-from reporting.models import Obligation
+from reporting.models import Obligation, Submission
 from reporting.rules import SHANGHAI, Light
 from reporting.selectors import obligation_figures
-from reporting.tests.factories import ObligationFactory
+from reporting.tests.factories import ObligationFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,22 @@ def test_R5_2_heatmap_cells_count_each_obligation_by_its_traffic_light():
         (unit.pk, date(2026, 4, 1)): CellCounts(grey=2),
         (unit.pk, date(2026, 5, 1)): CellCounts(grey=1),
     }
+
+
+def test_C1_heatmap_cell_of_a_returned_report_not_sent_again_is_red():
+    # Sent on time, then returned: the office no longer holds it, so it is missing (C1), as the
+    # on-time rate counts it, not green.
+    unit = CreationUnitFactory()
+    obligation = ObligationFactory(unit=unit, due_at=datetime(2026, 2, 10, 23, 59, tzinfo=SHANGHAI))
+    SubmissionFactory(
+        obligation=obligation,
+        status=Submission.Status.RETURNED,
+        first_submitted_at=datetime(2026, 2, 1, tzinfo=SHANGHAI),
+    )
+    cells = heatmap_cells([unit.pk], start=START, end=END, now=NOW)
+    assert cells == {(unit.pk, date(2026, 2, 1)): CellCounts(red=1)}
+    figures = obligation_figures(Obligation.objects.filter(unit=unit), now=NOW)
+    assert (figures.on_time, figures.missing) == (0, 1)
 
 
 def test_heatmap_cells_month_is_the_beijing_due_day():
