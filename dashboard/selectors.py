@@ -420,8 +420,11 @@ def veto_panel(query: DashboardQuery) -> dict[str, Any]:
             key=lambda row: (order[row[1]], row[2]),
         )[:WORST_GAUGES]
     ]
+    # The units apart from their figures: the panel is cached (portal.cache), and a unit loaded
+    # with its row would carry every language's gauge items into it.
+    units_of = {unit.pk: unit for unit in query.units.filter(pk__in=worst_ids)}
     worst = sorted(
-        UnitFigures.objects.filter(unit_id__in=worst_ids).select_related("unit"),
+        UnitFigures.objects.filter(unit_id__in=worst_ids).only("veto_status", "veto_items"),
         key=lambda row: worst_ids.index(row.unit_id),
     )
     list_url = reverse("acceptance:gauge-list")
@@ -429,7 +432,7 @@ def veto_panel(query: DashboardQuery) -> dict[str, Any]:
         "counts": counts,
         "rows": [
             {
-                "unit": row.unit,
+                "unit": units_of[row.unit_id],
                 "status": row.veto_status,
                 "label": GAUGE_STATUS_LABELS[row.veto_status],
                 "items": [
