@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -519,17 +521,21 @@ def liaison_meeting_record(
     return _save(meeting)
 
 
-def units_changed_at_bump(unit_id: int | None, with_peers: bool = False) -> int:
-    """Store now as the moment the unit changed (every unit, for None; with the units of its
-    batch and kind too when `with_peers`: their publicity rank, C4, may have moved). Called by
-    portal.cache once a write to the unit's rows has committed. Returns the units stored."""
+def units_changed_at_bump(
+    unit_ids: Collection[int] | None, with_peers: Collection[int] = ()
+) -> int:
+    """Store now as the moment the units changed (every unit, for None; for those of `with_peers`,
+    the units of their batch and kind too: their publicity rank, C4, may have moved). Called by
+    portal.cache once the writes to the units' rows have committed. Returns the units stored."""
     units = CreationUnit.objects.all()
-    if unit_id is not None and with_peers:
-        unit = CreationUnit.objects.filter(pk=unit_id).values("batch_id", "kind").first()
-        if unit is None:  # deleted by the write
-            return 0
-        units = units.filter(batch_id=unit["batch_id"], kind=unit["kind"])
-    elif unit_id is not None:
-        units = units.filter(pk=unit_id)
+    if unit_ids is not None:
+        changed = Q(pk__in=list(unit_ids))
+        for batch_id, kind in (
+            CreationUnit.objects.filter(pk__in=list(with_peers))
+            .values_list("batch_id", "kind")
+            .distinct()
+        ):
+            changed |= Q(batch_id=batch_id, kind=kind)
+        units = units.filter(changed)
     # QuerySet.update: no signal, so storing the moment is not itself a write that counts.
     return units.update(changed_at=timezone.now())

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models import Case, Count, DateField, F, Max, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Rank, TruncMonth, TruncQuarter
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,16 @@ from django.utils.translation import gettext_lazy as _
 from creation.models import CreationUnit
 from creation.scope import user_scope
 from creation.selectors import unit_counts, units_per_province
-from dashboard.rules import CellCounts, add_months, cell_light, rate
+from dashboard.models import UnitFigures
+from dashboard.rules import CellCounts, CurrentPeriod, add_months, cell_light, rate
+from dashboard.services import unit_figures_refresh
+from dashboard.status import (
+    FundStatus,
+    PublicityStatus,
+    RectificationStatus,
+    ReportingStatus,
+    VetoStatus,
+)
 from funds.selectors import province_execution, unit_execution, with_rates
 from inspections.models import InspectionSettings, Rectification
 from inspections.rules import Coverage, inspection_coverage
@@ -37,8 +47,8 @@ from reporting.rules import SHANGHAI, Light
 from reporting.selectors import obligation_figures
 from reporting.views import LIGHT_LABELS, WARN_DAYS
 from scoring.models import ScoringSettings
-from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
-from scoring.selectors import publicity_ranking, veto_gauges
+from scoring.rules import GAUGE_STATUS_LABELS, TIERS, GaugeStatus, HalfYear
+from scoring.selectors import publicity_ranking
 
 OFFICE = "office"
 PROVINCE = "province"
@@ -149,21 +159,19 @@ def heatmap_cells(
     unit_ids: list[int], *, start: datetime, end: datetime, now: datetime
 ) -> dict[tuple[int, date], CellCounts]:
     """The obligations of the units due in [start, end), counted per unit and month (Beijing
-    time) by traffic light, in one grouped query. The lights are those of
-    reporting.rules.traffic_light: submitted on or before the due moment green, after it amber;
-    not submitted: overdue red, due within WARN_DAYS yellow, later grey."""
-    submitted = Q(submission__first_submitted_at__isnull=False)
-    waiting = Q(submission__first_submitted_at__isnull=True)
+    time) by traffic light, in one grouped query. Submitted, on time and late are those of every
+    other figure (C1: reporting.models.on_time_q, late_q, submitted_q): on time green, late
+    amber; not submitted — never sent, or returned or withdrawn and not sent again — overdue
+    red, due within WARN_DAYS yellow, later grey (the lights of reporting.rules.traffic_light)."""
+    waiting = ~submitted_q()
     soon = now + timedelta(days=WARN_DAYS)
     rows = (
         Obligation.objects.filter(unit_id__in=unit_ids, due_at__gte=start, due_at__lt=end)
         .order_by()
         .values("unit_id", month=TruncMonth("due_at", tzinfo=SHANGHAI))
         .annotate(
-            green=Count(
-                "pk", filter=submitted & Q(submission__first_submitted_at__lte=F("due_at"))
-            ),
-            amber=Count("pk", filter=submitted & Q(submission__first_submitted_at__gt=F("due_at"))),
+            green=Count("pk", filter=on_time_q()),
+            amber=Count("pk", filter=late_q()),
             red=Count("pk", filter=waiting & Q(due_at__lt=now)),
             yellow=Count("pk", filter=waiting & Q(due_at__gte=now, due_at__lte=soon)),
             grey=Count("pk", filter=waiting & Q(due_at__gt=soon)),
@@ -393,34 +401,46 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
 
 def veto_panel(query: DashboardQuery) -> dict[str, Any]:
     """R6.6: how many of the filtered units are ok, at risk or failing a basic requirement, and
-    the worst of them with what trips them (scoring.selectors.veto_gauges: a fixed number of
-    queries whatever the number of units)."""
-    gauges = veto_gauges(
-        query.units.exclude(status=CreationUnit.Status.WITHDRAWN).order_by("name", "pk"),
-        today=timezone.localdate(query.now, SHANGHAI),
-    )
+    the worst of them with what trips them, from the units' stored gauges (UnitFigures
+    .veto_status, .veto_items): three queries whatever the number of units."""
+    units = query.units.exclude(status=CreationUnit.Status.WITHDRAWN).order_by()
+    stored_figures_ensure(units, query.now)
+    figures = UnitFigures.objects.filter(unit__in=units.values("pk"))
     counts = {status.value: 0 for status in GaugeStatus}
-    for gauge in gauges:
-        counts[gauge.status.value] += 1
-    order = {GaugeStatus.FAILED: 0, GaugeStatus.AT_RISK: 1}
+    for status, count in figures.order_by().values_list("veto_status").annotate(n=Count("pk")):
+        counts[status] += count
+    order = {GaugeStatus.FAILED.value: 0, GaugeStatus.AT_RISK.value: 1}
+    # Sorted here, as the gauge pages sort names, not by the database's collation.
+    worst_ids = [
+        unit_id
+        for unit_id, _status, _name in sorted(
+            figures.exclude(veto_status=GaugeStatus.OK).values_list(
+                "unit_id", "veto_status", "unit__name"
+            ),
+            key=lambda row: (order[row[1]], row[2]),
+        )[:WORST_GAUGES]
+    ]
+    # The units apart from their figures: the panel is cached (portal.cache), and a unit loaded
+    # with its row would carry every language's gauge items into it.
+    units_of = {unit.pk: unit for unit in query.units.filter(pk__in=worst_ids)}
     worst = sorted(
-        (gauge for gauge in gauges if gauge.status != GaugeStatus.OK),
-        key=lambda gauge: (order[gauge.status], gauge.unit.name),
-    )[:WORST_GAUGES]
+        UnitFigures.objects.filter(unit_id__in=worst_ids).only("veto_status", "veto_items"),
+        key=lambda row: worst_ids.index(row.unit_id),
+    )
     list_url = reverse("acceptance:gauge-list")
     return {
         "counts": counts,
         "rows": [
             {
-                "unit": gauge.unit,
-                "status": gauge.status.value,
-                "label": GAUGE_STATUS_LABELS[gauge.status.value],
+                "unit": units_of[row.unit_id],
+                "status": row.veto_status,
+                "label": GAUGE_STATUS_LABELS[row.veto_status],
                 "items": [
-                    line["label"] for line in gauge.rows() if line["status"] != GaugeStatus.OK
+                    line["label"] for line in _veto_items(row) if line["status"] != GaugeStatus.OK
                 ],
-                "url": reverse("acceptance:unit-gauge", kwargs={"pk": gauge.unit.pk}),
+                "url": reverse("acceptance:unit-gauge", kwargs={"pk": row.unit_id}),
             }
-            for gauge in worst
+            for row in worst
         ],
         "urls": {
             status: f"{list_url}?gauge_status={status}"
@@ -580,3 +600,165 @@ def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
     )
     figures = cached("dashboard", cache_key, lambda: [PANELS[key].build(query) for key in keys])
     return [(PANELS[key], figure) for key, figure in zip(keys, figures, strict=True)]
+
+
+# --- The status of units, read from their stored figures (dashboard.models.UnitFigures) -------
+
+
+def _publicity_partition() -> list[Any]:
+    # C4: a unit is ranked among the units of its batch and kind. Zones are ranked within a half
+    # year, and a zone's stored score is of its own current half year: zones whose stored half
+    # years differ are not ranked together. Projects are each scored over their own cycle and
+    # ranked together across the batch (scoring.selectors.publicity_ranking).
+    return [
+        F("unit__batch_id"),
+        F("unit__kind"),
+        Case(
+            When(unit__kind=CreationUnit.Kind.PROJECT, then=Value(None, DateField())),
+            default=F("publicity_period_start"),
+        ),
+    ]
+
+
+def publicity_ranks(units: list[CreationUnit]) -> dict[int, tuple[int, int]]:
+    """R6.3: (rank, units ranked) of each unit among the stored live scores of its batch and
+    kind, in one window query over those batches (scoring.rules.rank_key: total, then bonus,
+    then tier-1 adoptions … tier-5; equal units share a rank)."""
+    batches = {unit.batch_id for unit in units}
+    kinds = {unit.kind for unit in units}
+    if not batches:
+        return {}
+    partition = _publicity_partition()
+    order = [
+        F(name).desc()
+        for name in ("publicity_total", "publicity_bonus", *(f"publicity_tier{t}" for t in TIERS))
+    ]
+    rows = (
+        UnitFigures.objects.filter(
+            unit__batch_id__in=batches, unit__kind__in=kinds, publicity_total__isnull=False
+        )
+        .annotate(
+            rank=Window(Rank(), partition_by=partition, order_by=order),
+            ranked=Window(Count("pk"), partition_by=partition),
+            # The unit's own id as a window expression: Django applies a filter on a window
+            # annotation outside the ranking (QUALIFY), so the whole batch is ranked and only
+            # the units asked for come back.
+            asked=Window(Max("unit_id"), partition_by=[F("unit_id")]),
+        )
+        .filter(asked__in=[unit.pk for unit in units])
+        .values_list("unit_id", "rank", "ranked")
+    )
+    return {unit_id: (rank, ranked) for unit_id, rank, ranked in rows}
+
+
+def stored_figures(units: list[CreationUnit], now: datetime) -> dict[int, UnitFigures]:
+    """The stored figures of the units; a missing row (a unit older than the table) or one the
+    clock has changed since (`next_change_at` passed) is computed and stored now."""
+    found = {row.unit_id: row for row in UnitFigures.objects.filter(unit__in=units)}
+    stale = [
+        unit.pk for unit in units if unit.pk not in found or found[unit.pk].next_change_at <= now
+    ]
+    if stale:
+        found.update((row.unit_id, row) for row in unit_figures_refresh(stale, now=now))
+    return found
+
+
+# Rows a dashboard refreshes itself when the clock has changed them; when the day turns every row
+# is due, and the periodic task (dashboard.tasks) refreshes them within minutes instead.
+DUE_REFRESHED_ON_READ = 200
+
+
+def stored_figures_ensure(units: QuerySet[CreationUnit], now: datetime) -> int:
+    """Before a dashboard aggregates the stored figures of many units: compute and store the
+    missing rows (a unit older than the table), and the rows the clock has changed since when
+    they are few. One query when every row is in place. Returns the rows stored."""
+    stale = list(
+        units.filter(Q(figures__isnull=True) | Q(figures__next_change_at__lte=now))
+        .order_by()
+        .values_list("pk", "figures__unit_id")
+    )
+    missing = [pk for pk, stored in stale if stored is None]
+    due = [pk for pk, stored in stale if stored is not None]
+    ids = missing + (due if len(due) <= DUE_REFRESHED_ON_READ else [])
+    return len(unit_figures_refresh(ids, now=now)) if ids else 0
+
+
+def _as_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _next_due(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **item,
+        "period_start": date.fromisoformat(item["period_start"]),
+        "period_end": date.fromisoformat(item["period_end"]),
+        "due_at": _as_datetime(item["due_at"]),
+    }
+
+
+def _veto_items(row: UnitFigures) -> list[dict[str, Any]]:
+    items = row.veto_items
+    return items.get(get_language() or "", items.get(settings.LANGUAGE_CODE, []))
+
+
+def unit_status_list(
+    units: list[CreationUnit], now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The status of each unit (dashboard.status: `id`, `unit`, then one key per section), in the
+    order given, from the stored figures: two queries for any number of units, and the rank of
+    each unit's publicity score over its batch's stored scores."""
+    now = now or timezone.now()
+    figures = stored_figures(units, now)
+    ranks = publicity_ranks(units)
+    statuses = []
+    for unit in units:
+        row = figures[unit.pk]
+        rank = ranks.get(unit.pk)
+        liaison = row.liaison
+        statuses.append(
+            {
+                "id": unit.pk,
+                "unit": unit,
+                "current_period": CurrentPeriod(
+                    row.period_kind, row.period_label, row.period_start, row.period_end
+                ),
+                "reporting": ReportingStatus(
+                    next_due=[_next_due(item) for item in row.next_due],
+                    overdue_count=row.overdue,
+                    due_so_far=row.due_so_far,
+                    on_time=row.on_time,
+                    late=row.late,
+                    on_time_rate=row.on_time_rate,
+                ),
+                "funds": FundStatus(
+                    filed_plans=row.filed_plans,
+                    budget=row.budget,
+                    spent=row.spent,
+                    central_budget=row.central_budget,
+                    central_spent=row.central_spent,
+                    execution_rate=row.execution_rate,
+                ),
+                "liaison": liaison,
+                "liaison_vacant_since": row.liaison_vacant_since,
+                "publicity": (
+                    PublicityStatus(
+                        period_start=row.publicity_period_start,
+                        period_end=row.publicity_period_end,
+                        base=row.publicity_base,
+                        bonus=row.publicity_bonus,
+                        total=row.publicity_total,
+                        rank=rank[0],
+                        ranked_units=rank[1],
+                    )
+                    if row.publicity_total is not None and rank is not None
+                    else None
+                ),
+                "veto": VetoStatus(status=row.veto_status, items=_veto_items(row)),
+                "rectifications": RectificationStatus(
+                    row.rectifications_open,
+                    row.rectifications_overdue,
+                    row.rectifications_next_deadline,
+                ),
+            }
+        )
+    return statuses

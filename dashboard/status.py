@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, F, Min, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -27,13 +28,17 @@ from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
 from inspections.models import Rectification
-from portal.cache import cached
 from reporting.models import Obligation, submitted_q
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
 from scoring.models import ScoringSettings
 from scoring.rules import window_on
-from scoring.selectors import publicity_ranking, veto_gauges
+from scoring.selectors import (
+    publicity_ranking,
+    score_units,
+    veto_gauge_rows_by_language,
+    veto_gauges,
+)
 
 NEXT_DUE_COUNT = 3
 
@@ -196,22 +201,14 @@ def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, Pub
     result: dict[int, PublicityStatus] = {}
     for (programme_id, kind, start, end), members in groups.items():
         batches = tuple(sorted({unit.batch_id for unit in members}))
-        # The ranking of the whole batch is a derived figure (portal.cache): one status needs
-        # every unit's score, so it is computed once a day until a write, not on each request.
-        scores = cached(
-            "publicity-ranking",
-            (programme_id, kind, start, end, batches, today),
-            lambda programme_id=programme_id, kind=kind, batches=batches, start=start, end=end: (
-                publicity_ranking(
-                    programme_id=programme_id,
-                    kind=kind,
-                    batch_ids=batches,
-                    start=start,
-                    end=end,
-                    now=now,
-                    settings=settings[programme_id],
-                )
-            ),
+        scores = publicity_ranking(
+            programme_id=programme_id,
+            kind=kind,
+            batch_ids=batches,
+            start=start,
+            end=end,
+            now=now,
+            settings=settings[programme_id],
         )
         per_batch: dict[int, int] = defaultdict(int)
         for score in scores:
@@ -230,6 +227,45 @@ def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, Pub
 
 
 @dataclass(frozen=True)
+class PublicityScore:
+    period_start: date
+    period_end: date
+    base: int
+    bonus: int
+    total: int
+    tier_counts: tuple[int, ...]
+
+
+def publicity_scores(units: list[CreationUnit], now: datetime) -> dict[int, PublicityScore]:
+    """R6.1–R6.4: the live score of each unit's current scoring period, without its rank
+    (scoring.selectors.score_units, the owner of the score, for the units given only). A
+    withdrawn unit takes no part (C4: scoring.selectors.publicity_peers). One settings query,
+    then two queries per distinct period and programme."""
+    today = timezone.localdate(now, SHANGHAI)
+    groups: dict[tuple, list[CreationUnit]] = defaultdict(list)
+    for unit in units:
+        if unit.status == CreationUnit.Status.WITHDRAWN:
+            continue
+        start, end = _scoring_window(unit, today)
+        groups[(unit.batch.programme_id, start, end)].append(unit)
+    settings = ScoringSettings.for_programmes(key[0] for key in groups)
+    result: dict[int, PublicityScore] = {}
+    for (programme_id, start, end), members in groups.items():
+        for score in score_units(
+            units=members, start=start, end=end, settings=settings[programme_id], now=now
+        ):
+            result[score.unit_id] = PublicityScore(
+                period_start=start,
+                period_end=end,
+                base=score.base,
+                bonus=score.bonus,
+                total=score.total,
+                tier_counts=tuple(score.tier_counts),
+            )
+    return result
+
+
+@dataclass(frozen=True)
 class VetoStatus:
     status: str
     items: list[dict[str, Any]]
@@ -243,6 +279,23 @@ def veto_section(units: list[CreationUnit], now: datetime) -> dict[int, VetoStat
     return {
         gauge.unit.pk: VetoStatus(status=gauge.status.value, items=gauge.rows())
         for gauge in veto_gauges(units, today=today)
+    }
+
+
+def veto_section_by_language(
+    units: list[CreationUnit], now: datetime
+) -> dict[str, dict[int, VetoStatus]]:
+    """R6.6: the veto section of each unit in every language of the site (the gauge's messages
+    are sentences), from facts read once (scoring.selectors.veto_gauge_rows_by_language)."""
+    today = timezone.localdate(now, SHANGHAI)
+    found = veto_gauge_rows_by_language(
+        units, today=today, languages=[code for code, _name in settings.LANGUAGES]
+    )
+    return {
+        code: {
+            pk: VetoStatus(status=status.value, items=rows) for pk, (status, rows) in gauges.items()
+        }
+        for code, gauges in found.items()
     }
 
 

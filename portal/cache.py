@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
@@ -69,18 +70,74 @@ def _unit_key(unit_id: int) -> str:
     return f"derived:unit:{unit_id}"
 
 
-# What else follows a write to a unit's rows once it commits: the app that holds the units
-# registers the function that stores when each unit last changed (the API's `updated_since` and
-# ETags read it), so that this module need not import it.
-UnitsChanged = Callable[[int | None, bool], None]
+# What else follows a write to a unit's rows once it commits: the apps that hold the units and
+# their figures register the functions that store when each unit last changed (the API's
+# `updated_since` and ETags read it) and that refresh the units' stored figures, so that this
+# module need not import them.
+UnitsChanged = Callable[[frozenset[int] | None, frozenset[int]], None]
 _units_changed_listeners: dict[str, UnitsChanged] = {}
 
 
 def units_changed_register(name: str, listener: UnitsChanged) -> None:
-    """Register `listener(unit_id, with_peers)`, called once a write to the rows of `unit_id`
-    (None: of no one unit, so of every unit) has committed; `with_peers`: the write can move
-    the ranking the unit shares with its peers. Registering a name again replaces it."""
+    """Register `listener(unit_ids, with_peers)`, called once the writes to the rows of
+    `unit_ids` (None: of no one unit, so of every unit) have committed; `with_peers`: those of
+    the units whose write can move the ranking they share with their peers. Registering a name
+    again replaces it."""
     _units_changed_listeners[name] = listener
+
+
+class _PendingUnits(threading.local):
+    """The units whose writes have committed and whose listeners have not run yet, in this
+    thread. A transaction that saves many rows tells the listeners once, with every unit it
+    touched: each commit callback adds its unit, and the last of them tells the listeners. A unit
+    is added when its write commits, never before, so a write rolled back tells no one."""
+
+    def __init__(self) -> None:
+        self.unit_ids: set[int] = set()
+        self.with_peers: set[int] = set()
+        self.every_unit = False
+
+    def add(self, unit_id: int | None, with_peers: bool) -> None:
+        if unit_id is None:
+            self.every_unit = True
+        else:
+            self.unit_ids.add(unit_id)
+            if with_peers:
+                self.with_peers.add(unit_id)
+
+    def take(self) -> tuple[frozenset[int] | None, frozenset[int]] | None:
+        if not (self.every_unit or self.unit_ids):
+            return None
+        taken = (
+            None if self.every_unit else frozenset(self.unit_ids),
+            frozenset(self.with_peers),
+        )
+        self.unit_ids, self.with_peers, self.every_unit = set(), set(), False
+        return taken
+
+
+_pending = _PendingUnits()
+
+
+def _tell_listeners() -> None:
+    taken = _pending.take()
+    if taken is None:
+        return
+    unit_ids, with_peers = taken
+    for name, listener in list(_units_changed_listeners.items()):
+        try:
+            listener(unit_ids, with_peers)
+        except Exception:  # the write has committed: a failed listener is logged, not raised
+            logger.exception("units-changed listener %s failed", name)
+
+
+def _more_writes_to_tell(callback: Callable[[], None]) -> bool:
+    """Whether a commit callback of another write is still to run after `callback`. Django runs
+    a commit's callbacks by taking them off `run_on_commit` one by one; a test's
+    captureOnCommitCallbacks runs them from that list in place."""
+    hooks = transaction.get_connection().run_on_commit
+    position = next((i for i, hook in enumerate(hooks) if hook[1] is callback), -1)
+    return any(getattr(hook[1], "tells_listeners", False) for hook in hooks[position + 1 :])
 
 
 def figures_stale(
@@ -89,7 +146,8 @@ def figures_stale(
     """A write to the rows of `unit_id` (None: rows of no one unit) makes every figure over many
     units stale, and that unit's own figures (every unit's, for None): now, and again once the
     current transaction commits; then the registered listeners learn that the unit changed
-    (unless `tell_listeners` is false: a migration's write)."""
+    (unless `tell_listeners` is false: a migration's write), once for all the units of the
+    transaction."""
     keys = [GENERATION_KEY, BASE_GENERATION_KEY if unit_id is None else _unit_key(unit_id)]
 
     def bump() -> None:
@@ -100,11 +158,13 @@ def figures_stale(
         # After the commit, not before: a client that read the rows as they were before it
         # must find the unit changed after the moment of that read.
         if tell_listeners:
-            for listener in _units_changed_listeners.values():
-                listener(unit_id, with_peers)
+            _pending.add(unit_id, with_peers)
+            if not _more_writes_to_tell(committed):
+                _tell_listeners()
 
+    committed.tells_listeners = tell_listeners  # type: ignore[attr-defined]
     bump()
-    # robust: the write has committed; a failed listener is logged, not turned into an error.
+    # robust: the write has committed; a failed cache bump is logged, not turned into an error.
     transaction.on_commit(committed, robust=True)
 
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 
 from creation.models import (
@@ -664,15 +664,44 @@ def veto_gauges(units: Iterable[CreationUnit], *, today: date | None = None) -> 
 
 
 def _computed_gauges(units: list[CreationUnit], *, today: date) -> list[UnitGauge]:
+    return _gauges_of(units, _gauge_inputs(units, today=today), today=today)
+
+
+def _gauge_inputs(units: list[CreationUnit], *, today: date) -> tuple[Any, Any, Any]:
     facts = _veto_facts(units, today=today)
     overrides = _overrides_in_force([u.pk for u in units])
     numbers = _numbers_by_programme(u.batch.programme_id for u in units)
+    return facts, overrides, numbers
+
+
+def _gauges_of(
+    units: list[CreationUnit], inputs: tuple[Any, Any, Any], *, today: date
+) -> list[UnitGauge]:
+    facts, overrides, numbers = inputs
     gauges = []
     for unit in units:
         items = veto_items(facts[unit.pk], numbers=numbers[unit.batch.programme_id], today=today)
         lines = gauge_lines(items, overrides.get(unit.pk, {}))
         gauges.append(UnitGauge(unit, lines, gauge_status(lines)))
     return gauges
+
+
+def veto_gauge_rows_by_language(
+    units: Iterable[CreationUnit], *, today: date, languages: Iterable[str]
+) -> dict[str, dict[int, tuple[GaugeStatus, list[dict[str, Any]]]]]:
+    """R6.6: the gauges of many units as rows (UnitGauge.rows) in each of the languages, computed
+    now and not cached: the facts are read once (a fixed number of queries), the rules applied
+    in each language, since their messages are sentences."""
+    units = list(units)
+    inputs = _gauge_inputs(units, today=today)
+    found: dict[str, dict[int, tuple[GaugeStatus, list[dict[str, Any]]]]] = {}
+    for code in languages:
+        with translation.override(code):
+            found[code] = {
+                gauge.unit.pk: (gauge.status, gauge.rows())
+                for gauge in _gauges_of(units, inputs, today=today)
+            }
+    return found
 
 
 def veto_gauge(*, unit: CreationUnit, today: date | None = None) -> UnitGauge:

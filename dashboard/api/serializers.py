@@ -1,8 +1,9 @@
 """The unit status payload: the unit, then one object per section of dashboard.status.
 
-`STATUS_SECTIONS` is the one list of sections: its name in the payload, the loader that computes
-it for many units at once, and the serializer that describes it. The payload serializer is built
-from it, so a new section is one loader, one serializer and one line here.
+`STATUS_SECTIONS` is the one list of sections: its name in the payload and the serializer that
+describes it. The payload serializer is built from it. The payloads are read from the units'
+stored figures (dashboard.selectors.unit_status_list); a new section is one loader in
+dashboard.status, its columns in dashboard.models.UnitFigures, one serializer and one line here.
 """
 
 from __future__ import annotations
@@ -10,25 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from creation.models import CreationUnit, Liaison
-from dashboard.status import (
-    Loader,
-    current_period_section,
-    funds_section,
-    liaison_section,
-    liaison_vacancy_section,
-    publicity_section,
-    rectifications_section,
-    reporting_section,
-    unit_statuses,
-    veto_section,
-)
-from portal.cache import cached_many
+from dashboard.selectors import unit_status_list
 from reporting.models import Obligation
 from scoring.acceptance.api.serializers import GAUGE_STATUS_CHOICES, GaugeItemSerializer
 
@@ -147,7 +134,6 @@ class RectificationStatusSerializer(serializers.Serializer):
 @dataclass(frozen=True)
 class StatusSection:
     name: str
-    load: Loader
     serializer: type[serializers.Field]  # a serializer, or a plain field for a single value
     nullable: bool = False  # e.g. a unit without a liaison
     many: bool = False  # a list per unit (e.g. veto-gauge items)
@@ -167,16 +153,14 @@ class StatusSection:
 STATUS_SECTIONS: list[StatusSection] = [
     StatusSection(
         "current_period",
-        current_period_section,
         CurrentPeriodSerializer,
         label=_("Current period"),
     ),
-    StatusSection("reporting", reporting_section, ReportingStatusSerializer),
-    StatusSection("funds", funds_section, FundStatusSerializer),
-    StatusSection("liaison", liaison_section, LiaisonContactSerializer, nullable=True),
+    StatusSection("reporting", ReportingStatusSerializer),
+    StatusSection("funds", FundStatusSerializer),
+    StatusSection("liaison", LiaisonContactSerializer, nullable=True),
     StatusSection(
         "liaison_vacant_since",
-        liaison_vacancy_section,
         serializers.DateField,
         nullable=True,
         label=_("Liaison vacant since"),
@@ -185,11 +169,10 @@ STATUS_SECTIONS: list[StatusSection] = [
             "term ended without a successor, or none was appointed); null while a liaison serves."
         ),
     ),
-    StatusSection("publicity", publicity_section, PublicityStatusSerializer, nullable=True),
-    StatusSection("veto", veto_section, VetoStatusSerializer, label=_("One-vote veto")),
+    StatusSection("publicity", PublicityStatusSerializer, nullable=True),
+    StatusSection("veto", VetoStatusSerializer, label=_("One-vote veto")),
     StatusSection(
         "rectifications",
-        rectifications_section,
         RectificationStatusSerializer,
         label=_("Rectifications"),
     ),
@@ -197,29 +180,19 @@ STATUS_SECTIONS: list[StatusSection] = [
 
 
 def status_payloads(units: list[CreationUnit]) -> list[dict[str, Any]]:
-    return unit_statuses(units, {section.name: section.load for section in STATUS_SECTIONS})
+    return unit_status_list(units)
 
 
-def cached_representations(units: list[CreationUnit], child: Any) -> list[dict[str, Any]]:
-    """The serialized status of each unit: from the derived-figure cache (portal.cache: dropped
-    by any write, keyed by the day, since what is overdue changes with it, and by the language of
-    the labels), the missing ones loaded together, every section for all of them at once."""
-    by_pk = {unit.pk: unit for unit in units}
-
-    def compute(missing: list[int]) -> dict[int, dict[str, Any]]:
-        payloads = status_payloads([by_pk[pk] for pk in missing])
-        return {payload["id"]: child.serialize_payload(payload) for payload in payloads}
-
-    prefix = f"unit-status:{get_language()}:{timezone.localdate().isoformat()}"
-    found = cached_many(prefix, by_pk, compute)
-    return [found[unit.pk] for unit in units]
+def status_representations(units: list[CreationUnit], child: Any) -> list[dict[str, Any]]:
+    """The serialized status of each unit, every section for all of them at once."""
+    return [child.serialize_payload(payload) for payload in status_payloads(units)]
 
 
 class UnitStatusListSerializer(serializers.ListSerializer):
     """Loads every section for the whole page at once, then serializes each unit."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        return cached_representations(
+        return status_representations(
             list(data.all() if hasattr(data, "all") else data), self.child
         )
 
@@ -233,7 +206,7 @@ class _UnitStatusBase(serializers.Serializer):
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         if isinstance(instance, CreationUnit):
-            return cached_representations([instance], self)[0]
+            return status_representations([instance], self)[0]
         return self.serialize_payload(instance)
 
     def serialize_payload(self, payload: dict[str, Any]) -> dict[str, Any]:

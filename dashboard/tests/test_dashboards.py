@@ -12,10 +12,10 @@ from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFact
 from dashboard.rules import CellCounts, month_window
 from dashboard.selectors import heatmap_cells, on_time_trend
 from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting
-from reporting.models import Obligation
+from reporting.models import Obligation, Submission
 from reporting.rules import SHANGHAI, Light
 from reporting.selectors import obligation_figures
-from reporting.tests.factories import ObligationFactory
+from reporting.tests.factories import ObligationFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,22 @@ def test_R5_2_heatmap_cells_count_each_obligation_by_its_traffic_light():
         (unit.pk, date(2026, 4, 1)): CellCounts(grey=2),
         (unit.pk, date(2026, 5, 1)): CellCounts(grey=1),
     }
+
+
+def test_C1_heatmap_cell_of_a_returned_report_not_sent_again_is_red():
+    # Sent on time, then returned: the office no longer holds it, so it is missing (C1), as the
+    # on-time rate counts it, not green.
+    unit = CreationUnitFactory()
+    obligation = ObligationFactory(unit=unit, due_at=datetime(2026, 2, 10, 23, 59, tzinfo=SHANGHAI))
+    SubmissionFactory(
+        obligation=obligation,
+        status=Submission.Status.RETURNED,
+        first_submitted_at=datetime(2026, 2, 1, tzinfo=SHANGHAI),
+    )
+    cells = heatmap_cells([unit.pk], start=START, end=END, now=NOW)
+    assert cells == {(unit.pk, date(2026, 2, 1)): CellCounts(red=1)}
+    figures = obligation_figures(Obligation.objects.filter(unit=unit), now=NOW)
+    assert (figures.on_time, figures.missing) == (0, 1)
 
 
 def test_heatmap_cells_month_is_the_beijing_due_day():
@@ -163,10 +179,14 @@ def _units(count: int, batch, region) -> list[CreationUnit]:
 @pytest.mark.parametrize(
     ("url", "role"), [(OFFICE_URL, "office"), (PROVINCE_URL, "province_culture")]
 )
-def test_dashboard_queries_do_not_grow_with_the_units(client, world, url, role):
+def test_dashboard_queries_do_not_grow_with_the_units(
+    client, world, url, role, django_capture_on_commit_callbacks
+):
     batch = BatchFactory(programme=world.national)
     region = CityFactory(parent=world.province_own)
-    _units(1, batch, region)
+    # Committed writes: the units' stored figures (UnitFigures) are in place, as after any write.
+    with django_capture_on_commit_callbacks(execute=True):
+        _units(1, batch, region)
     client.force_login(world.users[role])
     client.get(url)  # warm caches (content types)
     # Rendered (no-cache: not replayed by the page cache), with the panels as computed, not as
@@ -174,7 +194,8 @@ def test_dashboard_queries_do_not_grow_with_the_units(client, world, url, role):
     cache.clear()
     with CaptureQueriesContext(connection) as one:
         assert client.get(url, HTTP_CACHE_CONTROL="no-cache").status_code == 200
-    _units(49, batch, region)
+    with django_capture_on_commit_callbacks(execute=True):
+        _units(49, batch, region)
     cache.clear()
     with CaptureQueriesContext(connection) as fifty:
         response = client.get(url, HTTP_CACHE_CONTROL="no-cache")

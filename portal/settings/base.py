@@ -248,6 +248,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 3000},
     },
+    # The stored figures of the units that the clock alone has changed (dashboard.models
+    # .UnitFigures.next_change_at: a report falling due, the day turning).
+    "unit-figures-refresh-due": {
+        "task": "dashboard.tasks.unit_figures_refresh_due_task",
+        "schedule": schedule(60),
+        "options": {"expires": 50},
+    },
     # Document jobs whose message was lost (broker down, worker gone) are published again.
     "document-jobs-requeue": {
         "task": "reporting.tasks.document_jobs_requeue_task",

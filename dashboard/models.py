@@ -1,0 +1,96 @@
+"""The stored figures of each creation unit: what the status API and the dashboards read.
+
+One row per unit, written only by `dashboard.services.unit_figures_refresh` from the owners of
+each figure (docs/architecture.md, "Owners of figures"). Readers query it; they never recompute.
+A write to a unit's rows refreshes its row when the write commits; `next_change_at` says when the
+row next changes by the clock alone, and a periodic task refreshes the rows whose moment has come.
+Scalar columns for what dashboards aggregate, filter and rank on; JSON only for lists.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from creation.models import CreationUnit
+
+
+class UnitFiguresQuerySet(models.QuerySet):
+    def due(self, now) -> UnitFiguresQuerySet:
+        """The rows that the clock alone has changed since they were computed."""
+        return self.filter(next_change_at__lte=now)
+
+
+class UnitFigures(models.Model):
+    unit = models.OneToOneField(
+        CreationUnit, on_delete=models.CASCADE, primary_key=True, related_name="figures"
+    )
+
+    # R6.3, R6.4: the half year of a zone, the creation cycle of a project.
+    period_kind = models.CharField(_("period kind"), max_length=10)
+    period_label = models.CharField(_("period"), max_length=32)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+
+    # R5, C1: the reporting calendar as it stands.
+    due_so_far = models.PositiveIntegerField(_("due so far"), default=0)
+    on_time = models.PositiveIntegerField(_("on time"), default=0)
+    late = models.PositiveIntegerField(_("late"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    on_time_rate = models.FloatField(_("on-time rate"), null=True, blank=True)
+    # [{id, type, period_label, period_start, period_end, due_at}], the next three not submitted.
+    next_due = models.JSONField(_("next due"), default=list, blank=True)
+
+    # R3.2: the filed fund plans.
+    filed_plans = models.PositiveIntegerField(_("filed plans"), default=0)
+    budget = models.DecimalField(_("budget"), max_digits=16, decimal_places=2, default=0)
+    spent = models.DecimalField(_("spent"), max_digits=16, decimal_places=2, default=0)
+    central_budget = models.DecimalField(
+        _("central budget"), max_digits=16, decimal_places=2, default=0
+    )
+    central_spent = models.DecimalField(
+        _("central spent"), max_digits=16, decimal_places=2, default=0
+    )
+    execution_rate = models.DecimalField(
+        _("execution rate"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+
+    # R2.1, C5: the current liaison's contacts (null without one) and the vacancy's first day.
+    liaison = models.JSONField(_("liaison"), null=True, blank=True)
+    liaison_vacant_since = models.DateField(_("liaison vacant since"), null=True, blank=True)
+
+    # R6.1–R6.4: the live score of the current scoring period; null for a unit that takes no part
+    # (withdrawn). The rank is not stored: it is read over the batch's stored totals, so that a
+    # write to one unit does not rewrite its peers. The tier counts are the documented tie-break.
+    publicity_period_start = models.DateField(_("publicity period start"), null=True, blank=True)
+    publicity_period_end = models.DateField(_("publicity period end"), null=True, blank=True)
+    publicity_base = models.IntegerField(_("publicity base"), null=True, blank=True)
+    publicity_bonus = models.IntegerField(_("publicity bonus"), null=True, blank=True)
+    publicity_total = models.IntegerField(_("publicity total"), null=True, blank=True)
+    publicity_tier1 = models.PositiveIntegerField(default=0)
+    publicity_tier2 = models.PositiveIntegerField(default=0)
+    publicity_tier3 = models.PositiveIntegerField(default=0)
+    publicity_tier4 = models.PositiveIntegerField(default=0)
+    publicity_tier5 = models.PositiveIntegerField(default=0)
+
+    # R6.6: the one-vote-veto gauge. Its messages are sentences, so the items are kept in every
+    # language of the site: {language code: [item, …]}.
+    veto_status = models.CharField(_("veto status"), max_length=16)
+    veto_items = models.JSONField(_("veto items"), default=dict, blank=True)
+
+    # R4.1: rectification items not yet verified.
+    rectifications_open = models.PositiveIntegerField(_("open rectifications"), default=0)
+    rectifications_overdue = models.PositiveIntegerField(_("overdue rectifications"), default=0)
+    rectifications_next_deadline = models.DateField(_("next deadline"), null=True, blank=True)
+
+    computed_at = models.DateTimeField(_("computed at"))
+    next_change_at = models.DateTimeField(_("next change at"), db_index=True)
+
+    objects = UnitFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit figures")
+        verbose_name_plural = _("unit figures")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} @ {self.computed_at:%Y-%m-%d %H:%M}"

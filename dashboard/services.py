@@ -1,0 +1,268 @@
+"""Writes of the dashboard app: the stored figures of the units (dashboard.models.UnitFigures).
+
+`unit_figures_refresh` is the one writer. It asks the owner of each figure (the section loaders
+of dashboard.status, which call the domain apps' selectors and rules) for many units at once and
+stores the rows; it runs when a write to a unit's rows commits (portal.cache.figures_stale ->
+the listener registered by DashboardConfig.ready) and, for what the clock alone changes, from the
+periodic task.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import asdict
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Min
+from django.utils import timezone
+
+from creation.models import CreationUnit
+from dashboard.models import UnitFigures
+from dashboard.status import (
+    current_period_section,
+    funds_section,
+    liaison_section,
+    liaison_vacancy_section,
+    publicity_scores,
+    rectifications_section,
+    reporting_section,
+    veto_section_by_language,
+)
+from reporting.models import Obligation
+from reporting.rules import SHANGHAI
+
+CHUNK_SIZE = 500
+# Rows one run of the periodic task refreshes: some 10 s at national scale.
+DUE_PER_RUN = 1000
+STORED_FIELDS = [
+    field.name
+    for field in UnitFigures._meta.concrete_fields
+    if not field.primary_key and field.name != "unit"
+]
+# What figures_check compares: everything but the moments of the computation itself.
+COMPARED_FIELDS = [name for name in STORED_FIELDS if name != "computed_at"]
+
+
+def _liaison_contact(liaison: Any) -> dict[str, Any] | None:
+    if liaison is None:
+        return None
+    return {
+        "id": liaison.pk,
+        "name": liaison.name,
+        "organisation": liaison.organisation,
+        "position": liaison.position,
+        "phone": liaison.phone,
+        "mobile": liaison.mobile,
+        "email": liaison.email,
+        "started_on": liaison.started_on.isoformat() if liaison.started_on else None,
+    }
+
+
+def _next_due_item(obligation: Obligation) -> dict[str, Any]:
+    return {
+        "id": obligation.pk,
+        "type": obligation.type,
+        "period_label": obligation.period_label,
+        "period_start": obligation.period_start.isoformat(),
+        "period_end": obligation.period_end.isoformat(),
+        "due_at": obligation.due_at.isoformat(),
+    }
+
+
+def _veto_item(row: dict[str, Any]) -> dict[str, Any]:
+    override = row.get("override")
+    return {**row, "override": asdict(override) if override is not None else None}
+
+
+def _next_midnight(now: datetime) -> datetime:
+    tomorrow = timezone.localdate(now, SHANGHAI) + timedelta(days=1)
+    return datetime.combine(tomorrow, time.min, tzinfo=SHANGHAI)
+
+
+def _next_due_moments(unit_ids: list[int], now: datetime) -> dict[int, datetime]:
+    """The next due moment of each unit's obligations, submitted or not: when it passes, the
+    obligation counts as due so far (and as overdue, or on time, or late), and its R6.1 base
+    counts in the live publicity score."""
+    rows = (
+        Obligation.objects.filter(unit_id__in=unit_ids, due_at__gt=now)
+        .order_by()
+        .values("unit_id")
+        .annotate(next_due=Min("due_at"))
+    )
+    return {row["unit_id"]: row["next_due"] for row in rows}
+
+
+def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitFigures]:
+    """The figures of the units as the owners compute them now, unsaved: a fixed number of
+    queries for any number of units (the units loaded with batch and programme)."""
+    period = current_period_section(units, now)
+    reporting = reporting_section(units, now)
+    funds = funds_section(units, now)
+    liaison = liaison_section(units, now)
+    vacancy = liaison_vacancy_section(units, now)
+    publicity = publicity_scores(units, now)
+    veto = veto_section_by_language(units, now)
+    rectifications = rectifications_section(units, now)
+    next_due_moments = _next_due_moments([unit.pk for unit in units], now)
+    # When the row next changes by the clock alone:
+    # - an obligation falls due (R5, C1: due so far, on time, overdue; R6.1: the live base score
+    #   counts the obligations already due) — a moment, from the calendar;
+    # - the local day turns: the current period (R6.3, R6.4) and the scoring window end on a day;
+    #   a rectification is overdue once its deadline day has passed (R4.1); and the veto gauge
+    #   (R6.6) and the liaison vacancy (C5) are functions of `today` throughout — the liaison
+    #   gap runs to today, reports become due soon `due_soon_days` before their day, the plan
+    #   must be filed `plan_filing_days` after the start, the liaison tolerance ends on
+    #   `appoint_by`. Deriving each of those days here would copy the rules outside their owner
+    #   (scoring.rules.veto_items), so a row is computed again when the day turns.
+    midnight = _next_midnight(now)
+    rows = []
+    for unit in units:
+        pk = unit.pk
+        current, report, money = period[pk], reporting[pk], funds[pk]
+        score = publicity.get(pk)
+        rectification = rectifications[pk]
+        next_due = next_due_moments.get(pk)
+        rows.append(
+            UnitFigures(
+                unit=unit,
+                period_kind=current.kind,
+                period_label=current.label,
+                period_start=current.start,
+                period_end=current.end,
+                due_so_far=report.due_so_far,
+                on_time=report.on_time,
+                late=report.late,
+                overdue=report.overdue_count,
+                on_time_rate=report.on_time_rate,
+                next_due=[_next_due_item(o) for o in report.next_due],
+                filed_plans=money.filed_plans,
+                budget=money.budget,
+                spent=money.spent,
+                central_budget=money.central_budget,
+                central_spent=money.central_spent,
+                execution_rate=money.execution_rate,
+                liaison=_liaison_contact(liaison.get(pk)),
+                liaison_vacant_since=vacancy.get(pk),
+                publicity_period_start=score.period_start if score else None,
+                publicity_period_end=score.period_end if score else None,
+                publicity_base=score.base if score else None,
+                publicity_bonus=score.bonus if score else None,
+                publicity_total=score.total if score else None,
+                **{
+                    f"publicity_tier{tier}": (score.tier_counts[tier - 1] if score else 0)
+                    for tier in range(1, 6)
+                },
+                veto_status=veto[settings.LANGUAGE_CODE][pk].status,
+                veto_items={
+                    code: [_veto_item(row) for row in gauges[pk].items]
+                    for code, gauges in veto.items()
+                },
+                rectifications_open=rectification.open,
+                rectifications_overdue=rectification.overdue,
+                rectifications_next_deadline=rectification.next_deadline,
+                computed_at=now,
+                next_change_at=min(next_due, midnight) if next_due else midnight,
+            )
+        )
+    return rows
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK_SIZE):
+        yield ids[start : start + CHUNK_SIZE]
+
+
+def _units(ids: Iterable[int]) -> list[CreationUnit]:
+    return list(CreationUnit.objects.filter(pk__in=list(ids)).with_related().order_by("pk"))
+
+
+def unit_figures_refresh(
+    unit_ids: Collection[int] | None, now: datetime | None = None
+) -> list[UnitFigures]:
+    """Compute and store the figures of the units (every unit, for None), a chunk at a time:
+    one upsert per chunk. Units that no longer exist are skipped. Returns the rows stored."""
+    now = now or timezone.now()
+    if unit_ids is None:
+        ids = list(CreationUnit.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(unit_ids))
+    stored: list[UnitFigures] = []
+    for chunk in _chunks(ids):
+        rows = unit_figures_compute(_units(chunk), now)
+        UnitFigures.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["unit"],
+            update_fields=STORED_FIELDS,
+        )
+        stored += rows
+    return stored
+
+
+def units_changed_refresh(
+    unit_ids: Collection[int] | None, with_peers: Collection[int] = ()
+) -> int:
+    """The listener of portal.cache: the written units' rows, once the write has committed. The
+    peers of a unit need nothing: their rank is read over the stored totals. A write that no
+    one unit owns (settings, the media catalogue, a batch) may change any unit's figures: every
+    row is marked as changed now, so that a reader recomputes the rows it reads and the periodic
+    task the others, rather than this request computing thousands of rows."""
+    if unit_ids is None:
+        return UnitFigures.objects.update(next_change_at=timezone.now())
+    return len(unit_figures_refresh(unit_ids))
+
+
+def unit_figures_refresh_due(now: datetime | None = None, *, limit: int = DUE_PER_RUN) -> int:
+    """Refresh the rows whose `next_change_at` has passed, the longest waiting first, at most
+    `limit` of them (the rest on the next run: when the day turns every row is due, and a run
+    must end before the next one starts; a reader meanwhile recomputes the rows it reads), and
+    store the missing ones. Returns the rows stored."""
+    now = now or timezone.now()
+    missing = list(
+        CreationUnit.objects.filter(figures__isnull=True).values_list("pk", flat=True)[:limit]
+    )
+    due = list(
+        UnitFigures.objects.due(now)
+        .order_by("next_change_at")
+        .values_list("unit_id", flat=True)[: max(limit - len(missing), 0)]
+    )
+    return len(unit_figures_refresh([*missing, *due], now=now))
+
+
+def unit_figures_differences(
+    now: datetime | None = None, *, fix: bool = False
+) -> list[tuple[int, str, Any, Any]]:
+    """Every stored row against the figures computed now, in memory: (unit, field, stored,
+    computed) for each difference; a missing row is field "*". With `fix`, the differing and
+    missing rows are stored again."""
+    now = now or timezone.now()
+    differences: list[tuple[int, str, Any, Any]] = []
+    to_fix: set[int] = set()
+    ids = list(CreationUnit.objects.order_by("pk").values_list("pk", flat=True))
+    for chunk in _chunks(ids):
+        stored = {row.unit_id: row for row in UnitFigures.objects.filter(unit_id__in=chunk)}
+        for row in unit_figures_compute(_units(chunk), now):
+            found = stored.get(row.unit_id)
+            if found is None:
+                differences.append((row.unit_id, "*", None, "missing"))
+                to_fix.add(row.unit_id)
+                continue
+            for name in COMPARED_FIELDS:
+                before, after = _comparable(getattr(found, name)), _comparable(getattr(row, name))
+                if before != after:
+                    differences.append((row.unit_id, name, before, after))
+                    to_fix.add(row.unit_id)
+    if fix and to_fix:
+        unit_figures_refresh(to_fix, now=now)
+    return differences
+
+
+def _comparable(value: Any) -> Any:
+    # A row read back has its JSON decoded (dates as text); one computed holds them as written.
+    if isinstance(value, list | dict):
+        return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return value

@@ -1,0 +1,155 @@
+"""The stored figures of the units (dashboard.models.UnitFigures) follow every write that
+changes them: the services of each subject are driven on the demo data, their writes committed,
+and `figures_check` then finds no stored row that differs from the figures computed now."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from creation.models import CreationUnit, Liaison
+from creation.services import liaison_appoint, liaison_term_end
+from dashboard.models import UnitFigures
+from dashboard.services import unit_figures_refresh, unit_figures_refresh_due
+from funds.models import BudgetLine, FundPlanVersion
+from funds.services import expenditure_record
+from funds.tests.factories import voucher_pdf
+from inspections.models import Rectification
+from inspections.services import rectification_reopen, rectification_verify
+from portal.models import Notification
+from portal.services import heartbeat_record, notification_send
+from reporting.models import Submission
+from reporting.services import submission_accept, submission_return, submission_submit
+from scoring.models import AdoptionClaim
+from scoring.services import claim_verify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(demo_data):
+    return get_user_model().objects.get(username="admin")
+
+
+@pytest.fixture
+def stored(demo_data):
+    """Every unit's row stored, as after the migration's `figures_refresh`."""
+    unit_figures_refresh(None)
+    return {row.unit_id: row.computed_at for row in UnitFigures.objects.all()}
+
+
+def figures_check() -> str:
+    out = StringIO()
+    try:
+        call_command("figures_check", stdout=out)
+    except CommandError as error:
+        raise AssertionError(out.getvalue()) from error
+    return out.getvalue()
+
+
+def refreshed_since(stored: dict[int, object]) -> set[int]:
+    return {
+        row.unit_id
+        for row in UnitFigures.objects.all()
+        if row.computed_at != stored.get(row.unit_id)
+    }
+
+
+def test_figures_check_finds_a_stale_row_and_fix_mends_it(stored):
+    row = UnitFigures.objects.first()
+    UnitFigures.objects.filter(pk=row.pk).update(on_time=row.on_time + 7)
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 differences in 1 units"):
+        call_command("figures_check", stdout=out)
+    assert f"{row.unit_id}\ton_time\t{row.on_time + 7}\t{row.on_time}" in out.getvalue()
+    call_command("figures_check", "--fix", stdout=StringIO())
+    assert "0 differences" in figures_check()
+
+
+def test_unit_figures_follow_the_services_of_every_subject(
+    stored, admin, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        # R5: submit, return and accept reports.
+        pending = list(Submission.objects.filter(status=Submission.Status.SUBMITTED)[:2])
+        assert len(pending) == 2
+        returned = submission_return(reviewer=admin, submission=pending[0], comment="Redo")
+        submission_accept(reviewer=admin, submission=pending[1])
+        submission_submit(user=admin, submission=returned)
+    with django_capture_on_commit_callbacks(execute=True):
+        # R3.2: spending on a line of a filed plan.
+        line = (
+            BudgetLine.objects.filter(version__status=FundPlanVersion.Status.FILED)
+            .select_related("version__plan__unit")
+            .first()
+        )
+        expenditure_record(
+            user=admin,
+            line=line,
+            spent_on=timezone.localdate(line.version.closed_at),
+            amount=Decimal("1.00"),
+            payee="Printer",
+            description="Leaflets",
+            voucher=voucher_pdf(),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        # R6.2: an adoption verified.
+        office = get_user_model().objects.get(username="office")
+        claim = (
+            AdoptionClaim.objects.filter(status=AdoptionClaim.Status.CLAIMED)
+            .exclude(claimed_by=office)
+            .first()
+        )
+        claim_verify(claim=claim, user=office)
+    with django_capture_on_commit_callbacks(execute=True):
+        # R2.1, C5: a liaison's term ends, then a new one is appointed.
+        liaison = Liaison.objects.filter(ended_on__isnull=True).select_related("unit").first()
+        unit = liaison.unit
+        liaison_term_end(
+            user=admin, liaison=liaison, ended_on=timezone.localdate() - timedelta(days=3)
+        )
+    assert UnitFigures.objects.get(unit=unit).liaison is None
+    with django_capture_on_commit_callbacks(execute=True):
+        liaison_appoint(
+            user=admin,
+            unit=unit,
+            started_on=timezone.localdate(),
+            name="李雷",
+            organisation="市委宣传部",
+            position="科长",
+            mobile="13800000000",
+        )
+    assert UnitFigures.objects.get(unit=unit).liaison["name"] == "李雷"
+    with django_capture_on_commit_callbacks(execute=True):
+        # R4.1: one rectification closed, one sent back.
+        submitted = list(Rectification.objects.filter(status=Rectification.Status.SUBMITTED)[:2])
+        rectification_verify(user=admin, rectification=submitted[0])
+        if len(submitted) > 1:
+            rectification_reopen(user=admin, rectification=submitted[1], reason="Not done")
+    assert refreshed_since(stored)
+    assert "0 differences" in figures_check()
+    assert UnitFigures.objects.filter(computed_at__gte=now).exists()
+
+
+def test_writes_of_no_unit_refresh_no_row(stored, admin, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        heartbeat_record()
+        notification_send(recipients=[admin], title="Hello", key="figures-test")
+    assert Notification.objects.filter(recipient=admin, key="figures-test").exists()
+    assert refreshed_since(stored) == set()
+
+
+def test_rows_the_clock_has_changed_are_refreshed(stored):
+    unit = CreationUnit.objects.first()
+    later = timezone.now() + timedelta(days=1)
+    UnitFigures.objects.filter(unit=unit).update(next_change_at=timezone.now())
+    due = UnitFigures.objects.due(timezone.now()).count()
+    assert unit_figures_refresh_due() == due >= 1
+    assert UnitFigures.objects.get(unit=unit).next_change_at <= later
