@@ -62,7 +62,9 @@ def _record_an_expenditure(world, user, key: str) -> None:
 
 
 def _change_the_liaison(world, user, key: str) -> None:
-    liaison_update(user=user, liaison=world.objects["liaisons"][key], fields={"phone": "12345"})
+    liaison_update(
+        user=user, liaison=world.objects["liaisons"][key], fields={"phone": "0731-12345678"}
+    )
 
 
 def _ids(response) -> set[int]:
@@ -168,7 +170,7 @@ def test_status_etag_answers_304_until_the_unit_changes(
         _change_the_liaison(world, root, "own")
     changed = api_client.get(_status_url(unit), HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
-    assert changed.json()["liaison"]["phone"] == "12345"
+    assert changed.json()["liaison"]["phone"] == "0731-12345678"
     assert changed["ETag"] != etag
 
 
