@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -147,6 +148,49 @@ def backup_manifest(path: Path) -> dict[str, Any]:
         raise BackupError(f"Not a portal backup ({error}).") from error
 
 
+ARCHIVED_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ", re.MULTILINE)
+
+
+def _output(command: list[str], env: dict[str, str], stdin: str | None = None) -> str:
+    """What `command` prints; BackupError when it is missing or fails."""
+    if shutil.which(command[0]) is None:
+        raise BackupError(f"{command[0]} is not installed (Debian: apt install postgresql-client).")
+    done = subprocess.run(  # noqa: S603 - the PostgreSQL client's programs
+        command, env=env, input=stdin, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise BackupError(f"{command[0]} failed: {done.stderr.strip()[:2000]}")
+    return done.stdout
+
+
+def _pg_restore(database: Path) -> None:
+    """The archive's database in place of the current one, in one transaction: it commits whole
+    or not at all. `pg_restore --clean` drops only what the archive holds, so the tables this
+    version added since the archive was made (whose foreign keys to the archive's tables would
+    stop those from being dropped) are dropped first, in the same transaction; `migrate` then
+    makes them again."""
+    env, args = _pg_env_and_args()
+    with connection.cursor() as cursor:
+        current = set(connection.introspection.table_names(cursor))
+    connection.close()
+    listing = _output(["pg_restore", "--list", str(database)], env)
+    archived = {name for schema, name in ARCHIVED_TABLE.findall(listing) if schema == "public"}
+    newer = "".join(
+        f'DROP TABLE IF EXISTS "{table}" CASCADE;\n' for table in sorted(current - archived)
+    )
+    script = _output(
+        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file", "-",
+         str(database)],
+        env,
+    )  # fmt: skip
+    _output(
+        ["psql", "--quiet", "--no-psqlrc", "--single-transaction", "-v", "ON_ERROR_STOP=1",
+         *args, "--file", "-"],
+        env,
+        stdin=newer + script,
+    )  # fmt: skip
+
+
 def backup_restore(*, path: Path) -> dict[str, Any]:
     """Put the database and the uploaded files back as they were in the archive."""
     engine = _engine()
@@ -164,21 +208,7 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
             archive.extractall(folder, members=_safe_members(archive), filter="data")
         database = folder / manifest["database"]
         if engine == "postgresql":
-            connection.close()
-            env, args = _pg_env_and_args()
-            _run(
-                [
-                    "pg_restore",
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--single-transaction",
-                    *args,
-                    str(database),
-                ],
-                env,
-            )
+            _pg_restore(database)
         else:
             connection.ensure_connection()
             source = sqlite3.connect(database)
