@@ -435,8 +435,10 @@ def veto_panel(query: DashboardQuery) -> dict[str, Any]:
                 "unit": units_of[row.unit_id],
                 "status": row.veto_status,
                 "label": GAUGE_STATUS_LABELS[row.veto_status],
+                # What is wrong, in the gauge's own words ("No fund-use plan has been filed;
+                # it was due by …"), not the requirement's title, which reads as if it were met.
                 "items": [
-                    line["label"] for line in _veto_items(row) if line["status"] != GaugeStatus.OK
+                    line["message"] for line in _veto_items(row) if line["status"] != GaugeStatus.OK
                 ],
                 "url": reverse("acceptance:unit-gauge", kwargs={"pk": row.unit_id}),
             }

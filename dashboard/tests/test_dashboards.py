@@ -328,6 +328,7 @@ def test_C4_R6_3_publicity_panel_ranks_a_filtered_zone_among_its_whole_batch(wor
 
 def test_R6_6_veto_panel_counts_units_by_gauge_status(world):
     from dashboard.selectors import veto_panel
+    from scoring.rules import VETO_ITEM_LABELS
 
     units = [world.objects["units"][key] for key in ("own", "sibling", "other")]
     data = veto_panel(_query_for(world, units))
@@ -336,6 +337,11 @@ def test_R6_6_veto_panel_counts_units_by_gauge_status(world):
     assert data["counts"]["ok"] == 0
     assert {row["unit"].pk for row in data["rows"]} == {u.pk for u in units}
     assert all(row["items"] for row in data["rows"])
+    # Each item says what is wrong, not the requirement's title (which reads as if it were met).
+    items = [item for row in data["rows"] for item in row["items"]]
+    titles = {str(title) for title in VETO_ITEM_LABELS.values()}
+    assert not titles & set(items)
+    assert all("缺少必备部门" in item for item in items)  # the world's groups lack departments
 
 
 def test_R4_1_supervision_panel_counts_coverage_and_open_rectifications(world):
