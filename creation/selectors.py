@@ -23,6 +23,7 @@ from creation.models import (
     Meeting,
     Programme,
     Region,
+    RoleAssignment,
 )
 from creation.rules import (
     ComplianceItem,
@@ -263,3 +264,21 @@ def liaison_meeting_gaps(
             held_periods, audience=audience, start=first_start, today=today
         )
     return gaps
+
+
+def unit_recipients_by_unit(unit_ids: set[int], *, with_liaison: bool) -> dict[int, list[Any]]:
+    """Who hears about each unit's deadlines, by unit id: its staff and, `with_liaison`, its
+    current liaison's own account; each user once. Two queries at most for any number of units."""
+    users: dict[int, dict[int, Any]] = {pk: {} for pk in unit_ids}
+    holders: list[Any] = list(
+        RoleAssignment.objects.filter(
+            unit_id__in=unit_ids, role=RoleAssignment.Role.UNIT_STAFF
+        ).select_related("user")
+    )
+    if with_liaison:
+        holders += Liaison.objects.filter(
+            unit_id__in=unit_ids, ended_on__isnull=True, user__isnull=False
+        ).select_related("user")
+    for holder in holders:
+        users[holder.unit_id].setdefault(holder.user_id, holder.user)
+    return {pk: list(found.values()) for pk, found in users.items()}

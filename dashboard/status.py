@@ -37,7 +37,6 @@ from scoring.selectors import (
     publicity_ranking,
     score_units,
     veto_gauge_rows_by_language,
-    veto_gauges,
 )
 
 NEXT_DUE_COUNT = 3
@@ -269,17 +268,6 @@ def publicity_scores(units: list[CreationUnit], now: datetime) -> dict[int, Publ
 class VetoStatus:
     status: str
     items: list[dict[str, Any]]
-
-
-def veto_section(units: list[CreationUnit], now: datetime) -> dict[int, VetoStatus]:
-    """R6.6: the one-vote-veto gauge: the overall status and every basic requirement with its
-    status, explanation and evidence page (scoring.selectors.veto_gauges, a fixed number of
-    queries for any number of units)."""
-    today = timezone.localdate(now, SHANGHAI)
-    return {
-        gauge.unit.pk: VetoStatus(status=gauge.status.value, items=gauge.rows())
-        for gauge in veto_gauges(units, today=today)
-    }
 
 
 def veto_section_by_language(

@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creation.models import CreationUnit, Region, RoleAssignment
+from creation.models import CreationUnit, Region
 from creation.scope import user_scope
+from creation.selectors import unit_recipients_by_unit
 from inspections.models import (
     ChecklistItem,
     FeedbackLetter,
@@ -431,18 +432,8 @@ REMINDER_CHUNK = 500
 
 
 def unit_recipients(unit: CreationUnit) -> list[Any]:
-    return _unit_recipients_by_unit({unit.pk})[unit.pk]
-
-
-def _unit_recipients_by_unit(unit_ids: set[int]) -> dict[int, list[Any]]:
-    """Each unit's staff, by unit id."""
-    users: dict[int, dict[int, Any]] = {pk: {} for pk in unit_ids}
-    staff = RoleAssignment.objects.filter(
-        unit_id__in=unit_ids, role=RoleAssignment.Role.UNIT_STAFF
-    ).select_related("user")
-    for assignment in staff:
-        users[assignment.unit_id].setdefault(assignment.user_id, assignment.user)
-    return {pk: list(found.values()) for pk, found in users.items()}
+    """The unit's staff (rectifications are the unit's work, not the liaison's)."""
+    return unit_recipients_by_unit({unit.pk}, with_liaison=False)[unit.pk]
 
 
 def _reminder_text(rectification: Rectification, kind: str) -> tuple[str, str]:
@@ -481,7 +472,7 @@ def _rectification_reminders_write(
         due = [
             (item, kind) for item, kind in due if item.pk in pending and (item.pk, kind) not in sent
         ]
-        units = _unit_recipients_by_unit({item.unit_pk for item, _kind in due})
+        units = unit_recipients_by_unit({item.unit_pk for item, _kind in due}, with_liaison=False)
         reminders = RectificationReminder.objects.bulk_create(
             RectificationReminder(
                 rectification=item, kind=kind, sent_at=now, recipients=len(units[item.unit_pk])

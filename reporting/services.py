@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from creation.models import CreationUnit, Liaison, Programme, Region, RoleAssignment
+from creation.models import CreationUnit, Programme, Region, RoleAssignment
 from creation.scope import user_scope
+from creation.selectors import unit_recipients_by_unit
 from portal.cache import figures_stale
 from portal.services import OutgoingNotification, notification_send, notifications_send
 from portal.tasks import enqueue, enqueue_on_commit
@@ -339,21 +340,7 @@ def _reminder_obligations() -> QuerySet[Obligation]:
 
 def _unit_recipients(unit: CreationUnit) -> list[Any]:
     """The unit's staff and its current liaison's own account."""
-    return _unit_recipients_by_unit({unit.pk})[unit.pk]
-
-
-def _unit_recipients_by_unit(unit_ids: set[int]) -> dict[int, list[Any]]:
-    """Each unit's staff and its current liaison's own account, by unit id."""
-    users: dict[int, dict[int, Any]] = {pk: {} for pk in unit_ids}
-    staff = RoleAssignment.objects.filter(
-        unit_id__in=unit_ids, role=RoleAssignment.Role.UNIT_STAFF
-    ).select_related("user")
-    liaisons = Liaison.objects.filter(
-        unit_id__in=unit_ids, ended_on__isnull=True, user__isnull=False
-    ).select_related("user")
-    for holder in [*staff, *liaisons]:
-        users[holder.unit_id].setdefault(holder.user_id, holder.user)
-    return {pk: list(found.values()) for pk, found in users.items()}
+    return unit_recipients_by_unit({unit.pk}, with_liaison=True)[unit.pk]
 
 
 def _escalation_recipients_by_province(province_ids: set[int]) -> dict[int, list[Any]]:
@@ -372,8 +359,8 @@ def _escalation_recipients_by_province(province_ids: set[int]) -> dict[int, list
 def _reminder_recipients(due: list[tuple[Obligation, str]]) -> list[list[Any]]:
     """Who each (obligation, kind) goes to: the unit before and after the due moment, the
     province's culture reviewers for an escalation. Three queries for any number."""
-    units = _unit_recipients_by_unit(
-        {obligation.unit_id for obligation, kind in due if kind != "escalation"}
+    units = unit_recipients_by_unit(
+        {obligation.unit_id for obligation, kind in due if kind != "escalation"}, with_liaison=True
     )
     provinces = _escalation_recipients_by_province(
         {obligation.escalation_province_id for obligation, kind in due if kind == "escalation"}
