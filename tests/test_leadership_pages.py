@@ -475,7 +475,7 @@ def test_liaison_contacts_are_corrected_without_a_new_term(staff_client, world):
     assert Liaison.objects.filter(unit=liaison.unit).count() == 1
 
 
-def test_liaison_numbers_in_the_wrong_format_are_refused_all_at_once(staff_client, world):
+def test_R2_1_liaison_numbers_in_the_wrong_format_are_refused_all_at_once(staff_client, world):
     liaison = world.objects["liaisons"]["own"]
     response = staff_client.post(
         url("liaison-edit", liaison.pk), {"phone": "office", "mobile": "abc", "email": ""}
@@ -489,7 +489,7 @@ def test_liaison_numbers_in_the_wrong_format_are_refused_all_at_once(staff_clien
     assert liaison.mobile != "abc"
 
 
-def test_liaison_numbers_are_accepted_as_people_type_them(staff_client, world):
+def test_R2_1_liaison_numbers_are_accepted_as_people_type_them(staff_client, world):
     liaison = world.objects["liaisons"]["own"]
     response = staff_client.post(
         url("liaison-edit", liaison.pk),

@@ -181,7 +181,7 @@ def test_R2_1_appointing_through_the_api_ends_the_previous_term(staff_client, wo
     assert Liaison.objects.filter(unit=own, ended_on__isnull=True).get().name == "周科长"
 
 
-def test_a_liaison_mobile_in_the_wrong_format_is_refused_by_the_api(staff_client, world, own):
+def test_R2_1_a_liaison_mobile_in_the_wrong_format_is_refused_by_the_api(staff_client, world, own):
     response = staff_client.post(
         reverse("api:liaison-list"),
         {

@@ -350,7 +350,7 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 9, tzinfo=SHANGHAI)
 
 
-def test_rectification_reminders_go_out_exactly_once(people):
+def test_R4_1_rectification_reminders_go_out_exactly_once(people):
     rectification = RectificationFactory(
         finding__inspection__unit=people["unit"], deadline=date(2026, 7, 31)
     )
@@ -392,7 +392,7 @@ def _rectifications_due(count: int) -> list[Rectification]:
     return rectifications
 
 
-def test_rectification_reminders_of_many_units_go_out_in_a_fixed_number_of_queries(
+def test_R4_1_rectification_reminders_of_many_units_go_out_in_a_fixed_number_of_queries(
     django_assert_max_num_queries,
 ):
     rectifications = _rectifications_due(30)
@@ -405,7 +405,7 @@ def test_rectification_reminders_of_many_units_go_out_in_a_fixed_number_of_queri
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rectification_reminders_exactly_once_under_two_concurrent_sweeps():
+def test_R4_1_rectification_reminders_exactly_once_under_two_concurrent_sweeps():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent sweeps need row locks; CI runs this on PostgreSQL")
     _rectifications_due(30)

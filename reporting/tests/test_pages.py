@@ -430,7 +430,7 @@ def test_calendar_list_paginates_by_25(as_role, own):
     assert len(second.context["rows"]) == 6
 
 
-def test_calendar_list_opens_at_the_page_of_the_next_deadline(as_role, own):
+def test_R5_2_calendar_list_opens_at_the_page_of_the_next_deadline(as_role, own):
     for days in range(30):
         obligation_for(own, due_in=-timedelta(days=40 + days))
     soon = obligation_for(own, due_in=timedelta(days=3))

@@ -325,7 +325,7 @@ def test_reminder_settings_are_per_programme(staff, obligation, unit):
     assert Reminder.objects.get().kind == "before-3"
 
 
-def test_reminders_of_many_units_go_out_in_a_fixed_number_of_queries(
+def test_R5_1_reminders_of_many_units_go_out_in_a_fixed_number_of_queries(
     django_assert_max_num_queries,
 ):
     _units_due(40)
@@ -336,7 +336,7 @@ def test_reminders_of_many_units_go_out_in_a_fixed_number_of_queries(
     assert len(mail.outbox) == 40
 
 
-def test_reminder_mail_failure_keeps_what_went_out_and_the_next_sweep_mails_the_rest(
+def test_R5_1_reminder_mail_failure_keeps_what_went_out_and_the_next_sweep_mails_the_rest(
     staff, unit, monkeypatch
 ):
     for month in (1, 2, 3):
@@ -405,7 +405,7 @@ def _at_the_same_time(*calls) -> list:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reminders_exactly_once_under_two_concurrent_sweeps():
+def test_R5_1_reminders_exactly_once_under_two_concurrent_sweeps():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent sweeps need row locks; CI runs this on PostgreSQL")
     _units_due(30)
@@ -420,7 +420,7 @@ def test_reminders_exactly_once_under_two_concurrent_sweeps():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reminders_exactly_once_when_a_sweep_races_single_sends():
+def test_R5_1_reminders_exactly_once_when_a_sweep_races_single_sends():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent sends need row locks; CI runs this on PostgreSQL")
     obligations = _units_due(30)
