@@ -83,9 +83,13 @@ class PlanCreateForm(VersionForm):
     field_order = ["title", "summary", "central_rules", "local_rules", "rules_file"]
 
 
+LOCAL_ONLY_MARK = _("local funds only")
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, category: FundCategory) -> str:
-        if category.central_allowed:
+        # A category the office named with the mark already ("…（仅限地方资金）") keeps its name.
+        if category.central_allowed or str(LOCAL_ONLY_MARK) in category.name:
             return category.name
         return _("%(name)s (local funds only)") % {"name": category.name}
 
@@ -99,19 +103,34 @@ class BudgetLineForm(forms.ModelForm):
 
     class Meta:
         model = BudgetLine
-        fields = ["source", "category", "amount", "purpose", "expected_effect", "sort_order"]
+        # The order of the lines is their order on the plan page, not a field to fill in.
+        fields = ["source", "category", "amount", "purpose", "expected_effect"]
         widgets = {"expected_effect": TEXTAREA, "amount": MONEY_INPUT}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The model's own field checks (a positive amount, an order that fits its column) at the
-        # first post, beside the form's other errors, since the model is cleaned by the service.
-        for name in ("amount", "sort_order"):
-            self.fields[name].validators.extend(BudgetLine._meta.get_field(name).validators)
+        # The model's own check of a positive amount at the first post, beside the form's other
+        # errors, since the model is cleaned by the service.
+        self.fields["amount"].validators.extend(BudgetLine._meta.get_field("amount").validators)
 
     def _post_clean(self) -> None:
         # The service validates the whole line (with its version); the form only checks fields.
         pass
+
+
+class BudgetLineRowForm(BudgetLineForm):
+    """A line as a row of the plan page's table: the category's R3.1 note is said once above the
+    table, and the expected effect is a short box."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].help_text = ""
+        self.fields["expected_effect"].widget = forms.Textarea(attrs={"rows": 2})
+
+
+BudgetLineFormSet = forms.modelformset_factory(
+    BudgetLine, form=BudgetLineRowForm, extra=1, can_delete=True
+)
 
 
 class DecisionForm(forms.Form):

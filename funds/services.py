@@ -8,6 +8,7 @@ Money-in records (central allocations, local funds) are plain unit records, writ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -230,6 +231,47 @@ def budget_line_save(
         if name in fields:
             setattr(line, name, fields[name])
     return _save(line)
+
+
+class BudgetLinesInvalid(ValidationError):
+    """The problems of lines saved together, each line's under its position in the rows given,
+    so that a page shows every line's problems at once."""
+
+    def __init__(self, by_row: dict[int, ValidationError]) -> None:
+        super().__init__([message for error in by_row.values() for message in error.messages])
+        self.by_row = by_row
+
+
+@transaction.atomic
+def budget_lines_save(
+    *,
+    user: Any,
+    version: FundPlanVersion,
+    rows: list[tuple[BudgetLine | None, dict[str, Any]]],
+    deleted: Sequence[BudgetLine] = (),
+) -> list[BudgetLine]:
+    """Save a draft's lines entered together (new ones where the line is None), in the order
+    given, and delete the `deleted` ones: all or nothing, with every line's problems reported."""
+    for line in deleted:
+        budget_line_delete(user=user, line=line)
+    saved: list[BudgetLine] = []
+    problems: dict[int, ValidationError] = {}
+    for position, (line, fields) in enumerate(rows):
+        try:
+            with transaction.atomic():
+                saved.append(
+                    budget_line_save(
+                        user=user,
+                        version=version,
+                        line=line,
+                        fields={**fields, "sort_order": position},
+                    )
+                )
+        except ValidationError as error:
+            problems[position] = error
+    if problems:
+        raise BudgetLinesInvalid(problems)
+    return saved
 
 
 @transaction.atomic

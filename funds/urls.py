@@ -23,6 +23,7 @@ urlpatterns = [
     path("funds/plans/<int:pk>/revise/", views.plan_revise, name="plan-revise"),
     path("funds/versions/<int:pk>/edit/", views.version_edit, name="version-edit"),
     path("funds/versions/<int:pk>/rules/", views.rules_download, name="rules-download"),
+    path("funds/versions/<int:pk>/lines/", views.lines_save, name="lines-save"),
     path("funds/versions/<int:pk>/lines/new/", views.line_create, name="line-create"),
     path("funds/versions/<int:pk>/submit/", views.version_submit, name="version-submit"),
     path("funds/versions/<int:pk>/decide/", views.version_decide, name="version-decide"),

@@ -32,6 +32,7 @@ from creation.views import role_required
 from funds import services
 from funds.forms import (
     BudgetLineForm,
+    BudgetLineFormSet,
     CentralAllocationForm,
     DecisionForm,
     ExpenditureForm,
@@ -308,9 +309,20 @@ def _visible_plan(request: HttpRequest, pk: int) -> FundPlan:
 @login_required
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_page(request, _visible_plan(request, pk))
+
+
+def _plan_page(
+    request: HttpRequest,
+    plan: FundPlan,
+    *,
+    decision_form: DecisionForm | None = None,
+    filing_form: FilingForm | None = None,
+    lines_formset: Any = None,
+) -> HttpResponse:
     """A plan: its latest (or a chosen) version with lines, totals and the R3.1 warnings; the
-    actions open to the user (edit, submit, revise, decide, file); every version and decision."""
-    plan = _visible_plan(request, pk)
+    actions open to the user (edit the lines, submit, revise, decide, file); every version and
+    decision. A form given is one posted with problems, shown again with its error summary."""
     unit = plan.unit
     versions = plan_versions(plan=plan)
     latest = versions[0]
@@ -333,6 +345,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and latest.status == PlanStatus.AWAITING_FILING
         and services.can_file(user=request.user, unit=unit)
     )
+    can_edit = is_staff and not scope.read_only and shown is latest and latest.is_draft
+    if can_edit and lines_formset is None:
+        lines_formset = _lines_formset(latest)
     context = {
         "plan": plan,
         "unit": unit,
@@ -340,16 +355,22 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "latest": latest,
         "view": view,
         "version": shown,
-        "can_edit": is_staff and shown is latest and latest.is_draft,
+        "can_edit": can_edit,
         "can_revise": is_staff and latest.status == PlanStatus.RETURNED,
-        "decision_form": DecisionForm(stages=stages) if can_decide else None,
-        "filing_form": FilingForm() if can_file else None,
+        "decision_form": (decision_form or DecisionForm(stages=stages)) if can_decide else None,
+        "filing_form": (filing_form or FilingForm()) if can_file else None,
+        "lines_formset": lines_formset if can_edit else None,
         "review_rows": [
             (stage, label, view.decisions.get(stage)) for stage, label in _stage_labels()
         ],
         "money": unit_money,
     }
     return render(request, "funds/plan_detail.html", context)
+
+
+def _lines_formset(version: FundPlanVersion, data: Any = None) -> Any:
+    lines = version.lines.select_related("category").order_by("sort_order", "pk")
+    return BudgetLineFormSet(data, queryset=lines, prefix="lines")
 
 
 def _stage_labels() -> list[tuple[str, str]]:
@@ -445,23 +466,25 @@ def version_decide(request: HttpRequest, pk: int) -> HttpResponse:
     stages = services.review_stages(user=request.user, unit=version.plan.unit)
     if not stages:
         raise PermissionDenied
-    form = DecisionForm(request.POST, stages=stages)
-    url = _plan_url(version.plan_id) + "#review"
-    if not form.is_valid():
-        messages.error(request, _("Approve or return the plan."))
-        return redirect(url)
-    try:
-        decided = services.fund_plan_version_decide(
-            user=request.user,
-            version=version,
-            outcome=form.cleaned_data["outcome"],
-            comment=form.cleaned_data["comment"],
-            stage=form.cleaned_data.get("stage") or None,
-        )
-    except ValidationError as error:
-        return _refused(request, error, url)
-    messages.success(request, _decision_message(decided.status))
-    return redirect(url)
+    undecided = [
+        stage for stage in stages if not version.decisions.filter(stage=stage).exists()
+    ] or stages
+    form = DecisionForm(request.POST, stages=undecided)
+    if form.is_valid():
+        try:
+            decided = services.fund_plan_version_decide(
+                user=request.user,
+                version=version,
+                outcome=form.cleaned_data["outcome"],
+                comment=form.cleaned_data["comment"],
+                stage=form.cleaned_data.get("stage") or None,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _decision_message(decided.status))
+            return redirect(_plan_url(version.plan_id) + "#review")
+    return _plan_page(request, version.plan, decision_form=form)
 
 
 def _decision_message(status: str) -> str:
@@ -482,21 +505,20 @@ def version_file(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_file(user=request.user, unit=version.plan.unit):
         raise PermissionDenied
     form = FilingForm(request.POST)
-    url = _plan_url(version.plan_id) + "#review"
-    if not form.is_valid():
-        messages.error(request, _("File or return the plan."))
-        return redirect(url)
-    try:
-        decided = services.fund_plan_version_file(
-            user=request.user,
-            version=version,
-            outcome=form.cleaned_data["outcome"],
-            comment=form.cleaned_data["comment"],
-        )
-    except ValidationError as error:
-        return _refused(request, error, url)
-    messages.success(request, _decision_message(decided.status))
-    return redirect(url)
+    if form.is_valid():
+        try:
+            decided = services.fund_plan_version_file(
+                user=request.user,
+                version=version,
+                outcome=form.cleaned_data["outcome"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _decision_message(decided.status))
+            return redirect(_plan_url(version.plan_id) + "#review")
+    return _plan_page(request, version.plan, filing_form=form)
 
 
 @login_required
@@ -558,6 +580,45 @@ def _editable_line(request: HttpRequest, pk: int) -> BudgetLine | HttpResponse:
     line = get_object_or_404(lines, pk=pk)
     version = _editable_draft(request, line.version_id)
     return version if isinstance(version, HttpResponse) else line
+
+
+@require_POST
+@login_required
+def lines_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft's budget lines entered together on the plan page: changed, added and removed at
+    once, or, with any problem, the page again with every line's problems in its error summary."""
+    _refuse_read_only(request)
+    version = _editable_draft(request, pk)
+    if isinstance(version, HttpResponse):
+        return version
+    formset = _lines_formset(version, request.POST)
+    if formset.is_valid():
+        deleted = [form.instance for form in formset.deleted_forms if form.instance.pk]
+        kept = [
+            form
+            for form in formset.forms
+            if form not in formset.deleted_forms and (form.instance.pk or form.has_changed())
+        ]
+        try:
+            services.budget_lines_save(
+                user=request.user,
+                version=version,
+                rows=[
+                    (form.instance if form.instance.pk else None, form.cleaned_data)
+                    for form in kept
+                ],
+                deleted=deleted,
+            )
+        except services.BudgetLinesInvalid as error:
+            for position, problem in error.by_row.items():
+                apply_service_errors(kept[position], problem)
+        except ValidationError as error:
+            # Not a line's problem (the version left its draft state meanwhile).
+            return _refused(request, error, _plan_url(version.plan_id))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_plan_url(version.plan_id) + "#lines")
+    return _plan_page(request, version.plan, lines_formset=formset)
 
 
 @GET_POST

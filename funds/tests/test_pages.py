@@ -179,6 +179,121 @@ def test_draft_line_edit_and_delete(as_role, world):
     assert not BudgetLine.objects.filter(pk=line.pk).exists()
 
 
+def _lines_post(version, rows, existing=0):
+    """The plan page's budget-line formset as posted: `rows` of field values (with "id" for a
+    line that exists, "DELETE" to remove one), the first `existing` of them the stored lines."""
+    data = {
+        "lines-TOTAL_FORMS": str(len(rows)),
+        "lines-INITIAL_FORMS": str(existing),
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"lines-{index}-{name}"] = value
+    return data
+
+
+def test_R3_2_the_plan_page_edits_every_budget_line_in_one_form(as_role, world):
+    version = world.objects["draft_versions"]["own"]
+    line = world.objects["draft_lines"]["own"]
+    client = as_role("unit_staff")
+    page = client.get(plan_url(version.plan))
+    html = page.content.decode()
+    assert reverse("funds:lines-save", kwargs={"pk": version.pk}) in html
+    assert "sort_order" not in html  # the order is the order of the rows
+    assert "data-formset-empty" in html
+    rows = [
+        {
+            "id": line.pk,
+            "source": "local",
+            "category": line.category_id,
+            "amount": "50.00",
+            "purpose": "改过",
+        },
+        {"source": "local", "category": line.category_id, "amount": "70.00", "purpose": "新增一"},
+        {"source": "local", "category": line.category_id, "amount": "80.00", "purpose": "新增二"},
+    ]
+    response = client.post(
+        reverse("funds:lines-save", kwargs={"pk": version.pk}), _lines_post(version, rows, 1)
+    )
+    assert response.status_code == 302
+    assert list(version.lines.order_by("sort_order").values_list("purpose", "amount")) == [
+        ("改过", D("50.00")),
+        ("新增一", D("70.00")),
+        ("新增二", D("80.00")),
+    ]
+    first = version.lines.get(purpose="改过")
+    rows = [
+        {
+            "id": first.pk,
+            "source": "local",
+            "category": line.category_id,
+            "amount": "50.00",
+            "purpose": "改过",
+            "DELETE": "on",
+        }
+    ]
+    response = client.post(
+        reverse("funds:lines-save", kwargs={"pk": version.pk}), _lines_post(version, rows, 1)
+    )
+    assert response.status_code == 302
+    assert set(version.lines.values_list("purpose", flat=True)) == {"新增一", "新增二"}
+
+
+def test_R3_1_every_lines_problems_show_at_once_in_the_summary_and_nothing_is_saved(as_role, world):
+    from funds.tests.factories import FundCategoryFactory
+
+    version = world.objects["draft_versions"]["own"]
+    line = world.objects["draft_lines"]["own"]
+    local_only = FundCategoryFactory(name="办公设备", central_allowed=False)
+    rows = [
+        {
+            "id": line.pk,
+            "source": "local",
+            "category": line.category_id,
+            "amount": "0",
+            "purpose": "一",
+        },
+        {"source": "central", "category": local_only.pk, "amount": "10.00", "purpose": "二"},
+        {"source": "local", "category": line.category_id, "amount": "5.00", "purpose": ""},
+    ]
+    before = list(version.lines.values_list("purpose", "amount"))
+    response = as_role("unit_staff").post(
+        reverse("funds:lines-save", kwargs={"pk": version.pk}), _lines_post(version, rows, 1)
+    )
+    assert response.status_code == 200
+    summary = response.content.decode().split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_lines-0-amount"' in summary
+    assert 'href="#id_lines-2-purpose"' in summary
+    assert list(version.lines.values_list("purpose", "amount")) == before
+
+    # With the fields right, the rule of the service (R3.1) is reported at its line.
+    rows[0]["amount"] = "1.00"
+    rows[2]["purpose"] = "三"
+    response = as_role("unit_staff").post(
+        reverse("funds:lines-save", kwargs={"pk": version.pk}), _lines_post(version, rows, 1)
+    )
+    assert response.status_code == 200
+    summary = response.content.decode().split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_lines-1-category"' in summary
+    assert "办公设备" in summary
+    assert list(version.lines.values_list("purpose", "amount")) == before
+
+
+def test_R3_1_a_category_named_local_only_is_not_marked_twice():
+    from funds.forms import CategoryChoiceField
+    from funds.models import FundCategory
+
+    field = CategoryChoiceField(queryset=FundCategory.objects.none())
+    named = FundCategory(name="文化设施设备购置（仅限地方资金）", central_allowed=False)
+    with translation.override("zh-hans"):
+        assert field.label_from_instance(named) == "文化设施设备购置（仅限地方资金）"
+        assert field.label_from_instance(FundCategory(name="办公", central_allowed=False)) == (
+            "办公（仅限地方资金）"
+        )
+
+
 # --- The review -----------------------------------------------------------------------------------
 
 
@@ -214,12 +329,49 @@ def test_R3_2_each_department_decides_on_the_plan_page(as_role, world):
 
     culture = as_role("province_culture")
     response = _decide(culture, version, "returned")
-    assert "Say what the unit should change." in messages_of(response)
     assert version.decisions.count() == 1
+    assert response.context["decision_form"].errors["comment"] == [
+        "Say what the unit should change."
+    ]
     response = _decide(culture, version, "returned", "请补充预期效果。")
     version.refresh_from_db()
     assert version.status == PlanStatus.RETURNED
     assert "请补充预期效果。" in response.content.decode()
+
+
+def test_R3_2_returning_without_a_comment_shows_the_error_summary_in_the_decision_form(
+    as_role, world
+):
+    version = world.objects["review_versions"]["own"]
+    response = as_role("province_culture").post(
+        reverse("funds:version-decide", kwargs={"pk": version.pk}),
+        {"outcome": "returned", "comment": ""},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    form_html = html[html.index('class="form-card decision-form"') :]
+    summary = form_html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_comment"' in summary
+    assert "Say what the unit should change." in summary
+    assert "autofocus" in form_html[: form_html.index('id="error-summary"') + 200]
+    assert not version.decisions.exists()
+
+
+def test_R3_2_filing_without_an_outcome_shows_the_error_summary(as_role, world):
+    version = world.objects["review_versions"]["own"]
+    for stage in (Stage.FINANCE, Stage.CULTURE):
+        PlanDecisionFactory(version=version, stage=stage, outcome=Outcome.APPROVED)
+    FundPlanVersion.objects.filter(pk=version.pk).update(status=PlanStatus.AWAITING_FILING)
+    response = as_role("office").post(
+        reverse("funds:version-file", kwargs={"pk": version.pk}), {"outcome": "returned"}
+    )
+    assert response.status_code == 200
+    assert (
+        "Say what the unit should change."
+        in response.content.decode().split('id="error-summary"')[1].split("</div>")[0]
+    )
+    version.refresh_from_db()
+    assert version.status == PlanStatus.AWAITING_FILING
 
 
 def test_R3_2_someone_deciding_for_both_departments_chooses_one(as_role, world):
