@@ -414,7 +414,14 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _visible_inspection(request, pk)
+    return _inspection_page(request, _visible_inspection(request, pk))
+
+
+def _inspection_page(
+    request: HttpRequest, inspection: Inspection, *, date_form: DateForm | None = None
+) -> HttpResponse:
+    """The inspection; a start or completion refused for its date comes back here with the
+    error summary in its form."""
     can_run = services.can_run(request.user, inspection.unit)
     today = timezone.localdate()
     findings = [
@@ -438,7 +445,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": findings,
         "letter": letter,
         "can_run": can_run,
-        "date_form": DateForm(initial={"day": today}),
+        "date_form": date_form or DateForm(initial={"day": today}),
         "read_only": user_scope(request.user).read_only,
     }
     return render(request, "inspections/detail.html", context)
@@ -449,12 +456,12 @@ def _status_action(request: HttpRequest, pk: int, action: Any, success: str) -> 
     inspection = _office_inspection(request, pk)
     form = DateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a valid date."))
-        return redirect(_inspection_url(inspection.pk))
+        return _inspection_page(request, inspection, date_form=form)
     try:
         action(user=request.user, inspection=inspection, day=form.cleaned_data["day"])
     except ValidationError as error:
-        return _refused(request, error, _inspection_url(inspection.pk))
+        apply_service_errors(form, error)
+        return _inspection_page(request, _visible_inspection(request, pk), date_form=form)
     messages.success(request, success)
     return redirect(_inspection_url(inspection.pk))
 
@@ -677,7 +684,14 @@ def letter_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rectification = _visible_rectification(request, pk)
+    return _rectification_page(request, _visible_rectification(request, pk))
+
+
+def _rectification_page(
+    request: HttpRequest, rectification: Rectification, *, reopen_form: ReasonForm | None = None
+) -> HttpResponse:
+    """The rectification with the actions open to the user; a reopening refused for its reason
+    comes back here with the error summary in its form."""
     unit = rectification.finding.inspection.unit
     scope = user_scope(request.user)
     is_staff = scope.can_edit_unit(unit.pk)
@@ -695,7 +709,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if is_staff and status in ("open", "in_progress", "reopened")
         else None,
         "can_start": is_staff and status in ("open", "reopened"),
-        "review_forms": (CommentForm(), ReasonForm())
+        "review_forms": (CommentForm(), reopen_form or ReasonForm())
         if can_run and status == "submitted"
         else None,
     }
@@ -774,12 +788,20 @@ def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def rectification_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(rectification: Rectification) -> None:
-        reason = request.POST.get("reason", "")
-        services.rectification_reopen(user=request.user, rectification=rectification, reason=reason)
-        messages.success(request, _("The rectification was reopened; the unit was told why."))
-
-    return _rectification_action(request, pk, act)
+    _refuse_read_only(request)
+    rectification = _visible_rectification(request, pk)
+    form = ReasonForm(request.POST)
+    try:
+        services.rectification_reopen(
+            user=request.user, rectification=rectification, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        if rectification.status != "submitted":
+            return _refused(request, error, _rectification_url(rectification.pk))
+        apply_service_errors(form, error)
+        return _rectification_page(request, rectification, reopen_form=form)
+    messages.success(request, _("The rectification was reopened; the unit was told why."))
+    return redirect(_rectification_url(rectification.pk))
 
 
 @login_required

@@ -491,3 +491,34 @@ def test_api_rectification_actions(people):
     reopen = reverse("api:rectification-reopen", kwargs={"pk": rectification.pk})
     assert api.post(reopen, {}, format="json").status_code == 400
     assert api.post(reopen, {"reason": "不全"}, format="json").json()["status"] == "reopened"
+
+
+def test_reopening_without_a_reason_shows_the_error_summary_in_the_reopen_form(client, people):
+    rectification = RectificationFactory(
+        finding__inspection__unit=people["unit"], status="submitted"
+    )
+    client.force_login(people["office"])
+    response = client.post(
+        reverse("inspections:rectification-reopen", kwargs={"pk": rectification.pk}),
+        {"reason": ""},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    reopen = html[html.index('reopen/"') :]
+    summary = reopen.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_reason"' in summary
+    rectification.refresh_from_db()
+    assert rectification.status == "submitted"
+
+
+def test_starting_an_inspection_without_a_date_shows_the_error_summary(client, people):
+    inspection = InspectionFactory(unit=people["unit"])
+    client.force_login(people["office"])
+    response = client.post(
+        reverse("inspections:inspection-start", kwargs={"pk": inspection.pk}), {"day": ""}
+    )
+    assert response.status_code == 200
+    summary = response.content.decode().split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_day"' in summary
+    inspection.refresh_from_db()
+    assert inspection.status == "planned"
