@@ -184,12 +184,15 @@ class Programme(models.Model):
         return self.name
 
     def clean(self) -> None:
+        errors: list[str] = []
         if self.kind == self.Kind.PROVINCIAL and not self.province_id:
-            raise ValidationError({"province": _("A provincial programme needs its province.")})
+            errors.append(_("A provincial programme needs its province."))
         if self.kind == self.Kind.NATIONAL and self.province_id:
-            raise ValidationError({"province": _("A national programme has no province.")})
+            errors.append(_("A national programme has no province."))
         if self.province_id and self.province.level != Region.Level.PROVINCE:
-            raise ValidationError({"province": _("Choose a province, not a lower region.")})
+            errors.append(_("Choose a province, not a lower region."))
+        if errors:
+            raise ValidationError({"province": errors})
 
 
 def programme_settings_field(related_name: str) -> models.OneToOneField:

@@ -268,18 +268,17 @@ class MediaOutlet(models.Model):
         return self.name
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if not self.tier and not self.level:
-            raise ValidationError({"tier": _("Give the outlet a tier, a level or both.")})
+            errors["tier"] = _("Give the outlet a tier, a level or both.")
         if self.programme_id is not None:
             if self.programme.kind != Programme.Kind.PROVINCIAL:
-                raise ValidationError(
-                    {"programme": _("Only a provincial programme keeps outlets of its own.")}
-                )
+                errors["programme"] = _("Only a provincial programme keeps outlets of its own.")
             national = MediaOutlet.objects.filter(programme__isnull=True, name=self.name)
             if national.exclude(pk=self.pk).exists():
-                raise ValidationError(
-                    {"name": _("The national catalogue already has an outlet of this name.")}
-                )
+                errors["name"] = _("The national catalogue already has an outlet of this name.")
+        if errors:
+            raise ValidationError(errors)
 
     def tier_for(self, unit_level: str) -> int | None:
         return rules.outlet_tier(fixed_tier=self.tier, level=self.level, unit_level=unit_level)

@@ -18,3 +18,16 @@ def test_R6_2_seeding_is_idempotent_and_keeps_the_offices_changes():
     assert outlets_ensure() == 0
     assert MediaOutlet.objects.get(name="光明日报").tier == 1
     assert MediaOutlet.objects.count() == 17
+
+
+@pytest.mark.django_db
+def test_an_outlet_reports_all_its_problems_at_once():
+    from django.core.exceptions import ValidationError
+
+    from creation.tests.factories import ProgrammeFactory
+
+    MediaOutlet.objects.create(name="人民日报测试", tier=1)
+    outlet = MediaOutlet(name="人民日报测试", programme=ProgrammeFactory())  # national, no tier
+    with pytest.raises(ValidationError) as caught:
+        outlet.clean()
+    assert set(caught.value.message_dict) == {"tier", "programme", "name"}
