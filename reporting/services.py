@@ -186,11 +186,36 @@ def submission_save(
     submission.full_clean()
     submission.save()
     for upload in attachments:
-        attachment = SubmissionAttachment(
-            submission=submission, file=upload, name=upload.name[:200]
-        )
+        name = upload.name[:200]
+        # A file chosen again (after a refused submit, say) replaces the one of the same name
+        # rather than being listed twice.
+        for earlier in submission.attachments.filter(name=name):
+            _attachment_delete(earlier)
+        attachment = SubmissionAttachment(submission=submission, file=upload, name=name)
         attachment.full_clean()
         attachment.save()
+    return submission
+
+
+def _attachment_delete(attachment: SubmissionAttachment) -> None:
+    # The row's deletion is in the audit trail; the stored file goes once that is committed.
+    stored_name, storage = attachment.file.name, attachment.file.storage
+    attachment.delete()
+    if stored_name:
+        transaction.on_commit(lambda: storage.delete(stored_name))
+
+
+@transaction.atomic
+def submission_attachment_remove(*, user: Any, attachment: SubmissionAttachment) -> Submission:
+    """Take an attachment off a report while the unit may still change it (a draft or a returned
+    report); a submitted report keeps its files."""
+    submission = _locked(attachment.submission)
+    _require_staff(user, submission.obligation)
+    if submission.status not in EDITABLE:
+        raise ValidationError(
+            _("The files of a submitted report cannot be removed. Withdraw it to draft first.")
+        )
+    _attachment_delete(attachment)
     return submission
 
 

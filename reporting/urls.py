@@ -11,6 +11,11 @@ urlpatterns = [
     # pk is the obligation's: a report is written for an obligation, before it exists itself
     path("reports/<int:pk>/", views.submission_edit, name="submission-edit"),
     path("reports/attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path(
+        "reports/attachments/<int:pk>/remove/",
+        views.attachment_remove,
+        name="attachment-remove",
+    ),
     path("reports/review/", views.review_queue_page, name="review-queue"),
     path("reports/province/", views.province_reports, name="province-reports"),
     path("reports/feed/<str:token>.ics", views.calendar_ics, name="calendar-ics"),

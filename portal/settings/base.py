@@ -101,6 +101,7 @@ AXES_LOCKOUT_CALLABLE = "portal.views.login_locked_out"
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "reporting.Submission",
     "reporting.SubmissionEvent",
+    "reporting.SubmissionAttachment",
     "funds.FundPlan",
     "funds.FundPlanVersion",
     "funds.PlanDecision",

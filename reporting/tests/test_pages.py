@@ -683,3 +683,63 @@ def test_calendar_feed_of_an_invisible_unit_is_404(as_role, world):
         404
     )
     assert not CalendarFeed.objects.exists()
+
+
+# --- Attachments: removed before submission, not listed twice -----------------------------------
+
+
+def test_a_file_chosen_again_replaces_the_one_of_the_same_name(as_role, own):
+    client = as_role("unit_staff")
+    obligation = obligation_for(own)
+    fields = {"action": "save", "title": "动态", "body": "正文"}
+    client.post(report_url(obligation), {**fields, "attachments": [minutes_pdf("名单.pdf")]})
+    client.post(
+        report_url(obligation),
+        {**fields, "attachments": [minutes_pdf("名单.pdf"), minutes_pdf("照片.pdf")]},
+    )
+    submission = Submission.objects.get(obligation=obligation)
+    assert sorted(submission.attachments.values_list("name", flat=True)) == ["名单.pdf", "照片.pdf"]
+
+
+def test_staff_remove_an_attachment_before_submission_and_the_audit_keeps_it(as_role, world, own):
+    from auditlog.models import LogEntry
+
+    client = as_role("unit_staff")
+    obligation = obligation_for(own)
+    submission = services.submission_save(
+        user=world.users["unit_staff"],
+        obligation=obligation,
+        fields={"title": "动态", "body": "正文"},
+        attachments=[minutes_pdf("错传.pdf")],
+    )
+    attachment = submission.attachments.get()
+    remove = reverse("reporting:attachment-remove", kwargs={"pk": attachment.pk})
+    assert remove in client.get(report_url(obligation)).content.decode()
+    response = client.post(remove)
+    assert response.status_code == 302
+    assert not submission.attachments.exists()
+    entry = LogEntry.objects.get_for_object(attachment).get(action=LogEntry.Action.DELETE)
+    assert entry.object_repr == "错传.pdf"
+
+
+def test_a_submitted_reports_attachment_stays(as_role, world, own):
+    client = as_role("unit_staff")
+    obligation = obligation_for(own)
+    submission = services.submission_save(
+        user=world.users["unit_staff"],
+        obligation=obligation,
+        fields={"title": "动态", "body": "正文"},
+        attachments=[minutes_pdf("附件.pdf")],
+    )
+    services.submission_submit(user=world.users["unit_staff"], submission=submission)
+    attachment = submission.attachments.get()
+    response = client.post(
+        reverse("reporting:attachment-remove", kwargs={"pk": attachment.pk}), follow=True
+    )
+    assert "cannot be removed" in " ".join(messages_of(response))
+    assert submission.attachments.count() == 1
+    reviewer = as_role("office")
+    assert (
+        reviewer.post(reverse("reporting:attachment-remove", kwargs={"pk": attachment.pk}))
+    ).status_code in (403, 404)
+    assert submission.attachments.count() == 1

@@ -29,7 +29,12 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
@@ -76,6 +81,7 @@ from reporting.services import (
     EDITABLE,
     calendar_feed_replace,
     submission_accept,
+    submission_attachment_remove,
     submission_return,
     submission_save,
     submission_submit,
@@ -505,6 +511,25 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 SubmissionAttachment.objects.visible_to(request.user).filter(submission=submission)
             )
     return render(request, "reporting/submission_edit.html", context)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's staff take a file off a report they may still change."""
+    attachments = SubmissionAttachment.objects.visible_to(request.user).select_related(
+        "submission__obligation__unit__batch"
+    )
+    attachment = get_object_or_404(attachments, pk=pk)
+    obligation = attachment.submission.obligation
+    if not user_scope(request.user).can_edit_unit(obligation.unit_id):
+        raise PermissionDenied
+    try:
+        submission_attachment_remove(user=request.user, attachment=attachment)
+    except ValidationError as error:
+        return _refused(request, error, obligation)
+    messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.name})
+    return redirect(_report_url(obligation) + "#report-form")
 
 
 @login_required
