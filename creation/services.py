@@ -32,7 +32,7 @@ from creation.models import (
 from creation.rules import creation_cycle_end, unit_cycle
 from creation.scope import forget_scope, user_scope
 from creation.selectors import liaison_vacancies
-from portal.services import notification_send
+from portal.services import notification_send, notifications_done
 
 OFFICE_GROUP = "office reviewers"
 # Office reviewers work in the admin on the organisation of their programme.
@@ -327,7 +327,10 @@ def liaison_appoint(
             )
         current.ended_on = max(current.started_on, started_on - timedelta(days=1))
         current.save(update_fields=["ended_on"])
-    return _save(Liaison(unit=unit, started_on=started_on, user=account, **contact))
+    appointed = _save(Liaison(unit=unit, started_on=started_on, user=account, **contact))
+    # The notices of the vacancy asked for this appointment.
+    notifications_done(key_prefixes=[f"liaison-vacancy-{unit.pk}-"])
+    return appointed
 
 
 @transaction.atomic

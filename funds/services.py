@@ -46,7 +46,7 @@ from funds.rules import (
 )
 from funds.selectors import fund_report_obligation, half_year_report, report_text
 from portal.exceptions import ConflictError
-from portal.services import notification_send
+from portal.services import notification_send, notifications_done
 from reporting.services import submission_save, submission_submit
 
 Role = RoleAssignment.Role
@@ -151,7 +151,21 @@ def _notify(version: FundPlanVersion, recipients: list[Any], title: str, body: s
         title=title,
         body=body,
         link=_plan_link(version),
-        key=f"fund-plan-version-{version.pk}-{version.status}",
+        key=_notice_key(version.pk, version.status),
+    )
+
+
+def _notice_key(version_id: int, status: str) -> str:
+    return f"fund-plan-version-{version_id}-{status}"
+
+
+def _notices_done(
+    version_ids: list[int], status: str, now: datetime, recipient: Any = None
+) -> None:
+    """The notices of a state the versions have left (or that `recipient` has acted on) are no
+    longer new."""
+    notifications_done(
+        key_prefixes=[_notice_key(pk, status) for pk in version_ids], recipient=recipient, now=now
     )
 
 
@@ -323,6 +337,9 @@ def fund_plan_version_submit(
     version.submitted_at, version.submitted_by = now, user
     version.full_clean()
     version.save(update_fields=["status", "submitted_at", "submitted_by"])
+    # The unit acted on the returns of the earlier versions.
+    earlier = list(version.plan.versions.exclude(pk=version.pk).values_list("pk", flat=True))
+    _notices_done(earlier, PlanStatus.RETURNED, now)
     _notify(
         version,
         _provincial_reviewers(unit),
@@ -402,6 +419,10 @@ def fund_plan_version_decide(
     version = _decide(
         user=user, version=version, stage=stage, outcome=outcome, comment=comment, now=now
     )
+    # The notice to review is done for whoever decided, and for both departments once the
+    # version has left the review.
+    in_review = version.status == PlanStatus.IN_REVIEW
+    _notices_done([version.pk], PlanStatus.IN_REVIEW, now, recipient=user if in_review else None)
     if version.status == PlanStatus.RETURNED:
         _notify(
             version,
@@ -437,6 +458,7 @@ def fund_plan_version_file(
     version = _decide(
         user=user, version=version, stage=Stage.OFFICE, outcome=outcome, comment=comment, now=now
     )
+    _notices_done([version.pk], PlanStatus.AWAITING_FILING, now)
     title = (
         _("Fund-use plan filed: %(plan)s")
         if version.status == PlanStatus.FILED

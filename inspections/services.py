@@ -43,7 +43,12 @@ from inspections.rules import (
     rectification_reminder_due,
     transition_actor,
 )
-from portal.services import OutgoingNotification, notification_send, notifications_send
+from portal.services import (
+    OutgoingNotification,
+    notification_send,
+    notifications_done,
+    notifications_send,
+)
 from reporting.models import Obligation, Submission
 from reporting.services import EDITABLE, submission_save, submission_submit
 from scoring.models import Indicator
@@ -333,6 +338,11 @@ def rectification_submit(
         raise ValidationError({"evidence": _("Attach at least one file as evidence.")})
     moved.report = report
     moved.save(update_fields=["report", "updated_at"])
+    # Its reminders and reopenings asked for this report: no longer new once it is in.
+    notifications_done(
+        key_prefixes=[f"rectification-reminder-{moved.pk}-", f"rectification-{moved.pk}-reopened-"],
+        now=now,
+    )
     return moved
 
 

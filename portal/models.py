@@ -53,7 +53,14 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # Finding the notifications of a thing that is done, by the start of their key
+            # (`notifications_done`); the pattern class lets PostgreSQL use it for LIKE 'x%'.
+            models.Index(
+                fields=["key"], name="notification_key_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import Heartbeat, Notification
@@ -56,3 +57,21 @@ def notification_mark_read(*, notification_ids: list[int], user) -> int:
         .filter(pk__in=notification_ids, read_at__isnull=True)
         .update(read_at=timezone.now())
     )
+
+
+def notifications_done(
+    *, key_prefixes: Iterable[str], recipient=None, now: datetime | None = None
+) -> int:
+    """Mark read every unread notification whose key starts with one of `key_prefixes` (only
+    `recipient`'s, when given): what it announced is done (the report was submitted, the plan
+    decided), so it is no longer new. One UPDATE; a prefix names a thing up to a separator
+    (`reminder-12-`, never `reminder-12`, which would also match `reminder-123-`)."""
+    condition = Q()
+    for prefix in key_prefixes:
+        condition |= Q(key__startswith=prefix)
+    if not condition:
+        return 0
+    notifications = Notification.objects.unread().filter(condition)
+    if recipient is not None:
+        notifications = notifications.filter(recipient=recipient)
+    return notifications.update(read_at=now or timezone.now())

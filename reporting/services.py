@@ -26,7 +26,12 @@ from creation.models import CreationUnit, Programme, Region, RoleAssignment
 from creation.scope import user_scope
 from creation.selectors import unit_recipients_by_unit
 from portal.cache import figures_stale
-from portal.services import OutgoingNotification, notification_send, notifications_send
+from portal.services import (
+    OutgoingNotification,
+    notification_send,
+    notifications_done,
+    notifications_send,
+)
 from portal.tasks import enqueue, enqueue_on_commit
 from reporting.documents import (
     DocumentError,
@@ -260,7 +265,20 @@ def submission_submit(
         update_fields=["status", "submitted_at", "first_submitted_at", "is_late", "updated_at"]
     )
     _event(submission, SubmissionEvent.Action.SUBMITTED, user, now)
+    _report_notices_done(submission, now)
     return submission
+
+
+def _report_notices_done(submission: Submission, now: datetime) -> None:
+    # The reminders of the report (the province's escalation too) and its returns asked for
+    # this: once it is submitted they are no longer new to anyone.
+    notifications_done(
+        key_prefixes=[
+            f"reminder-{submission.obligation_id}-",
+            f"submission-{submission.pk}-returned-",
+        ],
+        now=now,
+    )
 
 
 @transaction.atomic
@@ -313,13 +331,15 @@ def _review(
 def submission_accept(
     *, reviewer: Any, submission: Submission, comment: str = "", now: datetime | None = None
 ) -> Submission:
-    return _review(
+    accepted = _review(
         reviewer=reviewer,
         submission=submission,
         status=Submission.Status.ACCEPTED,
         comment=comment,
         now=now,
     )
+    _report_notices_done(accepted, now or timezone.now())
+    return accepted
 
 
 @transaction.atomic

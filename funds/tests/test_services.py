@@ -265,6 +265,27 @@ def test_R3_2_any_return_sends_the_plan_back_and_stops_the_other_department(
     assert Notification.objects.get(recipient=staff).body == "请细化绩效目标。"
 
 
+def _new(user):
+    return set(Notification.objects.unread().filter(recipient=user).values_list("title", flat=True))
+
+
+def test_a_plans_notices_stop_being_new_once_acted_on(staff, unit, finance, culture, office):
+    version = _submitted(staff, unit)
+    services.fund_plan_version_decide(user=finance, version=version, outcome=APPROVED)
+    assert _new(finance) == set()  # finance decided
+    assert len(_new(culture)) == 1  # culture still has to
+    services.fund_plan_version_decide(user=culture, version=version, outcome=APPROVED)
+    assert _new(culture) == set()
+    assert len(_new(office)) == 1
+    services.fund_plan_version_file(user=office, version=version, outcome=RETURNED, comment="补充")
+    assert _new(office) == set()
+    assert len(_new(staff)) == 1  # the return
+    revised = services.fund_plan_revise(user=staff, plan=version.plan)
+    services.fund_plan_version_submit(user=staff, version=revised)
+    assert _new(staff) == set()
+    assert len(_new(finance)) == 1  # the new version to review
+
+
 def test_R3_2_after_a_return_the_other_department_can_no_longer_decide(
     staff, unit, finance, culture
 ):

@@ -274,6 +274,17 @@ def test_R5_1_reminders_reach_the_units_staff_and_the_liaisons_account(staff, ob
     assert Reminder.objects.get().kind == "before-7"
 
 
+def test_a_reports_reminders_stop_being_new_once_it_is_submitted(staff, obligation, unit):
+    services.reminder_sweep(now=obligation.due_at - timedelta(days=7))
+    other = Notification.objects.create(recipient=staff, title="其他", key="reminder-999999-x")
+    assert Notification.objects.unread().filter(recipient=staff).count() == 2
+    submission = services.submission_save(
+        user=staff, obligation=obligation, fields={"title": "动态", "body": "正文"}
+    )
+    services.submission_submit(user=staff, submission=submission)
+    assert list(Notification.objects.unread().filter(recipient=staff)) == [other]
+
+
 def test_reminders_go_only_to_units_that_have_not_submitted(staff, unit):
     submitted = ObligationFactory(unit=unit, due_at=DUE)
     pending = ObligationFactory(unit=unit, period_start=date(2026, 2, 1), due_at=DUE)
