@@ -23,8 +23,9 @@ from creation.models import (
     RoleAssignment,
 )
 from portal.uploads import validate_minutes_upload
+from portal.widgets import DateInput
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 

@@ -22,8 +22,9 @@ from funds.models import (
     validate_voucher_upload,
 )
 from funds.rules import Outcome
+from portal.widgets import DateInput
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 MONEY_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"})
 

@@ -15,8 +15,9 @@ from inspections.models import (
     Inspection,
     validate_evidence_upload,
 )
+from portal.widgets import DateInput
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creation.models import CreationUnit, Programme
 from creation.scope import user_scope
+from portal.widgets import DateInput
 from scoring.models import MediaOutlet, validate_adoption_scan
 
 
@@ -22,9 +23,7 @@ class ClaimForm(forms.Form):
         help_text=_("For a generic outlet: the actual newspaper, station or website."),
     )
     title = forms.CharField(label=_("Article title"), max_length=300)
-    published_on = forms.DateField(
-        label=_("Publication date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    published_on = forms.DateField(label=_("Publication date"), widget=DateInput())
     link = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
     scan = forms.FileField(
         label=_("Scan (PDF, PNG, JPG)"), required=False, validators=[validate_adoption_scan]
@@ -52,9 +51,7 @@ class PublishForm(forms.Form):
     number = forms.CharField(
         label=_("Document number"), max_length=50, help_text=_("e.g. 办公共〔2026〕5号")
     )
-    published_on = forms.DateField(
-        label=_("Date of issue"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    published_on = forms.DateField(label=_("Date of issue"), widget=DateInput())
 
 
 class OutletForm(forms.ModelForm):

@@ -942,6 +942,12 @@ class UnitStatusDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} → {self.get_status_display()}"
 
+    @property
+    def previous_status_label(self) -> str:
+        """The unit's status before the decision, in words (the code when no longer a status)."""
+        labels = dict(CreationUnit.Status.choices)
+        return str(labels.get(self.previous_status, self.previous_status))
+
     def clean(self) -> None:
         if not (self.reason or "").strip():
             raise ValidationError({"reason": _("A status decision needs a written reason.")})

@@ -543,12 +543,14 @@ def _r5_2_item(facts: VetoFacts, today: date) -> GaugeItem:
             labels,
         )
     if missed:
+        # A project's one scoring period is its cycle: nothing to name beyond it.
         message = (
             _("Submissions missed in one scoring period (%(periods)s); a second would veto.")
+            % {"periods": labels}
             if kind == "zone"
-            else _("Submissions missed in the creation cycle (%(periods)s).")
+            else _("Submissions missed in the creation cycle.")
         )
-        return GaugeItem(item, GaugeStatus.AT_RISK, message % {"periods": labels}, labels)
+        return GaugeItem(item, GaugeStatus.AT_RISK, message, labels)
     return GaugeItem(item, GaugeStatus.OK, _("No submission missed."))
 
 

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from creation.models import Batch, CreationUnit, Programme
 from funds.forms import apply_service_errors
+from portal.widgets import DateInput
 from scoring.models import IndicatorReview, UnitStatusDecision, VetoOverride
 from scoring.rules import VETO_ITEM_CHOICES
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 
 __all__ = ["apply_service_errors"]
 
