@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import CreationUnit
+from creation.models import Batch, CreationUnit
 from creation.scope import user_scope
 from creation.selectors import unit_counts, units_per_province
 from dashboard.models import UnitFigures
@@ -354,8 +354,8 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
     """R6.3: the live publicity scores of the filtered zones in the current half year, best
     first. Their ranks are those of the period's ranking (C4: scoring.selectors.publicity_ranking,
     among all the zones of each batch, withdrawn ones left out), whatever the filter. One query
-    for the filtered zones, one settings query, then three queries per programme, however many
-    units."""
+    for the filtered zones, one settings query, three queries per programme and one for the
+    batches shown, however many units."""
     today = timezone.localdate(query.now, SHANGHAI)
     half = HalfYear.containing(today)
     zones = query.units.filter(kind=CreationUnit.Kind.ZONE).exclude(
@@ -383,14 +383,22 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
             if score.unit_id in shown
         ]
     scores.sort(key=lambda score: (-score.total, -score.bonus, score.name))
+    top = scores[:TOP_RANKED]
+    # A rank is within the unit's batch: each row names its batch, so ranks of different
+    # batches are not read as one ranking.
+    batch_of = {pk: batch_id for pk, batch_id, _programme in rows}
+    batches = Batch.objects.select_related("programme").in_bulk(
+        {batch_of[score.unit_id] for score in top}
+    )
     return {
         "period": str(half),
         "top": [
             {
                 "score": score,
+                "batch": batches[batch_of[score.unit_id]],
                 "url": reverse("scoring:unit-publicity", kwargs={"pk": score.unit_id}),
             }
-            for score in scores[:TOP_RANKED]
+            for score in top
         ],
         "scored": len(scores),
         "full_base": sum(1 for score in scores if score.base),

@@ -389,6 +389,35 @@ def unit_live_score(
     return score_units(units=[unit], start=start, end=end, settings=settings, now=now)[0]
 
 
+def unit_live_ranks(
+    *,
+    unit: CreationUnit,
+    windows: list[tuple[date, date]],
+    now: datetime | None = None,
+    settings: ScoringSettings | None = None,
+) -> dict[date, tuple[int, int]]:
+    """C4: the unit's (rank, units ranked) among its batch and kind in each of its live periods
+    (by start): the same `publicity_ranking` the period pages, the dashboard and the status API
+    show, so the unit sees the rank the office sees."""
+    settings = settings or ScoringSettings.for_programme(unit.batch.programme_id)
+    ranks: dict[date, tuple[int, int]] = {}
+    for start, end in windows:
+        scores = publicity_ranking(
+            programme_id=unit.batch.programme_id,
+            kind=unit.kind,
+            batch_ids=[unit.batch_id],
+            start=start,
+            end=end,
+            now=now,
+            settings=settings,
+        )
+        own = next((score for score in scores if score.unit_id == unit.pk), None)
+        if own is not None:
+            peers = [score for score in scores if score.group == own.group]
+            ranks[start] = (own.rank, len(peers))
+    return ranks
+
+
 def unit_live_scores(
     *,
     unit: CreationUnit,

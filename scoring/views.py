@@ -46,6 +46,7 @@ from scoring.selectors import (
     period_list,
     period_ranking,
     unit_late_obligations,
+    unit_live_ranks,
     unit_live_scores,
     unit_period_windows,
 )
@@ -130,8 +131,16 @@ def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
     live = unit_live_scores(
         unit=unit, windows=[w for w in windows if w[0] not in frozen], now=now, settings=settings
     )
+    live_windows = [w for w in windows if w[0] not in frozen and w[0] <= timezone.localdate(now)]
+    ranks = unit_live_ranks(unit=unit, windows=live_windows, now=now, settings=settings)
     history = [
-        {"start": start, "end": end, "frozen": frozen.get(start), "live": live.get(start)}
+        {
+            "start": start,
+            "end": end,
+            "frozen": frozen.get(start),
+            "live": live.get(start),
+            "rank": ranks.get(start),
+        }
         for start, end in windows
     ]
     current = history[0] if history else None

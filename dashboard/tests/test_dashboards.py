@@ -375,3 +375,50 @@ def test_R4_1_supervision_panel_counts_coverage_and_open_rectifications(world):
 
     assert (data["none"], data["covered"], data["too_many"]) == (1, 1, 1)
     assert data["rectifications"] == {"open": 2, "overdue": 1, "submitted": 1}
+
+
+def test_C4_the_unit_sees_the_live_rank_the_office_sees(world, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from creation.tests.factories import RoleAssignmentFactory
+    from scoring.models import AdoptionClaim
+    from scoring.tests.factories import AdoptionClaimFactory, outlet
+
+    today = timezone.localdate()
+    batch = BatchFactory(
+        programme=world.national,
+        number=14,
+        cycle_start=today - timedelta(days=400),
+        cycle_end=today + timedelta(days=330),
+    )
+    region = CityFactory(parent=world.province_own)
+    low, high = (CreationUnitFactory(batch=batch, region=region) for _ in range(2))
+    verified = {"status": AdoptionClaim.Status.VERIFIED, "published_on": today}
+    AdoptionClaimFactory(unit=high, outlet=outlet("新华社内参"), **verified)
+    staff = RoleAssignmentFactory(unit=high).user
+
+    client.force_login(world.users["office"])
+    office_rank = client.get(f"/api/v1/units/{high.pk}/status/").json()["publicity"]["rank"]
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("scoring:unit-publicity", kwargs={"pk": high.pk}))
+    live_rank = re.search(r'id="live-rank">([^<]*)<', page.content.decode()).group(1)
+    assert office_rank == 1
+    assert live_rank.startswith("1 of 2 (")
+    assert str(batch.number) in live_rank
+
+
+def test_the_dashboard_lists_its_sections_and_explains_its_colours(world, client):
+    client.force_login(world.users["office"])
+    client.cookies["django_language"] = "en"
+    html = client.get(OFFICE_URL).content.decode()
+    contents = html[html.index('class="card dashboard-contents"') :]
+    contents = contents[: contents.index("</nav>")]
+    for key in re.findall(r'<section class="card panel" id="(panel-[a-z_]+)"', html):
+        assert f'href="#{key}"' in contents
+    legend = html[html.index('id="legend"') :]
+    assert 'class="status status-failed"' in legend
+    assert 'class="status status-at_risk"' in legend
+    assert "Failed (veto)" in legend and "At risk" in legend
