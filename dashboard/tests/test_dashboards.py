@@ -394,7 +394,7 @@ def test_C4_the_unit_sees_the_live_rank_the_office_sees(world, client):
         cycle_end=today + timedelta(days=330),
     )
     region = CityFactory(parent=world.province_own)
-    low, high = (CreationUnitFactory(batch=batch, region=region) for _ in range(2))
+    _low, high = (CreationUnitFactory(batch=batch, region=region) for _ in range(2))
     verified = {"status": AdoptionClaim.Status.VERIFIED, "published_on": today}
     AdoptionClaimFactory(unit=high, outlet=outlet("新华社内参"), **verified)
     staff = RoleAssignmentFactory(unit=high).user
@@ -421,4 +421,5 @@ def test_the_dashboard_lists_its_sections_and_explains_its_colours(world, client
     legend = html[html.index('id="legend"') :]
     assert 'class="status status-failed"' in legend
     assert 'class="status status-at_risk"' in legend
-    assert "Failed (veto)" in legend and "At risk" in legend
+    assert "Failed (veto)" in legend
+    assert "At risk" in legend
