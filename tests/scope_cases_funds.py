@@ -25,6 +25,8 @@ CASES: dict[str, RouteCase] = {
     "funds:plan-detail": RouteCase("fund_plans", "detail", api=False),
     "funds:plan-revise": RouteCase("fund_plans", "post", api=False),
     "funds:version-edit": RouteCase("draft_versions", "detail", api=False, editors_only=True),
+    # POST of the plan page's budget-line form; an empty post re-shows the page with its errors.
+    "funds:lines-save": RouteCase("draft_versions", "post", api=False),
     "funds:line-create": RouteCase("draft_versions", "detail", api=False, editors_only=True),
     "funds:line-edit": RouteCase("draft_lines", "detail", api=False, editors_only=True),
     "funds:line-delete": RouteCase("draft_lines", "detail", api=False, editors_only=True),

@@ -11,6 +11,8 @@ CASES: dict[str, RouteCase] = {
     # pk is the obligation's; read-only for whoever sees the unit, the form for its staff.
     "reporting:submission-edit": RouteCase("obligations", "detail", api=False),
     "reporting:attachment-download": RouteCase("attachments", "detail", api=False),
+    # The unit's staff remove a file; the world's reports are submitted, so it is refused (302).
+    "reporting:attachment-remove": RouteCase("attachments", "post", api=False),
     # Every world submission is submitted, so the queue shows exactly the office's submissions.
     "reporting:review-queue": RouteCase(
         "submissions",

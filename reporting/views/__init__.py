@@ -517,6 +517,8 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's staff take a file off a report they may still change."""
+    if user_scope(request.user).read_only:
+        raise PermissionDenied  # before any lookup, as every write of a read-only account
     attachments = SubmissionAttachment.objects.visible_to(request.user).select_related(
         "submission__obligation__unit__batch"
     )
