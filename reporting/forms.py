@@ -10,11 +10,11 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import Region
+from creation.forms import UnitProvinceFilter
 from portal.queues import QueueFilterSet, SearchFilter
 from reporting.models import Obligation, Submission, validate_attachment_upload
 
@@ -150,15 +150,6 @@ class CalendarFilterForm(forms.Form):
         return parse_month(value)
 
 
-def _province_filter(queryset: QuerySet, prefix: str, province: Region | None) -> QuerySet:
-    # A unit's region is a province itself, or sits below one.
-    if province is None:
-        return queryset
-    return queryset.filter(
-        Q(**{f"{prefix}region__province": province}) | Q(**{f"{prefix}region": province})
-    )
-
-
 class ReviewQueueFilter(QueueFilterSet):
     """The office's review queue: search on the unit's name and the report's title, type,
     province and timeliness."""
@@ -170,12 +161,7 @@ class ReviewQueueFilter(QueueFilterSet):
         choices=Obligation.Type.choices,
         empty_label=_("All types"),
     )
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"),
-        queryset=Region.objects.provinces().order_by("code"),
-        method="filter_province",
-        empty_label=_("All provinces"),
-    )
+    province = UnitProvinceFilter(unit_path="obligation__unit")
     is_late = django_filters.ChoiceFilter(
         label=_("Late?"),
         choices=[("yes", _("Late")), ("no", _("In time"))],
@@ -186,9 +172,6 @@ class ReviewQueueFilter(QueueFilterSet):
     class Meta:
         model = Submission
         fields = ["q", "type", "province", "is_late"]
-
-    def filter_province(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
-        return _province_filter(queryset, "obligation__unit__", value)
 
     def filter_late(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(is_late=value == "yes")
