@@ -6,7 +6,6 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from reporting.models import Obligation, Submission
