@@ -59,12 +59,19 @@ class QueueFilterSet(django_filters.FilterSet):
     """A queue's filters. Invalid values are ignored one by one (django-filter filters with the
     valid ones only) and the page says so; `active` tells an empty queue from an empty result."""
 
+    # Fields that choose what the page shows rather than narrow it (not counted as filtering).
+    view_options: tuple[str, ...] = ()
+
     @property
     def active(self) -> bool:
         if not self.is_bound:
             return False
         self.is_valid()
-        return any(value not in (None, "", []) for value in self.form.cleaned_data.values())
+        return any(
+            value not in (None, "", [])
+            for name, value in self.form.cleaned_data.items()
+            if name not in self.view_options
+        )
 
 
 def filter_query(data: QueryDict) -> str:
