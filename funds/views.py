@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms import ModelForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -74,6 +74,7 @@ from funds.selectors import (
     with_rates,
 )
 from portal.exports import Column, export_if_requested, model_columns
+from portal.files import stored_file_response
 from portal.queues import (
     AND_NEXT,
     carried_query,
@@ -570,17 +571,7 @@ def _next_filing_url(request: HttpRequest, version: FundPlanVersion) -> str:
 @require_GET
 def rules_download(request: HttpRequest, pk: int) -> FileResponse:
     version = _visible_version(request, pk)
-    return _file_response(version.rules_file, version.rules_file_name)
-
-
-def _file_response(field: Any, name: str) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name or field.name.rsplit("/", 1)[-1])
+    return stored_file_response(request, version.rules_file, version.rules_file_name)
 
 
 # --- Budget lines ----------------------------------------------------------------------------------
@@ -777,7 +768,7 @@ def expenditure_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def voucher_download(request: HttpRequest, pk: int) -> FileResponse:
     expenditure = get_object_or_404(Expenditure.objects.visible_to(request.user), pk=pk)
-    return _file_response(expenditure.voucher, expenditure.voucher_name)
+    return stored_file_response(request, expenditure.voucher, expenditure.voucher_name)
 
 
 # --- The half-yearly fund report (R3.3) ------------------------------------------------------------

@@ -67,6 +67,7 @@ from inspections.selectors import (
     self_inspection_list,
 )
 from portal.exports import Column, Kind, export_if_requested, model_columns
+from portal.files import stored_file_response
 from reporting.models import Obligation
 from reporting.services import document_job_request, document_may_request
 from scoring.models import Indicator
@@ -289,16 +290,6 @@ def _form_page(
             "submit_label": submit_label or _("Save"),
         },
     )
-
-
-def _download(field: Any, name: str) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name or field.name.rsplit("/", 1)[-1])
 
 
 # --- R4.1 the plan --------------------------------------------------------------------------------
@@ -575,7 +566,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def finding_evidence(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(FindingEvidence.objects.visible_to(request.user), pk=pk)
-    return _download(evidence.file, evidence.name)
+    return stored_file_response(request, evidence.file, evidence.name)
 
 
 # --- The written feedback ------------------------------------------------------------------------
@@ -786,7 +777,7 @@ def rectification_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def rectification_evidence(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(RectificationEvidence.objects.visible_to(request.user), pk=pk)
-    return _download(evidence.file, evidence.name)
+    return stored_file_response(request, evidence.file, evidence.name)
 
 
 @login_required

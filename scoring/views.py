@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from creation.models import RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
 from creation.views import role_required
 from portal.exports import Column, export_if_requested, model_columns
+from portal.files import stored_file_response
 from portal.queues import carried_query, filter_query, next_in_queue, queue_link, wants_next
 from reporting.forms import apply_service_errors
 from scoring import services
@@ -229,13 +230,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def claim_scan(request: HttpRequest, pk: int) -> FileResponse:
     claim = _claim(request, pk)
-    if not claim.scan:
-        raise Http404
-    try:
-        handle = claim.scan.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=claim.scan_name or "scan")
+    return stored_file_response(request, claim.scan, claim.scan_name)
 
 
 @login_required

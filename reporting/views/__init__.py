@@ -10,7 +10,6 @@ answers 403.
 from __future__ import annotations
 
 import calendar
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -43,6 +42,7 @@ from creation.scope import user_scope, visible_unit_or_404
 from creation.selectors import scope_provinces
 from creation.views import role_required
 from portal.exports import Column, Kind, export_if_requested, model_columns
+from portal.files import stored_file_response
 from portal.queues import (
     AND_NEXT,
     carried_query,
@@ -551,12 +551,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         submission.obligation.unit_id
     ):
         raise Http404  # like the draft's text, its files are the unit's own until submitted
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    name = attachment.name or os.path.basename(attachment.file.name)
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return stored_file_response(request, attachment.file, attachment.name)
 
 
 # --- The office's review queue and the province's view ------------------------------------------
