@@ -6,6 +6,8 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reporting.models import Obligation, Submission
@@ -168,3 +170,27 @@ def test_accepted_report_state_is_passed_not_final_acceptance(client, world):
     html = client.get(report_url(submission.obligation)).content.decode()
     assert "已通过" in html
     assert "已验收" not in html
+
+
+def test_review_queue_queries_constant_with_search_and_filters(office, world):
+    own = world.objects["units"]["own"]
+    params = {"q": "工作", "province": world.province_own.pk, "type": Type.WORK_UPDATE}
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = office.get(QUEUE, params)
+        assert response.status_code == 200
+        return len(queries), len(_ids(response))
+
+    _waiting(own, days=1)
+    few, rows = count()
+    for days in range(20):
+        _waiting(own, days=days)
+    assert count() == (few, rows + 20)
+
+
+def test_review_queue_ignores_bad_filters_and_says_so(office, world):
+    waiting = _waiting(world.objects["units"]["own"], days=1)
+    response = office.get(QUEUE, {"q": "字" * 101, "province": "x", "is_late": "maybe"})
+    assert _ids(response) == [waiting.pk]
+    assert "Some filters are not valid and were ignored." in response.content.decode()
