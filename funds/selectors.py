@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import (
     Count,
     F,
+    Max,
     Prefetch,
     Q,
     QuerySet,
@@ -187,12 +188,14 @@ def province_review_queue(*, user: Any, waiting_only: bool = True) -> QuerySet[F
 
 
 def office_filing_queue(*, user: Any) -> QuerySet[FundPlanVersion]:
-    """Versions both provincial departments approved, waiting for the office to file them."""
+    """Versions both provincial departments approved, waiting for the office to file them, the
+    longest waiting first: `awaiting_since` is the moment of the second approval."""
     scope = user_scope(user)
     versions = version_list(user=user).filter(status=PlanStatus.AWAITING_FILING)
     if not scope.everything:
         versions = versions.filter(plan__unit__batch__programme__in=scope.office_programme_ids)
-    return _with_decisions(versions).order_by("submitted_at", "pk")
+    versions = versions.annotate(awaiting_since=Max("decisions__decided_at"))
+    return _with_decisions(versions).order_by("awaiting_since", "pk")
 
 
 # --- Execution --------------------------------------------------------------------------------------

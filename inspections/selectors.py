@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from creation.models import CreationUnit
+from creation.scope import user_scope
 from inspections.models import (
     ChecklistItem,
     FeedbackLetter,
@@ -74,6 +75,27 @@ def rectification_get(*, user: Any, pk: int) -> Rectification:
         )
         .get(pk=pk)
     )
+
+
+def rectification_check_queue(*, user: Any) -> QuerySet[Rectification]:
+    """Rectifications the units submitted, waiting for the office of their programme to verify
+    or reopen them, the longest waiting first: `submitted_at` is the last submission."""
+    scope = user_scope(user)
+    queue = (
+        rectification_list(user=user)
+        .filter(status=Rectification.Status.SUBMITTED)
+        .select_related("finding__inspection__unit__region__province")
+        .annotate(
+            submitted_at=Max(
+                "events__at", filter=Q(events__to_status=Rectification.Status.SUBMITTED)
+            )
+        )
+    )
+    if not scope.everything:
+        queue = queue.filter(
+            finding__inspection__unit__batch__programme__in=scope.office_programme_ids
+        )
+    return queue.order_by("submitted_at", "pk")
 
 
 def letter_list(*, user: Any) -> QuerySet[FeedbackLetter]:
