@@ -282,3 +282,26 @@ def unit_recipients_by_unit(unit_ids: set[int], *, with_liaison: bool) -> dict[i
     for holder in holders:
         users[holder.unit_id].setdefault(holder.user_id, holder.user)
     return {pk: list(found.values()) for pk, found in users.items()}
+
+
+def provincial_desks(*, user: Any) -> set[tuple[int, str]]:
+    """The (province, department) pairs a provincial reviewer decides for: the culture reviewer
+    of one province may be the finance reviewer of another, so the two go together."""
+    return set(
+        RoleAssignment.objects.filter(
+            user=user, role=RoleAssignment.Role.PROVINCIAL_REVIEWER, province__isnull=False
+        )
+        .exclude(department="")
+        .values_list("province_id", "department")
+    )
+
+
+def units_with_vacant_liaison(
+    *, user: Any, today: date | None = None
+) -> list[tuple[CreationUnit, date]]:
+    """C5: the user's own units whose liaison post is vacant, with the first day of the vacancy
+    (a unit's staff hold few units: their liaisons are read in one query)."""
+    scope = user_scope(user)
+    units = list(unit_list(user=user).filter(pk__in=scope.staff_unit_ids))
+    vacancies = liaison_vacancies(units=units, today=today)
+    return [(unit, since) for unit in units if (since := vacancies[unit.pk]) is not None]
