@@ -367,12 +367,15 @@ def _claim_verify(claim: Any) -> Task:
 
 
 def _plan_file(version: Any) -> Task:
+    # It waits for the office since the second provincial approval (the decisions come
+    # prefetched with the queue).
+    approved = max((d.decided_at for d in version.decisions.all()), default=version.submitted_at)
     return _waiting(
         "plan-file",
         version.plan.unit.name,
         str(version),
         _("Approved by the province, waiting for filing"),
-        _local_day(version.submitted_at),
+        _local_day(approved),
         url=reverse("funds:plan-detail", args=[version.plan_id]) + "#review",
         action=_("File or return"),
     )
