@@ -58,18 +58,25 @@ def _section_links(user: Any) -> tuple[list[tuple[Any, str]], list[tuple[Any, st
     return main, more
 
 
+def _header_counts(user: Any) -> dict[str, int]:
+    tasks, others = open_task_count(
+        user=user, also={"unread": Notification.objects.visible_to(user).unread()}
+    )
+    return {"open_tasks": tasks, **others}
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The header links a user's roles open up, and two counts run only when a page shows
-    them: the open tasks of the user's queue and the unread notifications."""
+    """The header links a user's roles open up, and its two counts (the open tasks of the
+    user's queue and the unread notifications), read together in one query and only when a
+    page shows them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_more": [], "unread_notifications": 0, "open_tasks": 0}
     main, more = _section_links(user)
+    counts = SimpleLazyObject(lambda: _header_counts(user))
     return {
         "nav_items": main,
         "nav_more": more,
-        "open_tasks": SimpleLazyObject(lambda: open_task_count(user=user)),
-        "unread_notifications": SimpleLazyObject(
-            lambda: Notification.objects.visible_to(user).unread().count()
-        ),
+        "open_tasks": SimpleLazyObject(lambda: counts["open_tasks"]),
+        "unread_notifications": SimpleLazyObject(lambda: counts["unread"]),
     }

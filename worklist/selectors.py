@@ -495,9 +495,9 @@ class _CountAll(Func):
     output_field = IntegerField()
 
 
-def _counts(user: Any, rows: dict[str, QuerySet | Sequence[Any]]) -> dict[str, int]:
-    """The number of rows of every group, the querysets' in one query: a row of the user's own
-    account (which exists while they are signed in) with one subquery count per group."""
+def counts_of(user: Any, rows: dict[str, QuerySet | Sequence[Any]]) -> dict[str, int]:
+    """The number of rows of each entry, the querysets' in one query: a row of the user's own
+    account (which exists while they are signed in) with one subquery count per queryset."""
     counts = {key: len(value) for key, value in rows.items() if not isinstance(value, QuerySet)}
     querysets = [(key, value) for key, value in rows.items() if isinstance(value, QuerySet)]
     if querysets:
@@ -530,7 +530,7 @@ def work_queue(
     rows = {
         source.key: _searched(source.rows(), source.unit_path, query.strip()) for source in sources
     }
-    counts = _counts(user, rows)
+    counts = counts_of(user, rows)
     return [
         TaskGroup(
             key=source.key,
@@ -544,7 +544,12 @@ def work_queue(
     ]
 
 
-def open_task_count(*, user: Any, now: datetime | None = None) -> int:
-    """How many tasks the user's queue holds, in one query (the menu's "To do" count)."""
-    sources = work_sources(user=user, now=now)
-    return sum(_counts(user, {source.key: source.rows() for source in sources}).values())
+def open_task_count(
+    *, user: Any, now: datetime | None = None, also: dict[str, QuerySet] | None = None
+) -> tuple[int, dict[str, int]]:
+    """How many tasks the user's queue holds, and the counts of the querysets `also` names (the
+    header's other figures), all in one query."""
+    also = also or {}
+    rows = {source.key: source.rows() for source in work_sources(user=user, now=now)}
+    counts = counts_of(user, {**rows, **{f"also:{key}": value for key, value in also.items()}})
+    return sum(counts[key] for key in rows), {key: counts[f"also:{key}"] for key in also}

@@ -29,7 +29,4 @@ def home(request: HttpRequest) -> HttpResponse:
         # Reviewers search their queue by unit; a unit's staff see their own unit's few tasks.
         "searchable": reviewer,
     }
-    if not query:
-        # The menu's count, known here without a query of its own.
-        context["open_tasks"] = open_count
     return render(request, "worklist/home.html", context)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funds.services import fund_plan_version_decide
+from portal.models import Notification
 from reporting.models import Submission
 from reporting.tests.factories import ObligationFactory, SubmissionFactory
 from worklist.selectors import open_task_count, work_queue
@@ -125,7 +126,8 @@ def test_unit_staff_see_only_their_own_units_tasks(world):
 def test_open_task_count_is_the_sum_of_the_groups(world):
     for role in ("office", "province_culture", "province_finance", "unit_staff"):
         user = world.users[role]
-        assert open_task_count(user=user) == sum(g.count for g in work_queue(user=user)), role
+        tasks, _ = open_task_count(user=user)
+        assert tasks == sum(group.count for group in work_queue(user=user)), role
 
 
 def test_queue_of_an_account_without_tasks_is_empty(world):
@@ -157,11 +159,14 @@ def test_office_queue_queries_do_not_grow_with_the_number_of_items(world):
     assert before == len(work_queue(user=office)) + 1
 
 
-def test_menu_count_is_one_query(world, django_assert_num_queries):
+def test_header_counts_are_one_query(world, django_assert_num_queries):
     office = world.users["office"]
+    unread = Notification.objects.visible_to(office).unread()
     open_task_count(user=office)  # the user's scope is read once, then kept for the request
     with django_assert_num_queries(1):
-        assert open_task_count(user=office) > 0
+        tasks, others = open_task_count(user=office, also={"unread": unread})
+    assert tasks > 0
+    assert others == {"unread": unread.count()}
 
 
 def test_home_shows_each_role_its_queue(client, world):
