@@ -294,14 +294,3 @@ def provincial_desks(*, user: Any) -> set[tuple[int, str]]:
         .exclude(department="")
         .values_list("province_id", "department")
     )
-
-
-def units_with_vacant_liaison(
-    *, user: Any, today: date | None = None
-) -> list[tuple[CreationUnit, date]]:
-    """C5: the user's own units whose liaison post is vacant, with the first day of the vacancy
-    (a unit's staff hold few units: their liaisons are read in one query)."""
-    scope = user_scope(user)
-    units = list(unit_list(user=user).filter(pk__in=scope.staff_unit_ids))
-    vacancies = liaison_vacancies(units=units, today=today)
-    return [(unit, since) for unit in units if (since := vacancies[unit.pk]) is not None]

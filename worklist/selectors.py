@@ -5,7 +5,7 @@ the slice is full), so a queue costs a fixed number of queries whatever the numb
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from creation.models import RoleAssignment
 from creation.scope import UserScope, user_scope
-from creation.selectors import units_with_vacant_liaison
+from dashboard.selectors import units_with_vacant_liaison
 from funds.models import FundPlanVersion
 from funds.rules import PlanStatus
 from funds.selectors import (
@@ -84,16 +84,18 @@ class TaskGroup:
         return self.count > len(self.tasks)
 
 
+# A part of a group: its scoped rows, and the path from a row to its unit's name (for the search).
+Part = tuple[QuerySet, str]
+
+
 @dataclass(frozen=True)
 class Source:
-    """One group: the scoped rows, how the unit's name is reached (for the search) and how a row
-    becomes a task. `rows` is a queryset, or a list for the few sources computed per unit."""
+    """One group: the parts its rows come from (most have one) and how a row becomes a task."""
 
     key: str
     title: Any
     empty: Any
-    rows: Callable[[], QuerySet | Sequence[Any]]
-    unit_path: str
+    parts: Callable[[], list[Part]]
     to_task: Callable[[Any], Task]
     section_url: Callable[[], str]
 
@@ -185,8 +187,13 @@ def _plan_missing(unit: Any) -> Task:
     )
 
 
-def _liaison_vacant(row: tuple[Any, date]) -> Task:
-    unit, since = row
+def _plan_row(row: Any) -> Task:
+    # The plans group reads units without a plan, then plans to write.
+    return _plan_to_write(row) if hasattr(row, "latest_status") else _plan_missing(row)
+
+
+def _liaison_vacant(figures: Any) -> Task:
+    unit, since = figures.unit, figures.liaison_vacant_since
     return _waiting(
         "liaison-vacant",
         unit.name,
@@ -221,16 +228,12 @@ def _unit_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             return lambda: reverse(name, args=[_first_unit(scope)])
         return lambda: reverse("creation:unit-list")
 
-    def plans() -> list[Any]:
-        return [*units_without_plan(user=user), *unit_plans_to_write(user=user)]
-
     return [
         Source(
             "reports-due",
             pgettext_lazy("work queue", "Reports due"),
             gettext_lazy("No report is overdue or due in the next two weeks."),
-            lambda: unit_reports_to_submit(user=user, until=now + DUE_SOON),
-            "unit__",
+            lambda: [(unit_reports_to_submit(user=user, until=now + DUE_SOON), "unit__")],
             _report_due,
             unit_page("reporting:unit-calendar"),
         ),
@@ -238,8 +241,7 @@ def _unit_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "reports-returned",
             pgettext_lazy("work queue", "Reports returned for changes"),
             gettext_lazy("The office has returned none of your reports."),
-            lambda: unit_reports_returned(user=user),
-            "obligation__unit__",
+            lambda: [(unit_reports_returned(user=user), "obligation__unit__")],
             _report_returned,
             unit_page("reporting:unit-calendar"),
         ),
@@ -247,8 +249,7 @@ def _unit_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "rectifications",
             pgettext_lazy("work queue", "Rectification"),
             gettext_lazy("No inspection finding waits for your rectification."),
-            lambda: unit_rectifications_open(user=user),
-            "finding__inspection__unit__",
+            lambda: [(unit_rectifications_open(user=user), "finding__inspection__unit__")],
             _rectification_open,
             unit_page("inspections:unit-rectifications"),
         ),
@@ -256,17 +257,18 @@ def _unit_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "plans",
             pgettext_lazy("work queue", "Fund-use plan"),
             gettext_lazy("Your fund-use plans are submitted: nothing to write."),
-            plans,
-            "",
-            lambda row: (_plan_to_write if hasattr(row, "latest_status") else _plan_missing)(row),
+            lambda: [
+                (units_without_plan(user=user), ""),
+                (unit_plans_to_write(user=user), "unit__"),
+            ],
+            _plan_row,
             unit_page("funds:unit-funds"),
         ),
         Source(
             "liaison",
             pgettext_lazy("work queue", "Liaison"),
             gettext_lazy("Your liaison post is filled."),
-            lambda: units_with_vacant_liaison(user=user),
-            "",
+            lambda: [(units_with_vacant_liaison(user=user), "unit__")],
             _liaison_vacant,
             unit_page("creation:unit-leadership"),
         ),
@@ -274,8 +276,7 @@ def _unit_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "claims-rejected",
             pgettext_lazy("work queue", "Publicity claims rejected"),
             gettext_lazy("The office rejected none of your claims in the last 30 days."),
-            lambda: unit_claims_rejected(user=user, since=now - REJECTIONS_SHOWN),
-            "unit__",
+            lambda: [(unit_claims_rejected(user=user, since=now - REJECTIONS_SHOWN), "unit__")],
             _claim_rejected,
             unit_page("scoring:unit-publicity"),
         ),
@@ -316,8 +317,7 @@ def _province_sources(user: Any, scope: UserScope, now: datetime) -> list[Source
             "plans-review",
             pgettext_lazy("work queue", "Fund-use plans awaiting your department"),
             gettext_lazy("No plan of your province waits for your department's decision."),
-            lambda: plans_awaiting_my_stage(user=user),
-            "plan__unit__",
+            lambda: [(plans_awaiting_my_stage(user=user), "plan__unit__")],
             _plan_review,
             lambda: reverse("funds:province-plans"),
         )
@@ -329,8 +329,7 @@ def _province_sources(user: Any, scope: UserScope, now: datetime) -> list[Source
                 "reports-overdue",
                 pgettext_lazy("work queue", "Overdue reports of your province"),
                 gettext_lazy("Every report due in your province has been submitted."),
-                lambda: province_overdue_reports(user=user, now=now),
-                "unit__",
+                lambda: [(province_overdue_reports(user=user, now=now), "unit__")],
                 _report_chase,
                 lambda: reverse("creation:province-home"),
             )
@@ -411,8 +410,7 @@ def _office_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "reports-review",
             pgettext_lazy("work queue", "Reports to review"),
             gettext_lazy("No submitted report waits for review."),
-            lambda: office_review_queue(user=user),
-            "obligation__unit__",
+            lambda: [(office_review_queue(user=user), "obligation__unit__")],
             _report_review,
             lambda: reverse("reporting:review-queue"),
         ),
@@ -420,8 +418,7 @@ def _office_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "claims-verify",
             pgettext_lazy("work queue", "Publicity claims to verify"),
             gettext_lazy("No adoption claim waits for verification."),
-            lambda: claim_queue(user=user),
-            "unit__",
+            lambda: [(claim_queue(user=user), "unit__")],
             _claim_verify,
             lambda: reverse("scoring:review-queue"),
         ),
@@ -429,8 +426,7 @@ def _office_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "plans-file",
             pgettext_lazy("work queue", "Fund-use plans to file"),
             gettext_lazy("No plan approved by its province waits for filing."),
-            lambda: office_filing_queue(user=user),
-            "plan__unit__",
+            lambda: [(office_filing_queue(user=user), "plan__unit__")],
             _plan_file,
             lambda: reverse("funds:office-funds"),
         ),
@@ -438,8 +434,7 @@ def _office_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "rectifications-check",
             pgettext_lazy("work queue", "Rectifications to check"),
             gettext_lazy("No rectification submitted by a unit waits for your check."),
-            lambda: rectifications_to_check(user=user),
-            "finding__inspection__unit__",
+            lambda: [(rectifications_to_check(user=user), "finding__inspection__unit__")],
             _rectification_check,
             lambda: reverse("inspections:inspection-list"),
         ),
@@ -447,8 +442,7 @@ def _office_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "letters-send",
             pgettext_lazy("work queue", "Inspection feedback letters to send"),
             gettext_lazy("Every completed inspection has had its feedback letter sent."),
-            lambda: letters_to_send(user=user),
-            "unit__",
+            lambda: [(letters_to_send(user=user), "unit__")],
             _letter_send,
             lambda: reverse("inspections:inspection-list"),
         ),
@@ -475,17 +469,10 @@ def work_sources(*, user: Any, now: datetime | None = None) -> list[Source]:
     return sources
 
 
-def _searched(rows: QuerySet | Sequence[Any], unit_path: str, query: str) -> Any:
+def _searched(parts: list[Part], query: str) -> list[QuerySet]:
     if not query:
-        return rows
-    if isinstance(rows, QuerySet):
-        return rows.filter(**{f"{unit_path}name__icontains": query})
-    return [row for row in rows if query.casefold() in _task_unit_name(row).casefold()]
-
-
-def _task_unit_name(row: Any) -> str:
-    unit = row[0] if isinstance(row, tuple) else getattr(row, "unit", row)
-    return unit.name
+        return [rows for rows, _path in parts]
+    return [rows.filter(**{f"{path}name__icontains": query}) for rows, path in parts]
 
 
 class _CountAll(Func):
@@ -495,29 +482,48 @@ class _CountAll(Func):
     output_field = IntegerField()
 
 
-def counts_of(user: Any, rows: dict[str, QuerySet | Sequence[Any]]) -> dict[str, int]:
-    """The number of rows of each entry, the querysets' in one query: a row of the user's own
-    account (which exists while they are signed in) with one subquery count per queryset."""
-    counts = {key: len(value) for key, value in rows.items() if not isinstance(value, QuerySet)}
-    querysets = [(key, value) for key, value in rows.items() if isinstance(value, QuerySet)]
-    if querysets:
-        subqueries = {
-            f"count_{index}": Subquery(
-                queryset.order_by().annotate(rows=_CountAll()).values("rows")[:1]
-            )
-            for index, (_key, queryset) in enumerate(querysets)
-        }
-        values = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .annotate(**subqueries)
-            .values_list(*subqueries)
-            .first()
-        ) or (0,) * len(querysets)
-        counts.update(
-            (key, value or 0) for (key, _qs), value in zip(querysets, values, strict=True)
-        )
-    return counts
+def counts_of(user: Any, querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """The number of rows of each queryset, all in one query: a row of the user's own account
+    (which exists while they are signed in) with one subquery count per queryset."""
+    if not querysets:
+        return {}
+    subqueries = {
+        f"count_{index}": Subquery(rows.order_by().annotate(rows=_CountAll()).values("rows")[:1])
+        for index, rows in enumerate(querysets.values())
+    }
+    values = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(**subqueries)
+        .values_list(*subqueries)
+        .first()
+    ) or (0,) * len(querysets)
+    return {key: value or 0 for key, value in zip(querysets, values, strict=True)}
+
+
+def _group_counts(
+    user: Any, parts: dict[str, list[QuerySet]], also: dict[str, QuerySet] | None = None
+) -> tuple[dict[str, int], dict[str, int]]:
+    flat = {
+        f"{key}#{index}": rows for key, rows in parts.items() for index, rows in enumerate(rows)
+    }
+    counts = counts_of(
+        user, {**flat, **{f"also:{key}": rows for key, rows in (also or {}).items()}}
+    )
+    per_group = {
+        key: sum(counts[f"{key}#{index}"] for index in range(len(rows)))
+        for key, rows in parts.items()
+    }
+    return per_group, {key: counts[f"also:{key}"] for key in also or {}}
+
+
+def _first_rows(parts: list[QuerySet], limit: int) -> list[Any]:
+    rows: list[Any] = []
+    for part in parts:
+        if len(rows) >= limit:
+            break
+        rows += list(part[: limit - len(rows)])
+    return rows
 
 
 def work_queue(
@@ -525,19 +531,17 @@ def work_queue(
 ) -> list[TaskGroup]:
     """The user's queue: per group its first `limit` tasks in the order of its section (oldest
     waiting first for reviewers, soonest due first for units) and the number of all, the units'
-    names filtered by `query`. One query per group and one for all the counts."""
+    names filtered by `query`. One query per group (per part) and one for all the counts."""
     sources = work_sources(user=user, now=now)
-    rows = {
-        source.key: _searched(source.rows(), source.unit_path, query.strip()) for source in sources
-    }
-    counts = counts_of(user, rows)
+    parts = {source.key: _searched(source.parts(), query.strip()) for source in sources}
+    counts, _ = _group_counts(user, parts)
     return [
         TaskGroup(
             key=source.key,
             title=str(source.title),
             empty=str(source.empty),
             count=counts[source.key],
-            tasks=[source.to_task(row) for row in rows[source.key][:limit]],
+            tasks=[source.to_task(row) for row in _first_rows(parts[source.key], limit)],
             section_url=source.section_url(),
         )
         for source in sources
@@ -549,7 +553,8 @@ def open_task_count(
 ) -> tuple[int, dict[str, int]]:
     """How many tasks the user's queue holds, and the counts of the querysets `also` names (the
     header's other figures), all in one query."""
-    also = also or {}
-    rows = {source.key: source.rows() for source in work_sources(user=user, now=now)}
-    counts = counts_of(user, {**rows, **{f"also:{key}": value for key, value in also.items()}})
-    return sum(counts[key] for key in rows), {key: counts[f"also:{key}"] for key in also}
+    parts = {
+        source.key: _searched(source.parts(), "") for source in work_sources(user=user, now=now)
+    }
+    counts, others = _group_counts(user, parts, also)
+    return sum(counts.values()), others

@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.models import UnitFigures
+from dashboard.services import unit_figures_refresh
 from funds.services import fund_plan_version_decide
 from portal.models import Notification
 from reporting.models import Submission
@@ -180,3 +182,16 @@ def test_home_shows_each_role_its_queue(client, world):
         assert response.status_code == 200, role
         assert f'data-task="{task}"'.encode() in response.content, role
         assert b'class="nav-todo"' in response.content
+
+
+def test_unit_staff_see_their_own_units_liaison_vacancy_from_the_stored_figures(world):
+    units = world.objects["units"]
+    unit_figures_refresh(unit_ids=[units["own"].pk, units["sibling"].pk], now=timezone.now())
+    vacant_since = timezone.localdate() - timedelta(days=12)
+    UnitFigures.objects.filter(unit__in=[units["own"], units["sibling"]]).update(
+        liaison_vacant_since=vacant_since
+    )
+    liaison = _group(work_queue(user=world.users["unit_staff"]), "liaison")
+    assert [(task.kind, task.unit_name, task.days) for task in liaison.tasks] == [
+        ("liaison-vacant", units["own"].name, 12)
+    ]
