@@ -42,6 +42,8 @@ def _section_links(user: Any) -> tuple[list[tuple[Any, str]], list[tuple[Any, st
         )
         more.append((_("Liaison meetings"), reverse("creation:liaison-meeting-list")))
         more.append((_("One-vote veto"), reverse("acceptance:gauge-list")))
+    if office:
+        more.append((_("Rectifications to check"), reverse("inspections:rectification-queue")))
     if len(scope.staff_unit_ids) == 1:
         unit_id = next(iter(scope.staff_unit_ids))
         main.append((_("My unit"), reverse("creation:unit-home", args=[unit_id])))

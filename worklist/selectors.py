@@ -436,7 +436,7 @@ def _office_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             gettext_lazy("No rectification submitted by a unit waits for your check."),
             lambda: [(rectifications_to_check(user=user), "finding__inspection__unit__")],
             _rectification_check,
-            lambda: reverse("inspections:inspection-list"),
+            lambda: reverse("inspections:rectification-queue"),
         ),
         Source(
             "letters-send",
