@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from creation.models import (
@@ -20,6 +22,7 @@ from creation.models import (
     Meeting,
     OfficeStaff,
     Programme,
+    Region,
     RoleAssignment,
 )
 from portal.uploads import validate_minutes_upload
@@ -230,3 +233,23 @@ class LiaisonMeetingRecordForm(forms.Form):
         self.fields["attended"].choices = [
             (attendance.unit_id, attendance.unit.name) for attendance in attendances
         ]
+
+
+class UnitProvinceFilter(django_filters.ModelChoiceFilter):
+    """A queue's filter on the province of an item's unit (`unit_path`, e.g.
+    `"obligation__unit"`): the unit's region is the province itself or lies below it."""
+
+    def __init__(self, *args: Any, unit_path: str, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Province"))
+        kwargs.setdefault("queryset", Region.objects.provinces().order_by("code"))
+        kwargs.setdefault("empty_label", _("All provinces"))
+        super().__init__(*args, **kwargs)
+        self.unit_path = unit_path
+
+    def filter(self, qs: QuerySet, value: Region | None) -> QuerySet:
+        if value is None:
+            return qs
+        path = self.unit_path
+        return qs.filter(
+            Q(**{f"{path}__region__province": value}) | Q(**{f"{path}__region": value})
+        )

@@ -282,3 +282,15 @@ def unit_recipients_by_unit(unit_ids: set[int], *, with_liaison: bool) -> dict[i
     for holder in holders:
         users[holder.unit_id].setdefault(holder.user_id, holder.user)
     return {pk: list(found.values()) for pk, found in users.items()}
+
+
+def provincial_desks(*, user: Any) -> set[tuple[int, str]]:
+    """The (province, department) pairs a provincial reviewer decides for: the culture reviewer
+    of one province may be the finance reviewer of another, so the two go together."""
+    return set(
+        RoleAssignment.objects.filter(
+            user=user, role=RoleAssignment.Role.PROVINCIAL_REVIEWER, province__isnull=False
+        )
+        .exclude(department="")
+        .values_list("province_id", "department")
+    )

@@ -772,3 +772,15 @@ def unit_status_list(
             }
         )
     return statuses
+
+
+def units_with_vacant_liaison(*, user: Any) -> QuerySet[UnitFigures]:
+    """C5: the stored figures of the user's own units whose liaison post is vacant, the longest
+    vacancy first (the stored `liaison_vacant_since`, creation.selectors.liaison_vacancies')."""
+    scope = user_scope(user)
+    own = CreationUnit.objects.visible_to(user).filter(pk__in=scope.staff_unit_ids)
+    return (
+        UnitFigures.objects.filter(unit__in=own, liaison_vacant_since__isnull=False)
+        .select_related("unit")
+        .order_by("liaison_vacant_since", "unit_id")
+    )

@@ -34,7 +34,6 @@ from reporting.selectors import figures_by
 from scoring.models import ScoringSettings
 from scoring.rules import window_on
 from scoring.selectors import (
-    publicity_ranking,
     score_units,
     veto_gauge_rows_by_language,
 )
@@ -182,47 +181,6 @@ def _scoring_window(unit: CreationUnit, today: date) -> tuple[date, date]:
     """The scoring period the unit is in today (R6.3 half year, R6.4 cycle); after the cycle,
     its last period."""
     return window_on(kind=unit.kind, start_date=unit.cycle_start, today=today)
-
-
-def publicity_section(units: list[CreationUnit], now: datetime) -> dict[int, PublicityStatus]:
-    """R6.1–R6.4: the live score of the unit's current period (base, bonus, total) and its rank
-    among the units of its batch and kind (C4: scoring.selectors.publicity_ranking, the
-    period's ranking; a withdrawn unit has none). Units that share a period and a ranking (all
-    zones of a programme in a half year, the projects of a batch) are scored together: one
-    settings query, then three queries per distinct period and programme on the page (for zones,
-    one half year), whatever the number of units."""
-    today = timezone.localdate(now, SHANGHAI)
-    groups: dict[tuple, list[CreationUnit]] = defaultdict(list)
-    for unit in units:
-        start, end = _scoring_window(unit, today)
-        groups[(unit.batch.programme_id, unit.kind, start, end)].append(unit)
-    settings = ScoringSettings.for_programmes(key[0] for key in groups)
-    result: dict[int, PublicityStatus] = {}
-    for (programme_id, kind, start, end), members in groups.items():
-        batches = tuple(sorted({unit.batch_id for unit in members}))
-        scores = publicity_ranking(
-            programme_id=programme_id,
-            kind=kind,
-            batch_ids=batches,
-            start=start,
-            end=end,
-            now=now,
-            settings=settings[programme_id],
-        )
-        per_batch: dict[int, int] = defaultdict(int)
-        for score in scores:
-            per_batch[score.group[0]] += 1
-        for score in scores:
-            result[score.unit_id] = PublicityStatus(
-                period_start=start,
-                period_end=end,
-                base=score.base,
-                bonus=score.bonus,
-                total=score.total,
-                rank=score.rank,
-                ranked_units=per_batch[score.group[0]],
-            )
-    return {unit.pk: result[unit.pk] for unit in units if unit.pk in result}
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from creation.forms import UnitProvinceFilter
 from funds.models import (
     BudgetLine,
     CentralAllocation,
@@ -22,6 +24,7 @@ from funds.models import (
     validate_voucher_upload,
 )
 from funds.rules import Outcome
+from portal.queues import QueueFilterSet, SearchFilter
 from portal.widgets import DateInput
 
 DATE_INPUT = DateInput()
@@ -233,10 +236,36 @@ class PeriodForm(forms.Form):
         self.fields["period"].choices = [(p, p) for p in periods]
 
 
-class QueueFilterForm(forms.Form):
+class ProvincePlanFilter(QueueFilterSet):
+    """The province's plans to review: search on the unit's name and the plan's title; those
+    waiting for a decision, or every submitted version."""
+
     WAITING, ALL = "waiting", "all"
-    show = forms.ChoiceField(
+    # `show` picks the queue (waiting or all) rather than narrowing it: see funds.views.
+    view_options = ("show",)
+
+    q = SearchFilter(search_fields=["plan__unit__name", "plan__title"])
+    show = django_filters.ChoiceFilter(
         label=_("Show"),
         choices=[(WAITING, _("Waiting for a decision")), (ALL, _("All submitted versions"))],
-        required=False,
+        empty_label=None,
+        method="keep",
     )
+
+    class Meta:
+        model = FundPlanVersion
+        fields = ["q", "show"]
+
+    def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset
+
+
+class FilingQueueFilter(QueueFilterSet):
+    """The office's plans awaiting filing: search and province."""
+
+    q = SearchFilter(search_fields=["plan__unit__name", "plan__title"])
+    province = UnitProvinceFilter(unit_path="plan__unit")
+
+    class Meta:
+        model = FundPlanVersion
+        fields = ["q", "province"]

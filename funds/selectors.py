@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import (
     Count,
     F,
+    Max,
     Prefetch,
     Q,
     QuerySet,
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from creation.models import CreationUnit
 from creation.rules import Period, periods_between
 from creation.scope import user_scope
+from creation.selectors import provincial_desks
 from funds.models import (
     BudgetLine,
     CentralAllocation,
@@ -187,12 +189,14 @@ def province_review_queue(*, user: Any, waiting_only: bool = True) -> QuerySet[F
 
 
 def office_filing_queue(*, user: Any) -> QuerySet[FundPlanVersion]:
-    """Versions both provincial departments approved, waiting for the office to file them."""
+    """Versions both provincial departments approved, waiting for the office to file them, the
+    longest waiting first: `awaiting_since` is the moment of the second approval."""
     scope = user_scope(user)
     versions = version_list(user=user).filter(status=PlanStatus.AWAITING_FILING)
     if not scope.everything:
         versions = versions.filter(plan__unit__batch__programme__in=scope.office_programme_ids)
-    return _with_decisions(versions).order_by("submitted_at", "pk")
+    versions = versions.annotate(awaiting_since=Max("decisions__decided_at"))
+    return _with_decisions(versions).order_by("awaiting_since", "pk")
 
 
 # --- Execution --------------------------------------------------------------------------------------
@@ -469,3 +473,47 @@ def fund_facts(*, unit: CreationUnit) -> FundFacts:
         Expenditure.objects.filter(line__version__plan__unit=unit).outside_filed_plan().count()
     )
     return FundFacts(filed, outside)
+
+
+def plans_awaiting_my_stage(*, user: Any) -> QuerySet[FundPlanVersion]:
+    """R3.2: the versions in provincial review that wait for a decision of the user's own
+    department (finance or culture) in the province of that role, oldest submission first. A
+    superuser decides for both departments everywhere."""
+    scope = user_scope(user)
+    versions = version_list(user=user).filter(status=PlanStatus.IN_REVIEW)
+    if scope.read_only:
+        return versions.none()
+    if scope.everything:
+        # A version in review always waits for at least one of the two departments (a return
+        # or the second approval moves it on).
+        return versions.order_by("submitted_at", "pk")
+    desks = Q(pk__in=[])
+    for province_id, department in provincial_desks(user=user):
+        in_province = Q(plan__unit__region__province=province_id) | Q(
+            plan__unit__region=province_id
+        )
+        decided = PlanDecision.objects.filter(stage=department).values("version")
+        desks |= in_province & ~Q(pk__in=decided)
+    return versions.filter(desks).select_related("plan__unit").order_by("submitted_at", "pk")
+
+
+def unit_plans_to_write(*, user: Any) -> QuerySet[FundPlan]:
+    """R3.2: the plans of the user's own units whose latest version is a draft not yet
+    submitted or was returned for a new version, the longest waiting first."""
+    scope = user_scope(user)
+    return (
+        plan_list(user=user)
+        .filter(unit__in=scope.staff_unit_ids)
+        .filter(latest_status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED])
+        .order_by("created_at", "pk")
+    )
+
+
+def units_without_plan(*, user: Any) -> QuerySet[CreationUnit]:
+    """R3.2: the user's own units that have no fund-use plan at all yet."""
+    scope = user_scope(user)
+    return (
+        CreationUnit.objects.visible_to(user)
+        .filter(pk__in=scope.staff_unit_ids, fund_plans__isnull=True)
+        .order_by("start_date", "pk")
+    )

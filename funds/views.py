@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms import ModelForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,9 +37,10 @@ from funds.forms import (
     DecisionForm,
     ExpenditureForm,
     FilingForm,
+    FilingQueueFilter,
     LocalFundingForm,
     PlanCreateForm,
-    QueueFilterForm,
+    ProvincePlanFilter,
     ReversalForm,
     VersionForm,
     apply_service_errors,
@@ -74,6 +75,15 @@ from funds.selectors import (
     with_rates,
 )
 from portal.exports import Column, export_if_requested, model_columns
+from portal.files import stored_file_response
+from portal.queues import (
+    AND_NEXT,
+    carried_query,
+    filter_query,
+    next_in_queue,
+    queue_link,
+    wants_next,
+)
 
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
@@ -364,6 +374,7 @@ def _plan_page(
             (stage, label, view.decisions.get(stage)) for stage, label in _stage_labels()
         ],
         "money": unit_money,
+        "queue_query": carried_query(request),
     }
     return render(request, "funds/plan_detail.html", context)
 
@@ -469,7 +480,7 @@ def version_decide(request: HttpRequest, pk: int) -> HttpResponse:
     undecided = [
         stage for stage in stages if not version.decisions.filter(stage=stage).exists()
     ] or stages
-    form = DecisionForm(request.POST, stages=undecided)
+    form = DecisionForm(_decision_data(request), stages=undecided)
     if form.is_valid():
         try:
             decided = services.fund_plan_version_decide(
@@ -483,8 +494,51 @@ def version_decide(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _decision_message(decided.status))
-            return redirect(_plan_url(version.plan_id) + "#review")
+            if wants_next(request):
+                return redirect(_next_province_plan_url(request, version))
+            return redirect(_review_url(request, version))
+    # The decision form again, its problems in its error summary where the reviewer looks.
     return _plan_page(request, version.plan, decision_form=form)
+
+
+def _decision_data(request: HttpRequest) -> QueryDict:
+    # "Approve and go to next" names its outcome in the value of the second button.
+    data = request.POST.copy()
+    if data.get(AND_NEXT):
+        data["outcome"] = data[AND_NEXT]
+    return data
+
+
+def _review_url(request: HttpRequest, version: FundPlanVersion) -> str:
+    return _version_review_url(version, carried_query(request))
+
+
+def _version_review_url(version: FundPlanVersion, query: str) -> str:
+    """The review of a version, carrying the queue's filters (`query`)."""
+    url = queue_link(_plan_url(version.plan_id), query)
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}version={version.number}#review"
+
+
+def _next_province_plan_url(request: HttpRequest, version: FundPlanVersion) -> str:
+    """The next version waiting for the reviewer's department, with the filters they came
+    with; the queue itself once nothing is left."""
+    query = carried_query(request)
+    filters = ProvincePlanFilter(
+        QueryDict(query), queryset=province_review_queue(user=request.user)
+    )
+    queue = filters.qs
+    for stage in _my_stages(request):
+        queue = queue.exclude(decisions__stage=stage)
+    following = next_in_queue(queue, current=version, keys=("submitted_at", "pk"))
+    if following is None:
+        messages.info(request, _("All done: no plan in this queue is waiting for your decision."))
+        return _with_query(reverse("funds:province-plans"), query)
+    return _version_review_url(following, query)
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
 
 
 def _decision_message(status: str) -> str:
@@ -504,7 +558,9 @@ def version_file(request: HttpRequest, pk: int) -> HttpResponse:
     version = _visible_version(request, pk)
     if not services.can_file(user=request.user, unit=version.plan.unit):
         raise PermissionDenied
-    form = FilingForm(request.POST)
+    form = FilingForm(_decision_data(request))
+    # Where the version stood in the queue, before filing takes it out.
+    awaiting_since = max((d.decided_at for d in version.decisions.all()), default=None)
     if form.is_valid():
         try:
             decided = services.fund_plan_version_file(
@@ -517,25 +573,28 @@ def version_file(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _decision_message(decided.status))
-            return redirect(_plan_url(version.plan_id) + "#review")
+            if wants_next(request):
+                version.awaiting_since = awaiting_since
+                return redirect(_next_filing_url(request, version))
+            return redirect(_review_url(request, version))
     return _plan_page(request, version.plan, filing_form=form)
+
+
+def _next_filing_url(request: HttpRequest, version: FundPlanVersion) -> str:
+    query = carried_query(request)
+    queue = FilingQueueFilter(QueryDict(query), queryset=office_filing_queue(user=request.user)).qs
+    following = next_in_queue(queue, current=version, keys=("awaiting_since", "pk"))
+    if following is None:
+        messages.info(request, _("All done: no plan in this queue is waiting to be filed."))
+        return _with_query(reverse("funds:office-funds"), query) + "#filing"
+    return _version_review_url(following, query)
 
 
 @login_required
 @require_GET
 def rules_download(request: HttpRequest, pk: int) -> FileResponse:
     version = _visible_version(request, pk)
-    return _file_response(version.rules_file, version.rules_file_name)
-
-
-def _file_response(field: Any, name: str) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name or field.name.rsplit("/", 1)[-1])
+    return stored_file_response(request, version.rules_file, version.rules_file_name)
 
 
 # --- Budget lines ----------------------------------------------------------------------------------
@@ -771,7 +830,7 @@ def expenditure_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def voucher_download(request: HttpRequest, pk: int) -> FileResponse:
     expenditure = get_object_or_404(Expenditure.objects.visible_to(request.user), pk=pk)
-    return _file_response(expenditure.voucher, expenditure.voucher_name)
+    return stored_file_response(request, expenditure.voucher, expenditure.voucher_name)
 
 
 # --- The half-yearly fund report (R3.3) ------------------------------------------------------------
@@ -830,10 +889,12 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def province_plans(request: HttpRequest) -> HttpResponse:
     """R3.2: the plans of the province's units waiting for the provincial departments, with both
     departments' decisions side by side (or every submitted version)."""
-    filters = QueueFilterForm(request.GET or None)
-    filters.is_valid()
-    show_all = filters.is_bound and filters.cleaned_data.get("show") == QueueFilterForm.ALL
-    versions = province_review_queue(user=request.user, waiting_only=not show_all)
+    show_all = request.GET.get("show") == ProvincePlanFilter.ALL
+    filters = ProvincePlanFilter(
+        request.GET or None,
+        queryset=province_review_queue(user=request.user, waiting_only=not show_all),
+    )
+    versions = filters.qs
     exported = export_if_requested(
         request, versions, columns=PLAN_VERSION_EXPORT, filename="fund-plans"
     )
@@ -846,6 +907,7 @@ def province_plans(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "query": _query(request),
+        "queue_query": filter_query(request.GET),
         "my_stages": set(_my_stages(request)),
     }
     return render(request, "funds/province_plans.html", context)
@@ -872,10 +934,14 @@ def office_funds(request: HttpRequest) -> HttpResponse:
     if exported:
         return exported
     page = Paginator(unit_execution(units), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = FilingQueueFilter(
+        request.GET or None, queryset=office_filing_queue(user=request.user)
+    )
     context = {
+        "filters": filters,
+        "queue_query": filter_query(request.GET),
         "queue": [
-            (version, {d.stage: d for d in version.decisions.all()})
-            for version in office_filing_queue(user=request.user)
+            (version, {d.stage: d for d in version.decisions.all()}) for version in filters.qs
         ],
         "provinces": province_execution(units),
         "page": page,

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from creation.forms import UnitProvinceFilter
 from inspections.models import (
     ChecklistResult,
     Finding,
     Inspection,
+    Rectification,
     validate_evidence_upload,
 )
+from portal.queues import QueueFilterSet, SearchFilter
 from portal.widgets import DateInput
 
 DATE_INPUT = DateInput()
@@ -237,3 +241,23 @@ class ChecklistResultsForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class RectificationCheckFilter(QueueFilterSet):
+    """The office's rectifications to check: search on the unit's name and the finding;
+    severity and province."""
+
+    q = SearchFilter(
+        search_fields=["finding__inspection__unit__name", "finding__description", "owner"]
+    )
+    severity = django_filters.ChoiceFilter(
+        label=_("Severity"),
+        field_name="finding__severity",
+        choices=Finding.Severity.choices,
+        empty_label=_("All"),
+    )
+    province = UnitProvinceFilter(unit_path="finding__inspection__unit")
+
+    class Meta:
+        model = Rectification
+        fields = ["q", "severity", "province"]

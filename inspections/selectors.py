@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from creation.models import CreationUnit
+from creation.scope import user_scope
 from inspections.models import (
     ChecklistItem,
     FeedbackLetter,
@@ -19,7 +20,7 @@ from inspections.models import (
     SelfInspection,
     SelfInspectionItem,
 )
-from inspections.rules import Coverage, inspection_coverage
+from inspections.rules import PENDING, Coverage, inspection_coverage
 
 
 def inspection_list(*, user: Any) -> QuerySet[Inspection]:
@@ -74,6 +75,27 @@ def rectification_get(*, user: Any, pk: int) -> Rectification:
         )
         .get(pk=pk)
     )
+
+
+def rectification_check_queue(*, user: Any) -> QuerySet[Rectification]:
+    """Rectifications the units submitted, waiting for the office of their programme to verify
+    or reopen them, the longest waiting first: `submitted_at` is the last submission."""
+    scope = user_scope(user)
+    queue = (
+        rectification_list(user=user)
+        .filter(status=Rectification.Status.SUBMITTED)
+        .select_related("finding__inspection__unit__region__province")
+        .annotate(
+            submitted_at=Max(
+                "events__at", filter=Q(events__to_status=Rectification.Status.SUBMITTED)
+            )
+        )
+    )
+    if not scope.everything:
+        queue = queue.filter(
+            finding__inspection__unit__batch__programme__in=scope.office_programme_ids
+        )
+    return queue.order_by("submitted_at", "pk")
 
 
 def letter_list(*, user: Any) -> QuerySet[FeedbackLetter]:
@@ -193,4 +215,51 @@ def latest_inspection_of(*, user: Any, unit: CreationUnit) -> Inspection | None:
         )
         .order_by("-held_start", "-planned_start", "-pk")
         .first()
+    )
+
+
+# --- Work queues (the worklist app assembles them) ---------------------------------------------
+
+
+def unit_rectifications_open(*, user: Any) -> QuerySet[Rectification]:
+    """R4.1: the rectification items the user's own units still owe (open, in progress or
+    reopened), nearest deadline first (overdue ones on top)."""
+    scope = user_scope(user)
+    return (
+        rectification_list(user=user)
+        .filter(
+            finding__inspection__unit__in=scope.staff_unit_ids,
+            status__in=[str(status) for status in PENDING],
+        )
+        .order_by("deadline", "pk")
+    )
+
+
+def _office_programmes_q(user: Any, prefix: str) -> Q:
+    scope = user_scope(user)
+    if scope.everything:
+        return Q()
+    return Q(**{f"{prefix}batch__programme__in": scope.office_programme_ids})
+
+
+def rectifications_to_check(*, user: Any) -> QuerySet[Rectification]:
+    """R4.1: the items units submitted with their evidence, waiting for the office of their
+    programme to verify or reopen them, the longest waiting first."""
+    return (
+        rectification_list(user=user)
+        .filter(_office_programmes_q(user, "finding__inspection__unit__"))
+        .filter(status=Rectification.Status.SUBMITTED)
+        .order_by("updated_at", "pk")
+    )
+
+
+def letters_to_send(*, user: Any) -> QuerySet[Inspection]:
+    """R4.1: the completed inspections whose written feedback the office has not sent yet, the
+    earliest ended first."""
+    return (
+        Inspection.objects.visible_to(user)
+        .filter(_office_programmes_q(user, "unit__"))
+        .filter(status=Inspection.Status.COMPLETED, letter__isnull=True)
+        .select_related("unit")
+        .order_by(F("held_end").asc(nulls_last=True), "planned_end", "pk")
     )

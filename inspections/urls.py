@@ -23,6 +23,7 @@ urlpatterns = [
     path("inspections/<int:pk>/letter/document/", views.letter_document, name="letter-document"),
     path("findings/evidence/<int:pk>/", views.finding_evidence, name="finding-evidence"),
     # Rectification items and their history
+    path("rectifications/checks/", views.rectification_queue, name="rectification-queue"),
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification-detail"),
     path("rectifications/<int:pk>/start/", views.rectification_start, name="rectification-start"),
     path(

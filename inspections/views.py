@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from inspections.forms import (
     InspectionForm,
     LetterSendForm,
     ReasonForm,
+    RectificationCheckFilter,
     RectificationSubmitForm,
     SelfInspectionForm,
     YearForm,
@@ -61,12 +62,16 @@ from inspections.selectors import (
     latest_inspection_of,
     letter_list,
     province_self_inspections,
+    rectification_check_queue,
     rectification_get,
     rectification_list,
     self_inspection_comparison,
     self_inspection_list,
 )
 from portal.exports import Column, Kind, export_if_requested, model_columns
+from portal.files import stored_file_response
+from portal.people import person_name
+from portal.queues import carried_query, filter_query, next_in_queue, queue_link, wants_next
 from reporting.models import Obligation
 from reporting.services import document_job_request, document_may_request
 from scoring.models import Indicator
@@ -90,8 +95,7 @@ def _settings_header(name: str) -> Any:
 
 
 def _sender(letter: FeedbackLetter) -> str:
-    user = letter.sent_by
-    return (user.get_full_name() or user.username) if user else ""
+    return person_name(letter.sent_by)
 
 
 def _submission(obligation: Any) -> Any:
@@ -242,6 +246,11 @@ def _visible_rectification(request: HttpRequest, pk: int) -> Rectification:
         raise Http404 from None
 
 
+def _is_office(request: HttpRequest) -> bool:
+    scope = user_scope(request.user)
+    return scope.everything or bool(scope.office_programme_ids)
+
+
 def _inspection_url(pk: int, section: str = "") -> str:
     url = reverse("inspections:inspection-detail", kwargs={"pk": pk})
     return f"{url}#{section}" if section else url
@@ -291,16 +300,6 @@ def _form_page(
     )
 
 
-def _download(field: Any, name: str) -> FileResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name or field.name.rsplit("/", 1)[-1])
-
-
 # --- R4.1 the plan --------------------------------------------------------------------------------
 
 
@@ -344,6 +343,7 @@ def inspection_list_page(request: HttpRequest) -> HttpResponse:
         "page": _page(request, rows),
         "query": _query(request),
         "statuses": Inspection.Status.choices,
+        "can_check": _is_office(request),
         "status": status,
     }
     return render(request, "inspections/list.html", context)
@@ -582,7 +582,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def finding_evidence(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(FindingEvidence.objects.visible_to(request.user), pk=pk)
-    return _download(evidence.file, evidence.name)
+    return stored_file_response(request, evidence.file, evidence.name)
 
 
 # --- The written feedback ------------------------------------------------------------------------
@@ -712,18 +712,73 @@ def _rectification_page(
         "review_forms": (CommentForm(), reopen_form or ReasonForm())
         if can_run and status == "submitted"
         else None,
+        "queue_query": carried_query(request),
     }
     return render(request, "inspections/rectification_detail.html", context)
 
 
-def _rectification_action(request: HttpRequest, pk: int, act: Any) -> HttpResponse:
+def _rectification_action(
+    request: HttpRequest, pk: int, act: Any, *, reopen_form: ReasonForm | None = None
+) -> HttpResponse:
     _refuse_read_only(request)
     rectification = _visible_rectification(request, pk)
+    url = queue_link(_rectification_url(rectification.pk), carried_query(request))
+    # Where the item stood in the office's queue, before the decision takes it out.
+    rectification.submitted_at = max(
+        (e.at for e in rectification.events.all() if e.to_status == Rectification.Status.SUBMITTED),
+        default=None,
+    )
     try:
         act(rectification)
     except ValidationError as error:
-        return _refused(request, error, _rectification_url(rectification.pk))
-    return redirect(_rectification_url(rectification.pk))
+        if reopen_form is not None and rectification.status == Rectification.Status.SUBMITTED:
+            # A reason missing: the reopen form again, its problem in its error summary.
+            apply_service_errors(reopen_form, error)
+            return _rectification_page(request, rectification, reopen_form=reopen_form)
+        return _refused(request, error, url)
+    if wants_next(request):
+        return redirect(_next_rectification_url(request, rectification))
+    return redirect(url)
+
+
+def _next_rectification_url(request: HttpRequest, rectification: Rectification) -> str:
+    """The next rectification of the office's checks, with the reviewer's filters; the queue
+    itself once nothing is left."""
+    query = carried_query(request)
+    queue = RectificationCheckFilter(
+        QueryDict(query), queryset=rectification_check_queue(user=request.user)
+    ).qs
+    following = next_in_queue(queue, current=rectification, keys=("submitted_at", "pk"))
+    if following is None:
+        messages.info(
+            request, _("All done: no rectification in this queue is waiting to be checked.")
+        )
+        url = reverse("inspections:rectification-queue")
+        return f"{url}?{query}" if query else url
+    return queue_link(_rectification_url(following.pk), query) + "#review"
+
+
+@role_required(Role.OFFICE_REVIEWER)
+@require_GET
+def rectification_queue(request: HttpRequest) -> HttpResponse:
+    """R4.1: rectifications the units submitted, waiting for the office to verify or reopen
+    them, the longest waiting first."""
+    filters = RectificationCheckFilter(
+        request.GET or None, queryset=rectification_check_queue(user=request.user)
+    )
+    rows = filters.qs
+    exported = export_if_requested(
+        request, rows, columns=RECTIFICATION_EXPORT, filename="rectifications-to-check"
+    )
+    if exported:
+        return exported
+    context = {
+        "filters": filters,
+        "page": _page(request, rows),
+        "query": _query(request),
+        "queue_query": filter_query(request.GET),
+    }
+    return render(request, "inspections/rectification_queue.html", context)
 
 
 @require_POST
@@ -788,27 +843,19 @@ def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def rectification_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    _refuse_read_only(request)
-    rectification = _visible_rectification(request, pk)
-    form = ReasonForm(request.POST)
-    try:
-        services.rectification_reopen(
-            user=request.user, rectification=rectification, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as error:
-        if rectification.status != "submitted":
-            return _refused(request, error, _rectification_url(rectification.pk))
-        apply_service_errors(form, error)
-        return _rectification_page(request, rectification, reopen_form=form)
-    messages.success(request, _("The rectification was reopened; the unit was told why."))
-    return redirect(_rectification_url(rectification.pk))
+    def act(rectification: Rectification) -> None:
+        reason = request.POST.get("reason", "")
+        services.rectification_reopen(user=request.user, rectification=rectification, reason=reason)
+        messages.success(request, _("The rectification was reopened; the unit was told why."))
+
+    return _rectification_action(request, pk, act, reopen_form=ReasonForm(request.POST))
 
 
 @login_required
 @require_GET
 def rectification_evidence(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(RectificationEvidence.objects.visible_to(request.user), pk=pk)
-    return _download(evidence.file, evidence.name)
+    return stored_file_response(request, evidence.file, evidence.name)
 
 
 @login_required

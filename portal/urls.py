@@ -22,7 +22,7 @@ handler404 = "portal.views.page_not_found"
 handler400 = "portal.views.bad_request"
 
 urlpatterns = [
-    path("", include("creation.home_urls")),
+    path("", include("worklist.urls")),
     path("", include("creation.urls")),
     path("", include("reporting.urls")),
     path("", include("funds.urls")),

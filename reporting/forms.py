@@ -7,12 +7,15 @@ import re
 from datetime import date
 from typing import Any
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from creation.models import Region
+from creation.forms import UnitProvinceFilter
+from portal.queues import QueueFilterSet, SearchFilter
 from reporting.models import Obligation, Submission, validate_attachment_upload
 
 TEXTAREA = forms.Textarea(attrs={"rows": 6})
@@ -147,21 +150,57 @@ class CalendarFilterForm(forms.Form):
         return parse_month(value)
 
 
-class ReviewQueueFilterForm(forms.Form):
-    type = forms.ChoiceField(label=_("Type"), choices=_type_choices, required=False)
-    province = forms.ModelChoiceField(
-        label=_("Province"),
-        queryset=Region.objects.provinces().order_by("code"),
-        required=False,
-        empty_label=_("All provinces"),
-    )
+class ReviewQueueFilter(QueueFilterSet):
+    """The office's review queue: search on the unit's name and the report's title, type,
+    province and timeliness."""
 
-
-class ProvinceReportFilterForm(forms.Form):
-    type = forms.ChoiceField(
+    q = SearchFilter(search_fields=["obligation__unit__name", "title"])
+    type = django_filters.ChoiceFilter(
         label=_("Type"),
-        choices=lambda: _type_choices(
-            [Obligation.Type.FUND_REPORT, Obligation.Type.SELF_INSPECTION]
-        ),
-        required=False,
+        field_name="obligation__type",
+        choices=Obligation.Type.choices,
+        empty_label=_("All types"),
     )
+    province = UnitProvinceFilter(unit_path="obligation__unit")
+    is_late = django_filters.ChoiceFilter(
+        label=_("Late?"),
+        choices=[("yes", _("Late")), ("no", _("In time"))],
+        method="filter_late",
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["q", "type", "province", "is_late"]
+
+    def filter_late(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(is_late=value == "yes")
+
+
+class ProvinceReportFilter(QueueFilterSet):
+    """The reports copied to a province: search, type and review status."""
+
+    q = SearchFilter(search_fields=["obligation__unit__name", "title"])
+    type = django_filters.ChoiceFilter(
+        label=_("Type"),
+        field_name="obligation__type",
+        choices=[
+            (value, label)
+            for value, label in Obligation.Type.choices
+            if value in (Obligation.Type.FUND_REPORT, Obligation.Type.SELF_INSPECTION)
+        ],
+        empty_label=_("All types"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[
+            (value, label)
+            for value, label in Submission.Status.choices
+            if value != Submission.Status.DRAFT
+        ],
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Submission
+        fields = ["q", "type", "status"]

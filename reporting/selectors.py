@@ -151,3 +151,41 @@ def unit_overdue_count(*, user: Any, unit_id: int, now: datetime | None = None) 
         .exclude(submitted_q())
         .count()
     )
+
+
+# --- Work queues (the worklist app assembles them) ---------------------------------------------
+
+
+def unit_reports_to_submit(*, user: Any, until: datetime) -> QuerySet[Obligation]:
+    """The reports the user's own units still owe and have not started or left as a draft, due
+    before `until` (overdue ones included), soonest first. A returned report is
+    `unit_reports_returned`'s."""
+    scope = user_scope(user)
+    return (
+        obligation_list(user=user)
+        .filter(unit__in=scope.staff_unit_ids, due_at__lt=until)
+        .filter(Q(submission__isnull=True) | Q(submission__status=Submission.Status.DRAFT))
+        .order_by("due_at", "pk")
+    )
+
+
+def unit_reports_returned(*, user: Any) -> QuerySet[Submission]:
+    """The reports of the user's own units that the office returned for changes, oldest
+    return first."""
+    scope = user_scope(user)
+    return (
+        submission_list(user=user)
+        .filter(obligation__unit__in=scope.staff_unit_ids, status=Submission.Status.RETURNED)
+        .order_by(F("reviewed_at").asc(nulls_last=True), "pk")
+    )
+
+
+def province_overdue_reports(*, user: Any, now: datetime) -> QuerySet[Obligation]:
+    """The reports of the province's units past their due moment and not submitted (C1), which
+    the provincial culture reviewer is told of and follows up, longest overdue first."""
+    return (
+        province_obligations(user=user)
+        .filter(due_at__lt=now)
+        .exclude(submitted_q())
+        .order_by("due_at", "pk")
+    )

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creation.forms import UnitProvinceFilter
 from creation.models import CreationUnit, Programme
 from creation.scope import user_scope
+from portal.queues import QueueFilterSet, SearchFilter
 from portal.widgets import DateInput
-from scoring.models import MediaOutlet, validate_adoption_scan
+from scoring.models import AdoptionClaim, MediaOutlet, validate_adoption_scan
 
 
 class ClaimForm(forms.Form):
@@ -73,3 +76,24 @@ class OutletForm(forms.ModelForm):
             field.empty_label = None
         elif not programmes.exists():
             del self.fields["programme"]
+
+
+def _tier_choices() -> list[tuple[int, str]]:
+    return [(tier, _("tier %(tier)s") % {"tier": tier}) for tier in range(1, 6)]
+
+
+class ClaimQueueFilter(QueueFilterSet):
+    """The office's claims to verify: search on the unit's name, the article and the outlet;
+    tier and province."""
+
+    q = SearchFilter(search_fields=["unit__name", "title", "outlet__name", "outlet_name"])
+    tier = django_filters.ChoiceFilter(
+        label=_("Tier"),
+        choices=_tier_choices,
+        empty_label=_("All tiers"),
+    )
+    province = UnitProvinceFilter(unit_path="unit")
+
+    class Meta:
+        model = AdoptionClaim
+        fields = ["q", "tier", "province"]

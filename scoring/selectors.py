@@ -840,3 +840,18 @@ def period_ranking(
         .values_list("pk", flat=True)
     )
     return [r for r in rows if r.unit_id in visible]
+
+
+def unit_claims_rejected(*, user: Any, since: datetime) -> QuerySet[AdoptionClaim]:
+    """R6.2: the claims of the user's own units the office rejected since `since` (the unit may
+    claim the article again with better evidence), the latest first."""
+    scope = user_scope(user)
+    return (
+        claim_list(user=user)
+        .filter(
+            unit__in=scope.staff_unit_ids,
+            status=AdoptionClaim.Status.REJECTED,
+            reviewed_at__gte=since,
+        )
+        .order_by("-reviewed_at", "-pk")
+    )

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,9 +27,11 @@ from creation.models import RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
 from creation.views import role_required
 from portal.exports import Column, export_if_requested, model_columns
+from portal.files import stored_file_response
+from portal.queues import carried_query, filter_query, next_in_queue, queue_link, wants_next
 from reporting.forms import apply_service_errors
 from scoring import services
-from scoring.forms import ClaimForm, OutletForm, PublishForm, ReasonForm
+from scoring.forms import ClaimForm, ClaimQueueFilter, OutletForm, PublishForm, ReasonForm
 from scoring.models import (
     AdoptionClaim,
     Bulletin,
@@ -222,6 +224,7 @@ def _claim_page(
         "can_withdraw": claim.status == AdoptionClaim.Status.CLAIMED
         and scope.can_edit_unit(claim.unit_id),
         "reject_form": reject_form or ReasonForm(),
+        "queue_query": carried_query(request),
     }
     return render(request, "scoring/claim_detail.html", context, status=200)
 
@@ -236,13 +239,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def claim_scan(request: HttpRequest, pk: int) -> FileResponse:
     claim = _claim(request, pk)
-    if not claim.scan:
-        raise Http404
-    try:
-        handle = claim.scan.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=claim.scan_name or "scan")
+    return stored_file_response(request, claim.scan, claim.scan_name)
 
 
 @login_required
@@ -250,15 +247,13 @@ def claim_scan(request: HttpRequest, pk: int) -> FileResponse:
 def claim_verify(request: HttpRequest, pk: int) -> HttpResponse:
     _refuse_read_only(request)
     claim = _claim(request, pk)
-    url = request.POST.get("next") or reverse("scoring:claim-detail", kwargs={"pk": claim.pk})
-    if not url.startswith("/"):
-        url = reverse("scoring:claim-detail", kwargs={"pk": claim.pk})
+    url = queue_link(_claim_url(claim), carried_query(request))
     try:
         services.claim_verify(claim=claim, user=request.user)
     except ValidationError as error:
         return _refused(request, error, url)
     messages.success(request, _("The adoption was verified and now counts."))
-    return redirect(url)
+    return redirect(_next_claim_url(request, claim) if wants_next(request) else url)
 
 
 @login_required
@@ -275,7 +270,30 @@ def claim_reject(request: HttpRequest, pk: int) -> HttpResponse:
         claim.refresh_from_db()
         return _claim_page(request, claim, reject_form=form)
     messages.success(request, _("The claim was rejected."))
-    return redirect("scoring:claim-detail", pk=claim.pk)
+    if wants_next(request):
+        return redirect(_next_claim_url(request, claim))
+    return redirect(queue_link(_claim_url(claim), carried_query(request)))
+
+
+def _claim_url(claim: AdoptionClaim) -> str:
+    return reverse("scoring:claim-detail", kwargs={"pk": claim.pk})
+
+
+def _next_claim_url(request: HttpRequest, claim: AdoptionClaim) -> str:
+    """The next claim of the office's queue with the reviewer's filters; the queue itself once
+    nothing is left."""
+    query = carried_query(request)
+    queue = ClaimQueueFilter(QueryDict(query), queryset=claim_queue(user=request.user)).qs
+    # Separation of duties: a reviewer does not verify claims of their own unit or their own.
+    queue = queue.exclude(unit__in=user_scope(request.user).staff_unit_ids).exclude(
+        claimed_by=request.user
+    )
+    following = next_in_queue(queue, current=claim, keys=("claimed_at", "pk"))
+    if following is None:
+        messages.info(request, _("All done: no claim in this queue is waiting for verification."))
+        url = reverse("scoring:review-queue")
+        return f"{url}?{query}" if query else url
+    return queue_link(_claim_url(following), query) + "#review"
 
 
 @login_required
@@ -298,15 +316,25 @@ def claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.OFFICE_REVIEWER)
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Claims waiting for verification, oldest first."""
-    queue = claim_queue(user=request.user).select_related("unit__region__province")
+    """Claims waiting for verification, oldest first, with how long each has waited."""
+    filters = ClaimQueueFilter(
+        request.GET or None,
+        queryset=claim_queue(user=request.user).select_related("unit__region__province"),
+    )
+    queue = filters.qs
     exported = export_if_requested(
         request, queue, columns=CLAIM_EXPORT, filename="adoption-claims-to-verify"
     )
     if exported:
         return exported
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "scoring/review_queue.html", {"page": page, "query": _query(request)})
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": _query(request),
+        "queue_query": filter_query(request.GET),
+    }
+    return render(request, "scoring/review_queue.html", context)
 
 
 @login_required

@@ -93,7 +93,7 @@ ROUTE_CASES: dict[str, RouteCase] = {
 
 # Routes that hold no scoped data, each with the reason.
 PUBLIC_ROUTES: dict[str, str] = {
-    "home": "redirects to the user's role home; covered by test_home_redirects_each_role",
+    "home": "the user's work queue, each of its own scope; covered by test_home_shows_each_role_its_work_queue",
     "healthz": "service health for probes; no business data",
     "login": "authentication",
     "logout": "authentication",

@@ -55,6 +55,14 @@ CASES: dict[str, RouteCase] = {
         "rectifications", "post", api=False, permission="rectification_review"
     ),
     "inspections:rectification-evidence": RouteCase("rectification_evidence", "detail", api=False),
+    # The office's checks: every rectification submitted (the world's all are) in its programmes.
+    "inspections:rectification-queue": RouteCase(
+        "rectifications",
+        "list",
+        api=False,
+        roles=frozenset({"office", "superuser"}),
+        row_attribute="data-rectification-id",
+    ),
     "inspections:unit-rectifications": RouteCase("units", "detail", api=False),
     # R4.2 self-inspections
     "inspections:unit-self-inspections": RouteCase("units", "detail", api=False),

@@ -75,7 +75,7 @@ def test_staff_submit_office_returns_staff_resubmit_office_accepts(browser, live
 
     # The office accepts it; the page shows the status and that it was on time.
     _open_from_review_queue(office, live_server, submission)
-    office.get_by_role("button", name="Accept").click()
+    office.get_by_role("button", name="Accept", exact=True).click()
     expect(office.locator(".report-status")).to_have_text("Accepted")
     expect(office.locator("dd.timeliness")).to_have_text("On time")
 

@@ -172,6 +172,7 @@ PAGE_LISTS = {
     "inspections:inspection-list": ("inspections/list.html", False),
     "inspections:letter-list": ("inspections/letters.html", False),
     "inspections:unit-rectifications": ("inspections/unit_rectifications.html", True),
+    "inspections:rectification-queue": ("inspections/rectification_queue.html", False),
     "inspections:unit-self-inspections": ("inspections/unit_self_inspections.html", True),
     "inspections:province-self-inspections": ("inspections/province_self_inspections.html", False),
 }

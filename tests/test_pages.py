@@ -15,9 +15,9 @@ def test_login_then_logout(client, world):
     response = client.post(
         reverse("login"), {"username": "staff", "password": "a-long-test-password"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse(
-        "creation:unit-home", kwargs={"pk": world.objects["units"]["own"].pk}
-    )
+    # lands on the home page, the work queue
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "groups" in response.context
     assert response.context["user"].username == "staff"
     response = client.post(reverse("logout"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("login")
@@ -71,7 +71,8 @@ def test_pages_fit_a_phone(client, world):
 
 
 # user, roles (the session is read from the cache); programmes; totals, per batch, per province; the filter's batch,
-# programme and province choices; count and rows of the page; unread notifications (header)
+# programme and province choices; count and rows of the page; the open tasks and unread
+# notifications (header, one query)
 OFFICE_HOME_QUERIES = 12
 
 

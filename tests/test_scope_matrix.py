@@ -107,23 +107,23 @@ def test_anonymous_gets_nothing(client, world, route):
 
 
 @pytest.mark.parametrize(
-    ("role", "target"),
+    ("role", "groups"),
     [
-        ("unit_staff", "creation:unit-home"),
-        ("province_culture", "creation:province-home"),
-        ("office", "creation:office-home"),
-        ("superuser", "creation:office-home"),
-        ("outsider", "creation:unit-list"),
+        ("unit_staff", {"reports-due", "plans"}),
+        ("province_culture", {"plans-review", "reports-overdue"}),
+        ("office", {"reports-review", "claims-verify"}),
+        ("superuser", {"reports-review", "plans-review"}),
+        ("outsider", set()),
     ],
 )
-def test_home_redirects_each_role(client, world, role, target):
+def test_home_shows_each_role_its_work_queue(client, world, role, groups):
     client.force_login(world.users[role])
     response = client.get(reverse("home"))
-    assert response.status_code == 302
-    if target == "creation:unit-home":
-        assert response.url == reverse(target, kwargs={"pk": world.objects["units"]["own"].pk})
-    else:
-        assert response.url == reverse(target)
+    assert response.status_code == 200
+    shown = {group.key for group in response.context["groups"]}
+    assert groups <= shown
+    if not groups:
+        assert shown == set()
 
 
 def test_token_client_sees_its_scope_through_the_token(api_client, world):

@@ -118,7 +118,7 @@ WRITE_RULES: dict[str, WriteRule] = {
 # Function views without a method guard answer a POST like a GET: they are read pages, and the
 # matrix checks that a POST to them changes nothing, for every role.
 UNGUARDED_READ_PAGES: dict[str, str] = {
-    "home": "redirects to the user's role home",
+    "home": "the work queue: reads only",
     "set_language": "Django's language switch (a cookie, no database)",
     "creation:unit-list": "read page",
     "creation:unit-home": "read page",

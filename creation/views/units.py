@@ -8,13 +8,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from creation.api.filters import CreationUnitFilter
 from creation.models import CreationUnit, RoleAssignment
 from creation.rules import worst_status
-from creation.scope import user_scope
 from creation.selectors import (
     liaison_vacancies,
     programme_list,
@@ -31,19 +30,6 @@ from portal.exports import export_if_requested, model_columns
 
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to the home of the widest role they hold."""
-    scope = user_scope(request.user)
-    if scope.everything or Role.OFFICE_REVIEWER in scope.roles:
-        return redirect("creation:office-home")
-    if Role.PROVINCIAL_REVIEWER in scope.roles:
-        return redirect("creation:province-home")
-    if len(scope.unit_ids) == 1 and Role.UNIT_STAFF in scope.roles:
-        return redirect("creation:unit-home", pk=next(iter(scope.unit_ids)))
-    return redirect("creation:unit-list")
 
 
 UNIT_EXPORT = model_columns(

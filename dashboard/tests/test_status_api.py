@@ -12,9 +12,9 @@ from rest_framework.authtoken.models import Token
 
 from creation.selectors import active_liaison
 from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFactory, LiaisonFactory
+from dashboard.selectors import unit_status_list
 from dashboard.status import (
     liaison_section,
-    publicity_section,
     rectifications_section,
     reporting_section,
 )
@@ -190,7 +190,7 @@ def _zone_batch(world):
     )
 
 
-def test_R6_1_publicity_section_scores_and_ranks_the_current_half_year(world):
+def test_R6_1_the_status_scores_and_ranks_the_current_half_year(world):
     from scoring.models import AdoptionClaim
     from scoring.tests.factories import AdoptionClaimFactory, outlet
 
@@ -213,7 +213,7 @@ def test_R6_1_publicity_section_scores_and_ranks_the_current_half_year(world):
     )
     AdoptionClaimFactory(unit=second, outlet=outlet("求是"), published_on=date(2026, 3, 1))
 
-    found = publicity_section([first, second], NOW)
+    found = {status["id"]: status["publicity"] for status in unit_status_list([first, second], NOW)}
 
     assert (found[first.pk].base, found[first.pk].bonus, found[first.pk].total) == (50, 60, 110)
     assert (found[second.pk].total, found[second.pk].rank) == (90, 2)

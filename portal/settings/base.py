@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "reporting",
     "scoring",
     "dashboard",
+    "worklist",
 ]
 
 MIDDLEWARE = [
@@ -139,7 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "creation.context_processors.navigation",
+                "worklist.context_processors.navigation",
             ],
         },
     },

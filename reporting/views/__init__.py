@@ -10,7 +10,6 @@ answers 403.
 from __future__ import annotations
 
 import calendar
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -20,14 +19,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db.models import QuerySet
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_GET,
@@ -41,13 +47,22 @@ from creation.scope import user_scope, visible_unit_or_404
 from creation.selectors import scope_provinces
 from creation.views import role_required
 from portal.exports import Column, Kind, export_if_requested, model_columns
+from portal.files import stored_file_response
+from portal.queues import (
+    AND_NEXT,
+    carried_query,
+    filter_query,
+    next_in_queue,
+    queue_link,
+    wants_next,
+)
 from reporting.forms import (
     NOT_STARTED,
     SECTIONS,
     CalendarFilterForm,
-    ProvinceReportFilterForm,
+    ProvinceReportFilter,
     ReviewForm,
-    ReviewQueueFilterForm,
+    ReviewQueueFilter,
     SubmissionForm,
     apply_service_errors,
     field_label,
@@ -107,7 +122,7 @@ REPORT_STATE_LABELS = {
     ReportState.OVERDUE_DRAFT: gettext_lazy("Overdue, draft not sent"),
     ReportState.SUBMITTED: gettext_lazy("Submitted"),
     ReportState.RETURNED: gettext_lazy("Returned for changes"),
-    ReportState.ACCEPTED: gettext_lazy("Accepted"),
+    ReportState.ACCEPTED: pgettext_lazy("report review", "Accepted"),
 }
 # A day of the month view takes the colour of its most urgent deadline.
 URGENCY = [Light.RED, Light.YELLOW, Light.AMBER, Light.GREY, Light.GREEN]
@@ -409,7 +424,7 @@ def _review(
     request: HttpRequest, obligation: Obligation, submission: Submission, form: ReviewForm
 ) -> HttpResponse | None:
     form.is_valid()
-    accept = request.POST.get("action") == "accept"
+    accept = (request.POST.get("action") or request.POST.get(AND_NEXT)) == "accept"
     try:
         if accept:
             submission_accept(
@@ -427,7 +442,22 @@ def _review(
     messages.success(
         request, _("Report accepted.") if accept else _("Report returned to the unit for changes.")
     )
-    return redirect(_report_url(obligation))
+    if wants_next(request):
+        return redirect(_next_report_url(request, submission))
+    return redirect(queue_link(_report_url(obligation), carried_query(request)))
+
+
+def _next_report_url(request: HttpRequest, submission: Submission) -> str:
+    """The next report of the office's queue, with the filters the reviewer came with; the queue
+    itself once nothing is left."""
+    query = carried_query(request)
+    queue = ReviewQueueFilter(QueryDict(query), queryset=office_review_queue(user=request.user)).qs
+    following = next_in_queue(queue, current=submission, keys=("submitted_at", "pk"))
+    if following is None:
+        messages.info(request, _("All done: no report in this queue is waiting for review."))
+        url = reverse("reporting:review-queue")
+        return f"{url}?{query}" if query else url
+    return queue_link(_report_url(following.obligation), query) + "#review"
 
 
 @login_required
@@ -448,7 +478,8 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review_form: ReviewForm | None = None
 
     if request.method == "POST":
-        action = request.POST.get("action")
+        # "Accept and go to next" names its decision in the value of the second button.
+        action = request.POST.get("action") or request.POST.get(AND_NEXT)
         if action in ("save", "submit", "withdraw") and not can_edit:
             raise PermissionDenied
         if action in ("accept", "return") and not can_review:
@@ -499,6 +530,7 @@ def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "events": [],
         "attachments": [],
+        "queue_query": carried_query(request),
     }
     if submission is not None:
         context["events"] = list(
@@ -546,12 +578,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         submission.obligation.unit_id
     ):
         raise Http404  # like the draft's text, its files are the unit's own until submitted
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    name = attachment.name or os.path.basename(attachment.file.name)
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return stored_file_response(request, attachment.file, attachment.name)
 
 
 # --- The office's review queue and the province's view ------------------------------------------
@@ -560,25 +587,23 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @role_required(Role.OFFICE_REVIEWER)
 @require_GET
 def review_queue_page(request: HttpRequest) -> HttpResponse:
-    """Submitted reports waiting for the office, oldest first."""
-    queue = office_review_queue(user=request.user)
-    filters = ReviewQueueFilterForm(request.GET or None)
-    filters.is_valid()
-    data = filters.cleaned_data if filters.is_bound else {}
-    if data.get("type"):
-        queue = queue.filter(obligation__type=data["type"])
-    if data.get("province"):
-        province = data["province"]
-        queue = queue.filter(
-            Q(obligation__unit__region__province=province) | Q(obligation__unit__region=province)
-        )
+    """Submitted reports waiting for the office, oldest first, with how long each has waited."""
+    filters = ReviewQueueFilter(
+        request.GET or None, queryset=office_review_queue(user=request.user)
+    )
+    queue = filters.qs
     exported = export_if_requested(
         request, queue, columns=SUBMISSION_EXPORT, filename="review-queue"
     )
     if exported:
         return exported
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filters": filters, "page": page, "query": _query(request)}
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": _query(request),
+        "queue_query": filter_query(request.GET),
+    }
     return render(request, "reporting/review_queue.html", context)
 
 
@@ -589,12 +614,11 @@ def province_reports(request: HttpRequest) -> HttpResponse:
     copied to the provincial departments (R3.3, R4.2)."""
     now = timezone.now()
     obligations = province_obligations(user=request.user)
-    reports = province_copied_reports(user=request.user)
-    filters = ProvinceReportFilterForm(request.GET or None)
-    filters.is_valid()
-    data = filters.cleaned_data if filters.is_bound else {}
-    if data.get("type"):
-        reports = reports.filter(obligation__type=data["type"])
+    # Copies to read, not items waiting for the province: the newest first.
+    filters = ProvinceReportFilter(
+        request.GET or None, queryset=province_copied_reports(user=request.user)
+    )
+    reports = filters.qs
     exported = export_if_requested(
         request, reports, columns=SUBMISSION_EXPORT, filename="copied-reports"
     )

@@ -485,7 +485,8 @@ def test_C4_R6_5_withdrawn_unit_is_not_the_best(monkeypatch):
 
 
 def test_C4_R6_3_live_ranking_of_the_status_and_the_dashboard_is_the_periods(zone, staff, office):
-    from dashboard.status import publicity_section
+    from dashboard.selectors import unit_status_list
+    from dashboard.services import unit_figures_refresh
     from scoring.selectors import publicity_ranking
 
     batch = zone.batch
@@ -508,7 +509,9 @@ def test_C4_R6_3_live_ranking_of_the_status_and_the_dashboard_is_the_periods(zon
     assert [(s.unit_id, s.rank) for s in period_scores(period=period, now=AFTER_H1)] == [
         (s.unit_id, s.rank) for s in scores
     ]
+    during_h1 = datetime(2026, 6, 20, tzinfo=UTC)
+    unit_figures_refresh([zone.pk, rival.pk, withdrawn.pk, project.pk], now=during_h1)
     units = list(CreationUnit.objects.filter(pk__in=[rival.pk, withdrawn.pk, project.pk]))
-    status = publicity_section(units, datetime(2026, 6, 20, tzinfo=UTC))  # H1 still running
+    status = {s["id"]: s["publicity"] for s in unit_status_list(units, during_h1)}
     assert (status[rival.pk].rank, status[rival.pk].ranked_units) == (2, 2)
-    assert withdrawn.pk not in status
+    assert status[withdrawn.pk] is None
