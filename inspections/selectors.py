@@ -242,17 +242,6 @@ def _office_programmes_q(user: Any, prefix: str) -> Q:
     return Q(**{f"{prefix}batch__programme__in": scope.office_programme_ids})
 
 
-def rectifications_to_check(*, user: Any) -> QuerySet[Rectification]:
-    """R4.1: the items units submitted with their evidence, waiting for the office of their
-    programme to verify or reopen them, the longest waiting first."""
-    return (
-        rectification_list(user=user)
-        .filter(_office_programmes_q(user, "finding__inspection__unit__"))
-        .filter(status=Rectification.Status.SUBMITTED)
-        .order_by("updated_at", "pk")
-    )
-
-
 def letters_to_send(*, user: Any) -> QuerySet[Inspection]:
     """R4.1: the completed inspections whose written feedback the office has not sent yet, the
     earliest ended first."""

@@ -30,7 +30,7 @@ from funds.selectors import (
 )
 from inspections.selectors import (
     letters_to_send,
-    rectifications_to_check,
+    rectification_check_queue,
     unit_rectifications_open,
 )
 from reporting.selectors import (
@@ -386,7 +386,7 @@ def _rectification_check(rectification: Any) -> Task:
         rectification.finding.inspection.unit.name,
         str(rectification.finding),
         _("Submitted with evidence, waiting for your check"),
-        _local_day(rectification.updated_at),
+        _local_day(rectification.submitted_at or rectification.updated_at),
         url=reverse("inspections:rectification-detail", args=[rectification.pk]),
         action=_("Verify or reopen"),
     )
@@ -434,7 +434,7 @@ def _office_sources(user: Any, scope: UserScope, now: datetime) -> list[Source]:
             "rectifications-check",
             pgettext_lazy("work queue", "Rectifications to check"),
             gettext_lazy("No rectification submitted by a unit waits for your check."),
-            lambda: [(rectifications_to_check(user=user), "finding__inspection__unit__")],
+            lambda: [(rectification_check_queue(user=user), "finding__inspection__unit__")],
             _rectification_check,
             lambda: reverse("inspections:rectification-queue"),
         ),
@@ -475,10 +475,10 @@ def _searched(parts: list[Part], query: str) -> list[QuerySet]:
     return [rows.filter(**{f"{path}name__icontains": query}) for rows, path in parts]
 
 
-class _CountAll(Func):
-    # COUNT(*) written as a plain function rather than an aggregate, so that a subquery of it
-    # stays one row without a GROUP BY.
-    template = "COUNT(*)"
+class _RowCount(Func):
+    # The rows of a subquery counted around it, so that a queue which groups its rows (e.g. by
+    # the moment of its last event) is counted as it lists, one number per queue.
+    template = "(SELECT COUNT(*) FROM %(expressions)s AS counted_rows)"
     output_field = IntegerField()
 
 
@@ -488,7 +488,7 @@ def counts_of(user: Any, querysets: dict[str, QuerySet]) -> dict[str, int]:
     if not querysets:
         return {}
     subqueries = {
-        f"count_{index}": Subquery(rows.order_by().annotate(rows=_CountAll()).values("rows")[:1])
+        f"count_{index}": _RowCount(Subquery(rows.order_by().values("pk")))
         for index, rows in enumerate(querysets.values())
     }
     values = (

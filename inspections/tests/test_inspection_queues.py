@@ -9,7 +9,7 @@ from creation.tests.factories import CreationUnitFactory, RoleAssignmentFactory
 from inspections.models import Inspection
 from inspections.selectors import (
     letters_to_send,
-    rectifications_to_check,
+    rectification_check_queue,
     unit_rectifications_open,
 )
 from inspections.tests.factories import (
@@ -48,7 +48,7 @@ def test_R4_1_the_office_checks_and_writes_to_its_own_programmes_units_only(db):
     InspectionFactory(unit=own, status=Inspection.Status.IN_PROGRESS)
     InspectionFactory(unit=other, status=Inspection.Status.COMPLETED)
 
-    assert list(rectifications_to_check(user=office)) == [submitted]
+    assert list(rectification_check_queue(user=office)) == [submitted]
     # the inspections of the two findings are completed too, their letters not sent
     assert set(letters_to_send(user=office)) == {
         completed,
