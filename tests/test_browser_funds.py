@@ -33,7 +33,7 @@ def _decide(page, live_server, version_id, button, comment=""):
     _open_from_province_queue(page, live_server, version_id)
     if comment:
         page.fill("#id_comment", comment)
-    page.get_by_role("button", name=button).click()
+    page.get_by_role("button", name=button, exact=True).click()
     expect(page.locator(".messages")).to_be_visible()
 
 
