@@ -358,6 +358,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.schema.postprocess_nullable_and_blank",
     ],
+    # No deep links: they put a link inside each operation's expand button, which screen readers
+    # cannot reach or name (axe's nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
