@@ -4,7 +4,8 @@ without JavaScript), and axe-core finds no serious or critical violation at desk
 
 axe-core is the copy bundled by the axe-playwright-python package (MPL-2.0). The API docs page is
 the same for every role (Swagger UI over the public schema): it is measured for each role but
-checked with axe once, as it is the slowest page to check. At phone width axe runs only the rules
+checked with axe once, as it is the slowest page to check, as loaded and then with an operation
+tried out and the authorize dialog open. At phone width axe runs only the rules
 that the width changes (PHONE_RULES).
 """
 
@@ -55,13 +56,14 @@ def _prepare(world) -> Shown:
     )
 
 
-def _open(page, url: str) -> None:
-    page.goto(url)
+def _open(page, url: str):
+    response = page.goto(url)
     page.wait_for_load_state()
     if page.locator("#swagger-ui").count():
         page.wait_for_selector("#swagger-ui .opblock")
     if page.locator("[data-chart]").count():
         page.wait_for_selector("[data-chart] svg")
+    return response
 
 
 def _menu_problems(page, role: str) -> list[str]:
@@ -86,6 +88,18 @@ def _menu_problems(page, role: str) -> list[str]:
     expect(nav).to_be_hidden()
     expect(toggle).to_be_focused()
     return problems
+
+
+def _try_api_docs(page) -> None:
+    """Opens what Swagger UI draws only on demand: a list operation tried out and executed (its
+    parameter fields, the response) and the authorize dialog."""
+    operation = page.locator(".opblock-get[id$='_list']").first
+    operation.locator(".opblock-summary-control").click()
+    operation.locator("button.try-out__btn").click()
+    operation.locator("button.execute").click()
+    operation.locator(".live-responses-table").wait_for()
+    page.locator("button.authorize").first.click()
+    page.locator(".dialog-ux .close-modal").wait_for()
 
 
 def _axe_problems(axe, page, where: str, rules: list[str] | None = None) -> list[str]:
@@ -116,8 +130,9 @@ def test_main_pages_of_every_role_fit_a_phone_pass_axe_and_the_menu_collapses(
         for path in main_pages(role, shown, menu):
             where = f"{role} {path}"
             page.set_viewport_size(PHONE)
-            _open(page, f"{live_server.url}{path}")
-            assert page.url.startswith(f"{live_server.url}{path}"), f"{where}: sent to {page.url}"
+            response = _open(page, f"{live_server.url}{path}")
+            assert response.ok, f"{where}: {response.status} at {page.url}"
+            assert "/accounts/login/" not in page.url, f"{where}: sent to the login page"
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:
                 problems.append(f"{where}: {width} px wide at {PHONE['width']} px")
@@ -127,6 +142,9 @@ def test_main_pages_of_every_role_fit_a_phone_pass_axe_and_the_menu_collapses(
             checked_with_axe.add(path)
             page.set_viewport_size(DESKTOP)
             problems += _axe_problems(axe, page, where)
+            if path == API_DOCS:
+                _try_api_docs(page)
+                problems += _axe_problems(axe, page, f"{where} (tried out)")
         page.context.close()
     assert problems == [], "\n".join(problems)
 
