@@ -6,7 +6,8 @@ axe-core is the copy bundled by the axe-playwright-python package (MPL-2.0). The
 the same for every role (Swagger UI over the public schema): it is measured for each role but
 checked with axe once, as it is the slowest page to check, as loaded and then with an operation
 tried out and the authorize dialog open. At phone width axe runs only the rules
-that the width changes (PHONE_RULES).
+that the width changes (PHONE_RULES). Dashboard charts are drawn at phone width and must follow
+their box when the window widens.
 """
 
 import pytest
@@ -90,6 +91,25 @@ def _menu_problems(page, role: str) -> list[str]:
     return problems
 
 
+# Every chart drawn as wide as its box (ECharts sets the width of its SVG when it draws).
+CHARTS_FIT = """() => [...document.querySelectorAll("[data-chart]")].every(box => {
+  const svg = box.querySelector("svg");
+  return svg && Math.abs(svg.getBoundingClientRect().width - box.clientWidth) < 2;
+})"""
+
+
+def _chart_problems(page, where: str) -> list[str]:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    if not page.locator("[data-chart]").count():
+        return []
+    try:
+        page.wait_for_function(CHARTS_FIT, timeout=5_000)
+    except PlaywrightTimeout:
+        return [f"{where}: a chart did not follow the width of its box"]
+    return []
+
+
 def _try_api_docs(page) -> None:
     """Opens what Swagger UI draws only on demand: a list operation tried out and executed (its
     parameter fields, the response) and the authorize dialog."""
@@ -121,7 +141,7 @@ def test_main_pages_of_every_role_fit_a_phone_pass_axe_and_the_menu_collapses(
     axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
     shown = _prepare(world)
     problems: list[str] = []
-    checked_with_axe: set[str] = set()
+    api_docs_checked = False
     for role in ROLES:
         page = login(browser, live_server, world.users[role].username, viewport=PHONE)
         page.goto(f"{live_server.url}/")
@@ -136,15 +156,17 @@ def test_main_pages_of_every_role_fit_a_phone_pass_axe_and_the_menu_collapses(
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:
                 problems.append(f"{where}: {width} px wide at {PHONE['width']} px")
+            problems += _chart_problems(page, f"{where} (phone)")
             problems += _axe_problems(axe, page, f"{where} (phone)", PHONE_RULES)
-            if path == API_DOCS and path in checked_with_axe:
+            if path == API_DOCS and api_docs_checked:
                 continue
-            checked_with_axe.add(path)
             page.set_viewport_size(DESKTOP)
+            problems += _chart_problems(page, where)
             problems += _axe_problems(axe, page, where)
             if path == API_DOCS:
                 _try_api_docs(page)
                 problems += _axe_problems(axe, page, f"{where} (tried out)")
+                api_docs_checked = True
         page.context.close()
     assert problems == [], "\n".join(problems)
 
