@@ -2,9 +2,9 @@
 (tests/test_browser_phones.py) visit for unit staff, the provincial reviewers of culture and of
 finance, and the office.
 
-Each role's list is its home (`/` and the home it is sent to), the section pages of its work, the
-dashboard where it has one, a unit page, a report, a fund plan, the publicity pages, documents,
-notifications and the API docs. The checks also visit every link of the role's menu, so that a
+Each role's list is its homes (`/`, the work queue, and its role's home page), the section pages
+of its work, the dashboard where it has one, a unit page, a report, a fund plan, the publicity
+pages, documents, notifications and the API docs. The checks also visit every link of the role's menu, so that a
 page added to the menu is checked without being added here.
 """
 
