@@ -359,6 +359,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.schema.postprocess_nullable_and_blank",
     ],
+    # No deep links: they put a link inside each operation's expand button, which screen readers
+    # cannot reach or name (axe's nested-interactive). No syntax colours: their inline colours on
+    # the dark code boxes are below AA contrast, and only a style sheet of our own can fix them.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": {"activated": False}},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -63,6 +63,16 @@
     }
   };
 
+  // A chart follows the width of its box (a phone turned, a window resized, a panel that
+  // changes), not only the window's.
+  var resizer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var chart = echarts.getInstanceByDom(entry.target);
+      if (chart) {
+        chart.resize();
+      }
+    });
+  });
   var charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (container) {
     var build = builders[container.dataset.chart];
@@ -73,8 +83,13 @@
     var chart = echarts.init(container, null, { renderer: "svg" });
     chart.setOption(build(container, data));
     charts.push(chart);
+    if (resizer) {
+      resizer.observe(container);
+    }
   });
-  window.addEventListener("resize", function () {
-    charts.forEach(function (chart) { chart.resize(); });
-  });
+  if (!resizer) {
+    window.addEventListener("resize", function () {
+      charts.forEach(function (chart) { chart.resize(); });
+    });
+  }
 })();
