@@ -52,7 +52,7 @@ def _prepare(world) -> Shown:
     Submission.objects.filter(pk=report.pk).update(body=f"活动报道：{LONG_ADDRESS}")
     return Shown(
         unit=world.objects["units"]["own"].pk,
-        report=report.pk,
+        report=report.obligation_id,  # the report page is addressed by its obligation
         fund_plan=world.objects["fund_plans"]["own/review"].pk,
     )
 
