@@ -1,0 +1,276 @@
+"""A long PDF (a bulletin of thousands of rows) laid out in parts at once, one process per core,
+and joined into one archival file.
+
+WeasyPrint lays out, draws and writes on one core, about 6 ms for each row of a table; a bulletin
+of 5,000 units would take half a minute. Each part is a whole HTML document of the same layout
+(the opening only in the first part, the closing only in the last, see the layout's `part_first`
+and `part_last`) and starts on a new page. The page numbers run on across parts: a part lays out
+its pages, tells the parent how many it has, and is told how many pages come before it, before
+it sets its page numbers (WeasyPrint sets margin boxes only once every page is laid out). The
+parent then joins the files with pikepdf: the pages, one structure tree (the tagged tables of
+every part under the first part's Document element, the parent tree renumbered), the bookmarks;
+the first part's catalogue keeps the one XMP packet, output intent, language and title.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+class PartFailed(Exception):
+    """A part could not be rendered; the message says why."""
+
+
+def pdf_processes() -> int:
+    """The cores this process may use: the worker renders one long document on all of them."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# --- rendering the parts -----------------------------------------------------------------------
+
+
+def render_parts(
+    htmls: Sequence[str],
+    write: Callable[[str, Callable[[Any], None]], bytes],
+    progress: Callable[[float], None],
+) -> list[bytes]:
+    """Render each HTML document in a process of its own, its pages numbered on from the parts
+    before it; `write(html, prepare)` renders one (in the child), calling `prepare(document)`
+    before the layout; `progress(share)` is told how far the whole has got (0–1). Returns each
+    part's PDF, in order."""
+    context = multiprocessing.get_context("fork")
+    pipes, processes = [], []
+    for html in htmls:
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_part_main, args=(html, child_end, write), daemon=True)
+        process.start()
+        child_end.close()
+        pipes.append(parent_end)
+        processes.append(process)
+    steps = 2 * len(htmls)
+    done = 0
+    try:
+        offset = 0
+        for pipe in pipes:
+            pages = _expect(pipe, "pages")
+            pipe.send(offset)
+            offset += pages
+            done += 1
+            progress(done / steps)
+        results = []
+        for pipe in pipes:
+            results.append(_expect(pipe, "pdf"))
+            done += 1
+            progress(done / steps)
+        return results
+    finally:
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        for pipe in pipes:
+            pipe.close()
+
+
+def _expect(pipe: Any, what: str) -> Any:
+    try:
+        kind, value = pipe.recv()
+    except EOFError:
+        raise PartFailed("the process ended without a word") from None
+    if kind == "error":
+        raise PartFailed(value)
+    if kind != what:
+        raise PartFailed(f"sent {kind} instead of {what}")
+    return value
+
+
+def _part_main(html: str, pipe: Any, write: Callable[[str, Callable[[Any], None]], bytes]) -> None:
+    try:
+        pipe.send(("pdf", write(html, _PageOffset(pipe).install)))
+    except BaseException as error:
+        pipe.send(("error", f"{type(error).__name__}: {error}"))
+    finally:
+        pipe.close()
+
+
+class _PageOffset:
+    """Installed in a part's process (forked, thrown away after) in place of WeasyPrint's
+    make_margin_boxes, which is first called once every page is laid out: then the part says
+    how many pages it has, learns how many come before it, and numbers its pages on from there,
+    on the side (left or right) of the page in the whole document."""
+
+    def __init__(self, pipe: Any) -> None:
+        self.pipe = pipe
+        self.offset: int | None = None
+
+    def install(self, html: Any) -> None:
+        from weasyprint import layout
+
+        original = layout.make_margin_boxes
+
+        def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
+            if self.offset is None:
+                self.offset = self._offset(context)
+                for entry in context.page_maker[1:]:
+                    counters = entry[3][1]
+                    counters["page"] = [value + self.offset for value in counters.get("page", [0])]
+            if self.offset % 2:
+                self._flip_side(page, html, context)
+            return original(context, page, state)
+
+        layout.make_margin_boxes = make_margin_boxes
+
+    def _offset(self, context: Any) -> int:
+        # page_maker[i] holds where page i + 1 resumes; after the last page, nowhere (None).
+        pages = next(
+            (i for i, entry in enumerate(context.page_maker) if i and entry[0] is None),
+            len(context.page_maker) - 1,
+        )
+        self.pipe.send(("pages", pages))
+        return self.pipe.recv()
+
+    @staticmethod
+    def _flip_side(page: Any, html: Any, context: Any) -> None:
+        from weasyprint.layout.page import set_page_type_computed_styles
+
+        side = "left" if page.page_type.side == "right" else "right"
+        page.page_type = page.page_type._replace(side=side)
+        set_page_type_computed_styles(page.page_type, html, context.style_for)
+
+
+# --- joining the parts -------------------------------------------------------------------------
+
+
+def join_parts(parts: Sequence[bytes]) -> bytes:
+    """One PDF of the parts' pages, with the first part's catalogue (XMP, output intent,
+    language, title) and one structure tree."""
+    import pikepdf
+
+    whole = pikepdf.open(io.BytesIO(parts[0]))
+    tree = whole.Root.StructTreeRoot
+    document = _document_element(tree)
+    nums = tree.ParentTree.Nums
+    next_key = _next_key(nums)
+    outline_pages: list[tuple[Any, int]] = []
+    for number, content in enumerate(parts[1:], start=1):
+        part = pikepdf.open(io.BytesIO(content))
+        _retag_fonts(part, number)
+        part_tree = part.Root.StructTreeRoot
+        part_document = _document_element(part_tree)
+        kids = list(_as_list(part_document.K))
+        for kid in kids:
+            # Cut the kid's tie to the part's tree, so that copying it copies no more.
+            kid.P = pikepdf.Dictionary()
+        first_page = len(whole.pages)
+        outline_pages.extend(_outline_items(part, first_page))
+        whole.pages.extend(part.pages)
+        for page in whole.pages[first_page:]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + next_key
+
+        def copy(value: Any, part_document: Any = part_document) -> Any:
+            # Struct elements are indirect; the arrays of the parent tree may be direct.
+            if value.is_indirect:
+                if value.objgen == part_document.objgen:
+                    return document
+                return whole.copy_foreign(value)
+            if isinstance(value, pikepdf.Array):
+                return pikepdf.Array([copy(item) for item in value])
+            if isinstance(value, pikepdf.Dictionary):
+                return pikepdf.Dictionary({key: copy(item) for key, item in value.items()})
+            return value
+
+        for kid in kids:
+            copied = copy(kid)
+            copied.P = document
+            document.K.append(copied)
+        part_nums = part_tree.ParentTree.Nums
+        for index in range(0, len(part_nums), 2):
+            nums.append(int(part_nums[index]) + next_key)
+            nums.append(copy(part_nums[index + 1]))
+        next_key += _next_key(part_nums)
+    tree.ParentTreeNextKey = next_key
+    _append_outline(whole, outline_pages)
+    out = io.BytesIO()
+    whole.save(out)
+    return out.getvalue()
+
+
+def _document_element(tree: Any) -> Any:
+    import pikepdf
+
+    document = tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K
+    if not isinstance(document.K, pikepdf.Array):
+        document.K = pikepdf.Array([document.K])
+    return document
+
+
+def _as_list(value: Any) -> list[Any]:
+    import pikepdf
+
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
+
+
+def _next_key(nums: Any) -> int:
+    keys = [int(nums[index]) for index in range(0, len(nums), 2)]
+    return max(keys, default=-1) + 1
+
+
+def _retag_fonts(part: Any, number: int) -> None:
+    """Each part embeds its own subset of a font, under the tag WeasyPrint derives from the
+    font alone; in one file, different subsets must have different names."""
+    import pikepdf
+
+    def retag(name: Any) -> Any:
+        text = str(name)[1:]
+        if "+" not in text:
+            return name
+        tag, rest = text.split("+", 1)
+        tag = "".join(chr(65 + (ord(letter) - 65 + number) % 26) for letter in tag)
+        return pikepdf.Name(f"/{tag}+{rest}")
+
+    for obj in part.objects:
+        if not isinstance(obj, pikepdf.Dictionary):
+            continue
+        if obj.get("/Type") == pikepdf.Name.Font and "/BaseFont" in obj:
+            obj.BaseFont = retag(obj.BaseFont)
+        elif obj.get("/Type") == pikepdf.Name.FontDescriptor and "/FontName" in obj:
+            obj.FontName = retag(obj.FontName)
+
+
+def _outline_items(part: Any, first_page: int) -> list[tuple[Any, int]]:
+    """The part's bookmarks (title, page in the whole document), nested ones flattened under
+    their parent's level by the order they come in."""
+    pages = {page.objgen: index for index, page in enumerate(part.pages)}
+    items = []
+    with part.open_outline() as outline:
+        stack = list(reversed(outline.root))
+        while stack:
+            item = stack.pop()
+            destination = item.destination
+            page = destination[0] if destination is not None and len(destination) else None
+            if page is not None and page.objgen in pages:
+                items.append((item, first_page + pages[page.objgen]))
+            stack.extend(reversed(item.children))
+    return items
+
+
+def _append_outline(whole: Any, items: list[tuple[Any, int]]) -> None:
+    """The later parts' bookmarks (their headings) under the first part's last top bookmark
+    (the title), as one document's outline nests them."""
+    if not items:
+        return
+    import pikepdf
+
+    with whole.open_outline() as outline:
+        parent = outline.root[-1].children if outline.root else outline.root
+        for item, page in items:
+            parent.append(pikepdf.OutlineItem(item.title, page))
