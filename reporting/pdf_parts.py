@@ -17,6 +17,8 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import signal
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -44,19 +46,28 @@ def render_parts(
     """Render each HTML document in a process of its own, its pages numbered on from the parts
     before it; `write(html, prepare)` renders one (in the child), calling `prepare(document)`
     before the layout; `progress(share)` is told how far the whole has got (0–1). Returns each
-    part's PDF, in order."""
-    context = multiprocessing.get_context("fork")
-    pipes, processes = [], []
-    for html in htmls:
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=_part_main, args=(html, child_end, write), daemon=True)
-        process.start()
-        child_end.close()
-        pipes.append(parent_end)
-        processes.append(process)
-    steps = 2 * len(htmls)
-    done = 0
+    part's PDF, in order.
+
+    The processes are forked with os.fork, not multiprocessing: a Celery worker's pool process
+    is a daemon, which multiprocessing forbids to have children."""
+    pipes, children = [], []
     try:
+        for html in htmls:
+            parent_end, child_end = multiprocessing.Pipe()
+            pid = os.fork()
+            if pid == 0:  # the part's process: render, answer, and leave without clean-ups
+                code = 1
+                try:
+                    parent_end.close()
+                    _part_main(html, child_end, write)
+                    code = 0
+                finally:
+                    os._exit(code)
+            child_end.close()
+            pipes.append(parent_end)
+            children.append(pid)
+        steps = 2 * len(htmls)
+        done = 0
         offset = 0
         for pipe in pipes:
             pages = _expect(pipe, "pages")
@@ -71,13 +82,22 @@ def render_parts(
             progress(done / steps)
         return results
     finally:
-        for process in processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
         for pipe in pipes:
             pipe.close()
+        for pid in children:
+            _end(pid)
+
+
+def _end(pid: int) -> None:
+    # A part that answered has ended or is ending; one still at work (the parent failed, or a
+    # part before it did) is stopped.
+    for _ in range(50):
+        ended, _status = os.waitpid(pid, os.WNOHANG)
+        if ended:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 def _expect(pipe: Any, what: str) -> Any:

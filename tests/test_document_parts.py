@@ -8,6 +8,7 @@ heading where one is near."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import re
 from datetime import date
 from types import SimpleNamespace
@@ -77,12 +78,7 @@ def test_split_blocks_of_one_part_is_the_blocks():
 # --- the joined document ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def bulletin_in_parts(monkeypatch):
-    """A bulletin of 150 rows in two batches, laid out in two parts (whatever this machine's
-    cores), with the progress it reported."""
-    monkeypatch.setattr(pdf_parts, "pdf_processes", lambda: 2)
-    monkeypatch.setattr(documents, "PDF_PARTS_MIN_ROWS", 10)
+def _render_in_parts(shares: list[float]) -> bytes:
     blocks = [Paragraph("各单位得分如下。"), Heading("第一批"), _table(1, 110)]
     blocks += [Heading("第二批"), _table(111, 40)]
     context = {
@@ -92,14 +88,28 @@ def bulletin_in_parts(monkeypatch):
         "signed_on": date(2026, 7, 25),
         "issuer": "示范区创建工作领导小组办公室",
     }
-    shares: list[float] = []
     with translation.override("zh-hans"):
-        content = documents.pdf_render(
+        return documents.pdf_render(
             template="reporting/pdf/publicity_bulletin.html",
             context=context,
             in_parts=True,
             progress=shares.append,
         )
+
+
+@pytest.fixture
+def in_two_parts(monkeypatch):
+    """Documents of more than 10 rows laid out in two parts, whatever this machine's cores."""
+    monkeypatch.setattr(pdf_parts, "pdf_processes", lambda: 2)
+    monkeypatch.setattr(documents, "PDF_PARTS_MIN_ROWS", 10)
+
+
+@pytest.fixture
+def bulletin_in_parts(in_two_parts):
+    """A bulletin of 150 rows in two batches, laid out in two parts, with the progress it
+    reported."""
+    shares: list[float] = []
+    content = _render_in_parts(shares)
     return content, shares
 
 
@@ -192,3 +202,23 @@ def test_bulletin_in_parts_is_one_archival_tagged_document(bulletin_in_parts):
             names.setdefault(str(font.BaseFont), set()).add(font.objgen)
     assert names
     assert all(len(objects) == 1 for objects in names.values()), names
+
+
+def _render_in_a_daemon(pipe) -> None:
+    try:
+        pipe.send(len(_render_in_parts([])))
+    except BaseException as error:
+        pipe.send(repr(error))
+
+
+@needs_pdf
+def test_bulletin_in_parts_is_made_inside_a_daemon_process_as_a_celery_worker_is(in_two_parts):
+    # A Celery worker's pool processes are daemons, which multiprocessing forbids children.
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe()
+    daemon = context.Process(target=_render_in_a_daemon, args=(child_end,), daemon=True)
+    daemon.start()
+    answer = parent_end.recv() if parent_end.poll(120) else "no answer"
+    daemon.join(10)
+    assert isinstance(answer, int), answer
+    assert answer > 10_000
