@@ -438,7 +438,9 @@ def split_blocks(blocks: Sequence[Block], parts: int) -> list[list[Block]]:
     table that ends near its share (the next batch then starts on a new page), else inside a
     table, which the next run continues under its header row."""
     share = table_rows(blocks) / parts
-    slack = share / 5
+    # Within a tenth of the share a batch starts on a new page; further off, the runs would be
+    # so uneven that the longer one keeps the document waiting.
+    slack = share / 10
     runs: list[list[Block]] = [[]]
     rows = 0  # table rows in the current run
     queue = list(blocks)
