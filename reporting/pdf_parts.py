@@ -222,7 +222,12 @@ def join_parts(parts: Sequence[bytes]) -> bytes:
     out = io.BytesIO()
     # Object streams, as WeasyPrint writes them: the tens of thousands of structure elements
     # compressed (PDF/A-2 allows them), a file of half the size, written faster.
-    whole.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    whole.save(
+        out,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        # WeasyPrint's XMP packet as it is: it already names the file's version
+        fix_metadata_version=False,
+    )
     return out.getvalue()
 
 
@@ -259,13 +264,30 @@ def _retag_fonts(part: Any, number: int) -> None:
         tag = "".join(chr(65 + (ord(letter) - 65 + number) % 26) for letter in tag)
         return pikepdf.Name(f"/{tag}+{rest}")
 
-    for obj in part.objects:
-        if not isinstance(obj, pikepdf.Dictionary):
+    # The fonts the pages use, and those of their form XObjects: a few dozen objects to look
+    # at, not every object of the file.
+    seen: set[tuple[int, int]] = set()
+    resources = [page.obj.get("/Resources") for page in part.pages]
+    while resources:
+        resource = resources.pop()
+        if not isinstance(resource, pikepdf.Dictionary) or resource.objgen in seen:
             continue
-        if obj.get("/Type") == pikepdf.Name.Font and "/BaseFont" in obj:
-            obj.BaseFont = retag(obj.BaseFont)
-        elif obj.get("/Type") == pikepdf.Name.FontDescriptor and "/FontName" in obj:
-            obj.FontName = retag(obj.FontName)
+        if resource.is_indirect:
+            seen.add(resource.objgen)
+        for font in (resource.get("/Font") or {}).values():
+            for face in [font, *(font.get("/DescendantFonts") or [])]:
+                if face.objgen in seen:
+                    continue
+                seen.add(face.objgen)
+                if "/BaseFont" in face:
+                    face.BaseFont = retag(face.BaseFont)
+                descriptor = face.get("/FontDescriptor")
+                if descriptor is not None and descriptor.objgen not in seen:
+                    seen.add(descriptor.objgen)
+                    descriptor.FontName = retag(descriptor.FontName)
+            resources.append(font.get("/Resources"))  # Type 3 fonts' glyphs
+        for xobject in (resource.get("/XObject") or {}).values():
+            resources.append(xobject.get("/Resources"))
 
 
 def _outline_items(part: Any, first_page: int) -> list[tuple[Any, int]]:
