@@ -183,39 +183,23 @@ def join_parts(parts: Sequence[bytes]) -> bytes:
     for number, content in enumerate(parts[1:], start=1):
         part = pikepdf.open(io.BytesIO(content))
         _retag_fonts(part, number)
-        part_tree = part.Root.StructTreeRoot
-        part_document = _document_element(part_tree)
-        kids = list(_as_list(part_document.K))
-        for kid in kids:
-            # Cut the kid's tie to the part's tree, so that copying it copies no more.
-            kid.P = pikepdf.Dictionary()
         first_page = len(whole.pages)
         outline_pages.extend(_outline_items(part, first_page))
         whole.pages.extend(part.pages)
         for page in whole.pages[first_page:]:
             if "/StructParents" in page.obj:
                 page.obj.StructParents = int(page.obj.StructParents) + next_key
-
-        def copy(value: Any, part_document: Any = part_document) -> Any:
-            # Struct elements are indirect; the arrays of the parent tree may be direct.
-            if value.is_indirect:
-                if value.objgen == part_document.objgen:
-                    return document
-                return whole.copy_foreign(value)
-            if isinstance(value, pikepdf.Array):
-                return pikepdf.Array([copy(item) for item in value])
-            if isinstance(value, pikepdf.Dictionary):
-                return pikepdf.Dictionary({key: copy(item) for key, item in value.items()})
-            return value
-
-        for kid in kids:
-            copied = copy(kid)
-            copied.P = document
-            document.K.append(copied)
+        # The part's structure tree copied whole, in one call (qpdf maps its references to
+        # the pages just copied); its Document element's kids then move under ours.
+        part_tree = whole.copy_foreign(part.Root.StructTreeRoot)
+        part_document = _document_element(part_tree)
+        for kid in part_document.K:
+            kid.P = document
+            document.K.append(kid)
         part_nums = part_tree.ParentTree.Nums
         for index in range(0, len(part_nums), 2):
             nums.append(int(part_nums[index]) + next_key)
-            nums.append(copy(part_nums[index + 1]))
+            nums.append(_replaced(part_nums[index + 1], part_document, document))
         next_key += _next_key(part_nums)
     tree.ParentTreeNextKey = next_key
     _append_outline(whole, outline_pages)
@@ -240,10 +224,15 @@ def _document_element(tree: Any) -> Any:
     return document
 
 
-def _as_list(value: Any) -> list[Any]:
+def _replaced(value: Any, old: Any, new: Any) -> Any:
+    """A parent tree's entry (an element, or an array of them) pointing to `new` for `old`."""
     import pikepdf
 
-    return list(value) if isinstance(value, pikepdf.Array) else [value]
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_replaced(item, old, new) for item in value])
+    if isinstance(value, pikepdf.Dictionary) and value.is_indirect and value.objgen == old.objgen:
+        return new
+    return value
 
 
 def _next_key(nums: Any) -> int:
