@@ -22,12 +22,14 @@ served to whoever sees the job's unit, a draft only to the office (DocumentJob.v
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import io
 import logging
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -38,7 +40,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from reporting import fonts
+from reporting import fonts, pdf_parts
 
 PDF = "pdf"
 DOCX = "docx"
@@ -95,6 +97,9 @@ class DocumentKind:
     is_draft: Callable[[dict[str, Any]], bool] | None = None
     # The parameters the kind takes, all integer ids (the render_document command's options).
     params: tuple[DocumentParam, ...] = (UNIT_PARAM,)
+    # Whether a long PDF of the kind may be laid out in parts at once (pdf_render): its layout
+    # shows its opening only where `part_first` and its closing only where `part_last`.
+    pdf_in_parts: bool = False
 
     def draft(self, params: dict[str, Any]) -> bool:
         return self.is_draft is not None and self.is_draft(params)
@@ -137,7 +142,12 @@ def document_render(
     context = document_kind.context(params)
     report(40, STAGE_LAYOUT)
     if format == PDF:
-        content = pdf_render(template=document_kind.template, context=context)
+        content = pdf_render(
+            template=document_kind.template,
+            context=context,
+            in_parts=document_kind.pdf_in_parts,
+            progress=lambda share: report(40 + int(50 * share), STAGE_LAYOUT),
+        )
     else:
         content = docx_bytes(document_kind.docx(context))
     report(90, STAGE_STORING)
@@ -325,6 +335,8 @@ def _document_html_class() -> type:
     rules = _UNIVERSAL_PSEUDO_RULE.sub("", UA).replace("\n::marker {", "\nli::marker {")
     stylesheet = CSS(string=rules, counter_style=CounterStyle())
 
+    _pdf_page_references_remembered()
+
     class DocumentHTML(HTML):
         # The hook WeasyPrint's own HTML class uses to choose its default stylesheets (the
         # version is pinned in pyproject.toml; a document test fails if the hook is gone).
@@ -334,19 +346,128 @@ def _document_html_class() -> type:
     return DocumentHTML
 
 
-def pdf_render(*, template: str, context: dict[str, Any]) -> bytes:
-    """An HTML layout (templates/reporting/pdf/) rendered to PDF."""
+def _pdf_page_references_remembered() -> None:
+    """pydyf builds the tuple of every page's reference each time a PDF's `page_references` is
+    read, and WeasyPrint's tagging reads it for each structure element it writes: time in the
+    square of the pages, seconds for a bulletin of 200 pages. The tuple is kept while the PDF
+    has the same pages (pages are only ever added)."""
+    import pydyf
+
+    def page_references(pdf: Any) -> tuple[bytes, ...]:
+        kids = pdf.pages["Kids"]
+        remembered = pdf.__dict__.get("_page_references")
+        if remembered is None or remembered[0] != len(kids):
+            references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+            remembered = pdf.__dict__["_page_references"] = (len(kids), references)
+        return remembered[1]
+
+    pydyf.PDF.page_references = property(page_references)
+
+
+# A layout of fewer table rows is made in one process: quicker than starting and joining parts.
+PDF_PARTS_MIN_ROWS = 600
+
+
+def pdf_render(
+    *,
+    template: str,
+    context: dict[str, Any],
+    in_parts: bool = False,
+    progress: Callable[[float], None] | None = None,
+) -> bytes:
+    """An HTML layout (templates/reporting/pdf/) rendered to PDF. With `in_parts`, a layout of
+    many table rows is laid out in parts on every core (reporting.pdf_parts), `progress` told
+    how far it has got (0–1)."""
     problem = fonts.pdf_problem()
     if problem:
         raise DocumentUnavailable(problem)
-    context = {**official_context(), **context}
+    context = {**official_context(), "part_first": True, "part_last": True, **context}
     context["issuer"] = context["issuer"] or portal_name()
-    html = render_to_string(template, context)
+    blocks = context.get("blocks") or ()
+    processes = pdf_parts.pdf_processes()
+    if in_parts and processes > 1 and table_rows(blocks) >= PDF_PARTS_MIN_ROWS:
+        runs = split_blocks(blocks, processes)
+        htmls = [
+            render_to_string(
+                template,
+                {**context, "blocks": run, "part_first": i == 0, "part_last": i == len(runs) - 1},
+            )
+            for i, run in enumerate(runs)
+        ]
+        try:
+            contents = pdf_parts.render_parts(htmls, _pdf_write, progress or (lambda share: None))
+        except pdf_parts.PartFailed as error:
+            raise DocumentError(_("The document could not be made.")) from error
+        return pdf_parts.join_parts(contents)
+    return _pdf_write(render_to_string(template, context))
+
+
+def _pdf_write(html: str, prepare: Callable[[Any], None] | None = None) -> bytes:
     # Fonts are subset with HarfBuzz where the system's libharfbuzz-subset allows (fast); the
     # default fontTools subsetting of a 10 MB CJK face takes seconds.
     document = _document_html_class()(string=html, url_fetcher=_fetcher(), base_url="file:///")
-    # PDF/A-2b for the archive, tagged (headings, paragraphs, tables) for screen readers.
-    return document.write_pdf(font_config=_font_config(), pdf_variant=PDF_VARIANT, pdf_tags=True)
+    if prepare is not None:
+        prepare(document)
+    with _cyclic_gc_paused():
+        # PDF/A-2b for the archive, tagged (headings, paragraphs, tables) for screen readers.
+        return document.write_pdf(
+            font_config=_font_config(), pdf_variant=PDF_VARIANT, pdf_tags=True
+        )
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    # The layout makes millions of objects (boxes, styles, PDF objects) that live until the file
+    # is written; Python's cyclic collector would walk them all again and again as they grow:
+    # a third of the time of a 2,500-row table, for no memory given back (the peak is the same).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def table_rows(blocks: Sequence[Block]) -> int:
+    return sum(len(block.rows) for block in blocks if isinstance(block, Table))
+
+
+def split_blocks(blocks: Sequence[Block], parts: int) -> list[list[Block]]:
+    """The blocks in up to `parts` runs of about as many table rows each. A run ends after a
+    table that ends near its share (the next batch then starts on a new page), else inside a
+    table, which the next run continues under its header row."""
+    share = table_rows(blocks) / parts
+    # Within a tenth of the share a batch starts on a new page; further off, the runs would be
+    # so uneven that the longer one keeps the document waiting.
+    slack = share / 10
+    runs: list[list[Block]] = [[]]
+    rows = 0  # table rows in the current run
+    queue = list(blocks)
+    while queue:
+        block = queue.pop(0)
+        if (
+            isinstance(block, Table)
+            and len(runs) < parts
+            and rows + len(block.rows) > share + slack
+        ):
+            cut = round(share - rows)
+            if cut > slack or not runs[-1]:
+                runs[-1].append(replace(block, rows=block.rows[:cut]))
+                queue.insert(0, replace(block, rows=block.rows[cut:]))
+            else:  # near enough already: the run ends before this table (and its heading)
+                heading = runs[-1].pop() if isinstance(runs[-1][-1], Heading) else None
+                queue[:0] = [heading, block] if heading else [block]
+            runs.append([])
+            rows = 0
+            continue
+        runs[-1].append(block)
+        if isinstance(block, Table):
+            rows += len(block.rows)
+            if len(runs) < parts and rows >= share - slack and queue:
+                runs.append([])
+                rows = 0
+    return [run for run in runs if run]
 
 
 # --- Word, in the official-document layout -----------------------------------------------------

@@ -147,4 +147,6 @@ BULLETIN_KIND = DocumentKind(
     ),
     unit_param=None,
     params=(DocumentParam("bulletin", "id of the published bulletin"),),
+    # thousands of rows: laid out on every core of the worker
+    pdf_in_parts=True,
 )

@@ -245,23 +245,33 @@ def period_live_scores(
 def period_scores(*, period: ScoringPeriod, now: datetime | None = None) -> list[rules.UnitScore]:
     """Frozen scores of a closed period, live ones of an open period; ranked, rank order."""
     if period.is_closed:
+        # Plain values, not model instances: a bulletin reads thousands of rows.
         rows = (
             PeriodScore.objects.filter(period=period)
-            .select_related("unit")
             .order_by("unit__batch_id", "rank", "unit__name", "unit_id")
+            .values_list(
+                "unit_id",
+                "base",
+                "bonus",
+                "tier_counts",
+                "unit__name",
+                "all_on_time",
+                "rank",
+                "unit__batch_id",
+            )
         )
         return [
             rules.UnitScore(
-                unit_id=r.unit_id,
-                base=r.base,
-                bonus=r.bonus,
-                tier_counts=tuple(r.tier_counts or (0, 0, 0, 0, 0)),  # type: ignore[arg-type]
-                name=r.unit.name,
-                all_on_time=r.all_on_time,
-                rank=r.rank,
-                group=(r.unit.batch_id,),
+                unit_id=unit_id,
+                base=base,
+                bonus=bonus,
+                tier_counts=tuple(tier_counts or (0, 0, 0, 0, 0)),  # type: ignore[arg-type]
+                name=name,
+                all_on_time=all_on_time,
+                rank=rank,
+                group=(batch_id,),
             )
-            for r in rows
+            for unit_id, base, bonus, tier_counts, name, all_on_time, rank, batch_id in rows
         ]
     return period_live_scores(period=period, now=now)
 

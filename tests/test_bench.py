@@ -100,17 +100,29 @@ def test_pdf_figure_counts_the_pages():
     assert result["pages"] >= 1
 
 
-def test_bulletin_figure_makes_the_largest_programme_bulletin_and_leaves_no_job(world):
+def test_bulletin_figure_makes_a_bulletin_of_every_unit_and_leaves_nothing_behind(world):
     from reporting.models import DocumentJob
+    from scoring.models import Bulletin, PeriodScore, ScoringPeriod
 
-    jobs = set(DocumentJob.objects.values_list("pk", "file"))
+    def stored() -> tuple:
+        return (
+            set(DocumentJob.objects.values_list("pk", "file")),
+            set(ScoringPeriod.objects.values_list("pk", flat=True)),
+            PeriodScore.objects.count(),
+            set(Bulletin.objects.values_list("pk", flat=True)),
+        )
+
+    before = stored()
     result = figures.bulletin_figure(formats=("docx",))  # Word needs no PDF fonts
     assert_shape(result, "bulletin_5000_seconds")
-    assert result["units"] == 3  # the national programme's units, scored in 2026H1
+    # every unit of the largest programme, not only those a real period scored
+    units = figures.programme_units(figures.largest_programme_id()).count()
+    assert result["units"] == units
     assert result["format"] == "docx"
     assert result["value"] == result["docx_seconds"]
+    assert result["docx_processor_seconds"] >= 0
     assert result["docx_bytes"] > 0
-    assert set(DocumentJob.objects.values_list("pk", "file")) == jobs
+    assert stored() == before
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
