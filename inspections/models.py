@@ -342,7 +342,7 @@ class Rectification(models.Model):
     again. Every change is a RectificationEvent; nothing is deleted."""
 
     class Status(models.TextChoices):
-        OPEN = RectificationStatus.OPEN, _("Open")
+        OPEN = RectificationStatus.OPEN, pgettext_lazy("rectification status", "Open")
         IN_PROGRESS = RectificationStatus.IN_PROGRESS, _("In progress")
         SUBMITTED = RectificationStatus.SUBMITTED, _("Submitted by the unit")
         REOPENED = RectificationStatus.REOPENED, _("Reopened")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from creation.models import (
     Batch,
@@ -433,7 +434,7 @@ class ScoringPeriod(models.Model):
         PROJECT = "project", _("Demonstration projects")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("scoring period status", "Open")
         CLOSED = "closed", _("Closed")
 
     programme = models.ForeignKey(
