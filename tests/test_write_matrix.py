@@ -305,7 +305,9 @@ class Database:
     def checksum(self) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(self.sql)
-            return cursor.fetchall()
+            # Sorted by table: PostgreSQL may return the branches of a UNION ALL in any order
+            # (a parallel append does), which must not read as a change.
+            return sorted(cursor.fetchall())
 
 
 def _diff(before: list[tuple], after: list[tuple]) -> list[str]:
