@@ -32,7 +32,7 @@ def _waiting(unit, *, days, title):
     )
 
 
-def test_office_accepts_two_reports_with_save_and_next(browser, live_server, world):
+def test_R5_1_office_accepts_two_reports_with_save_and_next(browser, live_server, world):
     from playwright.sync_api import expect
 
     office_user = world.users["office"]

@@ -47,7 +47,7 @@ def _passwords(world, *roles):
         user.save()
 
 
-def test_reviewers_act_on_the_first_task_and_their_queues_shrink(browser, live_server, world):
+def test_R3_2_reviewers_act_on_the_first_task_and_their_queues_shrink(browser, live_server, world):
     from playwright.sync_api import expect
 
     _passwords(world, "office", "province_finance", "province_culture")
@@ -77,7 +77,7 @@ def test_reviewers_act_on_the_first_task_and_their_queues_shrink(browser, live_s
     _act_on_first(culture, live_server, "plans-review", "plan-review", "Approve")
 
 
-def test_unit_staff_submit_the_report_due_first_and_their_queue_shrinks(
+def test_R5_1_unit_staff_submit_the_report_due_first_and_their_queue_shrinks(
     browser, live_server, world
 ):
     from playwright.sync_api import expect

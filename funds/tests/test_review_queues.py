@@ -84,7 +84,9 @@ def test_province_plans_search_days_waiting_and_oldest_first(login, world):
     assert "Nothing matches these filters." not in html
 
 
-def test_approve_and_next_skips_what_the_department_decided_and_keeps_the_filters(login, world):
+def test_R3_2_approve_and_next_skips_what_the_department_decided_and_keeps_the_filters(
+    login, world
+):
     first = _in_review(world, "own", days=9, title="甲方案")
     decided = _in_review(world, "own", days=8, title="甲方案二")
     PlanDecisionFactory(version=decided, stage=Stage.CULTURE, outcome=Outcome.APPROVED)
@@ -103,7 +105,7 @@ def test_approve_and_next_skips_what_the_department_decided_and_keeps_the_filter
     assert first.decisions.get().stage == Stage.CULTURE
 
 
-def test_decide_and_next_on_the_last_plan_goes_back_all_done(login, world):
+def test_R3_2_decide_and_next_on_the_last_plan_goes_back_all_done(login, world):
     only = _in_review(world, "own", days=2)
     client = login("province_finance")
     response = client.post(
@@ -119,7 +121,7 @@ def test_decide_and_next_on_the_last_plan_goes_back_all_done(login, world):
     assert only.status == PlanStatus.RETURNED
 
 
-def test_filing_queue_waits_since_the_second_approval_and_files_then_next(login, world):
+def test_R3_2_filing_queue_waits_since_the_second_approval_and_files_then_next(login, world):
     recent = _awaiting_filing(world, "own", days_since_approval=1)
     longest = _awaiting_filing(world, "other", days_since_approval=10)
     client = login("office")
@@ -146,7 +148,7 @@ def test_filing_queue_waits_since_the_second_approval_and_files_then_next(login,
     ]
 
 
-def test_approve_and_next_is_refused_to_the_office(login, world):
+def test_R3_2_approve_and_next_is_refused_to_the_office(login, world):
     version = _in_review(world, "own", days=2)
     response = login("office").post(
         reverse("funds:version-decide", kwargs={"pk": version.pk}), {"and_next": "approved"}

@@ -69,7 +69,7 @@ def test_checks_list_waiting_rectifications_oldest_first_with_days(client, peopl
     assert "Nothing matches these filters." in client.get(QUEUE, {"q": "无此"}).content.decode()
 
 
-def test_checks_are_for_the_programmes_office(client, people):
+def test_R4_1_rectification_checks_are_for_the_programmes_office(client, people):
     _submitted(people["unit"], days=1)
     client.force_login(people["other_office"])
     assert _ids(client.get(QUEUE)) == []
@@ -77,7 +77,7 @@ def test_checks_are_for_the_programmes_office(client, people):
     assert client.get(QUEUE).status_code == 403
 
 
-def test_verify_and_next_then_all_done(client, people):
+def test_R4_1_office_verifies_a_rectification_and_goes_to_the_next_then_all_done(client, people):
     first = _submitted(people["unit"], days=5)
     second = _submitted(people["unit"], days=3)
     response = client.post(

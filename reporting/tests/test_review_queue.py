@@ -88,7 +88,7 @@ def test_review_queue_empty_state_tells_filter_from_queue(office, world):
     assert "No report is waiting for review." not in html
 
 
-def test_accept_and_next_opens_the_next_report_of_the_filtered_queue(office, world):
+def test_R5_1_office_accepts_a_report_and_goes_to_the_next_of_the_filtered_queue(office, world):
     own, other = world.objects["units"]["own"], world.objects["units"]["other"]
     first = _waiting(own, days=5)
     _waiting(other, days=4)  # filtered out by the province
@@ -110,7 +110,7 @@ def test_accept_and_next_opens_the_next_report_of_the_filtered_queue(office, wor
     ]
 
 
-def test_return_and_next_needs_the_comment_and_stays_on_the_report(office, world):
+def test_R5_1_return_and_next_needs_the_comment_and_stays_on_the_report(office, world):
     first = _waiting(world.objects["units"]["own"], days=5)
     response = office.post(
         report_url(first.obligation), {"and_next": "return", "comment": "", "queue": ""}
@@ -121,7 +121,7 @@ def test_return_and_next_needs_the_comment_and_stays_on_the_report(office, world
     assert first.status == Status.SUBMITTED
 
 
-def test_save_and_next_on_the_last_report_goes_back_to_the_queue_all_done(office, world):
+def test_R5_1_save_and_next_on_the_last_report_goes_back_to_the_queue_all_done(office, world):
     only = _waiting(world.objects["units"]["own"], days=1)
     response = office.post(
         report_url(only.obligation),
@@ -154,7 +154,7 @@ def test_next_wraps_to_the_older_reports_the_reviewer_skipped(office, world):
     assert urlsplit(response["Location"]).path == report_url(skipped.obligation)
 
 
-def test_save_and_next_is_refused_to_unit_staff(client, world):
+def test_R5_1_save_and_next_is_refused_to_unit_staff(client, world):
     submission = _waiting(world.objects["units"]["own"], days=1)
     client.force_login(world.users["unit_staff"])
     response = client.post(report_url(submission.obligation), {"and_next": "accept"})
@@ -163,7 +163,7 @@ def test_save_and_next_is_refused_to_unit_staff(client, world):
     assert submission.status == Status.SUBMITTED
 
 
-def test_accepted_report_state_is_passed_not_final_acceptance(client, world):
+def test_R5_1_accepted_report_state_is_passed_not_final_acceptance(client, world):
     submission = _waiting(world.objects["units"]["own"], days=1)
     Submission.objects.filter(pk=submission.pk).update(status=Status.ACCEPTED)
     client.force_login(world.users["office"])

@@ -59,7 +59,7 @@ def test_claim_queue_search_province_and_days_waiting_oldest_first(office, world
     assert "Nothing matches these filters." in html
 
 
-def test_verify_and_next_keeps_the_filters(office, world):
+def test_R6_2_verify_and_next_keeps_the_filters(office, world):
     first = _claim(world, "sibling", days=5)
     _claim(world, "other", days=4)  # another province
     second = _claim(world, "own", days=3)
@@ -74,7 +74,7 @@ def test_verify_and_next_keeps_the_filters(office, world):
     assert first.status == AdoptionClaim.Status.VERIFIED
 
 
-def test_reject_and_next_on_the_last_claim_goes_back_to_the_queue(office, world):
+def test_R6_2_reject_and_next_on_the_last_claim_goes_back_to_the_queue(office, world):
     only = _claim(world, "sibling", days=5)
     response = office.post(
         reverse("scoring:claim-reject", kwargs={"pk": only.pk}),

@@ -30,7 +30,7 @@ def _names(world, *keys):
     return {world.objects["units"][key].name for key in keys}
 
 
-def test_office_queue_holds_its_programmes_items_oldest_first(world):
+def test_R5_1_office_queue_holds_its_programmes_items_oldest_first(world):
     groups = work_queue(user=world.users["office"])
     assert [group.key for group in groups] == [
         "reports-review",
@@ -58,7 +58,7 @@ def test_office_queue_search_keeps_the_units_matching_the_name(world):
     assert _group(groups, "claims-verify").count == 1
 
 
-def test_province_reviewer_sees_plans_waiting_for_their_own_department(world):
+def test_R3_2_province_reviewer_sees_plans_waiting_for_their_own_department(world):
     finance, culture = world.users["province_finance"], world.users["province_culture"]
     review = world.objects["review_versions"]
     province = _names(world, "own", "sibling")
@@ -71,7 +71,7 @@ def test_province_reviewer_sees_plans_waiting_for_their_own_department(world):
     assert _unit_names(_group(work_queue(user=culture), "plans-review")) == province
 
 
-def test_province_overdue_reports_are_the_culture_reviewers_and_of_their_province(world):
+def test_R5_1_province_overdue_reports_are_the_culture_reviewers_and_of_their_province(world):
     overdue = {
         key: ObligationFactory(
             unit=unit, period_start=timezone.localdate().replace(day=1) - timedelta(days=400)
@@ -89,7 +89,7 @@ def test_province_overdue_reports_are_the_culture_reviewers_and_of_their_provinc
     assert overdue["own"].pk  # the rows exist
 
 
-def test_unit_staff_see_only_their_own_units_tasks(world):
+def test_R5_1_unit_staff_see_only_their_own_units_tasks(world):
     units = world.objects["units"]
     now = timezone.now()
     for key in ("own", "sibling"):
@@ -184,7 +184,7 @@ def test_home_shows_each_role_its_queue(client, world):
         assert b'class="nav-todo"' in response.content
 
 
-def test_unit_staff_see_their_own_units_liaison_vacancy_from_the_stored_figures(world):
+def test_C5_R2_1_unit_staff_see_their_own_units_liaison_vacancy_from_the_stored_figures(world):
     units = world.objects["units"]
     unit_figures_refresh(unit_ids=[units["own"].pk, units["sibling"].pk], now=timezone.now())
     vacant_since = timezone.localdate() - timedelta(days=12)
