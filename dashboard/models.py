@@ -72,6 +72,11 @@ class UnitFigures(models.Model):
     publicity_tier3 = models.PositiveIntegerField(default=0)
     publicity_tier4 = models.PositiveIntegerField(default=0)
     publicity_tier5 = models.PositiveIntegerField(default=0)
+    # The peers a unit is ranked among (C4: batch and kind; a zone's half year) and its place in
+    # the R6.3 order as text that sorts like it (scoring.rules.rank_text): a unit's rank is one
+    # more than the peers whose text is greater, read in one indexed count. Empty when unranked.
+    rank_group = models.CharField(_("rank group"), max_length=40, blank=True, default="")
+    rank_text = models.CharField(_("rank key"), max_length=64, blank=True, default="")
 
     # R6.6: the one-vote-veto gauge. Its messages are sentences, so the items are kept in every
     # language of the site: {language code: [item, …]}.
@@ -83,6 +88,11 @@ class UnitFigures(models.Model):
     rectifications_overdue = models.PositiveIntegerField(_("overdue rectifications"), default=0)
     rectifications_next_deadline = models.DateField(_("next deadline"), null=True, blank=True)
 
+    # The status API's answer of the unit in every language of the site, as it is sent but for
+    # the publicity rank, which is read over the peers' stored keys when the answer is read:
+    # {language code: answer}.
+    answers = models.JSONField(_("status answers"), default=dict, blank=True)
+
     computed_at = models.DateTimeField(_("computed at"))
     next_change_at = models.DateTimeField(_("next change at"), db_index=True)
 
@@ -91,6 +101,7 @@ class UnitFigures(models.Model):
     class Meta:
         verbose_name = _("unit figures")
         verbose_name_plural = _("unit figures")
+        indexes = [models.Index(fields=["rank_group", "rank_text"], name="unitfigures_rank")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} @ {self.computed_at:%Y-%m-%d %H:%M}"

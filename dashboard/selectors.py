@@ -10,6 +10,7 @@ template and append a `Panel` to OFFICE_PANELS / PROVINCE_PANELS.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -17,8 +18,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Case, Count, DateField, F, Max, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Rank, TruncMonth, TruncQuarter
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import Col
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import TruncMonth, TruncQuarter
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -29,15 +33,8 @@ from creation.models import Batch, CreationUnit
 from creation.scope import user_scope
 from creation.selectors import unit_counts, units_per_province
 from dashboard.models import UnitFigures
-from dashboard.rules import CellCounts, CurrentPeriod, add_months, cell_light, rate
+from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
-from dashboard.status import (
-    FundStatus,
-    PublicityStatus,
-    RectificationStatus,
-    ReportingStatus,
-    VetoStatus,
-)
 from funds.selectors import province_execution, unit_execution, with_rates
 from inspections.models import InspectionSettings, Rectification
 from inspections.rules import Coverage, inspection_coverage
@@ -47,7 +44,7 @@ from reporting.rules import SHANGHAI, Light
 from reporting.selectors import obligation_figures
 from reporting.views import LIGHT_LABELS, WARN_DAYS
 from scoring.models import ScoringSettings
-from scoring.rules import GAUGE_STATUS_LABELS, TIERS, GaugeStatus, HalfYear
+from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
 from scoring.selectors import publicity_ranking
 
 OFFICE = "office"
@@ -615,62 +612,134 @@ def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
 # --- The status of units, read from their stored figures (dashboard.models.UnitFigures) -------
 
 
-def _publicity_partition() -> list[Any]:
-    # C4: a unit is ranked among the units of its batch and kind. Zones are ranked within a half
-    # year, and a zone's stored score is of its own current half year: zones whose stored half
-    # years differ are not ranked together. Projects are each scored over their own cycle and
-    # ranked together across the batch (scoring.selectors.publicity_ranking).
-    return [
-        F("unit__batch_id"),
-        F("unit__kind"),
-        Case(
-            When(unit__kind=CreationUnit.Kind.PROJECT, then=Value(None, DateField())),
-            default=F("publicity_period_start"),
-        ),
-    ]
-
-
-def publicity_ranks(units: list[CreationUnit]) -> dict[int, tuple[int, int]]:
-    """R6.3: (rank, units ranked) of each unit among the stored live scores of its batch and
-    kind, in one window query over those batches (scoring.rules.rank_key: total, then bonus,
-    then tier-1 adoptions … tier-5; equal units share a rank)."""
-    batches = {unit.batch_id for unit in units}
-    kinds = {unit.kind for unit in units}
-    if not batches:
+def _stored_ranks(rows: list[UnitFigures]) -> dict[int, tuple[int, int]]:
+    """R6.3: (rank, units ranked) of each row's stored live score among its peers' (C4: the
+    stored `rank_group`), competition style: one more than the peers whose stored `rank_text`
+    is greater (scoring.rules.rank_text), so equal units share a rank. One indexed query."""
+    ranked = [row for row in rows if row.rank_group]
+    if not ranked:
         return {}
-    partition = _publicity_partition()
-    order = [
-        F(name).desc()
-        for name in ("publicity_total", "publicity_bonus", *(f"publicity_tier{t}" for t in TIERS))
-    ]
-    rows = (
-        UnitFigures.objects.filter(
-            unit__batch_id__in=batches, unit__kind__in=kinds, publicity_total__isnull=False
+    if len(ranked) == 1:
+        (row,) = ranked
+        counts = UnitFigures.objects.filter(rank_group=row.rank_group).aggregate(
+            # the rank index holds the group, never empty here: the count reads the index only
+            above=Count("rank_group", filter=Q(rank_text__gt=row.rank_text)),
+            ranked=Count("rank_group"),
         )
-        .annotate(
-            rank=Window(Rank(), partition_by=partition, order_by=order),
-            ranked=Window(Count("pk"), partition_by=partition),
-            # The unit's own id as a window expression: Django applies a filter on a window
-            # annotation outside the ranking (QUALIFY), so the whole batch is ranked and only
-            # the units asked for come back.
-            asked=Window(Max("unit_id"), partition_by=[F("unit_id")]),
-        )
-        .filter(asked__in=[unit.pk for unit in units])
-        .values_list("unit_id", "rank", "ranked")
-    )
-    return {unit_id: (rank, ranked) for unit_id, rank, ranked in rows}
+        return {row.unit_id: (counts["above"] + 1, counts["ranked"])}
+    keys: dict[str, dict[str, int]] = {}
+    for group, text, count in (
+        UnitFigures.objects.filter(rank_group__in={row.rank_group for row in ranked})
+        .order_by()
+        .values("rank_group", "rank_text")
+        .annotate(count=Count("*"))
+        .values_list("rank_group", "rank_text", "count")
+    ):
+        keys.setdefault(group, {})[text] = count
+    ranks = {}
+    for row in ranked:
+        peers = keys[row.rank_group]
+        above = sum(count for text, count in peers.items() if text > row.rank_text)
+        ranks[row.unit_id] = (above + 1, sum(peers.values()))
+    return ranks
 
 
-def stored_figures(units: list[CreationUnit], now: datetime) -> dict[int, UnitFigures]:
-    """The stored figures of the units; a missing row (a unit older than the table) or one the
-    clock has changed since (`next_change_at` passed) is computed and stored now."""
-    found = {row.unit_id: row for row in UnitFigures.objects.filter(unit__in=units)}
+def _stored_rows(unit_ids: list[int], language: str) -> dict[int, UnitFigures]:
+    """The stored rows of the units, with the answer in `language` only (as `answer`)."""
+    return {
+        row.unit_id: row
+        for row in UnitFigures.objects.filter(unit_id__in=unit_ids)
+        .annotate(answer=KeyTransform(language, "answers"))
+        .only("unit_id", "rank_group", "rank_text", "next_change_at")
+    }
+
+
+def _fresh_rows(
+    found: dict[int, UnitFigures], unit_ids: list[int], language: str, now: datetime
+) -> dict[int, UnitFigures]:
+    """`found`, with the rows that are missing (a unit older than the table), that the clock
+    has changed since (`next_change_at` passed) or that lack an answer computed and stored now."""
     stale = [
-        unit.pk for unit in units if unit.pk not in found or found[unit.pk].next_change_at <= now
+        pk
+        for pk in unit_ids
+        if pk not in found
+        or found[pk].next_change_at <= now
+        or getattr(found[pk], "answer", None) is None
     ]
-    if stale:
-        found.update((row.unit_id, row) for row in unit_figures_refresh(stale, now=now))
+    for row in unit_figures_refresh(stale, now=now) if stale else []:
+        row.answer = row.answers[language]
+        found[row.unit_id] = row
     return found
+
+
+def _answer(row: UnitFigures, rank: tuple[int, int] | None) -> dict[str, Any]:
+    answer = row.answer
+    if answer.get("publicity") is not None:
+        rank_now, ranked = rank or (None, None)
+        answer["publicity"] = {**answer["publicity"], "rank": rank_now, "ranked_units": ranked}
+    return answer
+
+
+def status_answers(unit_ids: list[int], now: datetime | None = None) -> list[dict[str, Any]]:
+    """The status API's answers of the units, in the order given and the active language: the
+    answers stored with their figures (dashboard.services), with the publicity rank read over
+    the peers' stored scores. Two queries for any number of units while their rows are fresh."""
+    now = now or timezone.now()
+    language = get_language() or settings.LANGUAGE_CODE
+    rows = _fresh_rows(_stored_rows(unit_ids, language), unit_ids, language, now)
+    ranks = _stored_ranks([rows[pk] for pk in unit_ids])
+    return [_answer(rows[pk], ranks.get(pk)) for pk in unit_ids]
+
+
+# The status API's read of one unit, the most frequent read of the portal: a fixed statement,
+# so no query is built per request. The rank is as `_stored_ranks` reads it: one more than the
+# peers of the rank group whose rank text is greater (both counts read the rank index only).
+UNIT_ANSWER_SQL = """
+SELECT f.answers, f.rank_group, f.next_change_at,
+    (SELECT COUNT(*) FROM dashboard_unitfigures AS peer
+        WHERE peer.rank_group = f.rank_group AND peer.rank_text > f.rank_text),
+    (SELECT COUNT(*) FROM dashboard_unitfigures AS peer WHERE peer.rank_group = f.rank_group)
+FROM dashboard_unitfigures AS f
+WHERE f.unit_id = %s
+"""
+
+
+def _stored_answer(unit_id: int, language: str, now: datetime) -> dict[str, Any] | None:
+    """The unit's stored answer in `language` with its rank, or None when its row is missing,
+    due (the clock has changed it) or has no answer in that language."""
+    with connection.cursor() as cursor:
+        cursor.execute(UNIT_ANSWER_SQL, [unit_id])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    answers, rank_group, next_change_at, above, ranked = found
+    field = UnitFigures._meta.get_field("next_change_at")
+    for converter in connection.ops.get_db_converters(Col("f", field)):
+        next_change_at = converter(next_change_at, field, connection)
+    answers = json.loads(answers) if isinstance(answers, str) else answers
+    if next_change_at <= now or language not in answers:
+        return None
+    row = UnitFigures(unit_id=unit_id)
+    row.answer = answers[language]
+    return _answer(row, (above + 1, ranked) if rank_group else None)
+
+
+def unit_status_answer(
+    units: QuerySet[CreationUnit], unit_id: int, now: datetime | None = None
+) -> tuple[datetime, dict[str, Any]] | None:
+    """The unit's moment of last change (creation.models.CreationUnit.changed_at) and status
+    answer, when it is among `units` (the caller's scope); None when it is not. Two queries
+    while its row is fresh."""
+    now = now or timezone.now()
+    language = get_language() or settings.LANGUAGE_CODE
+    visible = list(units.filter(pk=unit_id).order_by().values_list("changed_at", flat=True))
+    if not visible:
+        return None
+    answer = _stored_answer(unit_id, language, now)
+    if answer is None:
+        row = _fresh_rows({}, [unit_id], language, now)[unit_id]
+        answer = _answer(row, _stored_ranks([row]).get(unit_id))
+    return visible[0], answer
 
 
 # Rows a dashboard refreshes itself when the clock has changed them; when the day turns every row
@@ -693,85 +762,9 @@ def stored_figures_ensure(units: QuerySet[CreationUnit], now: datetime) -> int:
     return len(unit_figures_refresh(ids, now=now)) if ids else 0
 
 
-def _as_datetime(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
-def _next_due(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **item,
-        "period_start": date.fromisoformat(item["period_start"]),
-        "period_end": date.fromisoformat(item["period_end"]),
-        "due_at": _as_datetime(item["due_at"]),
-    }
-
-
 def _veto_items(row: UnitFigures) -> list[dict[str, Any]]:
     items = row.veto_items
     return items.get(get_language() or "", items.get(settings.LANGUAGE_CODE, []))
-
-
-def unit_status_list(
-    units: list[CreationUnit], now: datetime | None = None
-) -> list[dict[str, Any]]:
-    """The status of each unit (dashboard.status: `id`, `unit`, then one key per section), in the
-    order given, from the stored figures: two queries for any number of units, and the rank of
-    each unit's publicity score over its batch's stored scores."""
-    now = now or timezone.now()
-    figures = stored_figures(units, now)
-    ranks = publicity_ranks(units)
-    statuses = []
-    for unit in units:
-        row = figures[unit.pk]
-        rank = ranks.get(unit.pk)
-        liaison = row.liaison
-        statuses.append(
-            {
-                "id": unit.pk,
-                "unit": unit,
-                "current_period": CurrentPeriod(
-                    row.period_kind, row.period_label, row.period_start, row.period_end
-                ),
-                "reporting": ReportingStatus(
-                    next_due=[_next_due(item) for item in row.next_due],
-                    overdue_count=row.overdue,
-                    due_so_far=row.due_so_far,
-                    on_time=row.on_time,
-                    late=row.late,
-                    on_time_rate=row.on_time_rate,
-                ),
-                "funds": FundStatus(
-                    filed_plans=row.filed_plans,
-                    budget=row.budget,
-                    spent=row.spent,
-                    central_budget=row.central_budget,
-                    central_spent=row.central_spent,
-                    execution_rate=row.execution_rate,
-                ),
-                "liaison": liaison,
-                "liaison_vacant_since": row.liaison_vacant_since,
-                "publicity": (
-                    PublicityStatus(
-                        period_start=row.publicity_period_start,
-                        period_end=row.publicity_period_end,
-                        base=row.publicity_base,
-                        bonus=row.publicity_bonus,
-                        total=row.publicity_total,
-                        rank=rank[0],
-                        ranked_units=rank[1],
-                    )
-                    if row.publicity_total is not None and rank is not None
-                    else None
-                ),
-                "veto": VetoStatus(status=row.veto_status, items=_veto_items(row)),
-                "rectifications": RectificationStatus(
-                    row.rectifications_open,
-                    row.rectifications_overdue,
-                    row.rectifications_next_deadline,
-                ),
-            }
-        )
-    return statuses
 
 
 def units_with_vacant_liaison(*, user: Any) -> QuerySet[UnitFigures]:

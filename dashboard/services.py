@@ -12,17 +12,25 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Min
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from creation.models import CreationUnit
+from dashboard.api.serializers import UnitStatusSerializer
 from dashboard.models import UnitFigures
+from dashboard.rules import CurrentPeriod
 from dashboard.status import (
+    FundStatus,
+    PublicityScore,
+    PublicityStatus,
+    RectificationStatus,
+    ReportingStatus,
+    VetoStatus,
     current_period_section,
     funds_section,
     liaison_section,
@@ -76,6 +84,91 @@ def _next_due_item(obligation: Obligation) -> dict[str, Any]:
 def _veto_item(row: dict[str, Any]) -> dict[str, Any]:
     override = row.get("override")
     return {**row, "override": asdict(override) if override is not None else None}
+
+
+def _rank_group(unit: CreationUnit, score: PublicityScore | None) -> str:
+    """C4: a unit is ranked among the units of its batch and kind. A zone's stored score is of
+    its own current half year, so zones whose half years differ are not ranked together; each
+    project is scored over its own cycle and ranked across the batch
+    (scoring.selectors.publicity_ranking). Empty for a unit that takes no part."""
+    if score is None:
+        return ""
+    half_year = "" if unit.kind == CreationUnit.Kind.PROJECT else score.period_start.isoformat()
+    return f"{unit.batch_id}:{unit.kind}:{half_year}"
+
+
+def _next_due(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **item,
+        "period_start": date.fromisoformat(item["period_start"]),
+        "period_end": date.fromisoformat(item["period_end"]),
+        "due_at": datetime.fromisoformat(item["due_at"]),
+    }
+
+
+def _status_payload(unit: CreationUnit, row: UnitFigures, language: str) -> dict[str, Any]:
+    """The status of the unit (dashboard.status: `id`, `unit`, then one key per section) from
+    its computed row, for the serializer of the API; the publicity rank is filled in when the
+    answer is read (dashboard.selectors.status_answers)."""
+    items = row.veto_items
+    return {
+        "id": unit.pk,
+        "unit": unit,
+        "current_period": CurrentPeriod(
+            row.period_kind, row.period_label, row.period_start, row.period_end
+        ),
+        "reporting": ReportingStatus(
+            next_due=[_next_due(item) for item in row.next_due],
+            overdue_count=row.overdue,
+            due_so_far=row.due_so_far,
+            on_time=row.on_time,
+            late=row.late,
+            on_time_rate=row.on_time_rate,
+        ),
+        "funds": FundStatus(
+            filed_plans=row.filed_plans,
+            budget=row.budget,
+            spent=row.spent,
+            central_budget=row.central_budget,
+            central_spent=row.central_spent,
+            execution_rate=row.execution_rate,
+        ),
+        "liaison": row.liaison,
+        "liaison_vacant_since": row.liaison_vacant_since,
+        "publicity": (
+            PublicityStatus(
+                period_start=row.publicity_period_start,
+                period_end=row.publicity_period_end,
+                base=row.publicity_base,
+                bonus=row.publicity_bonus,
+                total=row.publicity_total,
+                rank=0,
+                ranked_units=0,
+            )
+            if row.publicity_total is not None
+            else None
+        ),
+        "veto": VetoStatus(
+            status=row.veto_status,
+            items=items.get(language, items.get(settings.LANGUAGE_CODE, [])),
+        ),
+        "rectifications": RectificationStatus(
+            row.rectifications_open,
+            row.rectifications_overdue,
+            row.rectifications_next_deadline,
+        ),
+    }
+
+
+def _status_answers(rows: list[UnitFigures]) -> None:
+    """Each row's status answer in every language of the site, as the API sends it (its
+    serializer, the one description of the answer), stored on the row."""
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            serializer = UnitStatusSerializer()
+            for row in rows:
+                answer = serializer.to_representation(_status_payload(row.unit, row, language))
+                row.answers[language] = json.loads(json.dumps(answer, cls=DjangoJSONEncoder))
 
 
 def _next_midnight(now: datetime) -> datetime:
@@ -156,6 +249,8 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
                     f"publicity_tier{tier}": (score.tier_counts[tier - 1] if score else 0)
                     for tier in range(1, 6)
                 },
+                rank_group=_rank_group(unit, score),
+                rank_text=score.rank_text if score else "",
                 veto_status=veto[settings.LANGUAGE_CODE][pk].status,
                 veto_items={
                     code: [_veto_item(row) for row in gauges[pk].items]
@@ -166,8 +261,10 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
                 rectifications_next_deadline=rectification.next_deadline,
                 computed_at=now,
                 next_change_at=min(next_due, midnight) if next_due else midnight,
+                answers={},
             )
         )
+    _status_answers(rows)
     return rows
 
 

@@ -32,7 +32,7 @@ from reporting.models import Obligation, submitted_q
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
 from scoring.models import ScoringSettings
-from scoring.rules import window_on
+from scoring.rules import rank_text, window_on
 from scoring.selectors import (
     score_units,
     veto_gauge_rows_by_language,
@@ -191,6 +191,7 @@ class PublicityScore:
     bonus: int
     total: int
     tier_counts: tuple[int, ...]
+    rank_text: str  # scoring.rules.rank_text: where the score stands in the R6.3 order
 
 
 def publicity_scores(units: list[CreationUnit], now: datetime) -> dict[int, PublicityScore]:
@@ -218,6 +219,7 @@ def publicity_scores(units: list[CreationUnit], now: datetime) -> dict[int, Publ
                 bonus=score.bonus,
                 total=score.total,
                 tier_counts=tuple(score.tier_counts),
+                rank_text=rank_text(score),
             )
     return result
 

@@ -1,5 +1,5 @@
-"""Private page cache: a signed-in user's GET answer (page or API list) is kept for a short time
-and served again to that same session or API token, until any write anywhere.
+"""Private page cache: a signed-in user's GET page is kept for a short time and served again to
+that same session, until any write anywhere. API answers are not kept (`API_PREFIX`).
 
 Why: reviewers read the same lists all day (the dashboard, the queues, the gauges), and at
 national scale rendering them costs tenths of a second each; 200 people reading at once would
@@ -14,8 +14,9 @@ no signal reports (a clock passing an hour).
 
 What is never stored: anonymous requests, answers other than 200, streamed downloads and
 attachments, answers marked no-store (never_cache), answers that set a cookie or change the
-session, and pages shown with pending messages (the message would be lost or shown twice). The key holds the session (or the API
-token), the language, the day and the full path, so nobody is ever served another's answer. A
+session, and pages shown with pending messages (the message would be lost or shown twice). The
+key holds the session, the language, the day and the full path, so nobody is ever served
+another's answer. A
 request with `Cache-Control: no-cache` (a hard reload) or `If-None-Match` is rendered again. Form
 tokens are not kept: a stored page carries a placeholder that each hit replaces with a token of
 the requesting session (the form keeps working; the CSRF cookie is set as usual).
@@ -57,6 +58,11 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # {% csrf_token %} renders this input; its masked value differs on every render.
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 CSRF_PLACEHOLDER = b"\x00csrf\x00"
+# API answers are not kept: the status of units is stored with their figures
+# (dashboard.models.UnitFigures) and read in two queries, every answer carries an ETag from
+# stored moments of change (portal.conditional), and a kept answer would have to check its
+# token on every replay.
+API_PREFIX = "/api/"
 
 
 def page_generation() -> str:
@@ -146,29 +152,14 @@ def connect_page_invalidation() -> None:
 
 
 def _requester(request: HttpRequest) -> str | None:
-    """Who asks: an API token (checked before a replay, `_token_still_valid`), or the session
-    of a signed-in user; None: not stored (anonymous, or another authorization scheme)."""
-    authorization = request.headers.get("Authorization", "")
-    if authorization:
-        scheme, _, key = authorization.partition(" ")
-        return f"token:{key}" if scheme == "Token" and key else None
+    """Who asks: the session of a signed-in user; None: not stored (anonymous, an API call)."""
+    if request.path.startswith(API_PREFIX):
+        return None
     user = getattr(request, "user", None)
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     if user is None or not user.is_authenticated or not session_key:
         return None
     return f"session:{session_key}:{user.pk}"
-
-
-def _token_still_valid(requester: str) -> bool:
-    """A stored API answer is replayed only while its token is one DRF would accept: the token
-    exists and its user is active (one query; while the database is down it fails, and the
-    request answers 503 like any other)."""
-    if not requester.startswith("token:"):
-        return True  # a session's user was loaded, and checked, by AuthenticationMiddleware
-    from rest_framework.authtoken.models import Token
-
-    key = requester.removeprefix("token:")
-    return Token.objects.filter(key=key, user__is_active=True).exists()
 
 
 def _key(request: HttpRequest, requester: str) -> str:
@@ -207,7 +198,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 class PrivatePageCacheMiddleware:
-    """Serves a session's (or token's) repeated GETs from the cache; see the module text."""
+    """Serves a session's repeated GETs of pages from the cache; see the module text."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -229,7 +220,7 @@ class PrivatePageCacheMiddleware:
         # A hard reload (the browser sends no-cache) renders the page again.
         reload = "no-cache" in request.headers.get("Cache-Control", "")
         stored = None if reload else cache.get(key)
-        if stored is not None and _token_still_valid(requester):
+        if stored is not None:
             return self._replay(request, stored)
         response = self.get_response(request)
         if _storable(request, response):

@@ -162,6 +162,19 @@ def rank_key(score: UnitScore) -> tuple:
     return (-score.total, -score.bonus, *(-n for n in score.tier_counts))
 
 
+RANK_TEXT_DIGITS = 9
+
+
+def rank_text(score: UnitScore) -> str:
+    """`rank_key` as text that sorts the other way round (greater text, better place), so that a
+    database can rank a stored score among its peers' by comparing one indexed column: the
+    total, bonus and tier counts, each zero-padded to the same width (never negative; a count
+    beyond the width is held at its largest value, far beyond any real score)."""
+    largest = 10**RANK_TEXT_DIGITS - 1
+    parts = (score.total, score.bonus, *score.tier_counts)
+    return "".join(f"{min(max(part, 0), largest):0{RANK_TEXT_DIGITS}d}" for part in parts)
+
+
 def rank(rows: Iterable[UnitScore]) -> list[UnitScore]:
     """Ranks within each group (programme, batch, kind), competition style ("1, 2, 2, 4"); rows
     that share a rank are listed by name, then id, so the order is deterministic."""

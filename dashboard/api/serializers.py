@@ -1,9 +1,10 @@
 """The unit status payload: the unit, then one object per section of dashboard.status.
 
 `STATUS_SECTIONS` is the one list of sections: its name in the payload and the serializer that
-describes it. The payload serializer is built from it. The payloads are read from the units'
-stored figures (dashboard.selectors.unit_status_list); a new section is one loader in
-dashboard.status, its columns in dashboard.models.UnitFigures, one serializer and one line here.
+describes it. The payload serializer is built from it. It writes each unit's answer when the
+unit's figures are stored (dashboard.services), and the API sends the stored answers
+(dashboard.selectors.status_answers); a new section is one loader in dashboard.status, its
+columns in dashboard.models.UnitFigures, one serializer and one line here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from creation.models import CreationUnit, Liaison
-from dashboard.selectors import unit_status_list
 from reporting.models import Obligation
 from scoring.acceptance.api.serializers import GAUGE_STATUS_CHOICES, GaugeItemSerializer
 
@@ -179,38 +179,9 @@ STATUS_SECTIONS: list[StatusSection] = [
 ]
 
 
-def status_payloads(units: list[CreationUnit]) -> list[dict[str, Any]]:
-    return unit_status_list(units)
-
-
-def status_representations(units: list[CreationUnit], child: Any) -> list[dict[str, Any]]:
-    """The serialized status of each unit, every section for all of them at once."""
-    return [child.serialize_payload(payload) for payload in status_payloads(units)]
-
-
-class UnitStatusListSerializer(serializers.ListSerializer):
-    """Loads every section for the whole page at once, then serializes each unit."""
-
-    def to_representation(self, data: Any) -> list[dict[str, Any]]:
-        return status_representations(
-            list(data.all() if hasattr(data, "all") else data), self.child
-        )
-
-
 class _UnitStatusBase(serializers.Serializer):
     id = serializers.IntegerField(label="ID")
     unit = StatusUnitSerializer()
-
-    class Meta:
-        list_serializer_class = UnitStatusListSerializer
-
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        if isinstance(instance, CreationUnit):
-            return status_representations([instance], self)[0]
-        return self.serialize_payload(instance)
-
-    def serialize_payload(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return super().to_representation(payload)
 
 
 UnitStatusSerializer = type(

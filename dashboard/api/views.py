@@ -1,9 +1,9 @@
 """GET /api/v1/units/{id}/status/ and GET /api/v1/status/: where units stand, in one cheap call.
 
 The viewset is scoped like every other (portal.api.ScopedViewSetMixin): units outside the
-caller's scope answer 404. Serialization loads each section for the whole page at once
-(dashboard.api.serializers.UnitStatusListSerializer), so the number of queries does not grow
-with the number of units.
+caller's scope answer 404. Each unit's answer is stored with its figures and read as stored,
+with the publicity rank read over its peers' stored scores (dashboard.selectors.status_answers):
+the number of queries does not grow with the number of units.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.request import Request
@@ -21,7 +22,8 @@ from rest_framework.response import Response
 
 from creation.api.filters import CreationUnitSyncFilter
 from creation.models import CreationUnit
-from dashboard.api.serializers import UnitStatusSerializer, status_payloads
+from dashboard.api.serializers import UnitStatusSerializer
+from dashboard.selectors import status_answers, unit_status_answer
 from portal.api import (
     EXPORT_HEADERS_PARAMETER,
     ScopedViewSetMixin,
@@ -84,7 +86,8 @@ NOT_MODIFIED = OpenApiResponse(description="Not modified: the `ETag` sent in `If
 class UnitStatusViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    queryset = CreationUnit.objects.with_related()
+    # What the ETags and the filters need: the answers are stored (dashboard.models.UnitFigures).
+    queryset = CreationUnit.objects.only("pk", "changed_at")
     serializer_class = UnitStatusSerializer
     filterset_class = CreationUnitSyncFilter
     ordering_fields = ["name", "start_date"]
@@ -94,9 +97,12 @@ class UnitStatusViewSet(
     # .units_changed_at_bump), read with the rows the page needs anyway: a client that holds the
     # answer costs no section loading.
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        unit = self.get_object()
-        etag = answer_etag(request, [(unit.pk, unit.changed_at)])
-        return conditional_response(request, etag, lambda: Response(self.get_serializer(unit).data))
+        found = unit_status_answer(self.get_queryset(), kwargs["pk"])
+        if found is None:
+            raise Http404
+        changed_at, answer = found
+        etag = answer_etag(request, [(kwargs["pk"], changed_at)])
+        return conditional_response(request, etag, lambda: Response(answer))
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         queryset = self.filter_queryset(self.get_queryset())
@@ -108,7 +114,7 @@ class UnitStatusViewSet(
             units = list(queryset)
             etag = answer_etag(request, [(unit.pk, unit.changed_at) for unit in units])
             return conditional_response(
-                request, etag, lambda: Response(self.get_serializer(units, many=True).data)
+                request, etag, lambda: Response(status_answers([unit.pk for unit in units]))
             )
         # The total counts too: it is in the answer, and a unit entering or leaving the filter
         # elsewhere changes the links to the other pages.
@@ -116,25 +122,21 @@ class UnitStatusViewSet(
         return conditional_response(
             request,
             answer_etag(request, changes),
-            lambda: self.get_paginated_response(self.get_serializer(page, many=True).data),
+            lambda: self.get_paginated_response(status_answers([unit.pk for unit in page])),
         )
 
     def export_rows(self, queryset: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
-        """`?format=csv|xlsx`: every unit's status, flattened, loaded a chunk at a time."""
-        serializer = self.get_serializer()
+        """`?format=csv|xlsx`: every unit's status, flattened, read a chunk at a time."""
 
         def flat_rows() -> Iterator[dict[str, Any]]:
-            chunk: list[CreationUnit] = []
-            for unit in queryset.iterator(chunk_size=CHUNK_SIZE):
-                chunk.append(unit)
+            ids = queryset.values_list("pk", flat=True)
+            chunk: list[int] = []
+            for pk in ids.iterator(chunk_size=CHUNK_SIZE):
+                chunk.append(pk)
                 if len(chunk) == CHUNK_SIZE:
-                    yield from (
-                        flatten(serializer.to_representation(p)) for p in status_payloads(chunk)
-                    )
+                    yield from (flatten(answer) for answer in status_answers(chunk))
                     chunk = []
             if chunk:
-                yield from (
-                    flatten(serializer.to_representation(p)) for p in status_payloads(chunk)
-                )
+                yield from (flatten(answer) for answer in status_answers(chunk))
 
-        return flat_export_rows(serializer, flat_rows())
+        return flat_export_rows(self.get_serializer(), flat_rows())

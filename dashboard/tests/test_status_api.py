@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 
 from creation.selectors import active_liaison
 from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFactory, LiaisonFactory
-from dashboard.selectors import unit_status_list
+from dashboard.selectors import status_answers
 from dashboard.status import (
     liaison_section,
     rectifications_section,
@@ -213,15 +213,16 @@ def test_R6_1_the_status_scores_and_ranks_the_current_half_year(world):
     )
     AdoptionClaimFactory(unit=second, outlet=outlet("求是"), published_on=date(2026, 3, 1))
 
-    found = {status["id"]: status["publicity"] for status in unit_status_list([first, second], NOW)}
+    answers = status_answers([first.pk, second.pk], NOW)
+    found = {status["id"]: status["publicity"] for status in answers}
 
-    assert (found[first.pk].base, found[first.pk].bonus, found[first.pk].total) == (50, 60, 110)
-    assert (found[second.pk].total, found[second.pk].rank) == (90, 2)
-    assert found[first.pk].rank == 1
-    assert found[first.pk].ranked_units == 2
-    assert (found[first.pk].period_start, found[first.pk].period_end) == (
-        date(2026, 1, 1),
-        date(2026, 6, 30),
+    assert [found[first.pk][key] for key in ("base", "bonus", "total")] == [50, 60, 110]
+    assert (found[second.pk]["total"], found[second.pk]["rank"]) == (90, 2)
+    assert found[first.pk]["rank"] == 1
+    assert found[first.pk]["ranked_units"] == 2
+    assert (found[first.pk]["period_start"], found[first.pk]["period_end"]) == (
+        "2026-01-01",
+        "2026-06-30",
     )
 
 
@@ -280,3 +281,28 @@ def test_C1_R5_status_and_trend_count_an_unreviewed_report_on_time_and_a_returne
         ("2026-02", 1, 0, 0),
         ("2026-03", 0, 0, 1),
     ]
+
+
+def test_R6_3_one_units_rank_is_the_lists_and_equal_scores_share_it(world):
+    from creation.models import CreationUnit
+    from dashboard.selectors import unit_status_answer
+    from scoring.models import AdoptionClaim
+    from scoring.tests.factories import AdoptionClaimFactory, outlet
+
+    batch = _zone_batch(world)
+    region = CityFactory(parent=world.province_own)
+    first, tied, last = (CreationUnitFactory(batch=batch, region=region) for _ in range(3))
+    verified = {"status": AdoptionClaim.Status.VERIFIED, "published_on": date(2026, 2, 10)}
+    for unit in (first, tied):
+        AdoptionClaimFactory(unit=unit, outlet=outlet("人民日报"), **verified)  # tier 2: 40
+
+    listed = {s["id"]: s["publicity"] for s in status_answers([first.pk, tied.pk, last.pk], NOW)}
+    one_by_one = {
+        unit.pk: unit_status_answer(CreationUnit.objects.all(), unit.pk, NOW)[1]["publicity"]
+        for unit in (first, tied, last)
+    }
+
+    assert listed == one_by_one
+    ranks = [(listed[u.pk]["total"], listed[u.pk]["rank"]) for u in (first, tied, last)]
+    assert ranks == [(90, 1), (90, 1), (50, 3)]  # R6.1 base 50 each, nothing due yet
+    assert {listed[u.pk]["ranked_units"] for u in (first, tied, last)} == {3}

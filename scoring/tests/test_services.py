@@ -485,7 +485,7 @@ def test_C4_R6_5_withdrawn_unit_is_not_the_best(monkeypatch):
 
 
 def test_C4_R6_3_live_ranking_of_the_status_and_the_dashboard_is_the_periods(zone, staff, office):
-    from dashboard.selectors import unit_status_list
+    from dashboard.selectors import status_answers
     from dashboard.services import unit_figures_refresh
     from scoring.selectors import publicity_ranking
 
@@ -511,7 +511,7 @@ def test_C4_R6_3_live_ranking_of_the_status_and_the_dashboard_is_the_periods(zon
     ]
     during_h1 = datetime(2026, 6, 20, tzinfo=UTC)
     unit_figures_refresh([zone.pk, rival.pk, withdrawn.pk, project.pk], now=during_h1)
-    units = list(CreationUnit.objects.filter(pk__in=[rival.pk, withdrawn.pk, project.pk]))
-    status = {s["id"]: s["publicity"] for s in unit_status_list(units, during_h1)}
-    assert (status[rival.pk].rank, status[rival.pk].ranked_units) == (2, 2)
+    answers = status_answers([rival.pk, withdrawn.pk, project.pk], during_h1)
+    status = {s["id"]: s["publicity"] for s in answers}
+    assert (status[rival.pk]["rank"], status[rival.pk]["ranked_units"]) == (2, 2)
     assert status[withdrawn.pk] is None
