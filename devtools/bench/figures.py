@@ -279,9 +279,11 @@ def max_queries_figure() -> dict[str, Any]:
     worst, answered = worst_of(counts)
     cold, _answered = worst_of(found[False])
     errors = [f"{who} {url} {code}" for who, url, code, _n in counts + found[False] if code >= 500]
+    # The goal holds cold as well as warm: the figure is the larger of the two.
     return figure(
         "max_queries",
-        worst[3],
+        max(worst[3], cold[3]),
+        warm=worst[3],
         detail=f"{worst[1]} as {worst[0]} (steady state: the second request)",
         cold=cold[3],
         cold_detail=f"{cold[1]} as {cold[0]} (cache emptied before the request)",
