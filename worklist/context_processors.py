@@ -11,8 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from creation.models import RoleAssignment
 from creation.scope import user_scope
-from portal.models import Notification
-from worklist.selectors import open_task_count
+from worklist.selectors import header_counts
 
 Role = RoleAssignment.Role
 
@@ -60,22 +59,15 @@ def _section_links(user: Any) -> tuple[list[tuple[Any, str]], list[tuple[Any, st
     return main, more
 
 
-def _header_counts(user: Any) -> dict[str, int]:
-    tasks, others = open_task_count(
-        user=user, also={"unread": Notification.objects.visible_to(user).unread()}
-    )
-    return {"open_tasks": tasks, **others}
-
-
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The header links a user's roles open up, and its two counts (the open tasks of the
-    user's queue and the unread notifications), read together in one query and only when a
-    page shows them."""
+    user's queue and the unread notifications: worklist.selectors.header_counts), read only
+    when a page shows them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "nav_more": [], "unread_notifications": 0, "open_tasks": 0}
     main, more = _section_links(user)
-    counts = SimpleLazyObject(lambda: _header_counts(user))
+    counts = SimpleLazyObject(lambda: header_counts(user=user))
     return {
         "nav_items": main,
         "nav_more": more,

@@ -4,6 +4,7 @@ their department's stage, the office everything of its programme; a fixed number
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +16,7 @@ from funds.services import fund_plan_version_decide
 from portal.models import Notification
 from reporting.models import Submission
 from reporting.tests.factories import ObligationFactory, SubmissionFactory
-from worklist.selectors import open_task_count, work_queue
+from worklist.selectors import header_counts, open_task_count, work_queue
 
 
 def _group(groups, key):
@@ -128,7 +129,7 @@ def test_R5_1_unit_staff_see_only_their_own_units_tasks(world):
 def test_open_task_count_is_the_sum_of_the_groups(world):
     for role in ("office", "province_culture", "province_finance", "unit_staff"):
         user = world.users[role]
-        tasks, _ = open_task_count(user=user)
+        tasks = open_task_count(user=user)
         assert tasks == sum(group.count for group in work_queue(user=user)), role
 
 
@@ -161,14 +162,30 @@ def test_office_queue_queries_do_not_grow_with_the_number_of_items(world):
     assert before == len(work_queue(user=office)) + 1
 
 
-def test_header_counts_are_one_query(world, django_assert_num_queries):
+def test_header_counts_are_kept_until_a_unit_in_scope_changes(world, django_assert_num_queries):
+    from creation.services import units_changed_at_bump
+
     office = world.users["office"]
-    unread = Notification.objects.visible_to(office).unread()
-    open_task_count(user=office)  # the user's scope is read once, then kept for the request
-    with django_assert_num_queries(1):
-        tasks, others = open_task_count(user=office, also={"unread": unread})
-    assert tasks > 0
-    assert others == {"unread": unread.count()}
+    cache.clear()
+    first = header_counts(user=office)  # counted: the last change in scope, then the tasks
+    assert first == {
+        "open_tasks": open_task_count(user=office),
+        "unread": Notification.objects.visible_to(office).unread().count(),
+    }
+    with django_assert_num_queries(1):  # kept: the unread and the last change only
+        assert header_counts(user=office) == first
+
+    # A unit of the office's scope gets a report to review: counted again at once.
+    unit = world.objects["units"]["own"]
+    start = timezone.localdate().replace(day=1) - timedelta(days=31 * 40)
+    SubmissionFactory(
+        obligation=ObligationFactory(unit=unit, period_start=start),
+        status=Submission.Status.SUBMITTED,
+        first_submitted_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+    units_changed_at_bump(frozenset([unit.pk]), frozenset())
+    assert header_counts(user=office)["open_tasks"] == first["open_tasks"] + 1
 
 
 def test_home_shows_each_role_its_queue(client, world):
