@@ -933,19 +933,22 @@ def office_funds(request: HttpRequest) -> HttpResponse:
     )
     if exported:
         return exported
-    page = Paginator(unit_execution(units), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's units first, then their sums: summing every unit to sort them by name would
+    # cost a national office a tenth of a second on each visit.
+    page = Paginator(units.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page_units = units.filter(pk__in=[unit.pk for unit in page.object_list])
     filters = FilingQueueFilter(
         request.GET or None, queryset=office_filing_queue(user=request.user)
     )
+    queue = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("queue_page"))
     context = {
         "filters": filters,
         "queue_query": filter_query(request.GET),
-        "queue": [
-            (version, {d.stage: d for d in version.decisions.all()}) for version in filters.qs
-        ],
+        "queue_page": queue,
+        "queue": [(version, {d.stage: d for d in version.decisions.all()}) for version in queue],
         "provinces": province_execution(units),
         "page": page,
-        "unit_rows": with_rates(page.object_list),
+        "unit_rows": with_rates(unit_execution(page_units)),
         "query": _query(request),
     }
     return render(request, "funds/office_funds.html", context)

@@ -24,7 +24,7 @@ QUEUE_PARAM = "queue"
 # The name of the second submit button of a decision: decide, then open the next item.
 AND_NEXT = "and_next"
 # Parameters of the list page that are not filters.
-_NOT_FILTERS = ("page", "format", "export", QUEUE_PARAM)
+_NOT_FILTERS = ("page", "queue_page", "format", "export", QUEUE_PARAM)
 SEARCH_MAX_LENGTH = 100
 
 

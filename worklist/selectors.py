@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Func, IntegerField, Max, QuerySet, Subquery, Value
@@ -554,14 +555,6 @@ def open_task_count(*, user: Any, now: datetime | None = None) -> int:
     return sum(_group_counts(user, parts).values())
 
 
-# Counting a national office's queue over 5,000 units takes about 130 ms, and the header shows it
-# on every page: the count is kept per user until a unit of their scope changes (its stored
-# moment of change, creation.models.CreationUnit.changed_at, moves with every write to its rows),
-# their scope or the day changes, or these seconds pass (what the clock alone changes within a
-# day, a report coming within its reminder window, shows within them).
-OPEN_TASKS_SECONDS = 300
-
-
 def _scope_digest(scope: UserScope) -> str:
     text = repr(
         sorted(
@@ -603,8 +596,10 @@ def header_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
             timezone.localdate(now).isoformat(),
         ]
     )
-    open_tasks = cache.get(key)
+    seconds = settings.OPEN_TASKS_KEPT_SECONDS
+    open_tasks = cache.get(key) if seconds else None
     if open_tasks is None:
         open_tasks = open_task_count(user=user, now=now)
-        cache.set(key, open_tasks, timeout=OPEN_TASKS_SECONDS)
+        if seconds:
+            cache.set(key, open_tasks, timeout=seconds)
     return {"open_tasks": open_tasks, "unread": unread_count or 0}

@@ -412,6 +412,27 @@ def test_R3_2_the_office_files_from_its_queue_after_both_approvals(as_role, worl
     assert f'data-version-id="{version.pk}"' not in page.content.decode()
 
 
+def test_R3_2_the_filing_queue_comes_a_page_at_a_time(as_role, world, monkeypatch):
+    from funds import views
+
+    waiting = sorted(world.objects["review_versions"].values(), key=lambda v: v.pk)
+    FundPlanVersion.objects.filter(pk__in=[v.pk for v in waiting]).update(
+        status=PlanStatus.AWAITING_FILING
+    )
+    office = as_role("office")
+    shown = office.get(reverse("funds:office-funds")).context["queue_page"].paginator.count
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    seen = set()
+    for number in range(1, shown + 1):
+        page = office.get(reverse("funds:office-funds"), {"queue_page": number})
+        rows = [version.pk for version, _decisions in page.context["queue"]]
+        assert len(rows) == 1
+        seen.update(rows)
+    assert len(seen) == shown >= 2
+    first = office.get(reverse("funds:office-funds"), HTTP_CACHE_CONTROL="no-cache")
+    assert "queue_page=2" in first.content.decode()
+
+
 def test_R3_2_a_returned_plan_is_revised_and_its_history_kept(as_role, world):
     version = world.objects["review_versions"]["own"]
     _decide(as_role("province_finance"), version, "returned", "预算依据不足。")
