@@ -69,13 +69,15 @@ def test_R6_6_only_the_office_may_open_the_override_form(client, world, role):
     assert response.status_code == 403
 
 
-def test_R6_6_office_gauge_list_takes_constant_queries(client, world):
+def test_R6_6_office_gauge_list_takes_constant_queries(
+    client, world, django_capture_on_commit_callbacks
+):
     client.force_login(world.users["office"])
     url = reverse("acceptance:gauge-list")
     client.get(url)
 
     def count():
-        cache.clear()  # the gauges as computed, not as cached (portal.cache)
+        cache.clear()  # cold: nothing of the page is cached (portal.cache)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, {"gauge_status": "attention"})
         assert response.status_code == 200
@@ -83,9 +85,11 @@ def test_R6_6_office_gauge_list_takes_constant_queries(client, world):
 
     one = count()
     batch, region = world.objects["batches"]["b1"], world.objects["units"]["own"].region
-    for _index in range(20):
-        compliant_unit(batch=batch, region=region)
-    assert count() == one
+    # Committed, as a page or the API writes them: each unit's figures are stored then.
+    with django_capture_on_commit_callbacks(execute=True):
+        for _index in range(20):
+            compliant_unit(batch=batch, region=region)
+    assert count() == one <= 12
 
 
 def test_R6_6_gauge_list_filters_by_kind_and_status(client, world):
