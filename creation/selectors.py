@@ -126,52 +126,95 @@ def units_per_province(units: QuerySet[CreationUnit]) -> list[dict[str, Any]]:
 # --- R1 leadership and R2 liaison ---------------------------------------------------------------
 
 
-def leadership_facts(*, unit: CreationUnit) -> LeadershipFacts:
-    """The plain facts R1 and R2 look at, read with a handful of queries."""
-    group = LeadershipGroup.objects.filter(unit=unit).first()
-    members: tuple[MemberFact, ...] = ()
-    if group is not None:
-        members = tuple(
-            MemberFact(
-                name=m.name,
-                role=m.role,
-                leader_kind=m.leader_kind,
-                department=m.department.name if m.department else None,
-                has_duty=bool(m.duty.strip()),
-            )
-            for m in group.members.select_related("department")
-        )
-    required = Department.objects.filter(
-        **(
-            {"required_for_zones": True}
-            if unit.kind == CreationUnit.Kind.ZONE
-            else {"required_for_projects": True}
-        )
-    ).values_list("name", flat=True)
-    office = GroupOffice.objects.filter(unit=unit).first()
-    meetings = tuple(
-        MeetingFact(kind=m.kind, held_on=m.held_on, has_minutes=bool(m.minutes), title=m.title)
-        for m in Meeting.objects.filter(unit=unit).only("kind", "held_on", "minutes", "title")
+def required_departments(unit: CreationUnit) -> tuple[str, ...]:
+    """R1.1: the departments a group of the unit's kind must have a member from (one query)."""
+    wanted = (
+        {"required_for_zones": True}
+        if unit.kind == CreationUnit.Kind.ZONE
+        else {"required_for_projects": True}
     )
-    liaisons = tuple(
-        LiaisonFact(
-            name=t.name, position_kind=t.position_kind, started_on=t.started_on, ended_on=t.ended_on
-        )
-        for t in Liaison.objects.filter(unit=unit)
-    )
+    return tuple(Department.objects.filter(**wanted).values_list("name", flat=True))
+
+
+def leadership_facts_of(
+    *,
+    unit: CreationUnit,
+    has_group: bool,
+    members: Iterable[MemberFact],
+    office: GroupOffice | None,
+    meetings: Iterable[Meeting],
+    liaisons: Iterable[Liaison],
+    departments: tuple[str, ...],
+) -> LeadershipFacts:
+    """The plain facts R1 and R2 look at, from the unit's records as a page has read them (the
+    unit's leadership page shows them and checks them at once)."""
     return LeadershipFacts(
         kind=unit.kind,
         start_date=unit.cycle_start,
         cycle_end=unit.cycle_end,
-        has_group=group is not None,
-        members=members,
-        required_departments=tuple(required),
+        has_group=has_group,
+        members=tuple(members),
+        required_departments=departments,
         has_office=office is not None,
         office_in_cultural_administration=bool(office and office.in_cultural_administration),
         office_has_director=bool(office and office.director_name.strip()),
-        meetings=meetings,
+        meetings=tuple(
+            MeetingFact(kind=m.kind, held_on=m.held_on, has_minutes=bool(m.minutes), title=m.title)
+            for m in meetings
+        ),
         regular_meetings_per_quarter=unit.batch.programme.regular_meetings_per_quarter,
-        liaisons=liaisons,
+        liaisons=tuple(
+            LiaisonFact(
+                name=t.name,
+                position_kind=t.position_kind,
+                started_on=t.started_on,
+                ended_on=t.ended_on,
+            )
+            for t in liaisons
+        ),
+    )
+
+
+def member_fact(
+    *, name: str, role: str, leader_kind: str, department: str | None, duty: str | None
+) -> MemberFact:
+    return MemberFact(
+        name=name,
+        role=role,
+        leader_kind=leader_kind,
+        department=department,
+        has_duty=bool((duty or "").strip()),
+    )
+
+
+def leadership_facts(*, unit: CreationUnit) -> LeadershipFacts:
+    """The plain facts R1 and R2 look at, read with five queries."""
+    # The group and its members in one query: no row without a group, one row of nulls for a
+    # group without members.
+    group_rows = list(
+        LeadershipGroup.objects.filter(unit=unit)
+        .order_by("members__sort_order", "members__pk")
+        .values_list(
+            "members__name",
+            "members__role",
+            "members__leader_kind",
+            "members__department__name",
+            "members__duty",
+            "members__pk",
+        )
+    )
+    return leadership_facts_of(
+        unit=unit,
+        has_group=bool(group_rows),
+        members=[
+            member_fact(name=name, role=role, leader_kind=kind, department=department, duty=duty)
+            for name, role, kind, department, duty, pk in group_rows
+            if pk is not None
+        ],
+        office=GroupOffice.objects.filter(unit=unit).first(),
+        meetings=Meeting.objects.filter(unit=unit).only("kind", "held_on", "minutes", "title"),
+        liaisons=Liaison.objects.filter(unit=unit),
+        departments=required_departments(unit),
     )
 
 

@@ -7,9 +7,14 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self) -> None:
+        from creation.figures import stored_figures_reader_register
+        from dashboard.selectors import unit_figures_read
         from dashboard.services import units_changed_refresh
         from portal.cache import units_changed_register
 
         # A unit's stored figures (dashboard.models.UnitFigures) follow every committed write
         # to its rows.
         units_changed_register("unit-figures", units_changed_refresh)
+        # The pages of the apps below this one (a unit's home and veto gauge, the lists of
+        # gauges) read the stored rows through creation.figures rather than importing this app.
+        stored_figures_reader_register(unit_figures_read)

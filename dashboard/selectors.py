@@ -11,7 +11,7 @@ template and append a `Panel` to OFFICE_PANELS / PROVINCE_PANELS.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -777,3 +777,30 @@ def units_with_vacant_liaison(*, user: Any) -> QuerySet[UnitFigures]:
         .select_related("unit")
         .order_by("liaison_vacant_since", "unit_id")
     )
+
+
+def unit_figures_read(
+    unit_ids: Collection[int], fields: Sequence[str], now: datetime | None = None
+) -> dict[int, Any]:
+    """The stored figures of the units with `fields` (as attributes, like a row's), for the
+    pages of the apps below this one (registered with creation.figures by DashboardConfig
+    .ready). The rows that are missing are computed and stored first; so are those the clock has
+    changed since, when they are at most DUE_REFRESHED_ON_READ (a unit's own page always reads
+    its row fresh; when the day turns and every row is due, a list of thousands reads them as
+    stored until the periodic task has refreshed them, within minutes). One query while the
+    rows are fresh; read as tuples, as a list of thousands would spend more time building model
+    instances than the database spends finding them."""
+    now = now or timezone.now()
+    ids = list(unit_ids)
+    rows: dict[int, Any] = {
+        row.unit_id: row
+        for row in UnitFigures.objects.filter(unit_id__in=ids).values_list(
+            "unit_id", "next_change_at", *fields, named=True
+        )
+    }
+    missing = [pk for pk in ids if pk not in rows]
+    due = [pk for pk, row in rows.items() if row.next_change_at <= now]
+    stale = missing + (due if len(due) <= DUE_REFRESHED_ON_READ else [])
+    for row in unit_figures_refresh(stale, now=now) if stale else []:
+        rows[row.unit_id] = row
+    return rows

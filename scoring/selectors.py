@@ -11,11 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
+from django.conf import settings as django_settings
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
+from creation.figures import stored_figures
 from creation.models import (
     Batch,
     CreationUnit,
@@ -756,21 +758,82 @@ def office_units(*, user: Any) -> QuerySet[CreationUnit]:
     return units
 
 
-def gauge_list(
-    *,
-    units: QuerySet[CreationUnit],
-    status: str = "",
-    today: date | None = None,
-) -> list[UnitGauge]:
-    """The gauges of the units (already scoped and filtered), optionally only those at a status
-    ("at_risk" or "failed"; "attention" = either), worst first."""
-    gauges = veto_gauges(units.order_by("name", "pk"), today=today)
+# The gauge as the pages read it: stored with the unit's other figures (creation.figures) by
+# their one writer, which has it computed by veto_gauge_rows_by_language above, in every language.
+# A page never computes it again; the office's acceptance run does (scoring.services).
+GAUGE_ORDER = {GaugeStatus.FAILED: 0, GaugeStatus.AT_RISK: 1, GaugeStatus.OK: 2}
+
+
+@dataclass(frozen=True)
+class StoredGauge:
+    """R6.6: a unit's veto gauge as stored: its status and its items (UnitGauge.rows) in the
+    active language."""
+
+    unit: CreationUnit
+    status: GaugeStatus
+    items: list[dict[str, Any]]
+
+    @property
+    def vetoed(self) -> bool:
+        return self.status == GaugeStatus.FAILED
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.items
+
+
+def _items_in_language(items: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return items.get(get_language() or "", items.get(django_settings.LANGUAGE_CODE, []))
+
+
+def stored_gauges(units: Iterable[CreationUnit]) -> list[StoredGauge]:
+    """The stored gauges of the units, in their order: one query while their rows are fresh."""
+    units = list(units)
+    found = stored_figures([u.pk for u in units], fields=["veto_status", "veto_items"])
+    return [
+        StoredGauge(
+            unit,
+            GaugeStatus(found[unit.pk].veto_status),
+            _items_in_language(found[unit.pk].veto_items),
+        )
+        for unit in units
+    ]
+
+
+def stored_gauge(*, unit: CreationUnit) -> StoredGauge:
+    return stored_gauges([unit])[0]
+
+
+def gauge_statuses(
+    units: QuerySet[CreationUnit], *, status: str = "", worst_first: bool = False
+) -> tuple[list[tuple[int, GaugeStatus]], dict[GaugeStatus, int]]:
+    """The (unit id, gauge status) of the units (already scoped and filtered) in the lists'
+    order, by name (worst first if asked), only those at `status` ("at_risk" or "failed";
+    "attention" = either), and how many of all the units are at each status: two queries while
+    their rows are fresh, whatever the number of units; the items are read for a page only
+    (gauges_of)."""
+    ids = list(units.order_by("name", "pk").values_list("pk", flat=True))
+    found = stored_figures(ids, fields=["veto_status"])
+    rows = [(pk, GaugeStatus(found[pk].veto_status)) for pk in ids]
+    counts = dict.fromkeys(GaugeStatus, 0)
+    for _pk, gauge in rows:
+        counts[gauge] += 1
     if status == "attention":
-        gauges = [g for g in gauges if g.status != GaugeStatus.OK]
+        rows = [row for row in rows if row[1] != GaugeStatus.OK]
     elif status:
-        gauges = [g for g in gauges if g.status == status]
-    order = {GaugeStatus.FAILED: 0, GaugeStatus.AT_RISK: 1, GaugeStatus.OK: 2}
-    return sorted(gauges, key=lambda g: order[g.status])
+        rows = [row for row in rows if row[1] == status]
+    if worst_first:
+        rows.sort(key=lambda row: GAUGE_ORDER[row[1]])
+    return rows, counts
+
+
+def gauges_of(
+    units: QuerySet[CreationUnit], statuses: Iterable[tuple[int, GaugeStatus]]
+) -> list[StoredGauge]:
+    """The stored gauges of the units listed by gauge_statuses (a page of them), in that order:
+    two queries."""
+    ids = [pk for pk, _status in statuses]
+    by_pk = units.filter(pk__in=ids).in_bulk()
+    return stored_gauges(by_pk[pk] for pk in ids)
 
 
 def override_history(*, unit: CreationUnit) -> QuerySet[VetoOverride]:

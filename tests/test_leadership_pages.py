@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.messages import constants as message_levels
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -767,6 +768,16 @@ def test_leadership_page_queries_constant(staff_client, world):
     previous.save()
     LiaisonFactory(unit=unit, started_on=date(2026, 2, 1))
     assert _queries(staff_client, url("unit-leadership", unit.pk)) == few
+
+
+@pytest.mark.parametrize("name", ["unit-home", "unit-leadership"])
+def test_unit_pages_take_at_most_12_queries_cold_and_warm(office_client, world, name):
+    path = url(name, world.objects["units"]["own"].pk)
+    office_client.get(path)  # the unit's figures are stored (as a committed write stores them)
+    cache.clear()  # cold: nothing is cached (portal.cache)
+    cold = _queries(office_client, path)
+    assert cold <= 12
+    assert _queries(office_client, path) <= cold
 
 
 def test_liaison_meeting_list_queries_constant(office_client, world):

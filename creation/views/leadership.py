@@ -59,6 +59,8 @@ from creation.rules import (
     ComplianceItem,
     Period,
     Status,
+    leadership_compliance,
+    liaison_continuity,
     liaison_meeting_months,
     periods_between,
     suggest_next_host,
@@ -67,9 +69,11 @@ from creation.rules import (
 from creation.scope import user_scope, visible_unit_or_404
 from creation.selectors import (
     host_records,
+    leadership_facts_of,
     liaison_meeting_gaps,
     liaison_meeting_list,
-    liaison_vacancies,
+    member_fact,
+    required_departments,
     unit_leadership_compliance,
 )
 from portal.exports import export_if_requested, model_columns
@@ -209,16 +213,38 @@ def unit_leadership(request: HttpRequest, pk: int) -> HttpResponse:
     unit = visible_unit_or_404(request.user, pk)
     user = request.user
     today = timezone.localdate()
-    items = unit_leadership_compliance(unit=unit, today=today)
+    # The unit's records, each read once: the page shows them and checks R1 and R2 on them.
     group = LeadershipGroup.objects.visible_to(user).filter(unit=unit).first()
     members = list(group.members.select_related("department")) if group else []
     office = staff = None
     if unit.kind == CreationUnit.Kind.ZONE:
         office = GroupOffice.objects.visible_to(user).filter(unit=unit).first()
         staff = list(office.staff.all()) if office else []
-    meetings = Meeting.objects.visible_to(user).filter(unit=unit)
+    meetings = list(Meeting.objects.visible_to(user).filter(unit=unit))
     liaisons = list(Liaison.objects.visible_to(user).filter(unit=unit).select_related("user"))
+    for term in liaisons:
+        term.unit = unit  # who may end a term is decided on the unit's programme
+    facts = leadership_facts_of(
+        unit=unit,
+        has_group=group is not None,
+        members=[
+            member_fact(
+                name=m.name,
+                role=m.role,
+                leader_kind=m.leader_kind,
+                department=m.department.name if m.department else None,
+                duty=m.duty,
+            )
+            for m in members
+        ],
+        office=office,
+        meetings=meetings,
+        liaisons=liaisons,
+        departments=required_departments(unit),
+    )
+    items = leadership_compliance(facts, today=today)
     current = next((term for term in liaisons if term.ended_on is None), None)
+    regular = [m.held_on for m in meetings if m.kind == Meeting.Kind.REGULAR]
     context = {
         "unit": unit,
         "items": items,
@@ -228,14 +254,16 @@ def unit_leadership(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members,
         "office": office,
         "staff": staff,
-        "latest_meetings": list(meetings[:LATEST_MEETINGS]),
-        "meeting_count": meetings.count(),
-        "quarters": _meetings_context(unit, items, today),
+        "latest_meetings": meetings[:LATEST_MEETINGS],
+        "meeting_count": len(meetings),
+        "quarters": meeting_quarters(unit, items, regular, today),
         "regular_per_quarter": unit.batch.programme.regular_meetings_per_quarter,
         "liaison": current,
         "liaisons": liaisons,
         "can_end_term": current is not None and services.can_end_liaison_term(user, current),
-        "vacant_since": liaison_vacancies(units=[unit], today=today)[unit.pk],
+        "vacant_since": liaison_continuity(
+            facts.liaisons, start=unit.cycle_start, cycle_end=unit.cycle_end, today=today
+        ).vacant_since,
     }
     return render(request, "creation/leadership.html", context)
 

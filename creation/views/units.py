@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from creation.api.filters import CreationUnitFilter
+from creation.figures import stored_figures
 from creation.models import CreationUnit, RoleAssignment
 from creation.rules import worst_status
 from creation.selectors import (
-    liaison_vacancies,
     programme_list,
     scope_provinces,
     unit_counts,
@@ -83,10 +83,13 @@ def unit_home(request: HttpRequest, pk: int) -> HttpResponse:
     except CreationUnit.DoesNotExist:
         raise Http404 from None
     leadership = worst_status(unit_leadership_compliance(unit=unit))
+    # The veto gauge (R6.6) and the liaison vacancy (C5) as the unit's figures store them.
+    figures = stored_figures([unit.pk], fields=["veto_status", "liaison_vacant_since"])[unit.pk]
     context = {
         "unit": unit,
         "leadership": leadership,
-        "liaison_vacant_since": liaison_vacancies(units=[unit])[unit.pk],
+        "liaison_vacant_since": figures.liaison_vacant_since,
+        "veto_status": figures.veto_status,
     }
     return render(request, "creation/unit_home.html", context)
 

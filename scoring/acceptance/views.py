@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
 from creation.views import role_required
-from portal.exports import Column, export_if_requested, model_columns
+from portal.exports import Column, export_if_requested, model_columns, requested_format
 from scoring import services
 from scoring.acceptance.forms import (
     GaugeFilterForm,
@@ -44,13 +44,14 @@ from scoring.models import (
 )
 from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus
 from scoring.selectors import (
-    UnitGauge,
-    gauge_list,
+    StoredGauge,
+    gauge_statuses,
+    gauges_of,
     office_units,
     override_history,
     review_values,
     standard_list,
-    veto_gauge,
+    stored_gauge,
 )
 
 PAGE_SIZE = 25
@@ -58,11 +59,11 @@ Role = RoleAssignment.Role
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _requirements_not_kept(gauge: UnitGauge) -> list[str]:
+def _requirements_not_kept(gauge: StoredGauge) -> list[str]:
     return [
-        f"{line.computed.rule} {line.computed.label} ({GAUGE_STATUS_LABELS[line.status.value]})"
-        for line in gauge.lines
-        if line.status != GaugeStatus.OK
+        f"{row['rule']} {row['label']} ({GAUGE_STATUS_LABELS[row['status']]})"
+        for row in gauge.items
+        if row["status"] != GaugeStatus.OK
     ]
 
 
@@ -109,11 +110,11 @@ def unit_gauge(request: HttpRequest, pk: int) -> HttpResponse:
     """R6.6 and §8: the unit's veto gauge with its evidence and the office's overrides, its
     indicator reviews and acceptance evaluations."""
     unit = visible_unit_or_404(request.user, pk)
-    gauge = veto_gauge(unit=unit)
+    gauge = stored_gauge(unit=unit)
     context = {
         "unit": unit,
         "gauge": gauge,
-        "rows": gauge.rows(),
+        "rows": gauge.items,
         "overrides": override_history(unit=unit),
         "reviews": IndicatorReview.objects.filter(unit=unit)
         .select_related("recorded_by")
@@ -312,20 +313,13 @@ def gauge_list_page(request: HttpRequest) -> HttpResponse:
     form = GaugeFilterForm(request.GET or None, user=request.user)
     units = _filtered_units(request, form)
     wanted = form.cleaned_data.get("gauge_status", "") if form.is_valid() else ""
-    everything = gauge_list(units=units)
-    counts = dict.fromkeys(GaugeStatus, 0)
-    for gauge in everything:
-        counts[gauge.status] += 1
-    if wanted == "attention":
-        shown = [g for g in everything if g.status != GaugeStatus.OK]
-    elif wanted in {s.value for s in GaugeStatus}:
-        shown = [g for g in everything if g.status == wanted]
-    else:
-        shown = everything
-    exported = export_if_requested(request, shown, columns=GAUGE_EXPORT, filename="veto-gauges")
-    if exported:
-        return exported
+    shown, counts = gauge_statuses(units, status=wanted, worst_first=True)
+    if requested_format(request):
+        return export_if_requested(
+            request, gauges_of(units, shown), columns=GAUGE_EXPORT, filename="veto-gauges"
+        )
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = gauges_of(units, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -43,6 +44,21 @@ def test_R6_6_api_veto_gauge_lists_take_constant_queries(as_role, world):
     many, body = _count(client, url, batch=batch.pk, page_size=200)
     assert body["count"] == 22
     assert one == many
+
+
+@pytest.mark.parametrize("role", ["office", "province_culture"])
+def test_R6_6_api_veto_gauge_list_reads_stored_gauges_in_at_most_12_queries_cold(
+    as_role, world, role
+):
+    client = as_role(role)
+    url = reverse("api:veto-gauge-list")
+    client.get(url)  # the units' figures are stored (as a committed write stores them)
+    cache.clear()  # cold: nothing is cached (portal.cache)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.json()["count"] >= 1
+    assert len(queries) <= 12
 
 
 def test_R6_6_api_veto_gauge_shows_every_item_with_evidence(as_role, world):

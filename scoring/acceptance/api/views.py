@@ -51,7 +51,7 @@ from scoring.models import (
     IndicatorValue,
     VetoOverride,
 )
-from scoring.selectors import veto_gauge, veto_gauges
+from scoring.selectors import gauge_statuses, gauges_of, stored_gauge
 
 GAUGE_STATUS = OpenApiParameter(
     "gauge_status",
@@ -74,20 +74,19 @@ class VetoGaugeViewSet(ScopedReadOnlyViewSet):
     filterset_class = CreationUnitFilter
 
     def list(self, request, *args, **kwargs) -> Response:
-        # Every unit's gauge in a fixed number of queries, then filtered and paged.
-        gauges = veto_gauges(self.filter_queryset(self.get_queryset()))
+        # Every unit's stored gauge status in a fixed number of queries, filtered and paged; the
+        # items are read for the page (or the download) only.
+        units = self.filter_queryset(self.get_queryset())
         wanted = request.query_params.get("gauge_status", "")
-        if wanted == "attention":
-            gauges = [g for g in gauges if g.status != "ok"]
-        elif wanted:
-            gauges = [g for g in gauges if g.status == wanted]
+        statuses, _counts = gauge_statuses(units, status=wanted)
         if fmt := export_requested(request):
-            return export_list(self, fmt, gauges)
-        page = self.paginate_queryset(gauges)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+            return export_list(self, fmt, gauges_of(units, statuses))
+        page = self.paginate_queryset(statuses)
+        gauges = gauges_of(units, page)
+        return self.get_paginated_response(self.get_serializer(gauges, many=True).data)
 
     def retrieve(self, request, *args, **kwargs) -> Response:
-        return Response(self.get_serializer(veto_gauge(unit=self.get_object())).data)
+        return Response(self.get_serializer(stored_gauge(unit=self.get_object())).data)
 
 
 @extend_schema_view(
