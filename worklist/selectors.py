@@ -486,23 +486,32 @@ class _RowCount(Func):
     output_field = IntegerField()
 
 
-def counts_of(user: Any, querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """The number of rows of each queryset, all in one query: a row of the user's own account
-    (which exists while they are signed in) with one subquery count per queryset."""
-    if not querysets:
+def _beside_account(user: Any, annotations: dict[str, Any]) -> dict[str, Any]:
+    """Values computed beside a row of the user's own account (which exists while they are
+    signed in): any number of subqueries in one query."""
+    if not annotations:
         return {}
-    subqueries = {
-        f"count_{index}": _RowCount(Subquery(rows.order_by().values("pk")))
-        for index, rows in enumerate(querysets.values())
-    }
     values = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .annotate(**subqueries)
-        .values_list(*subqueries)
+        .annotate(**annotations)
+        .values_list(*annotations)
         .first()
-    ) or (0,) * len(querysets)
-    return {key: value or 0 for key, value in zip(querysets, values, strict=True)}
+    ) or (None,) * len(annotations)
+    return dict(zip(annotations, values, strict=True))
+
+
+def _row_counts(querysets: list[QuerySet], prefix: str) -> dict[str, _RowCount]:
+    return {
+        f"{prefix}{index}": _RowCount(Subquery(rows.order_by().values("pk")))
+        for index, rows in enumerate(querysets)
+    }
+
+
+def counts_of(user: Any, querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """The number of rows of each queryset, all in one query."""
+    found = _beside_account(user, _row_counts(list(querysets.values()), "count_"))
+    return {key: found[f"count_{index}"] or 0 for index, key in enumerate(querysets)}
 
 
 def _group_counts(user: Any, parts: dict[str, list[QuerySet]]) -> dict[str, int]:
@@ -547,12 +556,17 @@ def work_queue(
     ]
 
 
+def _task_querysets(user: Any, now: datetime | None) -> list[QuerySet]:
+    return [
+        rows
+        for source in work_sources(user=user, now=now)
+        for rows in _searched(source.parts(), "")
+    ]
+
+
 def open_task_count(*, user: Any, now: datetime | None = None) -> int:
     """How many tasks the user's queue holds, in one query."""
-    parts = {
-        source.key: _searched(source.parts(), "") for source in work_sources(user=user, now=now)
-    }
-    return sum(_group_counts(user, parts).values())
+    return sum(counts_of(user, dict(enumerate(_task_querysets(user, now)))).values())
 
 
 def _scope_digest(scope: UserScope) -> str:
@@ -565,12 +579,9 @@ def _scope_digest(scope: UserScope) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def header_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
-    """The header's two counts: the open tasks of the user's queue and their unread
-    notifications. One query (the unread notifications and the last change in the user's scope)
-    while the kept count of open tasks still holds; one more to count them again."""
-    now = now or timezone.now()
-    # The latest stored moment of change of the user's units: one row, grouped by a constant.
+def _header_figures(user: Any) -> dict[str, Any]:
+    # The user's unread notifications, and the latest stored moment of change of the units of
+    # their scope (one row: grouped by a constant).
     last_change = (
         CreationUnit.objects.visible_to(user)
         .order_by()
@@ -580,26 +591,32 @@ def header_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
         .values("last")
     )
     unread = Notification.objects.visible_to(user).unread().order_by().values("pk")
-    unread_count, last_change = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(unread=_RowCount(Subquery(unread)), last_change=Subquery(last_change))
-        .values_list("unread", "last_change")
-        .first()
-    ) or (0, None)
+    return {"unread": _RowCount(Subquery(unread)), "last_change": Subquery(last_change)}
+
+
+def header_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
+    """The header's two counts: the open tasks of the user's queue and their unread
+    notifications. One query: the unread and the last change in the user's scope while the kept
+    count of open tasks still holds (settings.OPEN_TASKS_KEPT_SECONDS), or with the tasks
+    counted again when nothing is kept; two when the kept count has been overtaken."""
+    now = now or timezone.now()
+    seconds = settings.OPEN_TASKS_KEPT_SECONDS
     key = ":".join(
         [
             "worklist:open-tasks",
             str(user.pk),
             _scope_digest(user_scope(user)),
-            last_change.isoformat() if last_change else "-",
             timezone.localdate(now).isoformat(),
         ]
     )
-    seconds = settings.OPEN_TASKS_KEPT_SECONDS
-    open_tasks = cache.get(key) if seconds else None
-    if open_tasks is None:
-        open_tasks = open_task_count(user=user, now=now)
-        if seconds:
-            cache.set(key, open_tasks, timeout=seconds)
-    return {"open_tasks": open_tasks, "unread": unread_count or 0}
+    kept = cache.get(key) if seconds else None
+    if kept is not None:
+        found = _beside_account(user, _header_figures(user))
+        if found["last_change"] == kept[0]:
+            return {"open_tasks": kept[1], "unread": found["unread"] or 0}
+    tasks = _row_counts(_task_querysets(user, now), "task_")
+    found = _beside_account(user, {**_header_figures(user), **tasks})
+    open_tasks = sum(found[name] or 0 for name in tasks)
+    if seconds:
+        cache.set(key, (found["last_change"], open_tasks), timeout=seconds)
+    return {"open_tasks": open_tasks, "unread": found["unread"] or 0}
