@@ -32,6 +32,9 @@ class UserScope:
     office_programme_ids: frozenset[int] = frozenset()
     # An office reviewer of a national programme keeps the reference data every programme uses.
     national_office: bool = False
+    # The (province, department) pairs a provincial reviewer decides fund-use plans for: the
+    # culture reviewer of one province may be the finance reviewer of another.
+    provincial_desks: frozenset[tuple[int, str]] = frozenset()
 
     @property
     def is_empty(self) -> bool:
@@ -107,6 +110,11 @@ def user_scope(user: Any) -> UserScope:
         staff_unit_ids=frozenset(row[1] for row in rows if row[0] == "unit_staff"),
         office_programme_ids=frozenset(row[3] for row in office_rows if row[3]),
         national_office=any(row[5] == national for row in office_rows),
+        provincial_desks=frozenset(
+            (row[2], row[4])
+            for row in rows
+            if row[0] == "provincial_reviewer" and row[2] and row[4]
+        ),
     )
     setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope

@@ -329,11 +329,6 @@ def unit_recipients_by_unit(unit_ids: set[int], *, with_liaison: bool) -> dict[i
 
 def provincial_desks(*, user: Any) -> set[tuple[int, str]]:
     """The (province, department) pairs a provincial reviewer decides for: the culture reviewer
-    of one province may be the finance reviewer of another, so the two go together."""
-    return set(
-        RoleAssignment.objects.filter(
-            user=user, role=RoleAssignment.Role.PROVINCIAL_REVIEWER, province__isnull=False
-        )
-        .exclude(department="")
-        .values_list("province_id", "department")
-    )
+    of one province may be the finance reviewer of another, so the two go together. Read with
+    the user's scope, so no query of its own."""
+    return set(user_scope(user).provincial_desks)

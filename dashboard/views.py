@@ -27,6 +27,8 @@ from dashboard.selectors import (
     dashboard_panels,
     dashboard_units,
     heat_rows_all,
+    stored_tallies,
+    with_stored_funds,
 )
 from portal.exports import Column, export_if_requested
 from reporting.rules import SHANGHAI
@@ -82,7 +84,11 @@ def _dashboard(request: HttpRequest, area: str) -> HttpResponse:
     )
     if exported:
         return exported
-    page = Paginator(filtered, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    # The stored figures' sums count the units too: the paginator takes its count from them.
+    tallies = stored_tallies(filtered, now)
+    paginator = Paginator(with_stored_funds(filtered), UNITS_PER_PAGE)
+    paginator.count = tallies.total("total")  # a cached_property of the paginator
+    page = paginator.get_page(request.GET.get("page"))
     query = DashboardQuery(
         user=request.user,
         area=area,
@@ -92,6 +98,7 @@ def _dashboard(request: HttpRequest, area: str) -> HttpResponse:
         now=now,
         granularity=granularity,
         filter_query=filter_query.urlencode(),
+        tallies=tallies,
     )
     panels = dashboard_panels(query)
     page_query = request.GET.copy()

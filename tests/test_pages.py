@@ -62,6 +62,8 @@ def test_office_home_filters_by_batch(client, world):
     page = client.get(reverse("creation:office-home"), {"batch": batch.pk})
     names = {unit.name for unit in page.context["page"].object_list}
     assert names == {world.objects["units"]["other"].name}
+    # the filtered units are counted, not the totals of the page's figures
+    assert page.context["page"].paginator.count == 1 < page.context["counts"].total
 
 
 def test_pages_fit_a_phone(client, world):
@@ -71,9 +73,9 @@ def test_pages_fit_a_phone(client, world):
 
 
 # user, roles (the session is read from the cache); programmes; totals, per batch, per province; the filter's batch,
-# programme and province choices; count and rows of the page; the open tasks and unread
-# notifications (header, one query)
-OFFICE_HOME_QUERIES = 12
+# programme and province choices; rows of the page (its count is the totals' while no filter
+# narrows the units); the open tasks and unread notifications (header, one query)
+OFFICE_HOME_QUERIES = 11
 
 
 def test_office_home_queries_constant(client, world, django_assert_num_queries):

@@ -5,8 +5,10 @@ from types import SimpleNamespace
 import pytest
 from django.http import Http404
 
-from creation.models import CreationUnit
+from creation.models import CreationUnit, RoleAssignment
 from creation.scope import visible_unit_or_404, visible_units
+from creation.selectors import provincial_desks
+from creation.tests.factories import ProvinceFactory, RoleAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +39,22 @@ def test_visible_units_are_the_request_users_units_and_none_without_a_user(world
     )
     assert world.objects["units"]["own"] in visible_units(SimpleNamespace(user=staff))
     assert list(visible_units(None)) == []
+
+
+def test_provincial_desks_come_with_the_scope_without_a_query_of_their_own(
+    django_assert_num_queries,
+):
+
+    user = UserFactory()
+    one, two = ProvinceFactory(), ProvinceFactory()
+    Role, Department = RoleAssignment.Role, RoleAssignment.Department
+    RoleAssignmentFactory(
+        user=user, role=Role.PROVINCIAL_REVIEWER, province=one, department=Department.CULTURE
+    )
+    RoleAssignmentFactory(
+        user=user, role=Role.PROVINCIAL_REVIEWER, province=two, department=Department.FINANCE
+    )
+    with django_assert_num_queries(1):  # the scope's one query of the user's roles
+        desks = provincial_desks(user=user)
+        assert provincial_desks(user=user) == desks
+    assert desks == {(one.pk, Department.CULTURE), (two.pk, Department.FINANCE)}

@@ -54,9 +54,14 @@ def _filtered(request: HttpRequest, units) -> tuple[CreationUnitFilter, Any]:
     return unit_filter, unit_filter.qs if unit_filter.is_bound else units
 
 
-def _filtered_page(request: HttpRequest, units) -> dict[str, Any]:
+def _filtered_page(request: HttpRequest, units, *, total: int | None = None) -> dict[str, Any]:
+    """The filter and the page of the filtered units. `total`, when the caller has counted the
+    units already, spares the paginator its count while no filter narrows them."""
     unit_filter, filtered = _filtered(request, units)
-    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(filtered, PAGE_SIZE)
+    if total is not None and not any(request.GET.get(name) for name in unit_filter.filters):
+        paginator.count = total  # a cached_property of the paginator
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return {"filter": unit_filter, "page": page, "query": query.urlencode()}
@@ -99,11 +104,12 @@ def province_home(request: HttpRequest) -> HttpResponse:
     units = unit_list(user=request.user)
     if exported := _units_export(request, units):
         return exported
-    context = _filtered_page(request, units)
+    counts = unit_counts(units)
+    context = _filtered_page(request, units, total=counts.total)
     context.update(
         {
             "provinces": list(scope_provinces(user=request.user)),
-            "counts": unit_counts(units),
+            "counts": counts,
             "batches": units_per_batch(units),
         }
     )
@@ -115,11 +121,12 @@ def office_home(request: HttpRequest) -> HttpResponse:
     units = unit_list(user=request.user)
     if exported := _units_export(request, units):
         return exported
-    context = _filtered_page(request, units)
+    counts = unit_counts(units)
+    context = _filtered_page(request, units, total=counts.total)
     context.update(
         {
             "programmes": list(programme_list(user=request.user)),
-            "counts": unit_counts(units),
+            "counts": counts,
             "batches": units_per_batch(units),
             "provinces": units_per_province(units),
         }
