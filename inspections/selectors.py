@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from creation.models import CreationUnit
 from creation.scope import user_scope
@@ -23,11 +24,24 @@ from inspections.models import (
 from inspections.rules import PENDING, Coverage, inspection_coverage
 
 
+def _finding_count() -> Coalesce:
+    findings = (
+        Finding.objects.filter(inspection=OuterRef("pk"))
+        .order_by()
+        .values("inspection")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(findings), 0)
+
+
 def inspection_list(*, user: Any) -> QuerySet[Inspection]:
     return (
         Inspection.objects.visible_to(user)
         .select_related("unit__region__province", "unit__batch__programme", "letter")
-        .annotate(finding_count=Count("findings", distinct=True))
+        # Counted per row shown, not by grouping every inspection of the scope before the page
+        # is cut (a national office sees some 10,000).
+        .annotate(finding_count=_finding_count())
         .order_by("-planned_start", "-pk")
     )
 
