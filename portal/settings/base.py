@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After a user's write, the header of their next page counts their tasks again.
+    "worklist.middleware.OpenTasksForgetMiddleware",
     # Inside every middleware that reads the request or adds headers: a stored answer is
     # replayed in place of the view only (portal.page_cache).
     "portal.page_cache.PrivatePageCacheMiddleware",
@@ -207,9 +209,12 @@ CACHES = {
 # Counting a national office's work queue over 5,000 units takes about 130 ms, and the header
 # shows the count on every page: it is kept per user until a unit of their scope changes (its
 # stored moment of change moves with every write to its rows), their scope or the day changes, or
-# these seconds pass (what the clock alone changes within a day shows within them). 0: counted
-# on every page (worklist.selectors.header_counts).
+# OPEN_TASKS_KEPT_SECONDS pass (what the clock alone changes within a day shows within them). A
+# change in scope is counted once the kept count is OPEN_TASKS_FRESH_SECONDS old (others' writes
+# show in the header within them; the user's own at once; the work queue's page is always
+# counted). 0: counted on every page (worklist.selectors.header_counts).
 OPEN_TASKS_KEPT_SECONDS = env.int("OPEN_TASKS_KEPT_SECONDS", default=300)
+OPEN_TASKS_FRESH_SECONDS = env.int("OPEN_TASKS_FRESH_SECONDS", default=30)
 # How long a derived figure may be served at most; writes make it stale at once (portal.cache).
 DERIVED_CACHE_SECONDS = env.int("DERIVED_CACHE_SECONDS", default=300)
 # How long a signed-in user's page or API answer may be replayed at most; any write drops it at

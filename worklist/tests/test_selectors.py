@@ -165,11 +165,10 @@ def test_office_queue_queries_do_not_grow_with_the_number_of_items(world):
 def test_header_counts_are_kept_until_a_unit_in_scope_changes(
     world, django_assert_num_queries, settings
 ):
-    from creation.services import units_changed_at_bump
 
     settings.OPEN_TASKS_KEPT_SECONDS = 300  # as installed
+    settings.OPEN_TASKS_FRESH_SECONDS = 0  # a change in scope is counted at once
     office = world.users["office"]
-    cache.clear()
     header_counts(user=office)  # the user's scope is read once, then kept for the request
     cache.clear()
     with django_assert_num_queries(1):  # nothing kept: counted with the unread and last change
@@ -182,8 +181,15 @@ def test_header_counts_are_kept_until_a_unit_in_scope_changes(
         assert header_counts(user=office) == first
 
     # A unit of the office's scope gets a report to review: counted again at once.
+    _report_to_review(world)
+    assert header_counts(user=office)["open_tasks"] == first["open_tasks"] + 1
+
+
+def _report_to_review(world, months_ago: int = 40) -> None:
+    from creation.services import units_changed_at_bump
+
     unit = world.objects["units"]["own"]
-    start = timezone.localdate().replace(day=1) - timedelta(days=31 * 40)
+    start = timezone.localdate().replace(day=1) - timedelta(days=31 * months_ago)
     SubmissionFactory(
         obligation=ObligationFactory(unit=unit, period_start=start),
         status=Submission.Status.SUBMITTED,
@@ -191,7 +197,29 @@ def test_header_counts_are_kept_until_a_unit_in_scope_changes(
         submitted_at=timezone.now(),
     )
     units_changed_at_bump(frozenset([unit.pk]), frozenset())
-    assert header_counts(user=office)["open_tasks"] == first["open_tasks"] + 1
+
+
+def test_header_counts_follow_others_writes_once_fresh_and_the_users_own_at_once(
+    world, settings, client
+):
+    settings.OPEN_TASKS_KEPT_SECONDS = 300
+    settings.OPEN_TASKS_FRESH_SECONDS = 30
+    office = world.users["office"]
+    cache.clear()
+    first = header_counts(user=office)["open_tasks"]
+    _report_to_review(world)
+    # Another's write, counted less than 30 s ago: the kept count is still served ...
+    assert header_counts(user=office)["open_tasks"] == first
+    # ... until it is 30 s old.
+    later = timezone.now() + timedelta(seconds=31)
+    assert header_counts(user=office, now=later)["open_tasks"] == first + 1
+
+    # The user's own write forgets their kept count: their next page counts it.
+    _report_to_review(world, months_ago=41)
+    assert header_counts(user=office)["open_tasks"] == first + 1  # kept, fresh
+    client.force_login(office)
+    client.post(reverse("set_language"), {"language": "zh-hans"})
+    assert header_counts(user=office)["open_tasks"] == first + 2
 
 
 def test_home_shows_each_role_its_queue(client, world):
