@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -253,8 +253,18 @@ def liaison_vacancies(
     }
 
 
+def active_liaisons(unit_ids: Collection[int]) -> dict[int, Liaison | None]:
+    """R2.1: the current liaison of each unit (the term without an end; the database allows one
+    at a time), None for a unit without one; one query for any number of units."""
+    found: dict[int, Liaison | None] = dict.fromkeys(unit_ids)
+    for liaison in Liaison.objects.filter(unit_id__in=list(found), ended_on__isnull=True):
+        if found[liaison.unit_id] is None:  # the latest first (Meta.ordering)
+            found[liaison.unit_id] = liaison
+    return found
+
+
 def active_liaison(*, unit: CreationUnit) -> Liaison | None:
-    return Liaison.objects.filter(unit=unit, ended_on__isnull=True).first()
+    return active_liaisons([unit.pk])[unit.pk]
 
 
 def host_records(*, programme: Programme, audience: str) -> list[HostRecord]:

@@ -23,7 +23,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from creation.models import CreationUnit, Liaison
-from creation.selectors import liaison_vacancies
+from creation.selectors import active_liaisons, liaison_vacancies
 from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
@@ -129,16 +129,8 @@ def funds_section(units: list[CreationUnit], now: datetime) -> dict[int, FundSta
 
 
 def liaison_section(units: list[CreationUnit], now: datetime) -> dict[int, Liaison | None]:
-    """R2.1: the current liaison of each unit, as creation.selectors.active_liaison finds it
-    (the term without an end), for all the units in one query."""
-    found: dict[int, Liaison | None] = {unit.pk: None for unit in units}
-    active = Liaison.objects.filter(Q(ended_on__isnull=True), unit_id__in=list(found)).order_by(
-        "unit_id", "-started_on", "-pk"
-    )
-    for liaison in active:
-        if found.get(liaison.unit_id) is None:
-            found[liaison.unit_id] = liaison
-    return found
+    """R2.1: the current liaison of each unit (creation.selectors.active_liaisons)."""
+    return active_liaisons([unit.pk for unit in units])
 
 
 def liaison_vacancy_section(units: list[CreationUnit], now: datetime) -> dict[int, date | None]:
