@@ -20,10 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.db.models.expressions import Col
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
+from django.db.models.functions import Coalesce, Collate, TruncMonth, TruncQuarter
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -576,28 +576,24 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
 def veto_panel(query: DashboardQuery) -> dict[str, Any]:
     """R6.6: how many of the filtered units are ok, at risk or failing a basic requirement
     (StoredTallies), and the worst of them with what trips them, from the units' stored gauges
-    (UnitFigures.veto_status, .veto_items): two queries whatever the number of units."""
+    (UnitFigures.veto_status, .veto_items): one query whatever the number of units."""
     stored = query.stored()  # first: it stores the rows that are missing
     counts = {status.value: stored.total(f"veto_{status.value}") for status in GaugeStatus}
     units = query.units.exclude(status=CreationUnit.Status.WITHDRAWN).order_by()
-    order = {GaugeStatus.FAILED.value: 0, GaugeStatus.AT_RISK.value: 1}
-    # Sorted here, as the gauge pages sort names, not by the database's collation.
-    worst = sorted(
+    language = get_language() or settings.LANGUAGE_CODE
+    worst = (
         UnitFigures.objects.filter(unit__in=units.values("pk"))
         .exclude(veto_status=GaugeStatus.OK)
-        .values_list("unit_id", "veto_status", "unit__name"),
-        key=lambda row: (order[row[1]], row[2]),
-    )[:WORST_GAUGES]
-    language = get_language() or settings.LANGUAGE_CODE
-    items_of = dict(
-        UnitFigures.objects.filter(unit_id__in=[unit_id for unit_id, _status, _name in worst])
         .annotate(
+            failing=Case(When(veto_status=GaugeStatus.FAILED, then=0), default=1),
             items=Coalesce(
                 KeyTransform(language, "veto_items"),
                 KeyTransform(settings.LANGUAGE_CODE, "veto_items"),
-            )
+            ),
         )
-        .values_list("unit_id", "items")
+        # Names in code-point order, as the gauge pages sort them in Python.
+        .order_by("failing", _code_point_order("unit__name"), "unit_id")
+        .values_list("unit_id", "veto_status", "unit__name", "items")[:WORST_GAUGES]
     )
     list_url = reverse("acceptance:gauge-list")
     return {
@@ -611,18 +607,24 @@ def veto_panel(query: DashboardQuery) -> dict[str, Any]:
                 # it was due by …"), not the requirement's title, which reads as if it were met.
                 "items": [
                     line["message"]
-                    for line in _decoded(items_of.get(unit_id)) or []
+                    for line in _decoded(items) or []
                     if line["status"] != GaugeStatus.OK
                 ],
                 "url": reverse("acceptance:unit-gauge", kwargs={"pk": unit_id}),
             }
-            for unit_id, status, name in worst
+            for unit_id, status, name, items in worst
         ],
         "urls": {
             status: f"{list_url}?gauge_status={status}"
             for status in ("failed", "at_risk", "attention")
         },
     }
+
+
+def _code_point_order(name: str) -> Any:
+    """Order by the text's code points, as Python sorts strings, whatever the database's
+    collation (SQLite's default collation already compares code points)."""
+    return Collate(name, "C") if connection.vendor == "postgresql" else F(name)
 
 
 def _decoded(value: Any) -> Any:
