@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.db.models.expressions import Col
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Coalesce, Collate, TruncMonth, TruncQuarter
+from django.db.models.functions import Coalesce, Collate, TruncMonth
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +81,20 @@ class DashboardQuery:
     granularity: str = "month"  # of the on-time trend: "month" or "quarter"
     filter_query: str = ""
     tallies: StoredTallies | None = None
+    reporting_read: ReportingMonths | None = None
+
+    def reporting(self) -> ReportingMonths:
+        """The obligations of the window counted once for the heat map (the page's units) and
+        the trend (every filtered unit)."""
+        if self.reporting_read is None:
+            self.reporting_read = reporting_months(
+                Obligation.objects.filter(unit__in=self.units.order_by().values("pk")),
+                shown=[unit.pk for unit in self.page_units],
+                start=self.start,
+                end=self.end,
+                now=self.now,
+            )
+        return self.reporting_read
 
     def stored(self) -> StoredTallies:
         """The sums of the units' stored figures, read once for every panel that shows them."""
@@ -119,10 +133,6 @@ class Panel:
 
 
 # --- Reporting: counts, heat map and on-time trend (R5.2, R3.3, R4.2) -----------------------------
-
-
-def _obligations(query: DashboardQuery) -> QuerySet[Obligation]:
-    return Obligation.objects.filter(unit__in=query.units.order_by().values("pk"))
 
 
 @dataclass
@@ -279,39 +289,79 @@ def provinces_panel(query: DashboardQuery) -> list[dict[str, Any]]:
     return rows
 
 
-def heatmap_cells(
-    unit_ids: list[int], *, start: datetime, end: datetime, now: datetime
-) -> dict[tuple[int, date], CellCounts]:
-    """The obligations of the units due in [start, end), counted per unit and month (Beijing
-    time) by traffic light, in one grouped query. Submitted, on time and late are those of every
-    other figure (C1: reporting.models.on_time_q, late_q, submitted_q): on time green, late
-    amber; not submitted — never sent, or returned or withdrawn and not sent again — overdue
-    red, due within WARN_DAYS yellow, later grey (the lights of reporting.rules.traffic_light)."""
+@dataclass
+class ReportingMonths:
+    """The obligations due in a window of months, counted in one grouped query: per unit and
+    month by traffic light for the units shown (the heat map's cells), and per month over
+    all the units for the on-time trend."""
+
+    cells: dict[tuple[int, date], CellCounts]
+    months: dict[date, dict[str, int]]  # expected (due by now), on_time, late, missing
+
+
+def reporting_months(
+    obligations: QuerySet[Obligation],
+    *,
+    shown: Collection[int],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> ReportingMonths:
+    """The `obligations` due in [start, end), grouped by month (Beijing time) and by unit for
+    the units `shown` (the others in one group), in one query. Submitted, on time and late are
+    those of every other figure (C1: reporting.models.on_time_q, late_q, submitted_q). A cell
+    counts by traffic light: on time green, late amber; not submitted — never sent, or returned
+    or withdrawn and not sent again — overdue red, due within WARN_DAYS yellow, later grey (the
+    lights of reporting.rules.traffic_light). A month counts what is due by now: expected, on
+    time, late and missing (the overdue, red)."""
     waiting = ~submitted_q()
     soon = now + timedelta(days=WARN_DAYS)
+    due = Q(due_at__lt=now)
     rows = (
-        Obligation.objects.filter(unit_id__in=unit_ids, due_at__gte=start, due_at__lt=end)
+        obligations.filter(due_at__gte=start, due_at__lt=end)
         .order_by()
-        .values("unit_id", month=TruncMonth("due_at", tzinfo=SHANGHAI))
+        .values(
+            month=TruncMonth("due_at", tzinfo=SHANGHAI),
+            shown_unit=Case(When(unit_id__in=list(shown), then=F("unit_id")), default=None),
+        )
         .annotate(
             green=Count("pk", filter=on_time_q()),
             amber=Count("pk", filter=late_q()),
-            red=Count("pk", filter=waiting & Q(due_at__lt=now)),
+            red=Count("pk", filter=waiting & due),
             yellow=Count("pk", filter=waiting & Q(due_at__gte=now, due_at__lte=soon)),
             grey=Count("pk", filter=waiting & Q(due_at__gt=soon)),
+            expected=Count("pk", filter=due),
+            on_time_due=Count("pk", filter=on_time_q() & due),
+            late_due=Count("pk", filter=late_q() & due),
         )
     )
-    cells: dict[tuple[int, date], CellCounts] = {}
+    found = ReportingMonths(cells={}, months={})
     for row in rows:
         month = _as_month(row["month"])
-        cells[(row["unit_id"], month)] = CellCounts(
-            green=row["green"],
-            amber=row["amber"],
-            yellow=row["yellow"],
-            red=row["red"],
-            grey=row["grey"],
+        if row["shown_unit"] is not None:
+            found.cells[(row["shown_unit"], month)] = CellCounts(
+                green=row["green"],
+                amber=row["amber"],
+                yellow=row["yellow"],
+                red=row["red"],
+                grey=row["grey"],
+            )
+        totals = found.months.setdefault(
+            month, {"expected": 0, "on_time": 0, "late": 0, "missing": 0}
         )
-    return cells
+        totals["expected"] += row["expected"]
+        totals["on_time"] += row["on_time_due"]
+        totals["late"] += row["late_due"]
+        totals["missing"] += row["red"]
+    return found
+
+
+def heatmap_cells(
+    unit_ids: list[int], *, start: datetime, end: datetime, now: datetime
+) -> dict[tuple[int, date], CellCounts]:
+    """The heat-map cells of the units (reporting_months), in one grouped query."""
+    obligations = Obligation.objects.filter(unit_id__in=unit_ids)
+    return reporting_months(obligations, shown=unit_ids, start=start, end=end, now=now).cells
 
 
 def _as_month(value: date | datetime) -> date:
@@ -339,11 +389,19 @@ class HeatRow:
     cells: list[HeatCell]
 
 
-def heat_rows(units: list[CreationUnit], *, months: list[date], now: datetime) -> list[HeatRow]:
-    """The heat-map rows of the units: one grouped query for all their cells."""
-    start = datetime.combine(months[0], time.min, tzinfo=SHANGHAI)
-    end = datetime.combine(add_months(months[-1], 1), time.min, tzinfo=SHANGHAI)
-    cells = heatmap_cells([unit.pk for unit in units], start=start, end=end, now=now)
+def heat_rows(
+    units: list[CreationUnit],
+    *,
+    months: list[date],
+    now: datetime,
+    cells: dict[tuple[int, date], CellCounts] | None = None,
+) -> list[HeatRow]:
+    """The heat-map rows of the units, from their `cells` when they have been read (the
+    dashboard reads them with the trend) or else in one grouped query."""
+    if cells is None:
+        start = datetime.combine(months[0], time.min, tzinfo=SHANGHAI)
+        end = datetime.combine(add_months(months[-1], 1), time.min, tzinfo=SHANGHAI)
+        cells = heatmap_cells([unit.pk for unit in units], start=start, end=end, now=now)
     rows = []
     for unit in units:
         calendar = reverse("reporting:unit-calendar", kwargs={"pk": unit.pk})
@@ -375,10 +433,12 @@ def heat_rows_all(
 
 
 def heatmap_panel(query: DashboardQuery) -> dict[str, Any]:
-    """Units of the page × months: one grouped query for all cells."""
+    """Units of the page × months, their cells read with the trend (DashboardQuery.reporting)."""
     return {
         "months": query.months,
-        "rows": heat_rows(query.page_units, months=query.months, now=query.now),
+        "rows": heat_rows(
+            query.page_units, months=query.months, now=query.now, cells=query.reporting().cells
+        ),
         "legend": [(light.value, LIGHT_LABELS[light]) for light in Light],
     }
 
@@ -391,44 +451,48 @@ def on_time_trend(
     now: datetime,
     granularity: str = "month",
 ) -> list[dict[str, Any]]:
+    """The on-time trend of the obligations (trend_rows), in one grouped query."""
+    found = reporting_months(obligations, shown=(), start=start, end=end, now=now)
+    return trend_rows(found.months, granularity=granularity)
+
+
+def trend_rows(months: dict[date, dict[str, int]], *, granularity: str) -> list[dict[str, Any]]:
     """Per month (or quarter) of the due date: reports due by now, on time, late and missing
-    (C1, reporting.models.on_time_q), and the on-time rate, in one grouped query. Periods with nothing due yet are left
-    out, since they have no rate."""
-    trunc = TruncQuarter if granularity == "quarter" else TruncMonth
-    rows = (
-        obligations.filter(due_at__gte=start, due_at__lt=min(end, now))
-        .order_by()
-        .values(period=trunc("due_at", tzinfo=SHANGHAI))
-        .annotate(
-            expected=Count("pk"),
-            on_time=Count("pk", filter=on_time_q()),
-            late=Count("pk", filter=late_q()),
-            missing=Count("pk", filter=~submitted_q()),
+    (C1, as reporting_months counts them), and the on-time rate. Periods with nothing due yet
+    are left out, since they have no rate."""
+    periods: dict[date, dict[str, int]] = {}
+    for month, counts in sorted(months.items()):
+        first = (
+            month.replace(month=(month.month - 1) // 3 * 3 + 1)
+            if granularity == "quarter"
+            else month
         )
-        .order_by("period")
-    )
+        period = periods.setdefault(first, {"expected": 0, "on_time": 0, "late": 0, "missing": 0})
+        for name, count in counts.items():
+            period[name] += count
     result = []
-    for row in rows:
-        first = _as_month(row["period"])
+    for first, counts in periods.items():
+        if not counts["expected"]:
+            continue
         label = (
             f"{first.year}Q{(first.month - 1) // 3 + 1}"
             if granularity == "quarter"
             else f"{first:%Y-%m}"
         )
         result.append(
-            {**row, "period": first, "label": label, "rate": rate(row["on_time"], row["expected"])}
+            {
+                **counts,
+                "period": first,
+                "label": label,
+                "rate": rate(counts["on_time"], counts["expected"]),
+            }
         )
     return result
 
 
 def trend_panel(query: DashboardQuery) -> dict[str, Any]:
-    rows = on_time_trend(
-        _obligations(query),
-        start=query.start,
-        end=query.end,
-        now=query.now,
-        granularity=query.granularity,
-    )
+    """The on-time trend of all the filtered units, read with the heat map's cells."""
+    rows = trend_rows(query.reporting().months, granularity=query.granularity)
     return {
         "rows": rows,
         "granularity": query.granularity,

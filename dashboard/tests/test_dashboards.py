@@ -215,9 +215,9 @@ def test_dashboard_queries_do_not_grow_with_the_units(
 # and province choices (the title's programmes or provinces among them); the stored figures
 # summed per province (overview, provinces, fund execution per province, veto and publicity
 # counts, and the page's count); the page of units with their stored fund figures; the heat
-# map's cells; the trend; the best zones and their ranks; the worst gauges with their items;
+# map's cells and the trend in one grouped query; the best zones and their ranks; the worst gauges with their items;
 # inspection coverage; open rectifications.
-DASHBOARD_QUERIES = 16
+DASHBOARD_QUERIES = 15
 
 
 def test_dashboard_heatmap_pages_by_fifty(client, world):
