@@ -213,11 +213,11 @@ def test_dashboard_queries_do_not_grow_with_the_units(
 
 # The session (the cache emptied), user, roles, the header's count; the filter's programme, batch
 # and province choices (the title's programmes or provinces among them); the stored figures
-# summed per province (overview, provinces, fund execution per province, veto and publicity
-# counts, and the page's count); the page of units with their stored fund figures; the heat
-# map's cells and the trend in one grouped query; the best zones and their ranks; the worst gauges with their items;
-# inspection coverage; open rectifications.
-DASHBOARD_QUERIES = 15
+# summed per province (overview, provinces, fund execution per province, veto, publicity and
+# supervision counts, and the page's count); the page of units with their stored fund figures;
+# the heat map's cells and the trend in one grouped query; the best zones and their ranks; the
+# worst gauges with their items.
+DASHBOARD_QUERIES = 13
 
 
 def test_dashboard_heatmap_pages_by_fifty(client, world):
