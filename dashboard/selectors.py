@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.expressions import Col
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce, Collate, TruncMonth
@@ -598,7 +598,7 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
     first, as stored (UnitFigures: the owner is scoring.selectors.score_units). Their ranks are
     read over the stored rank keys of each zone's peers (C4: every zone of its batch and half
     year, withdrawn ones left out), whatever the filter: `_stored_ranks`. The counts come with
-    the StoredTallies; two queries for the best zones and their ranks."""
+    the StoredTallies; one query for the best zones with their ranks."""
     stored = query.stored()  # first: it stores the rows that are missing
     today = timezone.localdate(query.now, SHANGHAI)
     half = HalfYear.containing(today)
@@ -616,13 +616,12 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
             "publicity_bonus",
             "publicity_total",
             "rank_group",
-            "rank_text",
             "unit__name",
             "unit__batch",
         )
+        .annotate(peers_above=_peers_above())
         .order_by("-publicity_total", "-publicity_bonus", "unit__name", "unit_id")[:TOP_RANKED]
     )
-    ranks = _stored_ranks(top)
     return {
         "period": str(half),
         "top": [
@@ -630,7 +629,7 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
                 "score": StoredScore(
                     unit_id=row.unit_id,
                     name=row.unit.name,
-                    rank=ranks[row.unit_id][0] if row.unit_id in ranks else None,
+                    rank=row.peers_above + 1 if row.rank_group else None,
                     base=row.publicity_base,
                     bonus=row.publicity_bonus,
                     total=row.publicity_total,
@@ -872,6 +871,22 @@ def _stored_ranks(rows: list[UnitFigures]) -> dict[int, tuple[int, int]]:
         above = sum(count for text, count in peers.items() if text > row.rank_text)
         ranks[row.unit_id] = (above + 1, sum(peers.values()))
     return ranks
+
+
+def _peers_above() -> Any:
+    """R6.3: how many peers of a row's rank group have a greater stored rank text, as
+    `_stored_ranks` counts them (the row's rank is one more), read with the row: a count over
+    the rank index for each row returned."""
+    peers = (
+        UnitFigures.objects.filter(
+            rank_group=OuterRef("rank_group"), rank_text__gt=OuterRef("rank_text")
+        )
+        .order_by()
+        .values("rank_group")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(peers), 0)
 
 
 def _stored_rows(unit_ids: list[int], language: str) -> dict[int, UnitFigures]:

@@ -215,9 +215,9 @@ def test_dashboard_queries_do_not_grow_with_the_units(
 # and province choices (the title's programmes or provinces among them); the stored figures
 # summed per province (overview, provinces, fund execution per province, veto, publicity and
 # supervision counts, and the page's count); the page of units with their stored fund figures;
-# the heat map's cells and the trend in one grouped query; the best zones and their ranks; the
+# the heat map's cells and the trend in one grouped query; the best zones with their ranks; the
 # worst gauges with their items.
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 12
 
 
 def test_dashboard_heatmap_pages_by_fifty(client, world):
