@@ -66,6 +66,19 @@ def scope_provinces(*, user: Any) -> QuerySet[Region]:
     return provinces if scope.everything else provinces.filter(pk__in=scope.province_ids)
 
 
+def scope_provinces_among(provinces: Iterable[Region], *, user: Any) -> list[Region]:
+    """Those of `provinces`, already read, that the user follows as `scope_provinces` finds
+    them: a page that lists every province (a filter's choices) names the user's own without
+    reading them again."""
+    scope = user_scope(user)
+    return [
+        province
+        for province in provinces
+        if province.level == Region.Level.PROVINCE
+        and (scope.everything or province.pk in scope.province_ids)
+    ]
+
+
 @dataclass
 class UnitCounts:
     total: int = 0

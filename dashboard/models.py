@@ -87,6 +87,15 @@ class UnitFigures(models.Model):
     rectifications_open = models.PositiveIntegerField(_("open rectifications"), default=0)
     rectifications_overdue = models.PositiveIntegerField(_("overdue rectifications"), default=0)
     rectifications_next_deadline = models.DateField(_("next deadline"), null=True, blank=True)
+    # …of which submitted by the unit and waiting for the office's check.
+    rectifications_submitted = models.PositiveIntegerField(
+        _("rectifications submitted for checking"), default=0
+    )
+
+    # R4.1: the inspections planned to start in the current calendar year, and how that stands
+    # against the programme's minimum and maximum (inspections.rules.Coverage).
+    inspections_planned = models.PositiveIntegerField(_("inspections planned this year"), default=0)
+    inspection_coverage = models.CharField(_("inspection coverage"), max_length=10, default="")
 
     # The status API's answer of the unit in every language of the site, as it is sent but for
     # the publicity rank, which is read over the peers' stored keys when the answer is read:

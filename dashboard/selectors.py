@@ -20,10 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.expressions import Col
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
+from django.db.models.functions import Coalesce, Collate, TruncMonth
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -37,8 +37,7 @@ from dashboard.models import UnitFigures
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
 from funds.selectors import with_rates
-from inspections.models import InspectionSettings, Rectification
-from inspections.rules import Coverage, inspection_coverage
+from inspections.rules import Coverage
 from portal.cache import cached
 from reporting.models import Obligation, late_q, on_time_q, submitted_q
 from reporting.rules import SHANGHAI, Light
@@ -81,6 +80,20 @@ class DashboardQuery:
     granularity: str = "month"  # of the on-time trend: "month" or "quarter"
     filter_query: str = ""
     tallies: StoredTallies | None = None
+    reporting_read: ReportingMonths | None = None
+
+    def reporting(self) -> ReportingMonths:
+        """The obligations of the window counted once for the heat map (the page's units) and
+        the trend (every filtered unit)."""
+        if self.reporting_read is None:
+            self.reporting_read = reporting_months(
+                Obligation.objects.filter(unit__in=self.units.order_by().values("pk")),
+                shown=[unit.pk for unit in self.page_units],
+                start=self.start,
+                end=self.end,
+                now=self.now,
+            )
+        return self.reporting_read
 
     def stored(self) -> StoredTallies:
         """The sums of the units' stored figures, read once for every panel that shows them."""
@@ -121,10 +134,6 @@ class Panel:
 # --- Reporting: counts, heat map and on-time trend (R5.2, R3.3, R4.2) -----------------------------
 
 
-def _obligations(query: DashboardQuery) -> QuerySet[Obligation]:
-    return Obligation.objects.filter(unit__in=query.units.order_by().values("pk"))
-
-
 @dataclass
 class StoredTallies:
     """The stored figures of the dashboard's units (dashboard.models.UnitFigures), summed per
@@ -161,6 +170,15 @@ def _tally_aggregates(now: datetime) -> dict[str, Any]:
         "scored": Count("pk", filter=scored_zone),
         "full_base": Count("pk", filter=scored_zone & Q(figures__publicity_base__gt=0)),
         "with_bonus": Count("pk", filter=scored_zone & Q(figures__publicity_bonus__gt=0)),
+        # R4.1: the creating units' inspection coverage of the current year.
+        **{
+            f"coverage_{coverage}": Count(
+                "pk",
+                filter=Q(status=CreationUnit.Status.CREATING)
+                & Q(figures__inspection_coverage=coverage),
+            )
+            for coverage in Coverage
+        },
         # Rows to store before the sums hold: missing, or changed by the clock since.
         "missing": Count("pk", filter=Q(figures__isnull=True)),
         "due": Count("pk", filter=Q(figures__next_change_at__lte=now)),
@@ -170,7 +188,8 @@ def _tally_aggregates(now: datetime) -> dict[str, Any]:
     return aggregates
 
 
-# Stored columns summed over the units (C1 reporting counts, R3.2 filed budgets and spending).
+# Stored columns summed over the units (C1 reporting counts, R3.2 filed budgets and spending,
+# R4.1 rectification items not yet verified).
 STORED_SUMS = (
     "due_so_far",
     "on_time",
@@ -180,6 +199,9 @@ STORED_SUMS = (
     "spent",
     "central_budget",
     "central_spent",
+    "rectifications_open",
+    "rectifications_overdue",
+    "rectifications_submitted",
 )
 
 
@@ -279,39 +301,79 @@ def provinces_panel(query: DashboardQuery) -> list[dict[str, Any]]:
     return rows
 
 
-def heatmap_cells(
-    unit_ids: list[int], *, start: datetime, end: datetime, now: datetime
-) -> dict[tuple[int, date], CellCounts]:
-    """The obligations of the units due in [start, end), counted per unit and month (Beijing
-    time) by traffic light, in one grouped query. Submitted, on time and late are those of every
-    other figure (C1: reporting.models.on_time_q, late_q, submitted_q): on time green, late
-    amber; not submitted — never sent, or returned or withdrawn and not sent again — overdue
-    red, due within WARN_DAYS yellow, later grey (the lights of reporting.rules.traffic_light)."""
+@dataclass
+class ReportingMonths:
+    """The obligations due in a window of months, counted in one grouped query: per unit and
+    month by traffic light for the units shown (the heat map's cells), and per month over
+    all the units for the on-time trend."""
+
+    cells: dict[tuple[int, date], CellCounts]
+    months: dict[date, dict[str, int]]  # expected (due by now), on_time, late, missing
+
+
+def reporting_months(
+    obligations: QuerySet[Obligation],
+    *,
+    shown: Collection[int],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> ReportingMonths:
+    """The `obligations` due in [start, end), grouped by month (Beijing time) and by unit for
+    the units `shown` (the others in one group), in one query. Submitted, on time and late are
+    those of every other figure (C1: reporting.models.on_time_q, late_q, submitted_q). A cell
+    counts by traffic light: on time green, late amber; not submitted — never sent, or returned
+    or withdrawn and not sent again — overdue red, due within WARN_DAYS yellow, later grey (the
+    lights of reporting.rules.traffic_light). A month counts what is due by now: expected, on
+    time, late and missing (the overdue, red)."""
     waiting = ~submitted_q()
     soon = now + timedelta(days=WARN_DAYS)
+    due = Q(due_at__lt=now)
     rows = (
-        Obligation.objects.filter(unit_id__in=unit_ids, due_at__gte=start, due_at__lt=end)
+        obligations.filter(due_at__gte=start, due_at__lt=end)
         .order_by()
-        .values("unit_id", month=TruncMonth("due_at", tzinfo=SHANGHAI))
+        .values(
+            month=TruncMonth("due_at", tzinfo=SHANGHAI),
+            shown_unit=Case(When(unit_id__in=list(shown), then=F("unit_id")), default=None),
+        )
         .annotate(
             green=Count("pk", filter=on_time_q()),
             amber=Count("pk", filter=late_q()),
-            red=Count("pk", filter=waiting & Q(due_at__lt=now)),
+            red=Count("pk", filter=waiting & due),
             yellow=Count("pk", filter=waiting & Q(due_at__gte=now, due_at__lte=soon)),
             grey=Count("pk", filter=waiting & Q(due_at__gt=soon)),
+            expected=Count("pk", filter=due),
+            on_time_due=Count("pk", filter=on_time_q() & due),
+            late_due=Count("pk", filter=late_q() & due),
         )
     )
-    cells: dict[tuple[int, date], CellCounts] = {}
+    found = ReportingMonths(cells={}, months={})
     for row in rows:
         month = _as_month(row["month"])
-        cells[(row["unit_id"], month)] = CellCounts(
-            green=row["green"],
-            amber=row["amber"],
-            yellow=row["yellow"],
-            red=row["red"],
-            grey=row["grey"],
+        if row["shown_unit"] is not None:
+            found.cells[(row["shown_unit"], month)] = CellCounts(
+                green=row["green"],
+                amber=row["amber"],
+                yellow=row["yellow"],
+                red=row["red"],
+                grey=row["grey"],
+            )
+        totals = found.months.setdefault(
+            month, {"expected": 0, "on_time": 0, "late": 0, "missing": 0}
         )
-    return cells
+        totals["expected"] += row["expected"]
+        totals["on_time"] += row["on_time_due"]
+        totals["late"] += row["late_due"]
+        totals["missing"] += row["red"]
+    return found
+
+
+def heatmap_cells(
+    unit_ids: list[int], *, start: datetime, end: datetime, now: datetime
+) -> dict[tuple[int, date], CellCounts]:
+    """The heat-map cells of the units (reporting_months), in one grouped query."""
+    obligations = Obligation.objects.filter(unit_id__in=unit_ids)
+    return reporting_months(obligations, shown=unit_ids, start=start, end=end, now=now).cells
 
 
 def _as_month(value: date | datetime) -> date:
@@ -339,11 +401,19 @@ class HeatRow:
     cells: list[HeatCell]
 
 
-def heat_rows(units: list[CreationUnit], *, months: list[date], now: datetime) -> list[HeatRow]:
-    """The heat-map rows of the units: one grouped query for all their cells."""
-    start = datetime.combine(months[0], time.min, tzinfo=SHANGHAI)
-    end = datetime.combine(add_months(months[-1], 1), time.min, tzinfo=SHANGHAI)
-    cells = heatmap_cells([unit.pk for unit in units], start=start, end=end, now=now)
+def heat_rows(
+    units: list[CreationUnit],
+    *,
+    months: list[date],
+    now: datetime,
+    cells: dict[tuple[int, date], CellCounts] | None = None,
+) -> list[HeatRow]:
+    """The heat-map rows of the units, from their `cells` when they have been read (the
+    dashboard reads them with the trend) or else in one grouped query."""
+    if cells is None:
+        start = datetime.combine(months[0], time.min, tzinfo=SHANGHAI)
+        end = datetime.combine(add_months(months[-1], 1), time.min, tzinfo=SHANGHAI)
+        cells = heatmap_cells([unit.pk for unit in units], start=start, end=end, now=now)
     rows = []
     for unit in units:
         calendar = reverse("reporting:unit-calendar", kwargs={"pk": unit.pk})
@@ -375,10 +445,12 @@ def heat_rows_all(
 
 
 def heatmap_panel(query: DashboardQuery) -> dict[str, Any]:
-    """Units of the page × months: one grouped query for all cells."""
+    """Units of the page × months, their cells read with the trend (DashboardQuery.reporting)."""
     return {
         "months": query.months,
-        "rows": heat_rows(query.page_units, months=query.months, now=query.now),
+        "rows": heat_rows(
+            query.page_units, months=query.months, now=query.now, cells=query.reporting().cells
+        ),
         "legend": [(light.value, LIGHT_LABELS[light]) for light in Light],
     }
 
@@ -391,44 +463,48 @@ def on_time_trend(
     now: datetime,
     granularity: str = "month",
 ) -> list[dict[str, Any]]:
+    """The on-time trend of the obligations (trend_rows), in one grouped query."""
+    found = reporting_months(obligations, shown=(), start=start, end=end, now=now)
+    return trend_rows(found.months, granularity=granularity)
+
+
+def trend_rows(months: dict[date, dict[str, int]], *, granularity: str) -> list[dict[str, Any]]:
     """Per month (or quarter) of the due date: reports due by now, on time, late and missing
-    (C1, reporting.models.on_time_q), and the on-time rate, in one grouped query. Periods with nothing due yet are left
-    out, since they have no rate."""
-    trunc = TruncQuarter if granularity == "quarter" else TruncMonth
-    rows = (
-        obligations.filter(due_at__gte=start, due_at__lt=min(end, now))
-        .order_by()
-        .values(period=trunc("due_at", tzinfo=SHANGHAI))
-        .annotate(
-            expected=Count("pk"),
-            on_time=Count("pk", filter=on_time_q()),
-            late=Count("pk", filter=late_q()),
-            missing=Count("pk", filter=~submitted_q()),
+    (C1, as reporting_months counts them), and the on-time rate. Periods with nothing due yet
+    are left out, since they have no rate."""
+    periods: dict[date, dict[str, int]] = {}
+    for month, counts in sorted(months.items()):
+        first = (
+            month.replace(month=(month.month - 1) // 3 * 3 + 1)
+            if granularity == "quarter"
+            else month
         )
-        .order_by("period")
-    )
+        period = periods.setdefault(first, {"expected": 0, "on_time": 0, "late": 0, "missing": 0})
+        for name, count in counts.items():
+            period[name] += count
     result = []
-    for row in rows:
-        first = _as_month(row["period"])
+    for first, counts in periods.items():
+        if not counts["expected"]:
+            continue
         label = (
             f"{first.year}Q{(first.month - 1) // 3 + 1}"
             if granularity == "quarter"
             else f"{first:%Y-%m}"
         )
         result.append(
-            {**row, "period": first, "label": label, "rate": rate(row["on_time"], row["expected"])}
+            {
+                **counts,
+                "period": first,
+                "label": label,
+                "rate": rate(counts["on_time"], counts["expected"]),
+            }
         )
     return result
 
 
 def trend_panel(query: DashboardQuery) -> dict[str, Any]:
-    rows = on_time_trend(
-        _obligations(query),
-        start=query.start,
-        end=query.end,
-        now=query.now,
-        granularity=query.granularity,
-    )
+    """The on-time trend of all the filtered units, read with the heat map's cells."""
+    rows = trend_rows(query.reporting().months, granularity=query.granularity)
     return {
         "rows": rows,
         "granularity": query.granularity,
@@ -522,7 +598,7 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
     first, as stored (UnitFigures: the owner is scoring.selectors.score_units). Their ranks are
     read over the stored rank keys of each zone's peers (C4: every zone of its batch and half
     year, withdrawn ones left out), whatever the filter: `_stored_ranks`. The counts come with
-    the StoredTallies; two queries for the best zones and their ranks."""
+    the StoredTallies; one query for the best zones with their ranks."""
     stored = query.stored()  # first: it stores the rows that are missing
     today = timezone.localdate(query.now, SHANGHAI)
     half = HalfYear.containing(today)
@@ -540,13 +616,12 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
             "publicity_bonus",
             "publicity_total",
             "rank_group",
-            "rank_text",
             "unit__name",
             "unit__batch",
         )
+        .annotate(peers_above=_peers_above())
         .order_by("-publicity_total", "-publicity_bonus", "unit__name", "unit_id")[:TOP_RANKED]
     )
-    ranks = _stored_ranks(top)
     return {
         "period": str(half),
         "top": [
@@ -554,7 +629,7 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
                 "score": StoredScore(
                     unit_id=row.unit_id,
                     name=row.unit.name,
-                    rank=ranks[row.unit_id][0] if row.unit_id in ranks else None,
+                    rank=row.peers_above + 1 if row.rank_group else None,
                     base=row.publicity_base,
                     bonus=row.publicity_bonus,
                     total=row.publicity_total,
@@ -576,28 +651,24 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
 def veto_panel(query: DashboardQuery) -> dict[str, Any]:
     """R6.6: how many of the filtered units are ok, at risk or failing a basic requirement
     (StoredTallies), and the worst of them with what trips them, from the units' stored gauges
-    (UnitFigures.veto_status, .veto_items): two queries whatever the number of units."""
+    (UnitFigures.veto_status, .veto_items): one query whatever the number of units."""
     stored = query.stored()  # first: it stores the rows that are missing
     counts = {status.value: stored.total(f"veto_{status.value}") for status in GaugeStatus}
     units = query.units.exclude(status=CreationUnit.Status.WITHDRAWN).order_by()
-    order = {GaugeStatus.FAILED.value: 0, GaugeStatus.AT_RISK.value: 1}
-    # Sorted here, as the gauge pages sort names, not by the database's collation.
-    worst = sorted(
+    language = get_language() or settings.LANGUAGE_CODE
+    worst = (
         UnitFigures.objects.filter(unit__in=units.values("pk"))
         .exclude(veto_status=GaugeStatus.OK)
-        .values_list("unit_id", "veto_status", "unit__name"),
-        key=lambda row: (order[row[1]], row[2]),
-    )[:WORST_GAUGES]
-    language = get_language() or settings.LANGUAGE_CODE
-    items_of = dict(
-        UnitFigures.objects.filter(unit_id__in=[unit_id for unit_id, _status, _name in worst])
         .annotate(
+            failing=Case(When(veto_status=GaugeStatus.FAILED, then=0), default=1),
             items=Coalesce(
                 KeyTransform(language, "veto_items"),
                 KeyTransform(settings.LANGUAGE_CODE, "veto_items"),
-            )
+            ),
         )
-        .values_list("unit_id", "items")
+        # Names in code-point order, as the gauge pages sort them in Python.
+        .order_by("failing", _code_point_order("unit__name"), "unit_id")
+        .values_list("unit_id", "veto_status", "unit__name", "items")[:WORST_GAUGES]
     )
     list_url = reverse("acceptance:gauge-list")
     return {
@@ -611,12 +682,12 @@ def veto_panel(query: DashboardQuery) -> dict[str, Any]:
                 # it was due by …"), not the requirement's title, which reads as if it were met.
                 "items": [
                     line["message"]
-                    for line in _decoded(items_of.get(unit_id)) or []
+                    for line in _decoded(items) or []
                     if line["status"] != GaugeStatus.OK
                 ],
                 "url": reverse("acceptance:unit-gauge", kwargs={"pk": unit_id}),
             }
-            for unit_id, status, name in worst
+            for unit_id, status, name, items in worst
         ],
         "urls": {
             status: f"{list_url}?gauge_status={status}"
@@ -625,51 +696,34 @@ def veto_panel(query: DashboardQuery) -> dict[str, Any]:
     }
 
 
+def _code_point_order(name: str) -> Any:
+    """Order by the text's code points, as Python sorts strings, whatever the database's
+    collation (SQLite's default collation already compares code points)."""
+    return Collate(name, "C") if connection.vendor == "postgresql" else F(name)
+
+
 def _decoded(value: Any) -> Any:
     # A JSON key read on its own comes back decoded on PostgreSQL, as text on SQLite.
     return json.loads(value) if isinstance(value, str) else value
 
 
 def supervision_panel(query: DashboardQuery) -> dict[str, Any]:
-    """R4.1: inspection coverage of the current year (units with none planned, with more than
-    the programme allows) and the rectification items not yet verified. Two grouped queries."""
+    """R4.1: inspection coverage of the current year (creating units with none planned, with
+    more than the programme allows) and the rectification items not yet verified, summed over
+    the units' stored figures (StoredTallies: no query of its own)."""
+    stored = query.stored()
     today = timezone.localdate(query.now, SHANGHAI)
-    creating = query.units.filter(status=CreationUnit.Status.CREATING)
-    planned = (
-        creating.order_by()
-        .annotate(
-            planned=Count("inspections", filter=Q(inspections__planned_start__year=today.year))
-        )
-        .values_list(
-            "planned",
-            "batch__programme__inspection_settings__min_per_year",
-            "batch__programme__inspection_settings__max_per_year",
-        )
-    )
-    defaults = InspectionSettings()
-    coverage = {Coverage.NONE: 0, Coverage.OK: 0, Coverage.TOO_MANY: 0}
-    for count, minimum, maximum in planned:
-        found = inspection_coverage(
-            count=count,
-            minimum=defaults.min_per_year if minimum is None else minimum,
-            maximum=defaults.max_per_year if maximum is None else maximum,
-        )
-        coverage[found] = coverage.get(found, 0) + 1
-    open_items = Rectification.objects.filter(
-        finding__inspection__unit__in=query.units.order_by().values("pk")
-    ).exclude(status=Rectification.Status.VERIFIED)
-    figures = open_items.aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=Q(deadline__lt=today)),
-        submitted=Count("pk", filter=Q(status=Rectification.Status.SUBMITTED)),
-    )
     plan_url = reverse("inspections:plan")
     return {
         "year": today.year,
-        "none": coverage.get(Coverage.NONE, 0),
-        "too_many": coverage.get(Coverage.TOO_MANY, 0),
-        "covered": coverage.get(Coverage.OK, 0),
-        "rectifications": figures,
+        "none": stored.total(f"coverage_{Coverage.NONE}"),
+        "too_many": stored.total(f"coverage_{Coverage.TOO_MANY}"),
+        "covered": stored.total(f"coverage_{Coverage.OK}"),
+        "rectifications": {
+            "open": stored.total("rectifications_open"),
+            "overdue": stored.total("rectifications_overdue"),
+            "submitted": stored.total("rectifications_submitted"),
+        },
         "urls": {
             "plan": f"{plan_url}?year={today.year}",
             "inspections": reverse("inspections:inspection-list"),
@@ -762,8 +816,7 @@ PROVINCE_PANELS: list[str] = [
 
 def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
     """Each panel of the query's dashboard with its figures: read from the units' stored
-    figures where they are stored, live (the heat map, the trend, inspection coverage and
-    rectifications) in a fixed number of grouped queries. Still cached (portal.cache) once per
+    figures where they are stored, live (the heat map and the trend) in one grouped query. Still cached (portal.cache) once per
     user, filters, page, day and language, and dropped by any write to the records they count:
     measured on the scale data, the rendered page takes twice as long without it."""
     keys = OFFICE_PANELS if query.area == OFFICE else PROVINCE_PANELS
@@ -818,6 +871,22 @@ def _stored_ranks(rows: list[UnitFigures]) -> dict[int, tuple[int, int]]:
         above = sum(count for text, count in peers.items() if text > row.rank_text)
         ranks[row.unit_id] = (above + 1, sum(peers.values()))
     return ranks
+
+
+def _peers_above() -> Any:
+    """R6.3: how many peers of a row's rank group have a greater stored rank text, as
+    `_stored_ranks` counts them (the row's rank is one more), read with the row: a count over
+    the rank index for each row returned."""
+    peers = (
+        UnitFigures.objects.filter(
+            rank_group=OuterRef("rank_group"), rank_text__gt=OuterRef("rank_text")
+        )
+        .order_by()
+        .values("rank_group")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    return Coalesce(Subquery(peers), 0)
 
 
 def _stored_rows(unit_ids: list[int], language: str) -> dict[int, UnitFigures]:

@@ -33,6 +33,7 @@ from dashboard.status import (
     VetoStatus,
     current_period_section,
     funds_section,
+    inspection_plan_section,
     liaison_section,
     liaison_vacancy_section,
     publicity_scores,
@@ -156,6 +157,7 @@ def _status_payload(unit: CreationUnit, row: UnitFigures, language: str) -> dict
             row.rectifications_open,
             row.rectifications_overdue,
             row.rectifications_next_deadline,
+            row.rectifications_submitted,
         ),
     }
 
@@ -200,12 +202,14 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
     publicity = publicity_scores(units, now)
     veto = veto_section_by_language(units, now)
     rectifications = rectifications_section(units, now)
+    inspection_plans = inspection_plan_section(units, now)
     next_due_moments = _next_due_moments([unit.pk for unit in units], now)
     # When the row next changes by the clock alone:
     # - an obligation falls due (R5, C1: due so far, on time, overdue; R6.1: the live base score
     #   counts the obligations already due) — a moment, from the calendar;
     # - the local day turns: the current period (R6.3, R6.4) and the scoring window end on a day;
-    #   a rectification is overdue once its deadline day has passed (R4.1); and the veto gauge
+    #   a rectification is overdue once its deadline day has passed and the inspections planned
+    #   are those of the calendar year (R4.1); and the veto gauge
     #   (R6.6) and the liaison vacancy (C5) are functions of `today` throughout — the liaison
     #   gap runs to today, reports become due soon `due_soon_days` before their day, the plan
     #   must be filed `plan_filing_days` after the start, the liaison tolerance ends on
@@ -259,6 +263,9 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
                 rectifications_open=rectification.open,
                 rectifications_overdue=rectification.overdue,
                 rectifications_next_deadline=rectification.next_deadline,
+                rectifications_submitted=rectification.submitted,
+                inspections_planned=inspection_plans[pk].planned,
+                inspection_coverage=inspection_plans[pk].coverage.value,
                 computed_at=now,
                 next_change_at=min(next_due, midnight) if next_due else midnight,
                 answers={},

@@ -27,7 +27,8 @@ from creation.selectors import active_liaisons, liaison_vacancies
 from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
-from inspections.models import Rectification
+from inspections.models import InspectionSettings, Rectification
+from inspections.rules import Coverage, inspection_coverage
 from reporting.models import Obligation, submitted_q
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
@@ -244,13 +245,15 @@ class RectificationStatus:
     open: int
     overdue: int
     next_deadline: date | None
+    submitted: int = 0  # for the office to check; stored, not in the status answer
 
 
 def rectifications_section(
     units: list[CreationUnit], now: datetime
 ) -> dict[int, RectificationStatus]:
     """R4.1: the unit's rectification items not yet verified by the office, how many are past
-    their deadline, and the nearest deadline. One grouped query."""
+    their deadline, the nearest deadline, and how many the unit has submitted for the office to
+    check. One grouped query."""
     today = timezone.localdate(now, SHANGHAI)
     rows = (
         Rectification.objects.filter(finding__inspection__unit_id__in=[u.pk for u in units])
@@ -261,12 +264,49 @@ def rectifications_section(
             open=Count("pk"),
             overdue=Count("pk", filter=Q(deadline__lt=today)),
             next_deadline=Min("deadline"),
+            submitted=Count("pk", filter=Q(status=Rectification.Status.SUBMITTED)),
         )
     )
     found = {
         row["finding__inspection__unit_id"]: RectificationStatus(
-            row["open"], row["overdue"], row["next_deadline"]
+            row["open"], row["overdue"], row["next_deadline"], row["submitted"]
         )
         for row in rows
     }
     return {unit.pk: found.get(unit.pk, RectificationStatus(0, 0, None)) for unit in units}
+
+
+@dataclass(frozen=True)
+class InspectionPlan:
+    planned: int
+    coverage: Coverage
+
+
+def inspection_plan_section(units: list[CreationUnit], now: datetime) -> dict[int, InspectionPlan]:
+    """R4.1: the inspections planned to start in the current calendar year and how that stands
+    against the programme's minimum and maximum (inspections.rules.inspection_coverage, as the
+    plan's rows count: inspections.selectors.inspection_plan_rows). One grouped query."""
+    year = timezone.localdate(now, SHANGHAI).year
+    rows = (
+        CreationUnit.objects.filter(pk__in=[unit.pk for unit in units])
+        .order_by()
+        .annotate(planned=Count("inspections", filter=Q(inspections__planned_start__year=year)))
+        .values_list(
+            "pk",
+            "planned",
+            "batch__programme__inspection_settings__min_per_year",
+            "batch__programme__inspection_settings__max_per_year",
+        )
+    )
+    defaults = InspectionSettings()
+    return {
+        pk: InspectionPlan(
+            planned,
+            inspection_coverage(
+                count=planned,
+                minimum=defaults.min_per_year if minimum is None else minimum,
+                maximum=defaults.max_per_year if maximum is None else maximum,
+            ),
+        )
+        for pk, planned, minimum, maximum in rows
+    }

@@ -7,6 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import Model
+from django.forms import ModelChoiceField
+from django.forms.models import ModelChoiceIteratorValue
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from creation.api.filters import CreationUnitFilter
 from creation.models import RoleAssignment
-from creation.selectors import programme_list, scope_provinces
+from creation.selectors import scope_provinces_among
 from creation.views import role_required
 from dashboard.rules import add_months, month_window
 from dashboard.selectors import (
@@ -122,11 +125,24 @@ def _dashboard(request: HttpRequest, area: str) -> HttpResponse:
         "later_query": f"{prefix}end={add_months(end, MONTHS_SHOWN):%Y-%m}",
         "charts": any(panel.chart for panel, _ in panels),
     }
+    # The title names the programmes (the office's) or provinces (the reviewer's) among the
+    # filter's choices, read once for both.
     if area == OFFICE:
-        context["programmes"] = list(programme_list(user=request.user))
+        context["programmes"] = choices_read_once(unit_filter.form.fields["programme"])
     else:
-        context["provinces"] = list(scope_provinces(user=request.user))
+        provinces = choices_read_once(unit_filter.form.fields["province"])
+        context["provinces"] = scope_provinces_among(provinces, user=request.user)
     return render(request, "dashboard/dashboard.html", context)
+
+
+def choices_read_once(field: ModelChoiceField) -> list[Model]:
+    """The objects of a filter's choice field, read once and kept as the choices its widget
+    renders, so that the page may show them elsewhere without reading them again."""
+    choices = list(iter(field.choices))  # iter: the iterator's len() would count them first
+    field.widget.choices = choices
+    return [
+        value.instance for value, _label in choices if isinstance(value, ModelChoiceIteratorValue)
+    ]
 
 
 def _replace(request: HttpRequest, **values: str) -> str:

@@ -211,12 +211,13 @@ def test_dashboard_queries_do_not_grow_with_the_units(
     assert len(warm) <= 10, [q["sql"] for q in warm.captured_queries]
 
 
-# The session (the cache emptied), user, roles, the header's count; the filter's programme, batch and province choices and the
-# programmes or provinces named in the title; the stored figures summed per province (overview,
-# provinces, fund execution per province, veto and publicity counts, and the page's count); the
-# page of units with their stored fund figures; the heat map's cells; the trend; the best zones
-# and their ranks; the worst gauges and their items; inspection coverage; open rectifications.
-DASHBOARD_QUERIES = 18
+# The session (the cache emptied), user, roles, the header's count; the filter's programme, batch
+# and province choices (the title's programmes or provinces among them); the stored figures
+# summed per province (overview, provinces, fund execution per province, veto, publicity and
+# supervision counts, and the page's count); the page of units with their stored fund figures;
+# the heat map's cells and the trend in one grouped query; the best zones with their ranks; the
+# worst gauges with their items.
+DASHBOARD_QUERIES = 12
 
 
 def test_dashboard_heatmap_pages_by_fifty(client, world):
