@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,13 +23,9 @@ from django.utils import timezone, translation
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer
 from dashboard.models import UnitFigures
-from dashboard.rules import CurrentPeriod
 from dashboard.status import (
-    FundStatus,
     PublicityScore,
     PublicityStatus,
-    RectificationStatus,
-    ReportingStatus,
     VetoStatus,
     current_period_section,
     funds_section,
@@ -98,79 +94,52 @@ def _rank_group(unit: CreationUnit, score: PublicityScore | None) -> str:
     return f"{unit.batch_id}:{unit.kind}:{half_year}"
 
 
-def _next_due(item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **item,
-        "period_start": date.fromisoformat(item["period_start"]),
-        "period_end": date.fromisoformat(item["period_end"]),
-        "due_at": datetime.fromisoformat(item["due_at"]),
-    }
+def _unranked(score: PublicityScore | None) -> PublicityStatus | None:
+    # The rank is read over the peers' stored keys when the answer is read.
+    if score is None:
+        return None
+    return PublicityStatus(
+        period_start=score.period_start,
+        period_end=score.period_end,
+        base=score.base,
+        bonus=score.bonus,
+        total=score.total,
+        rank=0,
+        ranked_units=0,
+    )
 
 
-def _status_payload(unit: CreationUnit, row: UnitFigures, language: str) -> dict[str, Any]:
-    """The status of the unit (dashboard.status: `id`, `unit`, then one key per section) from
-    its computed row, for the serializer of the API; the publicity rank is filled in when the
-    answer is read (dashboard.selectors.status_answers)."""
-    items = row.veto_items
-    return {
-        "id": unit.pk,
-        "unit": unit,
-        "current_period": CurrentPeriod(
-            row.period_kind, row.period_label, row.period_start, row.period_end
-        ),
-        "reporting": ReportingStatus(
-            next_due=[_next_due(item) for item in row.next_due],
-            overdue_count=row.overdue,
-            due_so_far=row.due_so_far,
-            on_time=row.on_time,
-            late=row.late,
-            on_time_rate=row.on_time_rate,
-        ),
-        "funds": FundStatus(
-            filed_plans=row.filed_plans,
-            budget=row.budget,
-            spent=row.spent,
-            central_budget=row.central_budget,
-            central_spent=row.central_spent,
-            execution_rate=row.execution_rate,
-        ),
-        "liaison": row.liaison,
-        "liaison_vacant_since": row.liaison_vacant_since,
-        "publicity": (
-            PublicityStatus(
-                period_start=row.publicity_period_start,
-                period_end=row.publicity_period_end,
-                base=row.publicity_base,
-                bonus=row.publicity_bonus,
-                total=row.publicity_total,
-                rank=0,
-                ranked_units=0,
-            )
-            if row.publicity_total is not None
-            else None
-        ),
-        "veto": VetoStatus(
-            status=row.veto_status,
-            items=items.get(language, items.get(settings.LANGUAGE_CODE, [])),
-        ),
-        "rectifications": RectificationStatus(
-            row.rectifications_open,
-            row.rectifications_overdue,
-            row.rectifications_next_deadline,
-            row.rectifications_submitted,
-        ),
-    }
+def _status_payload(
+    unit: CreationUnit, sections: dict[str, Any], veto: VetoStatus
+) -> dict[str, Any]:
+    """The status of the unit for the serializer of the API (dashboard.status: `id`, `unit`,
+    then one key per section), from the sections its owners computed; the publicity rank is
+    filled in when the answer is read (dashboard.selectors.status_answers)."""
+    return {"id": unit.pk, "unit": unit, **sections, "veto": veto}
 
 
-def _status_answers(rows: list[UnitFigures]) -> None:
-    """Each row's status answer in every language of the site, as the API sends it (its
-    serializer, the one description of the answer), stored on the row."""
+def _status_answers(
+    units: list[CreationUnit],
+    sections: dict[int, dict[str, Any]],
+    veto: dict[str, dict[int, Any]],
+) -> dict[int, dict[str, Any]]:
+    """Each unit's status answer in every language of the site, as the API sends it (its
+    serializer, the one description of the answer): {unit id: {language: answer}}."""
+    answers: dict[int, dict[str, Any]] = {unit.pk: {} for unit in units}
     for language, _name in settings.LANGUAGES:
+        gauges = veto.get(language, veto[settings.LANGUAGE_CODE])
         with translation.override(language):
             serializer = UnitStatusSerializer()
-            for row in rows:
-                answer = serializer.to_representation(_status_payload(row.unit, row, language))
-                row.answers[language] = json.loads(json.dumps(answer, cls=DjangoJSONEncoder))
+            for unit in units:
+                gauge = gauges[unit.pk]
+                payload = _status_payload(
+                    unit,
+                    sections[unit.pk],
+                    VetoStatus(gauge.status, [_veto_item(row) for row in gauge.items]),
+                )
+                answer = serializer.to_representation(payload)
+                answers[unit.pk][language] = json.loads(json.dumps(answer, cls=DjangoJSONEncoder))
+    return answers
 
 
 def _next_midnight(now: datetime) -> datetime:
@@ -216,6 +185,22 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
     #   `appoint_by`. Deriving each of those days here would copy the rules outside their owner
     #   (scoring.rules.veto_items), so a row is computed again when the day turns.
     midnight = _next_midnight(now)
+    answers = _status_answers(
+        units,
+        {
+            unit.pk: {
+                "current_period": period[unit.pk],
+                "reporting": reporting[unit.pk],
+                "funds": funds[unit.pk],
+                "liaison": liaison.get(unit.pk),
+                "liaison_vacant_since": vacancy.get(unit.pk),
+                "publicity": _unranked(publicity.get(unit.pk)),
+                "rectifications": rectifications[unit.pk],
+            }
+            for unit in units
+        },
+        veto,
+    )
     rows = []
     for unit in units:
         pk = unit.pk
@@ -268,10 +253,9 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
                 inspection_coverage=inspection_plans[pk].coverage.value,
                 computed_at=now,
                 next_change_at=min(next_due, midnight) if next_due else midnight,
-                answers={},
+                answers=answers[pk],
             )
         )
-    _status_answers(rows)
     return rows
 
 
