@@ -1007,11 +1007,6 @@ def stored_figures_ensure(units: QuerySet[CreationUnit], now: datetime) -> int:
     return len(unit_figures_refresh(ids, now=now)) if ids else 0
 
 
-def _veto_items(row: UnitFigures) -> list[dict[str, Any]]:
-    items = row.veto_items
-    return items.get(get_language() or "", items.get(settings.LANGUAGE_CODE, []))
-
-
 def units_with_vacant_liaison(*, user: Any) -> QuerySet[UnitFigures]:
     """C5: the stored figures of the user's own units whose liaison post is vacant, the longest
     vacancy first (the stored `liaison_vacant_since`, creation.selectors.liaison_vacancies')."""

@@ -21,17 +21,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from portal.scoping import user_scope
-
-
-def _scope_text(user: Any) -> str:
-    scope = user_scope(user)
-    return repr(
-        {
-            name: sorted(value, key=str) if isinstance(value, frozenset) else value
-            for name, value in sorted(vars(scope).items())
-        }
-    )
+from portal.scoping import scope_text
 
 
 def answer_etag(request: Request, changes: Iterable[Any]) -> str:
@@ -41,7 +31,7 @@ def answer_etag(request: Request, changes: Iterable[Any]) -> str:
     identity = "\n".join(
         [
             str(request.user.pk),
-            _scope_text(request.user),
+            scope_text(request.user),
             request.get_full_path(),
             translation.get_language() or "",
             renderer,

@@ -48,3 +48,16 @@ def user_scope(user: Any) -> Scope:
             "with portal.scoping.scope_provider_register() in its AppConfig.ready()."
         )
     return _provider(user)
+
+
+def scope_text(user: Any) -> str:
+    """The user's scope written out, the same for the same scope in every process: what a key
+    of an answer that depends on the scope holds (portal.conditional's ETags, the header's kept
+    count of open tasks)."""
+    scope = user_scope(user)
+    return repr(
+        {
+            name: sorted(value, key=str) if isinstance(value, frozenset) else value
+            for name, value in sorted(vars(scope).items())
+        }
+    )

@@ -37,6 +37,7 @@ from inspections.selectors import (
     unit_rectifications_open,
 )
 from portal.models import Notification
+from portal.scoping import scope_text
 from reporting.selectors import (
     office_review_queue,
     province_overdue_reports,
@@ -564,21 +565,6 @@ def _task_querysets(user: Any, now: datetime | None) -> list[QuerySet]:
     ]
 
 
-def open_task_count(*, user: Any, now: datetime | None = None) -> int:
-    """How many tasks the user's queue holds, in one query."""
-    return sum(counts_of(user, dict(enumerate(_task_querysets(user, now)))).values())
-
-
-def _scope_digest(scope: UserScope) -> str:
-    text = repr(
-        sorted(
-            (name, sorted(map(str, v)) if isinstance(v, frozenset) else v)
-            for name, v in vars(scope).items()
-        )
-    )
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 def _header_figures(user: Any) -> dict[str, Any]:
     # The user's unread notifications, and the latest stored moment of change of the units of
     # their scope (one row: grouped by a constant).
@@ -614,7 +600,10 @@ def header_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
     change in scope overtook it."""
     now = now or timezone.now()
     seconds = settings.OPEN_TASKS_KEPT_SECONDS
-    scope, day = _scope_digest(user_scope(user)), timezone.localdate(now).isoformat()
+    scope, day = (
+        hashlib.sha256(scope_text(user).encode()).hexdigest()[:16],
+        timezone.localdate(now).isoformat(),
+    )
     kept = cache.get(_kept_count_key(user.pk)) if seconds else None
     if kept is not None and (kept["scope"], kept["day"]) == (scope, day):
         found = _beside_account(user, _header_figures(user))

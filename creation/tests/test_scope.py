@@ -41,7 +41,7 @@ def test_visible_units_are_the_request_users_units_and_none_without_a_user(world
     assert list(visible_units(None)) == []
 
 
-def test_provincial_desks_come_with_the_scope_without_a_query_of_their_own(
+def test_R3_2_provincial_desks_come_with_the_scope_without_a_query_of_their_own(
     django_assert_num_queries,
 ):
 
