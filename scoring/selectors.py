@@ -27,7 +27,7 @@ from creation.models import (
     LeadershipGroup,
     Liaison,
 )
-from creation.rules import LeadershipFacts, LiaisonFact, MemberFact
+from creation.rules import LeadershipFacts, LiaisonFact, MemberFact, earliest_start_reaching
 from creation.scope import user_scope
 from funds.models import Expenditure, FundPlanVersion
 from funds.rules import PlanStatus
@@ -98,24 +98,15 @@ def _late_pairs(unit_ids: Any, since: datetime, until: datetime) -> list[tuple[i
     )
 
 
-def _verified_rows(unit_ids: Iterable[int], start: date, end: date) -> list[tuple[int, int, date]]:
-    return list(
-        AdoptionClaim.objects.filter(
-            unit_id__in=list(unit_ids),
-            status=AdoptionClaim.Status.VERIFIED,
-            published_on__gte=start,
-            published_on__lte=end,
-            tier__isnull=False,
-        ).values_list("unit_id", "tier", "published_on")
-    )
-
-
 class UnitRow(NamedTuple):
     """What scoring needs of a unit; thousands of these are cheaper than model instances."""
 
     pk: int
     name: str
     batch_id: int
+
+
+Window = tuple[date, date]
 
 
 def score_units(
@@ -127,42 +118,84 @@ def score_units(
     now: datetime | None = None,
     unit_ids: QuerySet | None = None,
 ) -> list[rules.UnitScore]:
-    """R6.1–R6.3: the score of each unit in [start, end], ranked per batch. While the period runs
-    only the obligations already due count (a live score). Two queries whatever len(units);
-    `unit_ids` (a subquery of the same units' ids) keeps them short for thousands of units."""
+    """R6.1–R6.3: the score of each unit in [start, end], ranked per batch (`scores_by_window`
+    for one window)."""
+    window = (start, end)
+    return scores_by_window(
+        units_by_window={window: units}, settings=settings, now=now, unit_ids=unit_ids
+    )[window]
+
+
+def scores_by_window(
+    *,
+    units_by_window: dict[Window, Sequence[UnitRow | CreationUnit]],
+    settings: ScoringSettings,
+    now: datetime | None = None,
+    unit_ids: QuerySet | None = None,
+) -> dict[Window, list[rules.UnitScore]]:
+    """R6.1–R6.3: the score of each unit in each window [start, end] given with it, ranked per
+    batch within the window. While a window runs only the obligations already due count (a live
+    score). Two queries whatever the number of units and windows (the late items and the
+    verified adoptions of all windows at once, shared out by date); `unit_ids` (a subquery of
+    the ids of all the units) keeps them short for thousands of units."""
     now = now or timezone.now()
-    since, until = _period_bounds(start, end)
-    until = min(until, now)
-    ids: Any = unit_ids if unit_ids is not None else [u.pk for u in units]
-    late_units = {unit_id for unit_id, _due in _late_pairs(ids, since, until)} if units else set()
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    if units:
-        for row in (
-            AdoptionClaim.objects.filter(
-                unit_id__in=ids,
-                status=AdoptionClaim.Status.VERIFIED,
-                published_on__gte=start,
-                published_on__lte=end,
-                tier__isnull=False,
-            )
-            .order_by()
-            .values("unit_id", "tier")
-            .annotate(n=Count("pk"))
-        ):
-            counts[row["unit_id"]][row["tier"]] = row["n"]
-    tier_points = settings.tier_points()
-    return rules.rank(
-        rules.unit_score(
-            unit_id=u.pk,
-            all_on_time=u.pk not in late_units,
-            tier_counts=counts.get(u.pk, {}),
-            base_points=settings.base_points,
-            tier_points=tier_points,
-            name=u.name,
-            group=(u.batch_id,),
-        )
-        for u in units
+    windows = [window for window, units in units_by_window.items() if units]
+    if not windows:
+        return {window: [] for window in units_by_window}
+    bounds = {}
+    for start, end in windows:
+        since, until = _period_bounds(start, end)
+        bounds[(start, end)] = (since, min(until, now))
+    ids: Any = (
+        unit_ids
+        if unit_ids is not None
+        else sorted({u.pk for window in windows for u in units_by_window[window]})
     )
+    late = _late_pairs(
+        ids, min(since for since, _ in bounds.values()), max(until for _, until in bounds.values())
+    )
+    late_units = {
+        window: {unit_id for unit_id, due in late if since <= due <= until}
+        for window, (since, until) in bounds.items()
+    }
+    in_window = {
+        f"w{i}": Count("pk", filter=Q(published_on__gte=start, published_on__lte=end))
+        for i, (start, end) in enumerate(windows)
+    }
+    counts: dict[Window, dict[int, dict[int, int]]] = {w: defaultdict(dict) for w in windows}
+    for row in (
+        AdoptionClaim.objects.filter(
+            unit_id__in=ids,
+            status=AdoptionClaim.Status.VERIFIED,
+            published_on__gte=min(start for start, _ in windows),
+            published_on__lte=max(end for _, end in windows),
+            tier__isnull=False,
+        )
+        .order_by()
+        .values("unit_id", "tier")
+        .annotate(**in_window)
+    ):
+        for i, window in enumerate(windows):
+            if row[f"w{i}"]:
+                counts[window][row["unit_id"]][row["tier"]] = row[f"w{i}"]
+    tier_points = settings.tier_points()
+    return {
+        window: rules.rank(
+            rules.unit_score(
+                unit_id=u.pk,
+                all_on_time=u.pk not in late_units[window],
+                tier_counts=counts[window].get(u.pk, {}),
+                base_points=settings.base_points,
+                tier_points=tier_points,
+                name=u.name,
+                group=(u.batch_id,),
+            )
+            for u in units_by_window[window]
+        )
+        if window in counts
+        else []
+        for window in units_by_window
+    }
 
 
 def publicity_peers(*, batch_ids: Iterable[int] | QuerySet, kind: str) -> QuerySet[CreationUnit]:
@@ -184,19 +217,52 @@ def publicity_ranking(
     now: datetime | None = None,
     settings: ScoringSettings | None = None,
 ) -> list[rules.UnitScore]:
-    """R6.1–R6.3, C4: the live scores of the `publicity_peers` of the batches, ranked within each
-    batch: the one live ranking of the period pages, the bulletin, the status API and the
-    dashboard. C2: zones are those whose own cycle overlaps the half year [start, end]; each
-    project is scored over its own cycle (R6.4), whatever [start, end] says. Three queries per
-    distinct project cycle (one for zones), whatever the number of units."""
+    """R6.1–R6.3, C4: the live scores of the `publicity_peers` of the batches in [start, end],
+    ranked within each batch (`publicity_rankings` for one window): the one live ranking of the
+    period pages, the bulletin, the status API, the dashboard and a unit's publicity page."""
+    window = (start, end)
+    return publicity_rankings(
+        programme_id=programme_id,
+        kind=kind,
+        batch_ids=batch_ids,
+        windows=[window],
+        now=now,
+        settings=settings,
+    )[window]
+
+
+def publicity_rankings(
+    *,
+    programme_id: int,
+    kind: str,
+    batch_ids: Iterable[int] | QuerySet,
+    windows: Sequence[Window],
+    now: datetime | None = None,
+    settings: ScoringSettings | None = None,
+) -> dict[Window, list[rules.UnitScore]]:
+    """R6.1–R6.3, C4: the live scores of the `publicity_peers` of the batches in each window,
+    ranked within each batch. C2: in a window, the zones are those whose own cycle overlaps it
+    (`CreationUnitQuerySet.cycle_overlapping`); each project is scored over its own cycle
+    (R6.4), whatever the window says. Three queries for the zones of any number of windows,
+    three per distinct project cycle."""
+    if not windows:
+        return {}
     units = publicity_peers(batch_ids=batch_ids, kind=kind).order_by("batch_id", "name", "pk")
     settings = settings or ScoringSettings.for_programme(programme_id)
     if kind != CreationUnit.Kind.PROJECT:
-        units = units.cycle_overlapping(start, end)
-        return score_units(
-            units=[UnitRow(*row) for row in units.values_list("pk", "name", "batch_id")],
-            start=start,
-            end=end,
+        units = units.cycle_overlapping(min(w[0] for w in windows), max(w[1] for w in windows))
+        rows = list(units.values_list("pk", "name", "batch_id", "start_date"))
+        # cycle_overlapping(start, end) for each window, on the rows read once
+        reaching = {start: earliest_start_reaching(start) for start, _end in windows}
+        return scores_by_window(
+            units_by_window={
+                (start, end): [
+                    UnitRow(pk, name, batch_id)
+                    for pk, name, batch_id, start_date in rows
+                    if reaching[start] <= start_date <= end
+                ]
+                for start, end in windows
+            },
             settings=settings,
             now=now,
             unit_ids=units.order_by().values("pk"),
@@ -210,7 +276,8 @@ def publicity_ranking(
         scores += score_units(
             units=rows, start=window[0], end=window[1], settings=settings, now=now
         )
-    return rules.rank(scores)
+    ranked = rules.rank(scores)
+    return dict.fromkeys(windows, ranked)
 
 
 def _period_batches(period: ScoringPeriod) -> QuerySet:
@@ -282,9 +349,9 @@ def cycle_publicity_points(
     *, unit_ids: Iterable[int], now: datetime | None = None
 ) -> dict[int, int]:
     """R6.5: each unit's publicity points over its whole creation cycle: for every scoring period
-    of the cycle that has started, the base (R6.1) plus its verified adoption points (R6.2). A
-    closed period counts with its frozen score. A fixed number of queries for any number of
-    units."""
+    of the cycle that has started, its total (R6.1 + R6.2): frozen for a closed period, else the
+    live score of `scores_by_window`. Two queries per programme besides the units and the
+    frozen scores, for any number of units."""
     now = now or timezone.now()
     today = timezone.localtime(now, SHANGHAI).date()
     ids = list(unit_ids)
@@ -292,15 +359,10 @@ def cycle_publicity_points(
         return {}
     units = list(
         CreationUnit.objects.filter(pk__in=ids).values_list(
-            "pk",
-            "kind",
-            "batch_id",
-            "batch__programme_id",
-            "start_date",
+            "pk", "name", "kind", "batch_id", "batch__programme_id", "start_date"
         )
     )
-    programme_ids = {u[3] for u in units}
-    settings = ScoringSettings.for_programmes(programme_ids)
+    settings = ScoringSettings.for_programmes({u[4] for u in units})
     # A zone's frozen score is found by its half year; a project's by its one period, whose row
     # carries its batch's dates while the project is scored over its own cycle (C2).
     frozen: dict[tuple[int, date | None], int] = {
@@ -309,42 +371,29 @@ def cycle_publicity_points(
             unit_id__in=ids, period__status=ScoringPeriod.Status.CLOSED
         ).values_list("unit_id", "period__kind", "period__start", "total")
     }
-    # the first day of any unit's first period (a zone's half year may begin before its start)
-    earliest = rules.HalfYear.containing(min(u[4] for u in units)).start
-    late = _late_pairs(ids, _period_bounds(earliest, earliest)[0], now)
-    late_by_unit: dict[int, list[datetime]] = defaultdict(list)
-    for unit_id, due in late:
-        late_by_unit[unit_id].append(due)
-    claims_by_unit: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for unit_id, tier, published in _verified_rows(ids, earliest, date.max):
-        claims_by_unit[unit_id].append((tier, published))
-
-    tier_points = {p: s.tier_points() for p, s in settings.items()}
-    windows_of: dict[tuple[str, date], list[tuple[date, date]]] = {}
+    windows_of: dict[tuple[str, date], list[Window]] = {}
+    live: dict[int, dict[Window, list[UnitRow]]] = defaultdict(lambda: defaultdict(list))
     out: dict[int, int] = {}
-    for unit_id, kind, _batch, programme_id, start_date in units:
-        setting = settings[programme_id]
-        points = tier_points[programme_id]
+    for unit_id, name, kind, batch_id, programme_id, start_date in units:
         key = (kind, start_date)
         if key not in windows_of:
             windows_of[key] = [
                 w for w in rules.unit_windows(kind=kind, start_date=start_date) if w[0] <= today
             ]
-        total = 0
-        for start, end in windows_of[key]:
-            frozen_key = (unit_id, None if kind == CreationUnit.Kind.PROJECT else start)
+        out[unit_id] = 0
+        for window in windows_of[key]:
+            frozen_key = (unit_id, None if kind == CreationUnit.Kind.PROJECT else window[0])
             if frozen_key in frozen:
-                total += frozen[frozen_key]
-                continue
-            since, until = _period_bounds(start, end)
-            all_on_time = not any(since <= due <= until for due in late_by_unit.get(unit_id, ()))
-            total += rules.publicity_base(all_on_time=all_on_time, points=setting.base_points)
-            total += sum(
-                rules.adoption_points(tier, points)
-                for tier, published in claims_by_unit.get(unit_id, ())
-                if start <= published <= end
-            )
-        out[unit_id] = total
+                out[unit_id] += frozen[frozen_key]
+            else:
+                live[programme_id][window].append(UnitRow(unit_id, name, batch_id))
+    for programme_id, units_by_window in live.items():
+        scored = scores_by_window(
+            units_by_window=units_by_window, settings=settings[programme_id], now=now
+        )
+        for scores in scored.values():
+            for score in scores:
+                out[score.unit_id] += score.total
     return out
 
 
@@ -401,88 +450,65 @@ def unit_live_score(
     return score_units(units=[unit], start=start, end=end, settings=settings, now=now)[0]
 
 
-def unit_live_ranks(
+class LiveStanding(NamedTuple):
+    """A unit's live score in one of its periods, and its (rank, units ranked) among its batch
+    and kind (C4); no rank for a unit that takes no part (withdrawn)."""
+
+    score: rules.UnitScore
+    rank: tuple[int, int] | None
+
+
+def unit_live_standings(
     *,
     unit: CreationUnit,
-    windows: list[tuple[date, date]],
+    windows: list[Window],
     now: datetime | None = None,
     settings: ScoringSettings | None = None,
-) -> dict[date, tuple[int, int]]:
-    """C4: the unit's (rank, units ranked) among its batch and kind in each of its live periods
-    (by start): the same `publicity_ranking` the period pages, the dashboard and the status API
-    show, so the unit sees the rank the office sees."""
+) -> dict[date, LiveStanding]:
+    """R6.1–R6.3, C4: the unit's live score and rank in each of its live periods (by start),
+    read from the same `publicity_rankings` the period pages, the dashboard and the status API
+    show, so the unit sees the score and the rank the office sees. Three queries whatever the
+    number of periods; two for a unit that is ranked in none (a withdrawn unit)."""
     settings = settings or ScoringSettings.for_programme(unit.batch.programme_id)
-    ranks: dict[date, tuple[int, int]] = {}
-    for start, end in windows:
-        scores = publicity_ranking(
+    standings: dict[date, LiveStanding] = {}
+    if unit.status != CreationUnit.Status.WITHDRAWN:
+        rankings = publicity_rankings(
             programme_id=unit.batch.programme_id,
             kind=unit.kind,
             batch_ids=[unit.batch_id],
-            start=start,
-            end=end,
+            windows=windows,
             now=now,
             settings=settings,
         )
-        own = next((score for score in scores if score.unit_id == unit.pk), None)
-        if own is not None:
-            peers = [score for score in scores if score.group == own.group]
-            ranks[start] = (own.rank, len(peers))
-    return ranks
+        for (start, _end), scores in rankings.items():
+            own = next((score for score in scores if score.unit_id == unit.pk), None)
+            if own is not None:
+                peers = sum(1 for score in scores if score.group == own.group)
+                standings[start] = LiveStanding(own, (own.rank, peers))
+    unranked = [window for window in windows if window[0] not in standings]
+    for start, score in unit_live_scores(
+        unit=unit, windows=unranked, now=now, settings=settings
+    ).items():
+        standings[start] = LiveStanding(score, None)
+    return standings
 
 
 def unit_live_scores(
     *,
     unit: CreationUnit,
-    windows: list[tuple[date, date]],
+    windows: list[Window],
     now: datetime | None = None,
     settings: ScoringSettings | None = None,
 ) -> dict[date, rules.UnitScore]:
-    """R6.1–R6.3: the live score of the unit in each of its periods (by start), in three queries
-    whatever the number of periods: the late items and the verified claims of all of them are
-    read at once and shared out by date."""
+    """R6.1–R6.3: the live score of the unit alone in each of its periods (by start), in two
+    queries whatever the number of periods (`scores_by_window`)."""
     if not windows:
         return {}
-    now = now or timezone.now()
     settings = settings or ScoringSettings.for_programme(unit.batch.programme_id)
-    bounds = {start: _period_bounds(start, end) for start, end in windows}
-    late = [
-        due
-        for _unit, due in _late_pairs(
-            [unit.pk],
-            min(b[0] for b in bounds.values()),
-            min(max(b[1] for b in bounds.values()), now),
-        )
-    ]
-    claims = list(
-        AdoptionClaim.objects.filter(
-            unit=unit,
-            status=AdoptionClaim.Status.VERIFIED,
-            published_on__gte=min(start for start, _end in windows),
-            published_on__lte=max(end for _start, end in windows),
-            tier__isnull=False,
-        ).values_list("tier", "published_on")
+    scores = scores_by_window(
+        units_by_window={window: [unit] for window in windows}, settings=settings, now=now
     )
-    scores = {}
-    for start, end in windows:
-        since, until = bounds[start]
-        counts: dict[int, int] = defaultdict(int)
-        for tier, published in claims:
-            if start <= published <= end:
-                counts[tier] += 1
-        scores[start] = rules.rank(
-            [
-                rules.unit_score(
-                    unit_id=unit.pk,
-                    all_on_time=not any(since <= due <= min(until, now) for due in late),
-                    tier_counts=dict(counts),
-                    base_points=settings.base_points,
-                    tier_points=settings.tier_points(),
-                    name=unit.name,
-                    group=(unit.batch_id,),
-                )
-            ]
-        )[0]
-    return scores
+    return {start: scores[(start, end)][0] for start, end in windows}
 
 
 def unit_late_obligations(

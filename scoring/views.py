@@ -48,8 +48,7 @@ from scoring.selectors import (
     period_list,
     period_ranking,
     unit_late_obligations,
-    unit_live_ranks,
-    unit_live_scores,
+    unit_live_standings,
     unit_period_windows,
 )
 
@@ -130,27 +129,28 @@ def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
         ).select_related("period")
     }
     settings = ScoringSettings.for_programme(unit.batch.programme_id)
-    live = unit_live_scores(
+    live = unit_live_standings(
         unit=unit, windows=[w for w in windows if w[0] not in frozen], now=now, settings=settings
     )
-    live_windows = [w for w in windows if w[0] not in frozen and w[0] <= timezone.localdate(now)]
-    ranks = unit_live_ranks(unit=unit, windows=live_windows, now=now, settings=settings)
     history = [
         {
             "start": start,
             "end": end,
             "frozen": frozen.get(start),
-            "live": live.get(start),
-            "rank": ranks.get(start),
+            "live": live[start].score if start in live else None,
+            "rank": live[start].rank if start in live else None,
         }
         for start, end in windows
     ]
     current = history[0] if history else None
+    # A unit claims a few adoptions a month: its claims are read in one query, for the page
+    # and for the verified ones counted in the current period.
+    all_claims = list(claims)
     context: dict[str, Any] = {
         "unit": unit,
         "current": current,
         "history": history,
-        "page": Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": Paginator(all_claims, PAGE_SIZE).get_page(request.GET.get("page")),
         "can_edit": user_scope(request.user).can_edit_unit(unit.pk),
         "settings": settings,
     }
@@ -158,15 +158,14 @@ def unit_publicity(request: HttpRequest, pk: int) -> HttpResponse:
         context["late"] = list(
             unit_late_obligations(unit=unit, start=current["start"], end=current["end"], now=now)
         )
-        context["counted"] = list(
-            claim_list(user=request.user)
-            .filter(
-                unit=unit,
-                status=AdoptionClaim.Status.VERIFIED,
-                published_on__gte=current["start"],
-                published_on__lte=current["end"],
-            )
-            .order_by("published_on", "pk")
+        context["counted"] = sorted(
+            (
+                claim
+                for claim in all_claims
+                if claim.status == AdoptionClaim.Status.VERIFIED
+                and current["start"] <= claim.published_on <= current["end"]
+            ),
+            key=lambda claim: (claim.published_on, claim.pk),
         )
     return render(request, "scoring/unit_publicity.html", context)
 

@@ -252,11 +252,28 @@ def query_counts(user, urls: Iterable[str], *, warm: bool = True) -> list[tuple[
     return counts
 
 
+def sample_unit_ids(programme_id: int) -> list[int]:
+    """Units whose pages differ in what they read: the first zone and the first project of each
+    batch (older batches' periods are closed, newer ones' still open) and a withdrawn unit (it
+    takes no part in the ranking)."""
+    from creation.models import CreationUnit
+
+    units = programme_units(programme_id)
+    sample = [
+        units.filter(batch_id=batch_id, kind=kind).order_by("pk").values_list("pk", flat=True)[0]
+        for batch_id, kind in units.order_by().values_list("batch_id", "kind").distinct()
+    ]
+    withdrawn = CreationUnit.objects.filter(
+        batch__programme_id=programme_id, status=CreationUnit.Status.WITHDRAWN
+    ).order_by("pk")
+    return sorted(sample) + list(withdrawn.values_list("pk", flat=True)[:1])
+
+
 def max_queries_figure() -> dict[str, Any]:
     from scoring.models import ScoringPeriod
 
     programme_id = largest_programme_id()
-    unit_id = programme_units(programme_id).order_by("pk").values_list("pk", flat=True).first()
+    unit_ids = sample_unit_ids(programme_id)
     period_id = (
         ScoringPeriod.objects.filter(programme_id=programme_id)
         .order_by("-start")
@@ -266,7 +283,8 @@ def max_queries_figure() -> dict[str, Any]:
     found: dict[bool, list] = {True: [], False: []}
     for warm in (False, True):
         for user in filter(None, [office_user(programme_id), province_user(programme_id)]):
-            urls = main_page_urls(unit_id, period_id) + api_list_urls()
+            urls = main_page_urls(None, period_id) + api_list_urls()
+            urls += [reverse(name, args=[pk]) for pk in unit_ids for name in UNIT_PAGES]
             found[warm] += [(user.username, *row) for row in query_counts(user, urls, warm=warm)]
     counts = found[True]
     if not counts:

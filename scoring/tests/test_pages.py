@@ -223,3 +223,38 @@ def test_outlet_page_lists_the_catalogue_of_r6_2(as_role):
         "人民政府网站",
     ):
         assert name in page
+
+
+def test_R6_3_every_open_period_of_a_unit_is_ranked_at_once(as_role, world):
+    """However many of a zone's periods are still open, its page reads their scores and ranks
+    in the queries one open period takes, and each is the one the period's ranking shows."""
+    from scoring.selectors import publicity_ranking
+
+    own = world.objects["units"]["own"]
+    client = as_role("office")
+    recent = CreationUnitFactory(batch=own.batch, region=own.region, start_date=date(2026, 9, 1))
+    older = CreationUnitFactory(batch=own.batch, region=own.region, start_date=date(2025, 3, 1))
+    AdoptionClaimFactory(
+        unit=older, outlet=outlet("人民日报"), status="verified", published_on=date(2025, 4, 1)
+    )
+
+    def url(unit):
+        return reverse("scoring:unit-publicity", kwargs={"pk": unit.pk})
+
+    assert _queries(client, url(older)) == _queries(client, url(recent))
+    history = client.get(url(older), HTTP_CACHE_CONTROL="no-cache").context["history"]
+    live = [row for row in history if row["live"]]
+    assert len(live) >= 4  # 2025 H1 to 2026 H2, none of them closed for this zone
+    for row in live:
+        ranking = publicity_ranking(
+            programme_id=own.batch.programme_id,
+            kind=older.kind,
+            batch_ids=[older.batch_id],
+            start=row["start"],
+            end=row["end"],
+        )
+        score = next(score for score in ranking if score.unit_id == older.pk)
+        peers = sum(1 for other in ranking if other.group == score.group)
+        assert (row["live"].total, row["rank"]) == (score.total, (score.rank, peers))
+    # the adoption counts in its first half year only
+    assert [sum(row["live"].tier_counts) for row in live] == [0] * (len(live) - 1) + [1]
