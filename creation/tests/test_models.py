@@ -3,7 +3,7 @@ the last line for writes that bypass it."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from creation.models import Batch, CreationUnit, Programme, Region, RoleAssignment
 from creation.tests.factories import (
@@ -186,3 +186,18 @@ def test_programme_settings_for_programmes_mixes_rows_and_defaults_in_one_query(
         found = AcceptanceSettings.for_programmes([programme.pk, other.pk])
     assert (found[programme.pk].pk, found[programme.pk].pass_mark) == (stored.pk, 70)
     assert (found[other.pk].pk, found[other.pk].pass_mark) == (None, 60)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="autovacuum: PostgreSQL")
+def test_programmes_and_batches_are_analyzed_after_any_change():
+    """Every scope joins these few rows to thousands of units; autovacuum would never analyze a
+    table of fewer than 50 rows, and the planner would then guess a few dozen units in a
+    programme (creation/migrations/0011)."""
+    tables = [Programme._meta.db_table, Batch._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)", [tables])
+        options = dict(cursor.fetchall())
+    for table in tables:
+        assert {"autovacuum_analyze_threshold=0", "autovacuum_analyze_scale_factor=0"} <= set(
+            options[table] or []
+        )
