@@ -10,6 +10,7 @@ template and append a `Panel` to OFFICE_PANELS / PROVINCE_PANELS.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,8 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
-from django.db.models.expressions import Col
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Sum, When
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce, Collate, TruncMonth
 from django.http import QueryDict
@@ -38,6 +38,7 @@ from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
 from funds.selectors import with_rates
 from inspections.rules import Coverage
+from portal.aggregates import count_of
 from portal.cache import cached
 from reporting.models import Obligation, late_q, on_time_q, submitted_q
 from reporting.rules import SHANGHAI, Light
@@ -597,7 +598,7 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
     """R6.3: the live publicity scores of the filtered zones in the current half year, best
     first, as stored (UnitFigures: the owner is scoring.selectors.score_units). Their ranks are
     read over the stored rank keys of each zone's peers (C4: every zone of its batch and half
-    year, withdrawn ones left out), whatever the filter: `_stored_ranks`. The counts come with
+    year, withdrawn ones left out), whatever the filter: `_peers_above`, as `_stored_rank`. The counts come with
     the StoredTallies; one query for the best zones with their ranks."""
     stored = query.stored()  # first: it stores the rows that are missing
     today = timezone.localdate(query.now, SHANGHAI)
@@ -841,62 +842,67 @@ def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
 # --- The status of units, read from their stored figures (dashboard.models.UnitFigures) -------
 
 
-def _stored_ranks(rows: list[UnitFigures]) -> dict[int, tuple[int, int]]:
-    """R6.3: (rank, units ranked) of each row's stored live score among its peers' (C4: the
-    stored `rank_group`), competition style: one more than the peers whose stored `rank_text`
-    is greater (scoring.rules.rank_text), so equal units share a rank. One indexed query."""
-    ranked = [row for row in rows if row.rank_group]
-    if not ranked:
-        return {}
-    if len(ranked) == 1:
-        (row,) = ranked
-        counts = UnitFigures.objects.filter(rank_group=row.rank_group).aggregate(
-            # the rank index holds the group, never empty here: the count reads the index only
-            above=Count("rank_group", filter=Q(rank_text__gt=row.rank_text)),
-            ranked=Count("rank_group"),
-        )
-        return {row.unit_id: (counts["above"] + 1, counts["ranked"])}
-    keys: dict[str, dict[str, int]] = {}
-    for group, text, count in (
-        UnitFigures.objects.filter(rank_group__in={row.rank_group for row in ranked})
-        .order_by()
-        .values("rank_group", "rank_text")
-        .annotate(count=Count("*"))
-        .values_list("rank_group", "rank_text", "count")
-    ):
-        keys.setdefault(group, {})[text] = count
-    ranks = {}
-    for row in ranked:
-        peers = keys[row.rank_group]
-        above = sum(count for text, count in peers.items() if text > row.rank_text)
-        ranks[row.unit_id] = (above + 1, sum(peers.values()))
-    return ranks
-
-
 def _peers_above() -> Any:
     """R6.3: how many peers of a row's rank group have a greater stored rank text, as
-    `_stored_ranks` counts them (the row's rank is one more), read with the row: a count over
+    `_stored_rank` reads them (the row's rank is one more), read with the row: a count over
     the rank index for each row returned."""
-    peers = (
+    return count_of(
         UnitFigures.objects.filter(
             rank_group=OuterRef("rank_group"), rank_text__gt=OuterRef("rank_text")
-        )
-        .order_by()
-        .values("rank_group")
-        .annotate(count=Count("*"))
-        .values("count")
+        ),
+        per="rank_group",
     )
-    return Coalesce(Subquery(peers), 0)
+
+
+def _peers_ranked() -> Any:
+    """C4: how many units a row's rank group ranks, itself included, read with the row."""
+    return count_of(UnitFigures.objects.filter(rank_group=OuterRef("rank_group")), per="rank_group")
+
+
+def _stored_rank(row: UnitFigures) -> tuple[int, int] | None:
+    """R6.3: (rank, units ranked) of a row read by `_stored_rows`, competition style: one more
+    than the peers whose stored rank text is greater (scoring.rules.rank_text), so equal units
+    share a rank; None for a unit that takes no part."""
+    return (row.peers_above + 1, row.peers_ranked) if row.rank_group else None
+
+
+def _stored_rows_query(unit_ids: list[int], language: str) -> QuerySet[UnitFigures]:
+    return (
+        UnitFigures.objects.filter(unit_id__in=unit_ids)
+        .annotate(
+            answer=KeyTransform(language, "answers"),
+            peers_above=_peers_above(),
+            peers_ranked=_peers_ranked(),
+        )
+        .only("unit_id", "rank_group", "next_change_at")
+    )
 
 
 def _stored_rows(unit_ids: list[int], language: str) -> dict[int, UnitFigures]:
-    """The stored rows of the units, with the answer in `language` only (as `answer`)."""
-    return {
-        row.unit_id: row
-        for row in UnitFigures.objects.filter(unit_id__in=unit_ids)
-        .annotate(answer=KeyTransform(language, "answers"))
-        .only("unit_id", "rank_group", "rank_text", "next_change_at")
-    }
+    """The stored rows of the units, with the answer in `language` only (as `answer`) and the
+    counts of `_stored_rank` (two counts over the rank index per row)."""
+    if len(unit_ids) == 1:
+        return _stored_row(unit_ids[0], language)
+    return {row.unit_id: row for row in _stored_rows_query(unit_ids, language)}
+
+
+# The status API's read of one unit is the most frequent read of the portal: its statement is
+# `_stored_rows_query` compiled once per language, with this id in place of the unit's.
+_ONE_UNIT = -1
+
+
+@functools.cache
+def _one_unit_statement(language: str) -> tuple[str, tuple[Any, ...]]:
+    return _stored_rows_query([_ONE_UNIT], language).query.sql_with_params()
+
+
+def _stored_row(unit_id: int, language: str) -> dict[int, UnitFigures]:
+    sql, params = _one_unit_statement(language)
+    found = {}
+    for row in UnitFigures.objects.raw(sql, [unit_id if p == _ONE_UNIT else p for p in params]):
+        row.answer = _decoded(row.answer)  # a raw query leaves the JSON as the driver gives it
+        found[row.unit_id] = row
+    return found
 
 
 def _fresh_rows(
@@ -911,9 +917,9 @@ def _fresh_rows(
         or found[pk].next_change_at <= now
         or getattr(found[pk], "answer", None) is None
     ]
-    for row in unit_figures_refresh(stale, now=now) if stale else []:
-        row.answer = row.answers[language]
-        found[row.unit_id] = row
+    if stale:
+        unit_figures_refresh(stale, now=now)
+        found.update(_stored_rows(stale, language))
     return found
 
 
@@ -932,41 +938,7 @@ def status_answers(unit_ids: list[int], now: datetime | None = None) -> list[dic
     now = now or timezone.now()
     language = get_language() or settings.LANGUAGE_CODE
     rows = _fresh_rows(_stored_rows(unit_ids, language), unit_ids, language, now)
-    ranks = _stored_ranks([rows[pk] for pk in unit_ids])
-    return [_answer(rows[pk], ranks.get(pk)) for pk in unit_ids]
-
-
-# The status API's read of one unit, the most frequent read of the portal: a fixed statement,
-# so no query is built per request. The rank is as `_stored_ranks` reads it: one more than the
-# peers of the rank group whose rank text is greater (both counts read the rank index only).
-UNIT_ANSWER_SQL = """
-SELECT f.answers, f.rank_group, f.next_change_at,
-    (SELECT COUNT(*) FROM dashboard_unitfigures AS peer
-        WHERE peer.rank_group = f.rank_group AND peer.rank_text > f.rank_text),
-    (SELECT COUNT(*) FROM dashboard_unitfigures AS peer WHERE peer.rank_group = f.rank_group)
-FROM dashboard_unitfigures AS f
-WHERE f.unit_id = %s
-"""
-
-
-def _stored_answer(unit_id: int, language: str, now: datetime) -> dict[str, Any] | None:
-    """The unit's stored answer in `language` with its rank, or None when its row is missing,
-    due (the clock has changed it) or has no answer in that language."""
-    with connection.cursor() as cursor:
-        cursor.execute(UNIT_ANSWER_SQL, [unit_id])
-        found = cursor.fetchone()
-    if found is None:
-        return None
-    answers, rank_group, next_change_at, above, ranked = found
-    field = UnitFigures._meta.get_field("next_change_at")
-    for converter in connection.ops.get_db_converters(Col("f", field)):
-        next_change_at = converter(next_change_at, field, connection)
-    answers = json.loads(answers) if isinstance(answers, str) else answers
-    if next_change_at <= now or language not in answers:
-        return None
-    row = UnitFigures(unit_id=unit_id)
-    row.answer = answers[language]
-    return _answer(row, (above + 1, ranked) if rank_group else None)
+    return [_answer(rows[pk], _stored_rank(rows[pk])) for pk in unit_ids]
 
 
 def unit_status_answer(
@@ -980,11 +952,8 @@ def unit_status_answer(
     visible = list(units.filter(pk=unit_id).order_by().values_list("changed_at", flat=True))
     if not visible:
         return None
-    answer = _stored_answer(unit_id, language, now)
-    if answer is None:
-        row = _fresh_rows({}, [unit_id], language, now)[unit_id]
-        answer = _answer(row, _stored_ranks([row]).get(unit_id))
-    return visible[0], answer
+    row = _fresh_rows(_stored_rows([unit_id], language), [unit_id], language, now)[unit_id]
+    return visible[0], _answer(row, _stored_rank(row))
 
 
 # Rows a dashboard refreshes itself when the clock has changed them; when the day turns every row

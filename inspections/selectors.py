@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from creation.models import CreationUnit
@@ -22,17 +22,11 @@ from inspections.models import (
     SelfInspectionItem,
 )
 from inspections.rules import PENDING, Coverage, inspection_coverage
+from portal.aggregates import count_of
 
 
 def _finding_count() -> Coalesce:
-    findings = (
-        Finding.objects.filter(inspection=OuterRef("pk"))
-        .order_by()
-        .values("inspection")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(findings), 0)
+    return count_of(Finding.objects.filter(inspection=OuterRef("pk")), per="inspection")
 
 
 def inspection_list(*, user: Any) -> QuerySet[Inspection]:
