@@ -27,8 +27,9 @@ from creation.selectors import active_liaisons, liaison_vacancies
 from dashboard.rules import CurrentPeriod, current_period
 from funds.rules import execution_rate
 from funds.selectors import unit_execution
-from inspections.models import InspectionSettings, Rectification
+from inspections.models import Rectification
 from inspections.rules import Coverage, inspection_coverage
+from inspections.selectors import planned_inspections
 from reporting.models import Obligation, submitted_q
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
@@ -287,26 +288,13 @@ def inspection_plan_section(units: list[CreationUnit], now: datetime) -> dict[in
     against the programme's minimum and maximum (inspections.rules.inspection_coverage, as the
     plan's rows count: inspections.selectors.inspection_plan_rows). One grouped query."""
     year = timezone.localdate(now, SHANGHAI).year
-    rows = (
-        CreationUnit.objects.filter(pk__in=[unit.pk for unit in units])
-        .order_by()
-        .annotate(planned=Count("inspections", filter=Q(inspections__planned_start__year=year)))
-        .values_list(
-            "pk",
-            "planned",
-            "batch__programme__inspection_settings__min_per_year",
-            "batch__programme__inspection_settings__max_per_year",
-        )
+    units_of = CreationUnit.objects.filter(pk__in=[unit.pk for unit in units]).order_by()
+    rows = planned_inspections(units_of, year).values_list(
+        "pk", "planned", "min_per_year", "max_per_year"
     )
-    defaults = InspectionSettings()
     return {
         pk: InspectionPlan(
-            planned,
-            inspection_coverage(
-                count=planned,
-                minimum=defaults.min_per_year if minimum is None else minimum,
-                maximum=defaults.max_per_year if maximum is None else maximum,
-            ),
+            planned, inspection_coverage(count=planned, minimum=minimum, maximum=maximum)
         )
         for pk, planned, minimum, maximum in rows
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from creation.models import CreationUnit
@@ -143,22 +143,34 @@ class PlanRow:
         return inspection_coverage(count=self.count, minimum=self.minimum, maximum=self.maximum)
 
 
+def planned_inspections(units: QuerySet[CreationUnit], year: int) -> QuerySet[CreationUnit]:
+    """R4.1: the units with how many inspections are planned to start in `year` (`planned`) and
+    their programme's minimum and maximum a year (`min_per_year`, `max_per_year`; the defaults
+    where the programme has no settings): the one count of the inspection plan and of the
+    stored figures (dashboard.status.inspection_plan_section)."""
+    defaults = InspectionSettings()
+    settings = "batch__programme__inspection_settings"
+    return units.annotate(
+        planned=Count("inspections", filter=Q(inspections__planned_start__year=year)),
+        min_per_year=Coalesce(
+            F(f"{settings}__min_per_year"), defaults.min_per_year, output_field=IntegerField()
+        ),
+        max_per_year=Coalesce(
+            F(f"{settings}__max_per_year"), defaults.max_per_year, output_field=IntegerField()
+        ),
+    )
+
+
 def inspection_plan_rows(*, user: Any, year: int) -> list[PlanRow]:
     """R4.1: every creating unit in scope with how many inspections are planned for the year,
     flagged against its programme's minimum and maximum."""
-
-    units = (
+    units = planned_inspections(
         CreationUnit.objects.visible_to(user)
         .filter(status=CreationUnit.Status.CREATING)
-        .select_related("region__province", "batch__programme__inspection_settings")
-        .annotate(planned=Count("inspections", filter=Q(inspections__planned_start__year=year)))
-        .order_by("batch__programme_id", "region__code", "name")
-    )
-    rows = []
-    for unit in units:
-        settings = InspectionSettings.for_programme(unit.batch.programme)
-        rows.append(PlanRow(unit, unit.planned, settings.min_per_year, settings.max_per_year))
-    return rows
+        .select_related("region__province", "batch__programme"),
+        year,
+    ).order_by("batch__programme_id", "region__code", "name")
+    return [PlanRow(unit, unit.planned, unit.min_per_year, unit.max_per_year) for unit in units]
 
 
 # --- Comparison of a self-inspection with the office's inspection --------------------------------
