@@ -221,14 +221,21 @@ def test_pdf_layouts_load_no_file_but_the_fonts():
 @needs_pdf
 def test_pdf_default_stylesheet_is_the_documents_own_and_keeps_list_markers():
     """The hook that sets documents' default stylesheet (markers for list items only, no
-    notes) is still WeasyPrint's, and lists keep their bullets and numbers."""
+    notes) is still WeasyPrint's, and lists keep their bullets and numbers. Set in the
+    documents' own faces, as the layouts set them: a machine's default font may be one whose
+    subset pypdf cannot read back."""
     from pypdf import PdfReader
     from weasyprint import HTML
 
     assert "_ua_stylesheets" in vars(HTML)
     html_class = documents._document_html_class()
-    document = html_class(string="<ul><li>一</li></ul><ol><li>甲</li></ol>")
-    text = PdfReader(io.BytesIO(document.write_pdf())).pages[0].extract_text()
+    style = f"{fonts.font_face_css()} body {{ font-family: {fonts.BODY_STACK}; }}"
+    document = html_class(
+        string=f"<style>{style}</style><ul><li>一</li></ul><ol><li>甲</li></ol>",
+        url_fetcher=documents._fetcher(),
+    )
+    pdf = document.write_pdf(font_config=documents._font_config())
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "•" in text
     assert "1." in text
     assert document._ua_stylesheets() != HTML(string="")._ua_stylesheets()
