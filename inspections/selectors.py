@@ -15,13 +15,18 @@ from inspections.models import (
     FeedbackLetter,
     Finding,
     Inspection,
-    InspectionSettings,
     Rectification,
     RectificationEvent,
     SelfInspection,
     SelfInspectionItem,
 )
-from inspections.rules import PENDING, Coverage, inspection_coverage
+from inspections.rules import (
+    DEFAULT_MAX_PER_YEAR,
+    DEFAULT_MIN_PER_YEAR,
+    PENDING,
+    Coverage,
+    inspection_coverage,
+)
 from portal.aggregates import count_of
 
 
@@ -148,15 +153,14 @@ def planned_inspections(units: QuerySet[CreationUnit], year: int) -> QuerySet[Cr
     their programme's minimum and maximum a year (`min_per_year`, `max_per_year`; the defaults
     where the programme has no settings): the one count of the inspection plan and of the
     stored figures (dashboard.status.inspection_plan_section)."""
-    defaults = InspectionSettings()
     settings = "batch__programme__inspection_settings"
     return units.annotate(
         planned=Count("inspections", filter=Q(inspections__planned_start__year=year)),
         min_per_year=Coalesce(
-            F(f"{settings}__min_per_year"), defaults.min_per_year, output_field=IntegerField()
+            F(f"{settings}__min_per_year"), DEFAULT_MIN_PER_YEAR, output_field=IntegerField()
         ),
         max_per_year=Coalesce(
-            F(f"{settings}__max_per_year"), defaults.max_per_year, output_field=IntegerField()
+            F(f"{settings}__max_per_year"), DEFAULT_MAX_PER_YEAR, output_field=IntegerField()
         ),
     )
 
