@@ -99,6 +99,17 @@ def test_seed_scale_populates_every_table(seeded):
     assert users.count() < 20
 
 
+def test_the_units_loaded_have_their_figures_stored_as_computed(seeded):
+    """A measurement on the loaded data times the portal in use, not the first computation of
+    every unit's stored figures."""
+    from dashboard.models import UnitFigures
+    from dashboard.services import unit_figures_differences
+
+    units = CreationUnit.objects.filter(batch__programme=seeded)
+    assert UnitFigures.objects.filter(unit__in=units).count() == units.count() == 30
+    assert unit_figures_differences() == []
+
+
 def test_R5_2_obligations_are_the_apps_calendar(seeded):
     from reporting.services import obligations_sync
 
