@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -527,18 +526,13 @@ def liaison_meeting_record(
 def units_changed_at_bump(
     unit_ids: Collection[int] | None, with_peers: Collection[int] = ()
 ) -> int:
-    """Store now as the moment the units changed (every unit, for None; for those of `with_peers`,
-    the units of their batch and kind too: their publicity rank, C4, may have moved). Called by
-    portal.cache once the writes to the units' rows have committed. Returns the units stored."""
+    """Store now as the moment the units changed (every unit, for None). Called by portal.cache
+    once the writes to the units' rows have committed. The units ranked with them (`with_peers`,
+    C4) are not written: the moment their ranking moved is stored once for their rank group
+    (dashboard.models.RankGroupChange), which the status API reads beside this one. Returns the
+    units stored."""
     units = CreationUnit.objects.all()
     if unit_ids is not None:
-        changed = Q(pk__in=list(unit_ids))
-        for batch_id, kind in (
-            CreationUnit.objects.filter(pk__in=list(with_peers))
-            .values_list("batch_id", "kind")
-            .distinct()
-        ):
-            changed |= Q(batch_id=batch_id, kind=kind)
-        units = units.filter(changed)
+        units = units.filter(pk__in=list(unit_ids))
     # QuerySet.update: no signal, so storing the moment is not itself a write that counts.
     return units.update(changed_at=timezone.now())

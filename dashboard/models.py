@@ -114,3 +114,23 @@ class UnitFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class RankGroupChange(models.Model):
+    """The moment the ranking of a rank group last moved (C4, R6.3).
+
+    A unit's rank is read over its peers' stored totals (`UnitFigures.rank_group`), so a write to
+    one unit changes the status of every unit it is ranked with, though neither their rows nor
+    their units are written. The status API reads this moment beside the unit's own
+    (`CreationUnit.changed_at`) for its ETags and `updated_since`; a write stores one row here
+    instead of rewriting the whole batch."""
+
+    rank_group = models.CharField(_("rank group"), max_length=40, primary_key=True)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("rank group change")
+        verbose_name_plural = _("rank group changes")
+
+    def __str__(self) -> str:
+        return f"{self.rank_group} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"

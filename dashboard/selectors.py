@@ -21,9 +21,9 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Coalesce, Collate, TruncMonth
+from django.db.models.functions import Coalesce, Collate, Greatest, TruncMonth
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from creation.models import CreationUnit, Region
 from creation.scope import user_scope
 from creation.selectors import UnitCounts
-from dashboard.models import UnitFigures
+from dashboard.models import RankGroupChange, UnitFigures
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
 from funds.selectors import with_rates
@@ -941,15 +941,38 @@ def status_answers(unit_ids: list[int], now: datetime | None = None) -> list[dic
     return [_answer(rows[pk], _stored_rank(rows[pk])) for pk in unit_ids]
 
 
+STATUS_CHANGED_AT = "status_changed_at"
+
+
+def with_status_changed_at(units: QuerySet[CreationUnit]) -> QuerySet[CreationUnit]:
+    """The units with `status_changed_at`, the last moment their status answer changed: the
+    later of the moment the unit changed (CreationUnit.changed_at) and the moment the ranking of
+    its rank group moved (RankGroupChange), which moves its publicity rank without a write to
+    it. The status API's ETags and `updated_since` read it. (A unit whose figures were never
+    stored has never been answered: its first answer stores them, with its rank group.) Units
+    that have it already are returned as they are."""
+    if STATUS_CHANGED_AT in units.query.annotations:
+        return units
+    ranking_moved = RankGroupChange.objects.filter(
+        rank_group=OuterRef("figures__rank_group")
+    ).values("changed_at")[:1]
+    moment = Greatest("changed_at", Coalesce(Subquery(ranking_moved), "changed_at"))
+    return units.annotate(**{STATUS_CHANGED_AT: moment})
+
+
 def unit_status_answer(
     units: QuerySet[CreationUnit], unit_id: int, now: datetime | None = None
 ) -> tuple[datetime, dict[str, Any]] | None:
-    """The unit's moment of last change (creation.models.CreationUnit.changed_at) and status
-    answer, when it is among `units` (the caller's scope); None when it is not. Two queries
-    while its row is fresh."""
+    """The unit's last moment of change (with_status_changed_at) and status answer, when it is
+    among `units` (the caller's scope); None when it is not. Two queries while its row is
+    fresh."""
     now = now or timezone.now()
     language = get_language() or settings.LANGUAGE_CODE
-    visible = list(units.filter(pk=unit_id).order_by().values_list("changed_at", flat=True))
+    visible = list(
+        with_status_changed_at(units.filter(pk=unit_id))
+        .order_by()
+        .values_list(STATUS_CHANGED_AT, flat=True)
+    )
     if not visible:
         return None
     row = _fresh_rows(_stored_rows([unit_id], language), [unit_id], language, now)[unit_id]

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer
-from dashboard.models import UnitFigures
+from dashboard.models import RankGroupChange, UnitFigures
 from dashboard.status import (
     PublicityScore,
     PublicityStatus,
@@ -295,13 +295,28 @@ def units_changed_refresh(
     unit_ids: Collection[int] | None, with_peers: Collection[int] = ()
 ) -> int:
     """The listener of portal.cache: the written units' rows, once the write has committed. The
-    peers of a unit need nothing: their rank is read over the stored totals. A write that no
-    one unit owns (settings, the media catalogue, a batch) may change any unit's figures: every
-    row is marked as changed now, so that a reader recomputes the rows it reads and the periodic
-    task the others, rather than this request computing thousands of rows."""
+    peers of a unit (`with_peers`: a write that can move the ranking) keep their rows, as their
+    rank is read over the stored totals: the moment their ranking moved is stored once for the
+    unit's rank group, before and after the write (a unit can leave a group), in
+    RankGroupChange. A write that no one unit owns (settings, the media catalogue, a batch) may
+    change any unit's figures: every row is marked as changed now, so that a reader recomputes
+    the rows it reads and the periodic task the others, rather than this request computing
+    thousands of rows."""
     if unit_ids is None:
         return UnitFigures.objects.update(next_change_at=timezone.now())
-    return len(unit_figures_refresh(unit_ids))
+    ranked = UnitFigures.objects.filter(unit_id__in=list(with_peers)).exclude(rank_group="")
+    groups = set(ranked.values_list("rank_group", flat=True)) if with_peers else set()
+    stored = unit_figures_refresh(unit_ids)
+    groups |= {row.rank_group for row in stored if row.unit_id in with_peers and row.rank_group}
+    if groups:
+        moment = timezone.now()
+        RankGroupChange.objects.bulk_create(
+            [RankGroupChange(rank_group=group, changed_at=moment) for group in sorted(groups)],
+            update_conflicts=True,
+            unique_fields=["rank_group"],
+            update_fields=["changed_at"],
+        )
+    return len(stored)
 
 
 def unit_figures_refresh_due(now: datetime | None = None, *, limit: int = DUE_PER_RUN) -> int:

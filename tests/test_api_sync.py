@@ -1,7 +1,7 @@
 """Incremental pulls of the API: `updated_since` on the unit, status and obligation lists, and
 ETags on the unit status. Units are changed through the services, as clients' data would be."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -110,12 +110,31 @@ def test_R6_1_a_report_moves_the_status_of_the_units_ranked_with_it(
     world, root, api_client, django_capture_on_commit_callbacks
 ):
     units = world.objects["units"]
+    assert _ids(api_client.get(STATUS_URL))  # a client's first pull, of every status
     since = _since()
     with django_capture_on_commit_callbacks(execute=True):
         _submit_a_report(world, root, "own")
     # C4: "sibling" shares the batch and kind of "own", so its publicity rank may have moved.
     expected = {units["own"].pk, units["sibling"].pk}
     assert _ids(api_client.get(STATUS_URL, {"updated_since": since})) == expected
+    # Its unit and records did not change: the unit list has only the unit written, and the
+    # peer's unit row was not written (the move is stored once for the rank group).
+    assert _ids(api_client.get(UNITS_URL, {"updated_since": since})) == {units["own"].pk}
+    sibling = CreationUnit.objects.get(pk=units["sibling"].pk)
+    assert sibling.changed_at < datetime.fromisoformat(since)
+
+
+def test_R6_1_a_peers_report_changes_the_status_etag_of_the_units_ranked_with_it(
+    world, root, api_client, django_capture_on_commit_callbacks
+):
+    sibling = world.objects["units"]["sibling"]
+    etag = api_client.get(_status_url(sibling))["ETag"]
+    list_etag = api_client.get(STATUS_URL)["ETag"]
+    assert api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit_a_report(world, root, "own")
+    assert api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert api_client.get(STATUS_URL, HTTP_IF_NONE_MATCH=list_etag).status_code == 200
 
 
 def test_updated_since_a_write_that_rolls_back_changes_no_unit(world, root, api_client):

@@ -76,9 +76,9 @@ class CreationUnitFilter(django_filters.FilterSet):
 
 
 class CreationUnitSyncFilter(CreationUnitFilter):
-    """The unit list's and status list's filters, and `updated_since`: the unit, or anything
-    recorded for it, changed (one stored moment serves both lists, since a status shows the
-    unit's records). Pages keep the filters without it."""
+    """The unit list's filters, and `updated_since`: the unit, or anything recorded for it,
+    changed (the status list adds the moves of its ranking: dashboard.api.views). Pages keep
+    the filters without it."""
 
     updated_since = UpdatedSinceFilter(field_name="changed_at")
 

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from creation.api.filters import CreationUnitSyncFilter
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer
-from dashboard.selectors import status_answers, unit_status_answer
+from dashboard.selectors import status_answers, unit_status_answer, with_status_changed_at
 from portal.api import (
     EXPORT_HEADERS_PARAMETER,
     ScopedViewSetMixin,
@@ -33,7 +33,7 @@ from portal.api import (
 )
 from portal.conditional import answer_etag, conditional_response
 from portal.exports import CHUNK_SIZE, flatten
-from portal.filters import UPDATED_SINCE_PARAMETER
+from portal.filters import UPDATED_SINCE_PARAMETER, UpdatedSinceFilter
 
 # Real answers of the demo data (`seed_demo`, read on 2026-12-01 by the read-only API client):
 # a zone and a project of the first batch. tests/test_schema.py checks that the demo data still
@@ -43,6 +43,14 @@ STATUS_EXAMPLE = json.loads((EXAMPLES_DIR / "status_zone.json").read_text(encodi
 PROJECT_EXAMPLE = json.loads((EXAMPLES_DIR / "status_project.json").read_text(encoding="utf-8"))
 
 NOT_MODIFIED = OpenApiResponse(description="Not modified: the `ETag` sent in `If-None-Match`.")
+
+
+class UnitStatusSyncFilter(CreationUnitSyncFilter):
+    """The unit list's filters; `updated_since`: the unit's status changed, by a write to the
+    unit or its records (as for the unit list), or by a move of the ranking it shares with its
+    peers (C4), which writes neither (`status_changed_at`)."""
+
+    updated_since = UpdatedSinceFilter(field_name="status_changed_at")
 
 
 @extend_schema_view(
@@ -87,15 +95,15 @@ class UnitStatusViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     # What the ETags and the filters need: the answers are stored (dashboard.models.UnitFigures).
-    queryset = CreationUnit.objects.only("pk", "changed_at")
+    queryset = with_status_changed_at(CreationUnit.objects.only("pk", "changed_at"))
     serializer_class = UnitStatusSerializer
-    filterset_class = CreationUnitSyncFilter
+    filterset_class = UnitStatusSyncFilter
     ordering_fields = ["name", "start_date"]
     ordering = ["batch_id", "kind", "name", "pk"]
 
-    # The ETag of a status comes from the stored moments its units changed (creation.services
-    # .units_changed_at_bump), read with the rows the page needs anyway: a client that holds the
-    # answer costs no section loading.
+    # The ETag of a status comes from the stored moments its unit and its ranking changed
+    # (with_status_changed_at), read with the rows the page needs anyway: a client that holds
+    # the answer costs no section loading.
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         found = unit_status_answer(self.get_queryset(), kwargs["pk"])
         if found is None:
@@ -112,13 +120,16 @@ class UnitStatusViewSet(
         page = self.paginate_queryset(queryset)
         if page is None:
             units = list(queryset)
-            etag = answer_etag(request, [(unit.pk, unit.changed_at) for unit in units])
+            etag = answer_etag(request, [(unit.pk, unit.status_changed_at) for unit in units])
             return conditional_response(
                 request, etag, lambda: Response(status_answers([unit.pk for unit in units]))
             )
         # The total counts too: it is in the answer, and a unit entering or leaving the filter
         # elsewhere changes the links to the other pages.
-        changes = [self.paginator.page.paginator.count, *((u.pk, u.changed_at) for u in page)]
+        changes = [
+            self.paginator.page.paginator.count,
+            *((unit.pk, unit.status_changed_at) for unit in page),
+        ]
         return conditional_response(
             request,
             answer_etag(request, changes),
