@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Func, IntegerField, Max, QuerySet, Subquery, Value
+from django.db.models import Func, IntegerField, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -567,14 +567,11 @@ def _task_querysets(user: Any, now: datetime | None) -> list[QuerySet]:
 
 def _header_figures(user: Any) -> dict[str, Any]:
     # The user's unread notifications, and the latest stored moment of change of the units of
-    # their scope (one row: grouped by a constant).
+    # their scope: the first in the order of the index on `changed_at`, which the database
+    # reads from the end (a Max over the scope's join would read every unit of it: 2-3 ms for
+    # a national office or a province at 5,000 units, against 0.05-0.15).
     last_change = (
-        CreationUnit.objects.visible_to(user)
-        .order_by()
-        .annotate(scope=Value(1))
-        .values("scope")
-        .annotate(last=Max("changed_at"))
-        .values("last")
+        CreationUnit.objects.visible_to(user).order_by("-changed_at").values("changed_at")[:1]
     )
     unread = Notification.objects.visible_to(user).unread().order_by().values("pk")
     return {"unread": _RowCount(Subquery(unread)), "last_change": Subquery(last_change)}
