@@ -134,3 +134,44 @@ class RankGroupChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank_group} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class UnitMonth(models.Model):
+    """R5.2, C1: one unit's reports due in one month (Beijing time), as they stood when its
+    figures were computed: the cells of the dashboards' heat map (by traffic light) and the
+    counts of their on-time trend (what was due by then, and of it on time and late).
+
+    Written with the unit's UnitFigures row and changed with it (`next_change_at` covers the
+    moments a cell changes by the clock: a report falling due, or coming within the warning
+    days of its due day); the dashboards sum these rows instead of counting obligations."""
+
+    unit = models.ForeignKey(
+        CreationUnit, on_delete=models.CASCADE, related_name="reporting_months"
+    )
+    month = models.DateField(_("month"))
+    # Traffic lights (reporting.rules.traffic_light): on time, late, not submitted and overdue,
+    # not submitted and due within the warning days, not submitted and due later.
+    green = models.PositiveIntegerField(default=0)
+    amber = models.PositiveIntegerField(default=0)
+    red = models.PositiveIntegerField(default=0)
+    yellow = models.PositiveIntegerField(default=0)
+    grey = models.PositiveIntegerField(default=0)
+    # Due by the moment of computing, and of those on time and late (C1).
+    expected = models.PositiveIntegerField(default=0)
+    on_time_due = models.PositiveIntegerField(default=0)
+    late_due = models.PositiveIntegerField(default=0)
+    # A month that no longer has a report (the unit's dates changed) is kept with zero counts
+    # rather than deleted: a delete would send a signal per row. Its counts are those of the
+    # refresh at `computed_at`.
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("unit reporting month")
+        verbose_name_plural = _("unit reporting months")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="unitmonth_unit_month")
+        ]
+        indexes = [models.Index(fields=["month", "unit"], name="unitmonth_month_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"

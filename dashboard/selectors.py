@@ -14,7 +14,7 @@ import functools
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +23,7 @@ from django.core.paginator import Page
 from django.db import connection
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Coalesce, Collate, Greatest, TruncMonth
+from django.db.models.functions import Coalesce, Collate, Greatest
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -33,17 +33,16 @@ from django.utils.translation import gettext_lazy as _
 from creation.models import CreationUnit, Region
 from creation.scope import user_scope
 from creation.selectors import UnitCounts
-from dashboard.models import RankGroupChange, UnitFigures
+from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
 from funds.selectors import with_rates
 from inspections.rules import Coverage
 from portal.aggregates import count_of
 from portal.cache import cached
-from reporting.models import Obligation, late_q, on_time_q, submitted_q
 from reporting.rules import SHANGHAI, Light
-from reporting.selectors import Figures
-from reporting.views import LIGHT_LABELS, WARN_DAYS
+from reporting.selectors import MONTHLY_COUNTS, Figures
+from reporting.views import LIGHT_LABELS
 from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
 
 OFFICE = "office"
@@ -87,12 +86,12 @@ class DashboardQuery:
         """The obligations of the window counted once for the heat map (the page's units) and
         the trend (every filtered unit)."""
         if self.reporting_read is None:
+            self.stored()  # the units' stored figures in place
             self.reporting_read = reporting_months(
-                Obligation.objects.filter(unit__in=self.units.order_by().values("pk")),
+                self.units,
                 shown=[unit.pk for unit in self.page_units],
                 start=self.start,
                 end=self.end,
-                now=self.now,
             )
         return self.reporting_read
 
@@ -313,44 +312,29 @@ class ReportingMonths:
 
 
 def reporting_months(
-    obligations: QuerySet[Obligation],
-    *,
-    shown: Collection[int],
-    start: datetime,
-    end: datetime,
-    now: datetime,
+    units: QuerySet[CreationUnit], *, shown: Collection[int], start: datetime, end: datetime
 ) -> ReportingMonths:
-    """The `obligations` due in [start, end), grouped by month (Beijing time) and by unit for
-    the units `shown` (the others in one group), in one query. Submitted, on time and late are
-    those of every other figure (C1: reporting.models.on_time_q, late_q, submitted_q). A cell
-    counts by traffic light: on time green, late amber; not submitted — never sent, or returned
-    or withdrawn and not sent again — overdue red, due within WARN_DAYS yellow, later grey (the
-    lights of reporting.rules.traffic_light). A month counts what is due by now: expected, on
-    time, late and missing (the overdue, red)."""
-    waiting = ~submitted_q()
-    soon = now + timedelta(days=WARN_DAYS)
-    due = Q(due_at__lt=now)
+    """The units' reporting months in [start, end), summed per month from their stored rows
+    (UnitMonth, counted by reporting.selectors.monthly_lights: traffic lights and what was due,
+    C1), with the cells of the units `shown` (the others summed in one group): one query. A
+    month counts what is due: expected, on time, late and missing (the overdue, red). The
+    caller has the units' stored figures in place (stored_figures_ensure)."""
     rows = (
-        obligations.filter(due_at__gte=start, due_at__lt=end)
+        UnitMonth.objects.filter(
+            unit__in=units.order_by().values("pk"),
+            month__gte=_as_month(start),
+            month__lt=_as_month(end),
+        )
         .order_by()
         .values(
-            month=TruncMonth("due_at", tzinfo=SHANGHAI),
+            "month",
             shown_unit=Case(When(unit_id__in=list(shown), then=F("unit_id")), default=None),
         )
-        .annotate(
-            green=Count("pk", filter=on_time_q()),
-            amber=Count("pk", filter=late_q()),
-            red=Count("pk", filter=waiting & due),
-            yellow=Count("pk", filter=waiting & Q(due_at__gte=now, due_at__lte=soon)),
-            grey=Count("pk", filter=waiting & Q(due_at__gt=soon)),
-            expected=Count("pk", filter=due),
-            on_time_due=Count("pk", filter=on_time_q() & due),
-            late_due=Count("pk", filter=late_q() & due),
-        )
+        .annotate(**{name: Sum(name) for name in MONTHLY_COUNTS})
     )
     found = ReportingMonths(cells={}, months={})
     for row in rows:
-        month = _as_month(row["month"])
+        month = row["month"]
         if row["shown_unit"] is not None:
             found.cells[(row["shown_unit"], month)] = CellCounts(
                 green=row["green"],
@@ -372,9 +356,11 @@ def reporting_months(
 def heatmap_cells(
     unit_ids: list[int], *, start: datetime, end: datetime, now: datetime
 ) -> dict[tuple[int, date], CellCounts]:
-    """The heat-map cells of the units (reporting_months), in one grouped query."""
-    obligations = Obligation.objects.filter(unit_id__in=unit_ids)
-    return reporting_months(obligations, shown=unit_ids, start=start, end=end, now=now).cells
+    """The heat-map cells of the units (reporting_months), their stored figures made current
+    first: two queries while they are."""
+    units = CreationUnit.objects.filter(pk__in=unit_ids)
+    stored_figures_ensure(units, now)
+    return reporting_months(units, shown=unit_ids, start=start, end=end).cells
 
 
 def _as_month(value: date | datetime) -> date:
@@ -457,15 +443,16 @@ def heatmap_panel(query: DashboardQuery) -> dict[str, Any]:
 
 
 def on_time_trend(
-    obligations: QuerySet[Obligation],
+    units: QuerySet[CreationUnit],
     *,
     start: datetime,
     end: datetime,
     now: datetime,
     granularity: str = "month",
 ) -> list[dict[str, Any]]:
-    """The on-time trend of the obligations (trend_rows), in one grouped query."""
-    found = reporting_months(obligations, shown=(), start=start, end=end, now=now)
+    """The on-time trend of the units (trend_rows), their stored figures made current first."""
+    stored_figures_ensure(units, now)
+    found = reporting_months(units, shown=(), start=start, end=end)
     return trend_rows(found.months, granularity=granularity)
 
 
@@ -657,19 +644,28 @@ def veto_panel(query: DashboardQuery) -> dict[str, Any]:
     counts = {status.value: stored.total(f"veto_{status.value}") for status in GaugeStatus}
     units = query.units.exclude(status=CreationUnit.Status.WITHDRAWN).order_by()
     language = get_language() or settings.LANGUAGE_CODE
+
+    def worst_first(rows: QuerySet[UnitFigures]) -> QuerySet[UnitFigures]:
+        # Names in code-point order, as the gauge pages sort them in Python.
+        return rows.annotate(
+            failing=Case(When(veto_status=GaugeStatus.FAILED, then=0), default=1)
+        ).order_by("failing", _code_point_order("unit__name"), "unit_id")
+
+    # The worst units are found first, and only their gauges' items are read: reading the items
+    # of every unit that is not ok before keeping the worst takes twice as long (the items are
+    # stored out of line).
+    worst_ids = worst_first(
+        UnitFigures.objects.filter(unit__in=units.values("pk")).exclude(veto_status=GaugeStatus.OK)
+    ).values("unit_id")[:WORST_GAUGES]
     worst = (
-        UnitFigures.objects.filter(unit__in=units.values("pk"))
-        .exclude(veto_status=GaugeStatus.OK)
+        worst_first(UnitFigures.objects.filter(unit_id__in=Subquery(worst_ids)))
         .annotate(
-            failing=Case(When(veto_status=GaugeStatus.FAILED, then=0), default=1),
             items=Coalesce(
                 KeyTransform(language, "veto_items"),
                 KeyTransform(settings.LANGUAGE_CODE, "veto_items"),
             ),
         )
-        # Names in code-point order, as the gauge pages sort them in Python.
-        .order_by("failing", _code_point_order("unit__name"), "unit_id")
-        .values_list("unit_id", "veto_status", "unit__name", "items")[:WORST_GAUGES]
+        .values_list("unit_id", "veto_status", "unit__name", "items")
     )
     list_url = reverse("acceptance:gauge-list")
     return {

@@ -17,12 +17,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone, translation
 
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer
-from dashboard.models import RankGroupChange, UnitFigures
+from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
 from dashboard.status import (
     PublicityScore,
     PublicityStatus,
@@ -38,7 +38,8 @@ from dashboard.status import (
     veto_section_by_language,
 )
 from reporting.models import Obligation
-from reporting.rules import SHANGHAI
+from reporting.rules import SHANGHAI, WARN_DAYS
+from reporting.selectors import MONTHLY_COUNTS, monthly_lights
 
 CHUNK_SIZE = 500
 # Rows one run of the periodic task refreshes: some 10 s at national scale.
@@ -148,16 +149,53 @@ def _next_midnight(now: datetime) -> datetime:
 
 
 def _next_due_moments(unit_ids: list[int], now: datetime) -> dict[int, datetime]:
-    """The next due moment of each unit's obligations, submitted or not: when it passes, the
-    obligation counts as due so far (and as overdue, or on time, or late), and its R6.1 base
-    counts in the live publicity score."""
+    """The next moment the clock changes what each unit's obligations count for, submitted or
+    not: one falls due (it then counts as due so far, and as overdue, or on time, or late, and
+    its R6.1 base counts in the live publicity score), or comes within WARN_DAYS of its due
+    moment (its heat-map cell turns yellow if it is not sent: UnitMonth)."""
+    warning = timedelta(days=WARN_DAYS)
     rows = (
         Obligation.objects.filter(unit_id__in=unit_ids, due_at__gt=now)
         .order_by()
         .values("unit_id")
-        .annotate(next_due=Min("due_at"))
+        .annotate(
+            next_due=Min("due_at"), next_warned=Min("due_at", filter=Q(due_at__gt=now + warning))
+        )
     )
-    return {row["unit_id"]: row["next_due"] for row in rows}
+    return {
+        row["unit_id"]: min(
+            row["next_due"], row["next_warned"] - warning if row["next_warned"] else row["next_due"]
+        )
+        for row in rows
+    }
+
+
+def unit_months_compute(unit_ids: list[int], now: datetime) -> list[UnitMonth]:
+    """The units' reporting months as reporting.selectors.monthly_lights counts them now,
+    unsaved: one query for any number of units."""
+    return [
+        UnitMonth(
+            unit_id=row["unit_id"],
+            month=row["month"],
+            computed_at=now,
+            **{name: row[name] for name in MONTHLY_COUNTS},
+        )
+        for row in monthly_lights(Obligation.objects.filter(unit_id__in=unit_ids), now)
+    ]
+
+
+def _unit_months_store(unit_ids: list[int], now: datetime) -> None:
+    """Store the units' months; a month that no longer has a report is kept with zero counts
+    (one UPDATE, where a delete would send a signal per row)."""
+    UnitMonth.objects.bulk_create(
+        unit_months_compute(unit_ids, now),
+        update_conflicts=True,
+        unique_fields=["unit", "month"],
+        update_fields=[*MONTHLY_COUNTS, "computed_at"],
+    )
+    UnitMonth.objects.filter(unit_id__in=unit_ids).exclude(computed_at=now).update(
+        computed_at=now, **dict.fromkeys(MONTHLY_COUNTS, 0)
+    )
 
 
 def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitFigures]:
@@ -175,7 +213,8 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
     next_due_moments = _next_due_moments([unit.pk for unit in units], now)
     # When the row next changes by the clock alone:
     # - an obligation falls due (R5, C1: due so far, on time, overdue; R6.1: the live base score
-    #   counts the obligations already due) — a moment, from the calendar;
+    #   counts the obligations already due), or comes within WARN_DAYS of its due moment (its
+    #   month's heat-map cell turns yellow) — moments, from the calendar;
     # - the local day turns: the current period (R6.3, R6.4) and the scoring window end on a day;
     #   a rectification is overdue once its deadline day has passed and the inspections planned
     #   are those of the calendar year (R4.1); and the veto gauge
@@ -287,6 +326,7 @@ def unit_figures_refresh(
             unique_fields=["unit"],
             update_fields=STORED_FIELDS,
         )
+        _unit_months_store([row.unit_id for row in rows], now)
         stored += rows
     return stored
 
@@ -348,6 +388,9 @@ def unit_figures_differences(
     ids = list(CreationUnit.objects.order_by("pk").values_list("pk", flat=True))
     for chunk in _chunks(ids):
         stored = {row.unit_id: row for row in UnitFigures.objects.filter(unit_id__in=chunk)}
+        for unit_id, before, after in _months_differences(chunk, now):
+            differences.append((unit_id, "months", before, after))
+            to_fix.add(unit_id)
         for row in unit_figures_compute(_units(chunk), now):
             found = stored.get(row.unit_id)
             if found is None:
@@ -362,6 +405,27 @@ def unit_figures_differences(
     if fix and to_fix:
         unit_figures_refresh(to_fix, now=now)
     return differences
+
+
+def _months_differences(
+    unit_ids: list[int], now: datetime
+) -> Iterator[tuple[int, dict[str, list[int]], dict[str, list[int]]]]:
+    """The units whose stored months differ from those computed now: (unit, stored, computed),
+    each {month: counts}; a month kept with zero counts is one without reports."""
+
+    def by_unit(rows: Iterable[UnitMonth]) -> dict[int, dict[str, list[int]]]:
+        found: dict[int, dict[str, list[int]]] = {}
+        for row in rows:
+            counts = [getattr(row, name) for name in MONTHLY_COUNTS]
+            if any(counts):
+                found.setdefault(row.unit_id, {})[row.month.isoformat()] = counts
+        return found
+
+    stored = by_unit(UnitMonth.objects.filter(unit_id__in=unit_ids))
+    computed = by_unit(unit_months_compute(unit_ids, now))
+    for unit_id in sorted(set(stored) | set(computed)):
+        if stored.get(unit_id, {}) != computed.get(unit_id, {}):
+            yield unit_id, stored.get(unit_id, {}), computed.get(unit_id, {})
 
 
 def _comparable(value: Any) -> Any:

@@ -182,8 +182,16 @@ class Light(StrEnum):
     GREY = "grey"  # not submitted, not due soon
 
 
+# A report not yet sent shows yellow from this many days before its due moment.
+WARN_DAYS = 7
+
+
 def traffic_light(
-    *, due_at: datetime, first_submitted_at: datetime | None, now: datetime, warn_days: int = 7
+    *,
+    due_at: datetime,
+    first_submitted_at: datetime | None,
+    now: datetime,
+    warn_days: int = WARN_DAYS,
 ) -> Light:
     if first_submitted_at is not None:
         return Light.GREEN if first_submitted_at <= due_at else Light.AMBER

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from creation.models import CreationUnit
 from creation.scope import user_scope
 from reporting.models import Obligation, Submission, late_q, on_time_q, submitted_q
-from reporting.rules import R5_2_TYPES, ObligationOutcome, ObligationType, all_on_time
+from reporting.rules import (
+    R5_2_TYPES,
+    SHANGHAI,
+    WARN_DAYS,
+    ObligationOutcome,
+    ObligationType,
+    all_on_time,
+)
 
 
 def obligation_list(*, user: Any) -> QuerySet[Obligation]:
@@ -188,4 +196,35 @@ def province_overdue_reports(*, user: Any, now: datetime) -> QuerySet[Obligation
         .filter(due_at__lt=now)
         .exclude(submitted_q())
         .order_by("due_at", "pk")
+    )
+
+
+# The counts of `monthly_lights`, in its rows.
+MONTHLY_COUNTS = ("green", "amber", "red", "yellow", "grey", "expected", "on_time_due", "late_due")
+
+
+def monthly_lights(obligations: QuerySet[Obligation], now: datetime) -> QuerySet:
+    """R5.2, C1: the obligations counted per unit and month (Beijing time) of their due moment,
+    in one grouped query: rows of `unit_id`, `month` (its first day) and MONTHLY_COUNTS. A
+    report counts by its traffic light (reporting.rules.traffic_light): on time green, late
+    amber; not submitted — never sent, or returned or withdrawn and not sent again — overdue
+    red, due within WARN_DAYS yellow, later grey. `expected` is what is due by `now`, and
+    `on_time_due` and `late_due` what of it was on time and late (as every other figure
+    counts them: on_time_q, late_q, submitted_q)."""
+    waiting = ~submitted_q()
+    soon = now + timedelta(days=WARN_DAYS)
+    due = Q(due_at__lt=now)
+    return (
+        obligations.order_by()
+        .values("unit_id", month=TruncMonth("due_at", tzinfo=SHANGHAI, output_field=DateField()))
+        .annotate(
+            green=Count("pk", filter=on_time_q()),
+            amber=Count("pk", filter=late_q()),
+            red=Count("pk", filter=waiting & due),
+            yellow=Count("pk", filter=waiting & Q(due_at__gte=now, due_at__lte=soon)),
+            grey=Count("pk", filter=waiting & Q(due_at__gt=soon)),
+            expected=Count("pk", filter=due),
+            on_time_due=Count("pk", filter=on_time_q() & due),
+            late_due=Count("pk", filter=late_q() & due),
+        )
     )

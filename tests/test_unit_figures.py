@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from creation.models import CreationUnit, Liaison
 from creation.services import liaison_appoint, liaison_term_end
-from dashboard.models import UnitFigures
+from dashboard.models import UnitFigures, UnitMonth
 from dashboard.services import unit_figures_refresh, unit_figures_refresh_due
 from funds.models import BudgetLine, FundPlanVersion
 from funds.services import expenditure_record
@@ -68,6 +68,17 @@ def test_figures_check_finds_a_stale_row_and_fix_mends_it(stored):
     with pytest.raises(CommandError, match="1 differences in 1 units"):
         call_command("figures_check", stdout=out)
     assert f"{row.unit_id}\ton_time\t{row.on_time + 7}\t{row.on_time}" in out.getvalue()
+    call_command("figures_check", "--fix", stdout=StringIO())
+    assert "0 differences" in figures_check()
+
+
+def test_figures_check_finds_a_stale_month_and_fix_mends_it(stored):
+    month = UnitMonth.objects.filter(expected__gt=0).first()
+    UnitMonth.objects.filter(pk=month.pk).update(expected=month.expected + 3)
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 differences in 1 units"):
+        call_command("figures_check", stdout=out)
+    assert f"{month.unit_id}\tmonths\t" in out.getvalue()
     call_command("figures_check", "--fix", stdout=StringIO())
     assert "0 differences" in figures_check()
 

@@ -1,5 +1,5 @@
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -10,11 +10,11 @@ from django.urls import reverse
 from creation.models import CreationUnit
 from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFactory
 from dashboard.rules import CellCounts, month_window
-from dashboard.selectors import heatmap_cells, on_time_trend
-from dashboard.services import unit_figures_refresh
+from dashboard.selectors import heatmap_cells, on_time_trend, reporting_months
+from dashboard.services import unit_figures_refresh, unit_figures_refresh_due
 from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting
 from reporting.models import Obligation, Submission
-from reporting.rules import SHANGHAI, Light
+from reporting.rules import SHANGHAI, WARN_DAYS, Light
 from reporting.selectors import obligation_figures
 from reporting.tests.factories import ObligationFactory, SubmissionFactory
 
@@ -44,6 +44,24 @@ def test_R5_2_heatmap_cells_count_each_obligation_by_its_traffic_light():
         (unit.pk, date(2026, 4, 1)): CellCounts(grey=2),
         (unit.pk, date(2026, 5, 1)): CellCounts(grey=1),
     }
+
+
+def test_R5_2_a_stored_month_changes_when_a_report_comes_within_the_warning_days():
+    unit = CreationUnitFactory()
+    april = hand_computed_reporting(unit)["apr"].due_at
+    units = CreationUnit.objects.filter(pk=unit.pk)
+
+    def april_cell() -> CellCounts:
+        found = reporting_months(units, shown=[unit.pk], start=START, end=END)
+        return found.cells[(unit.pk, date(2026, 4, 1))]
+
+    (row,) = unit_figures_refresh([unit.pk], now=april - timedelta(days=WARN_DAYS, hours=12))
+    assert april_cell() == CellCounts(grey=2)
+    # The row is due again when April's report comes within the warning days, before the day
+    # turns; then its cell is yellow.
+    assert row.next_change_at == april - timedelta(days=WARN_DAYS)
+    assert unit_figures_refresh_due(now=row.next_change_at) == 1
+    assert april_cell() == CellCounts(yellow=1, grey=1)
 
 
 def test_C1_heatmap_cell_of_a_returned_report_not_sent_again_is_red():
@@ -78,7 +96,7 @@ def test_heatmap_cells_month_is_the_beijing_due_day():
 def test_R5_2_on_time_trend_per_month_on_hand_computed_data():
     unit = CreationUnitFactory()
     hand_computed_reporting(unit)
-    rows = on_time_trend(Obligation.objects.filter(unit=unit), start=START, end=END, now=NOW)
+    rows = on_time_trend(CreationUnit.objects.filter(pk=unit.pk), start=START, end=END, now=NOW)
     assert [
         (r["label"], r["expected"], r["on_time"], r["late"], r["missing"], r["rate"]) for r in rows
     ] == [
@@ -87,7 +105,11 @@ def test_R5_2_on_time_trend_per_month_on_hand_computed_data():
         ("2026-03", 1, 0, 0, 1, 0.0),
     ]
     quarters = on_time_trend(
-        Obligation.objects.filter(unit=unit), start=START, end=END, now=NOW, granularity="quarter"
+        CreationUnit.objects.filter(pk=unit.pk),
+        start=START,
+        end=END,
+        now=NOW,
+        granularity="quarter",
     )
     assert [(r["label"], r["expected"], r["on_time"], r["rate"]) for r in quarters] == [
         ("2026Q1", 3, 1, 0.333)

@@ -77,6 +77,7 @@ from reporting.models import (
 )
 from reporting.rules import (
     SHANGHAI,
+    WARN_DAYS,
     Light,
     ReportState,
     is_on_time,
@@ -104,7 +105,6 @@ from reporting.services import (
 )
 
 PAGE_SIZE = 25
-WARN_DAYS = 7
 Role = RoleAssignment.Role
 GET_POST = require_http_methods(["GET", "POST"])
 
