@@ -956,6 +956,16 @@ def with_status_changed_at(units: QuerySet[CreationUnit]) -> QuerySet[CreationUn
     return units.annotate(**{STATUS_CHANGED_AT: moment})
 
 
+def status_changed_moments(unit_ids: list[int]) -> list[tuple[int, datetime]]:
+    """(unit, `status_changed_at`) of the units, in the order given: one query."""
+    found = dict(
+        with_status_changed_at(CreationUnit.objects.filter(pk__in=unit_ids))
+        .order_by()
+        .values_list("pk", STATUS_CHANGED_AT)
+    )
+    return [(pk, found[pk]) for pk in unit_ids if pk in found]
+
+
 def unit_status_answer(
     units: QuerySet[CreationUnit], unit_id: int, now: datetime | None = None
 ) -> tuple[datetime, dict[str, Any]] | None:

@@ -208,7 +208,8 @@ def test_status_list_etag_answers_304_until_a_unit_of_the_page_changes(
 
 def test_status_list_304_builds_no_section(root, api_client, django_assert_max_num_queries):
     etag = api_client.get(STATUS_URL)["ETag"]
-    # Authentication, scope, count and the page's units: no section is loaded.
+    # The scope, the count, the page's units and their moments of change: no section is loaded
+    # (force_authenticate reads no token).
     with django_assert_max_num_queries(4):
         response = api_client.get(STATUS_URL, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304

@@ -23,7 +23,13 @@ from rest_framework.response import Response
 from creation.api.filters import CreationUnitSyncFilter
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer
-from dashboard.selectors import status_answers, unit_status_answer, with_status_changed_at
+from dashboard.selectors import (
+    STATUS_CHANGED_AT,
+    status_answers,
+    status_changed_moments,
+    unit_status_answer,
+    with_status_changed_at,
+)
 from portal.api import (
     EXPORT_HEADERS_PARAMETER,
     ScopedViewSetMixin,
@@ -50,7 +56,10 @@ class UnitStatusSyncFilter(CreationUnitSyncFilter):
     unit or its records (as for the unit list), or by a move of the ranking it shares with its
     peers (C4), which writes neither (`status_changed_at`)."""
 
-    updated_since = UpdatedSinceFilter(field_name="status_changed_at")
+    updated_since = UpdatedSinceFilter(field_name=STATUS_CHANGED_AT, method="changed_after")
+
+    def changed_after(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return with_status_changed_at(queryset).filter(**{f"{name}__gt": value})
 
 
 @extend_schema_view(
@@ -95,7 +104,7 @@ class UnitStatusViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     # What the ETags and the filters need: the answers are stored (dashboard.models.UnitFigures).
-    queryset = with_status_changed_at(CreationUnit.objects.only("pk", "changed_at"))
+    queryset = CreationUnit.objects.only("pk", "changed_at")
     serializer_class = UnitStatusSerializer
     filterset_class = UnitStatusSyncFilter
     ordering_fields = ["name", "start_date"]
@@ -119,16 +128,16 @@ class UnitStatusViewSet(
             return export_list(self, fmt, queryset)
         page = self.paginate_queryset(queryset)
         if page is None:
-            units = list(queryset)
-            etag = answer_etag(request, [(unit.pk, unit.status_changed_at) for unit in units])
-            return conditional_response(
-                request, etag, lambda: Response(status_answers([unit.pk for unit in units]))
-            )
+            ids = list(queryset.values_list("pk", flat=True))
+            etag = answer_etag(request, status_changed_moments(ids))
+            return conditional_response(request, etag, lambda: Response(status_answers(ids)))
+        # The moments are read for the page's units only, after the page is cut: read with the
+        # page's query, they would be computed for every unit of the filter before its sort.
         # The total counts too: it is in the answer, and a unit entering or leaving the filter
         # elsewhere changes the links to the other pages.
         changes = [
             self.paginator.page.paginator.count,
-            *((unit.pk, unit.status_changed_at) for unit in page),
+            *status_changed_moments([unit.pk for unit in page]),
         ]
         return conditional_response(
             request,
