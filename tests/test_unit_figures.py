@@ -61,24 +61,25 @@ def refreshed_since(stored: dict[int, object]) -> set[int]:
     }
 
 
-def test_figures_check_finds_a_stale_row_and_fix_mends_it(stored):
+def _stale_row() -> str:
     row = UnitFigures.objects.first()
     UnitFigures.objects.filter(pk=row.pk).update(on_time=row.on_time + 7)
-    out = StringIO()
-    with pytest.raises(CommandError, match="1 differences in 1 units"):
-        call_command("figures_check", stdout=out)
-    assert f"{row.unit_id}\ton_time\t{row.on_time + 7}\t{row.on_time}" in out.getvalue()
-    call_command("figures_check", "--fix", stdout=StringIO())
-    assert "0 differences" in figures_check()
+    return f"{row.unit_id}\ton_time\t{row.on_time + 7}\t{row.on_time}"
 
 
-def test_figures_check_finds_a_stale_month_and_fix_mends_it(stored):
+def _stale_month() -> str:
     month = UnitMonth.objects.filter(expected__gt=0).first()
     UnitMonth.objects.filter(pk=month.pk).update(expected=month.expected + 3)
+    return f"{month.unit_id}\tmonths\t"
+
+
+@pytest.mark.parametrize("make_stale", [_stale_row, _stale_month], ids=["row", "month"])
+def test_figures_check_finds_a_stale_figure_and_fix_mends_it(stored, make_stale):
+    line = make_stale()
     out = StringIO()
     with pytest.raises(CommandError, match="1 differences in 1 units"):
         call_command("figures_check", stdout=out)
-    assert f"{month.unit_id}\tmonths\t" in out.getvalue()
+    assert line in out.getvalue()
     call_command("figures_check", "--fix", stdout=StringIO())
     assert "0 differences" in figures_check()
 
