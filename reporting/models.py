@@ -170,8 +170,9 @@ class Submission(models.Model):
     """The report that answers one obligation, through draft → submitted → accepted, or
     returned with a comment → resubmitted → … → accepted."""
 
-    # R6.1: a report can move the unit's publicity base, so the rank of every unit of its batch
-    # and kind (C4) in their status: their `changed_at` moves too (portal.cache).
+    # R6.1: a report can move the unit's publicity base, so the rank of every unit ranked with it
+    # (C4) in their status: the moment their ranking moved is stored for their rank group
+    # (portal.cache, dashboard.models.RankGroupChange).
     moves_peer_ranking = True
 
     class Status(models.TextChoices):

@@ -307,8 +307,9 @@ class AdoptionClaim(models.Model):
     """R6.2: the unit says one of its articles was adopted and published by an outlet; the office
     of its programme verifies (then it counts) or rejects it with a reason."""
 
-    # A claim moves the unit's publicity total, so the rank of every unit of its batch and kind
-    # (C4) in their status: their `changed_at` moves too (portal.cache).
+    # A claim moves the unit's publicity total, so the rank of every unit ranked with it (C4) in
+    # their status: the moment their ranking moved is stored for their rank group (portal.cache,
+    # dashboard.models.RankGroupChange).
     moves_peer_ranking = True
 
     class Status(models.TextChoices):
