@@ -83,8 +83,8 @@ class DashboardQuery:
     reporting_read: ReportingMonths | None = None
 
     def reporting(self) -> ReportingMonths:
-        """The obligations of the window counted once for the heat map (the page's units) and
-        the trend (every filtered unit)."""
+        """The stored months of the window summed once for the heat map (the page's units) and
+        the trend (every filtered unit), the units' stored figures in place first."""
         if self.reporting_read is None:
             self.stored()  # the units' stored figures in place
             self.reporting_read = reporting_months(
@@ -303,9 +303,9 @@ def provinces_panel(query: DashboardQuery) -> list[dict[str, Any]]:
 
 @dataclass
 class ReportingMonths:
-    """The obligations due in a window of months, counted in one grouped query: per unit and
-    month by traffic light for the units shown (the heat map's cells), and per month over
-    all the units for the on-time trend."""
+    """The units' stored months in a window, summed in one grouped query: per unit and month by
+    traffic light for the units shown (the heat map's cells), and per month over all the units
+    for the on-time trend."""
 
     cells: dict[tuple[int, date], CellCounts]
     months: dict[date, dict[str, int]]  # expected (due by now), on_time, late, missing
@@ -396,7 +396,7 @@ def heat_rows(
     cells: dict[tuple[int, date], CellCounts] | None = None,
 ) -> list[HeatRow]:
     """The heat-map rows of the units, from their `cells` when they have been read (the
-    dashboard reads them with the trend) or else in one grouped query."""
+    dashboard reads them with the trend) or else from their stored months (heatmap_cells)."""
     if cells is None:
         start = datetime.combine(months[0], time.min, tzinfo=SHANGHAI)
         end = datetime.combine(add_months(months[-1], 1), time.min, tzinfo=SHANGHAI)
@@ -440,20 +440,6 @@ def heatmap_panel(query: DashboardQuery) -> dict[str, Any]:
         ),
         "legend": [(light.value, LIGHT_LABELS[light]) for light in Light],
     }
-
-
-def on_time_trend(
-    units: QuerySet[CreationUnit],
-    *,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    granularity: str = "month",
-) -> list[dict[str, Any]]:
-    """The on-time trend of the units (trend_rows), their stored figures made current first."""
-    stored_figures_ensure(units, now)
-    found = reporting_months(units, shown=(), start=start, end=end)
-    return trend_rows(found.months, granularity=granularity)
 
 
 def trend_rows(months: dict[date, dict[str, int]], *, granularity: str) -> list[dict[str, Any]]:
@@ -813,7 +799,7 @@ PROVINCE_PANELS: list[str] = [
 
 def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
     """Each panel of the query's dashboard with its figures: read from the units' stored
-    figures where they are stored, live (the heat map and the trend) in one grouped query. Still cached (portal.cache) once per
+    figures and months. Still cached (portal.cache) once per
     user, filters, page, day and language, and dropped by any write to the records they count:
     measured on the scale data, the rendered page takes twice as long without it."""
     keys = OFFICE_PANELS if query.area == OFFICE else PROVINCE_PANELS
@@ -945,10 +931,7 @@ def with_status_changed_at(units: QuerySet[CreationUnit]) -> QuerySet[CreationUn
     later of the moment the unit changed (CreationUnit.changed_at) and the moment the ranking of
     its rank group moved (RankGroupChange), which moves its publicity rank without a write to
     it. The status API's ETags and `updated_since` read it. (A unit whose figures were never
-    stored has never been answered: its first answer stores them, with its rank group.) Units
-    that have it already are returned as they are."""
-    if STATUS_CHANGED_AT in units.query.annotations:
-        return units
+    stored has never been answered: its first answer stores them, with its rank group.)"""
     ranking_moved = RankGroupChange.objects.filter(
         rank_group=OuterRef("figures__rank_group")
     ).values("changed_at")[:1]

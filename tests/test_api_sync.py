@@ -124,7 +124,7 @@ def test_R6_1_a_report_moves_the_status_of_the_units_ranked_with_it(
     assert sibling.changed_at < datetime.fromisoformat(since)
 
 
-def test_R6_1_a_peers_report_changes_the_status_etag_of_the_units_ranked_with_it(
+def test_C4_R6_1_a_peers_report_changes_the_status_etag_of_the_units_ranked_with_it(
     world, root, api_client, django_capture_on_commit_callbacks
 ):
     sibling = world.objects["units"]["sibling"]

@@ -131,3 +131,17 @@ def busy_unit(**kwargs) -> CreationUnit:
         due_at=due(next_month),
     )
     return unit
+
+
+def stored_trend(
+    unit: CreationUnit, *, start: datetime, end: datetime, now: datetime, granularity: str = "month"
+) -> list[dict]:
+    """The on-time trend of one unit as the dashboards read it: its figures and months stored
+    as of `now`, then summed (dashboard.selectors.reporting_months, trend_rows)."""
+    from dashboard.selectors import reporting_months, trend_rows
+    from dashboard.services import unit_figures_refresh
+
+    unit_figures_refresh([unit.pk], now=now)
+    units = CreationUnit.objects.filter(pk=unit.pk)
+    found = reporting_months(units, shown=(), start=start, end=end)
+    return trend_rows(found.months, granularity=granularity)

@@ -10,9 +10,9 @@ from django.urls import reverse
 from creation.models import CreationUnit
 from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFactory
 from dashboard.rules import CellCounts, month_window
-from dashboard.selectors import heatmap_cells, on_time_trend, reporting_months
+from dashboard.selectors import heatmap_cells, reporting_months
 from dashboard.services import unit_figures_refresh, unit_figures_refresh_due
-from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting
+from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting, stored_trend
 from reporting.models import Obligation, Submission
 from reporting.rules import SHANGHAI, WARN_DAYS, Light
 from reporting.selectors import obligation_figures
@@ -96,7 +96,7 @@ def test_heatmap_cells_month_is_the_beijing_due_day():
 def test_R5_2_on_time_trend_per_month_on_hand_computed_data():
     unit = CreationUnitFactory()
     hand_computed_reporting(unit)
-    rows = on_time_trend(CreationUnit.objects.filter(pk=unit.pk), start=START, end=END, now=NOW)
+    rows = stored_trend(unit, start=START, end=END, now=NOW)
     assert [
         (r["label"], r["expected"], r["on_time"], r["late"], r["missing"], r["rate"]) for r in rows
     ] == [
@@ -104,13 +104,7 @@ def test_R5_2_on_time_trend_per_month_on_hand_computed_data():
         ("2026-02", 1, 1, 0, 0, 1.0),
         ("2026-03", 1, 0, 0, 1, 0.0),
     ]
-    quarters = on_time_trend(
-        CreationUnit.objects.filter(pk=unit.pk),
-        start=START,
-        end=END,
-        now=NOW,
-        granularity="quarter",
-    )
+    quarters = stored_trend(unit, start=START, end=END, now=NOW, granularity="quarter")
     assert [(r["label"], r["expected"], r["on_time"], r["rate"]) for r in quarters] == [
         ("2026Q1", 3, 1, 0.333)
     ]
@@ -377,6 +371,26 @@ def test_R6_6_veto_panel_counts_units_by_gauge_status(world):
     titles = {str(title) for title in VETO_ITEM_LABELS.values()}
     assert not titles & set(items)
     assert all("缺少必备部门" in item for item in items)  # the world's groups lack departments
+
+
+def test_R6_6_veto_panel_lists_the_worst_units_failing_first_then_by_name(world, monkeypatch):
+    from dashboard import selectors
+    from dashboard.models import UnitFigures
+    from scoring.rules import GaugeStatus
+
+    units = [world.objects["units"][key] for key in ("own", "sibling", "other")]
+    unit_figures_refresh([unit.pk for unit in units])
+    assert UnitFigures.objects.filter(unit=units[2]).update(veto_status=GaugeStatus.FAILED) == 1
+    monkeypatch.setattr(selectors, "WORST_GAUGES", 2)
+    data = selectors.veto_panel(_query_for(world, units))
+    stored = UnitFigures.objects.filter(unit__in=units).select_related("unit")
+    expected = sorted(
+        (row for row in stored if row.veto_status != GaugeStatus.OK),
+        key=lambda row: (row.veto_status != GaugeStatus.FAILED, row.unit.name, row.unit_id),
+    )[:2]
+    assert [row["unit"].pk for row in data["rows"]] == [row.unit_id for row in expected]
+    assert data["rows"][0]["unit"].pk == units[2].pk
+    assert all(row["items"] for row in data["rows"])
 
 
 def test_R4_1_supervision_panel_counts_coverage_and_open_rectifications(world):

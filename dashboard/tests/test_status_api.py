@@ -258,8 +258,7 @@ def test_R6_6_status_carries_the_veto_gauge_with_every_requirement(api_client, w
 
 
 def test_C1_R5_status_and_trend_count_an_unreviewed_report_on_time_and_a_returned_one_missing():
-    from creation.models import CreationUnit
-    from dashboard.selectors import on_time_trend
+    from dashboard.tests.factories import stored_trend
     from reporting.models import Submission
 
     unit = CreationUnitFactory()
@@ -271,8 +270,8 @@ def test_C1_R5_status_and_trend_count_an_unreviewed_report_on_time_and_a_returne
     status = reporting_section([unit], NOW)[unit.pk]
     assert (status.due_so_far, status.on_time, status.late, status.overdue_count) == (3, 1, 0, 2)
     assert status.on_time_rate == 0.333
-    rows = on_time_trend(
-        CreationUnit.objects.filter(pk=unit.pk),
+    rows = stored_trend(
+        unit,
         start=datetime(2026, 1, 1, tzinfo=SHANGHAI),
         end=datetime(2026, 7, 1, tzinfo=SHANGHAI),
         now=NOW,
