@@ -7,9 +7,12 @@ class CreationConfig(AppConfig):
     verbose_name = _("Creation")
 
     def ready(self) -> None:
-        from creation.scope import user_scope
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from creation.models import CreationUnit
+        from creation.scope import unit_generation_names, unit_places_forget, user_scope
         from creation.services import units_changed_at_bump
-        from portal.cache import units_changed_register
+        from portal.cache import unit_generations_register, units_changed_register
         from portal.scoping import scope_provider_register
 
         # Roles live here, so this app tells portal's building blocks (the read-only rule for
@@ -19,3 +22,11 @@ class CreationConfig(AppConfig):
         # A unit's `changed_at` follows every committed write to its rows (the API's
         # `updated_since` and ETags).
         units_changed_register("unit-changed-at", units_changed_at_bump)
+
+        # A write to a unit's rows also makes stale what its province, programme and (when it
+        # can move the ranking) its rank group show (portal.cache).
+        unit_generations_register(unit_generation_names)
+        for signal in (pre_save, post_save, post_delete):
+            signal.connect(
+                unit_places_forget, sender=CreationUnit, dispatch_uid=f"unit-places-{signal!r}"
+            )

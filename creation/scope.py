@@ -7,13 +7,18 @@ creation unit, programme or province; the user's roles are read once per request
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+
+from portal.cache import EVERY_UNIT
 
 _CACHE_ATTRIBUTE = "_portal_scope"
 
@@ -35,6 +40,8 @@ class UserScope:
     # The (province, department) pairs a provincial reviewer decides fund-use plans for: the
     # culture reviewer of one province may be the finance reviewer of another.
     provincial_desks: frozenset[tuple[int, str]] = frozenset()
+    # The rank groups (batch, kind; C4) of the units of `unit_ids`.
+    unit_rank_groups: frozenset[tuple[int, str]] = frozenset()
 
     @property
     def is_empty(self) -> bool:
@@ -72,6 +79,18 @@ class UserScope:
             not self.read_only and bool(self.office_programme_ids)
         )
 
+    def generation_names(self) -> frozenset[str]:
+        """The generations (portal.cache) of what the scope holds: every unit for a superuser;
+        else its programmes, provinces and units, and the rank groups of its units (a peer
+        elsewhere in the batch moves their rank, C4; a write that does changes the generations of
+        the provinces with units in the group, and a programme's groups lie within it)."""
+        if self.everything:
+            return frozenset({EVERY_UNIT})
+        names = {f"programme:{pk}" for pk in self.programme_ids}
+        names |= {f"province:{pk}" for pk in self.province_ids}
+        names |= {f"unit:{pk}" for pk in self.unit_ids}
+        return frozenset(names | {_rank_generation(*group) for group in self.unit_rank_groups})
+
     def units_q(self, prefix: str) -> Q:
         """Rows whose creation unit (reached through `prefix`, e.g. "unit__") is in scope."""
         q = Q(pk__in=[]) if prefix == "" else Q(**{f"{prefix}pk__in": []})
@@ -85,6 +104,110 @@ class UserScope:
         return q
 
 
+def _rank_generation(batch_id: int, kind: str) -> str:
+    # C4: units are ranked among those of their batch and kind (a zone's group also names its
+    # half year; the generation covers the batch's and kind's groups of every half year).
+    return f"rank:{batch_id}:{kind}"
+
+
+def _places_key(unit_id: int) -> str:
+    return f"derived:unit-places:{unit_id}"
+
+
+def _group_provinces_key(batch_id: int, kind: str) -> str:
+    return f"derived:rank-group-provinces:{batch_id}:{kind}"
+
+
+def _kept_or_read(keys: dict[int, str], read: Any) -> dict[int, Any]:
+    """The values kept under `keys` (one round trip); the others `read(missing ids)` and kept.
+    What holds a unit changes only when the unit's row is written (`unit_places_forget`), so
+    pages and writes ask the cache, not the database."""
+    kept = cache.get_many(list(keys.values()))
+    found = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    missing = [pk for pk in keys if pk not in found]
+    if missing:
+        fresh = read(missing)
+        cache.set_many(
+            {keys[pk]: value for pk, value in fresh.items()},
+            timeout=settings.DERIVED_CACHE_SECONDS,
+        )
+        found.update(fresh)
+    return found
+
+
+def _units_places(unit_ids: Collection[int]) -> dict[int, tuple[int, int, int, str]]:
+    """(province, programme, batch, kind) of each unit."""
+
+    def read(missing: list[int]) -> dict[int, tuple[int, int, int, str]]:
+        rows = (
+            apps.get_model("creation", "CreationUnit")
+            .objects.filter(pk__in=missing)
+            .values_list(
+                "pk", "region__province_id", "region_id", "batch__programme_id", "batch_id", "kind"
+            )
+        )
+        return {
+            pk: (province_id or region_id, programme_id, batch_id, kind)
+            for pk, province_id, region_id, programme_id, batch_id, kind in rows
+        }
+
+    return _kept_or_read({pk: _places_key(pk) for pk in unit_ids}, read)
+
+
+def _groups_provinces(groups: Collection[tuple[int, str]]) -> set[int]:
+    """The provinces with units in the rank groups (batch, kind)."""
+    ordered = sorted(groups)
+    keys = {index: _group_provinces_key(*group) for index, group in enumerate(ordered)}
+
+    def read(missing: list[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for index in missing:
+            batch_id, kind = ordered[index]
+            rows = (
+                apps.get_model("creation", "CreationUnit")
+                .objects.filter(batch_id=batch_id, kind=kind)
+                .values_list("region__province_id", "region_id")
+                .distinct()
+            )
+            found[index] = sorted({province_id or region_id for province_id, region_id in rows})
+        return found
+
+    return {pk for provinces in _kept_or_read(keys, read).values() for pk in provinces}
+
+
+def unit_generation_names(unit_ids: Collection[int], with_peers: Collection[int]) -> set[str]:
+    """The generations (portal.cache) besides the units' own that a write to their rows changes:
+    their provinces' and programmes', and for `with_peers` their rank groups' and those of the
+    provinces with units in those groups."""
+    names: set[str] = set()
+    groups: set[tuple[int, str]] = set()
+    for pk, (province_id, programme_id, batch_id, kind) in _units_places(unit_ids).items():
+        names |= {f"province:{province_id}", f"programme:{programme_id}"}
+        if pk in with_peers:
+            groups.add((batch_id, kind))
+    # The ranking moved: the units ranked with them, and the provinces those lie in (a
+    # provincial reviewer sees the ranks of the province's units).
+    names |= {_rank_generation(batch_id, kind) for batch_id, kind in groups}
+    names |= {f"province:{pk}" for pk in _groups_provinces(groups)}
+    return names
+
+
+def unit_places_forget(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A unit's row is about to be saved, or was saved or deleted: what held it may change (its
+    province, batch, kind), so the generations of what held it change now (its pages there are
+    stale), and what is kept of its places and of its rank group's provinces goes."""
+    if instance.pk is None:
+        return
+    from portal.cache import units_figures_stale
+
+    places = _units_places([instance.pk]).get(instance.pk)
+    units_figures_stale([instance.pk])
+    keys = [_places_key(instance.pk)]
+    if places is not None:
+        keys.append(_group_provinces_key(places[2], places[3]))
+    cache.delete_many(keys)
+
+
 def user_scope(user: Any) -> UserScope:
     """The scope of a user, read with one query and kept on the user object for the request."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -95,7 +218,14 @@ def user_scope(user: Any) -> UserScope:
     role_assignment = apps.get_model("creation", "RoleAssignment")
     rows = list(
         role_assignment.objects.filter(user=user).values_list(
-            "role", "unit_id", "province_id", "programme_id", "department", "programme__kind"
+            "role",
+            "unit_id",
+            "province_id",
+            "programme_id",
+            "department",
+            "programme__kind",
+            "unit__batch_id",
+            "unit__kind",
         )
     )
     office_rows = [row for row in rows if row[0] == "office_reviewer"]
@@ -115,6 +245,7 @@ def user_scope(user: Any) -> UserScope:
             for row in rows
             if row[0] == "provincial_reviewer" and row[2] and row[4]
         ),
+        unit_rank_groups=frozenset((row[6], row[7]) for row in rows if row[1]),
     )
     setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope

@@ -37,6 +37,7 @@ from dashboard.status import (
     reporting_section,
     veto_section_by_language,
 )
+from portal.cache import units_figures_stale
 from reporting.models import Obligation
 from reporting.rules import SHANGHAI, WARN_DAYS
 from reporting.selectors import MONTHLY_COUNTS, monthly_lights
@@ -373,7 +374,10 @@ def unit_figures_refresh_due(now: datetime | None = None, *, limit: int = DUE_PE
         .order_by("next_change_at")
         .values_list("unit_id", flat=True)[: max(limit - len(missing), 0)]
     )
-    return len(unit_figures_refresh([*missing, *due], now=now))
+    refreshed = [row.unit_id for row in unit_figures_refresh([*missing, *due], now=now)]
+    # Their figures moved with the clock: what keeps them (pages, panels) is stale.
+    units_figures_stale(refreshed)
+    return len(refreshed)
 
 
 def unit_figures_differences(

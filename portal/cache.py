@@ -1,12 +1,23 @@
-"""Caches of derived figures (the status of a unit, the panels of a dashboard).
+"""Caches of derived figures and the generations that make them stale.
 
 One invalidation rule keeps them correct: every write to the domain's tables changes the
-*generation*, and every cached figure is stored under the generation it was computed at, so a
-write makes every older figure unreachable at once. Writes are rare next to reads (reviewers
-read all day, units file a few reports a month), so dropping everything on a write costs little
-and cannot miss a dependency the way per-object invalidation can.
+*generations* of what it belongs to, and every cached figure or page is stored under the
+generations it was computed at, so a write makes every older one that could show it unreachable
+at once, and leaves the others alone. The generations, each a value in the cache:
 
-The generation changes when the row is saved (so the writer's next read is fresh) and again when
+- of a unit (`unit:<id>`): every write to the unit's rows;
+- of its province, its programme and, when the write can move the publicity ranking the unit
+  shares with its peers (C4), of that rank group: the same writes (the app that keeps the units
+  says which those are, `unit_generations_register`);
+- of every unit (`GENERATION_KEY`): any write to any unit's rows;
+- the base one (`BASE_GENERATION_KEY`): a write to the domain that belongs to no one unit
+  (settings, a batch, the media catalogue), which may change what any unit shows.
+
+A reader keys what it keeps by the generations of the units it shows: a unit's own figures by
+the unit's (`cached_per_unit`); what a user sees by those of the user's scope (`scope_stamp`):
+a provincial reviewer's pages are not dropped by a write in another province.
+
+The generations change when the row is saved (so the writer's next read is fresh) and again when
 the transaction commits (so a figure that another request computed from the rows as they were
 before the commit is dropped too). Writes that send no signal (QuerySet.update, bulk_create) call
 `figures_stale()` themselves; the timeout (`DERIVED_CACHE_SECONDS`) bounds anything missed.
@@ -20,7 +31,7 @@ import hashlib
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -28,6 +39,8 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from portal.scoping import scope_text, user_scope
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +66,18 @@ def stored_generation(key: str) -> str:
 
 
 def generation() -> str:
-    """The generation every write changes (figures that read many units' rows)."""
+    """The generation every write to a unit's rows changes (figures over every unit)."""
     return stored_generation(GENERATION_KEY)
+
+
+def stored_generations(keys: Collection[str]) -> list[str]:
+    """The generations kept under `keys`, in one round trip; a new one for each key the cache
+    has none of (first use, restart, eviction), never a value a kept figure may hold already."""
+    found = cache.get_many(list(keys))
+    for key in keys:
+        if key not in found:
+            found[key] = stored_generation(key)
+    return [found[key] for key in keys]
 
 
 # --- Figures of one unit ----------------------------------------------------------------------
@@ -66,8 +89,57 @@ def generation() -> str:
 BASE_GENERATION_KEY = "derived:base-generation"
 
 
+SCOPE_PREFIX = "derived:"
+EVERY_UNIT = "every-unit"
+
+
 def _unit_key(unit_id: int) -> str:
-    return f"derived:unit:{unit_id}"
+    return f"{SCOPE_PREFIX}unit:{unit_id}"
+
+
+def generation_key(name: str) -> str:
+    """The cache key of a generation named as scopes and units name them (`unit:<id>`,
+    `province:<id>`, `programme:<id>`, `rank:<batch>:<kind>`, or EVERY_UNIT)."""
+    return GENERATION_KEY if name == EVERY_UNIT else f"{SCOPE_PREFIX}{name}"
+
+
+# The generations a write to a unit also changes besides the unit's own: `names(unit_ids,
+# with_peers)` -> names, registered by the app that keeps the units (their province, programme and
+# rank group), so that this module need not import it.
+UnitGenerations = Callable[[Collection[int], Collection[int]], Collection[str]]
+_unit_generations: list[UnitGenerations] = []
+
+
+def unit_generations_register(names: UnitGenerations) -> None:
+    """Make `names(unit_ids, with_peers)` say which generations besides the units' own a write
+    to their rows changes (`with_peers`: the units whose write can move their ranking).
+    Registering again replaces it."""
+    _unit_generations[:] = [names]
+
+
+def _write_keys(unit_id: int | None, with_peers: bool) -> list[str]:
+    """The keys of the generations a write to the rows of `unit_id` changes."""
+    if unit_id is None:
+        return [GENERATION_KEY, BASE_GENERATION_KEY]
+    keys = [GENERATION_KEY, _unit_key(unit_id)]
+    for names in _unit_generations:
+        keys += [
+            generation_key(name)
+            for name in sorted(names([unit_id], [unit_id] if with_peers else []))
+        ]
+    return keys
+
+
+def units_figures_stale(unit_ids: Collection[int]) -> None:
+    """The stored figures of `unit_ids` changed by the clock alone (an item fell due): what keeps
+    them is stale, as after a write to their rows (with their rankings: a total may have moved),
+    but nothing was written that the units' other listeners need to hear of."""
+    if not unit_ids:
+        return
+    keys = {GENERATION_KEY, *(_unit_key(pk) for pk in unit_ids)}
+    for names in _unit_generations:
+        keys |= {generation_key(name) for name in names(unit_ids, unit_ids)}
+    cache.set_many(dict.fromkeys(sorted(keys), uuid.uuid4().hex), timeout=None)
 
 
 # What else follows a write to a unit's rows once it commits: the apps that hold the units and
@@ -147,8 +219,10 @@ def figures_stale(
     units stale, and that unit's own figures (every unit's, for None): now, and again once the
     current transaction commits; then the registered listeners learn that the unit changed
     (unless `tell_listeners` is false: a migration's write), once for all the units of the
-    transaction."""
-    keys = [GENERATION_KEY, BASE_GENERATION_KEY if unit_id is None else _unit_key(unit_id)]
+    transaction. The generations changed are the unit's and those of what holds it (its
+    province, programme, every unit; its rank group `with_peers`); a migration's write changes
+    every one (its historical models cannot tell which)."""
+    keys = _write_keys(unit_id if tell_listeners else None, with_peers)
 
     def bump() -> None:
         cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
@@ -166,6 +240,18 @@ def figures_stale(
     bump()
     # robust: the write has committed; a failed cache bump is logged, not turned into an error.
     transaction.on_commit(committed, robust=True)
+
+
+def scope_stamp(user: Any, extra_keys: Collection[str] = ()) -> str:
+    """What a user's kept answers are keyed by: the user's scope and the generations of what it
+    holds (every unit, or its programmes, provinces, units and their rank groups, and the base
+    one), with `extra_keys`' (the caller's own generations). A write outside the scope leaves it
+    as it was."""
+    scope = user_scope(user)
+    names = sorted(scope.generation_names())
+    keys = [BASE_GENERATION_KEY, *extra_keys, *(generation_key(name) for name in names)]
+    identity = "\n".join([scope_text(user), *stored_generations(keys)])
+    return hashlib.sha256(identity.encode()).hexdigest()[:32]
 
 
 def _key_text(key: Hashable) -> str:
@@ -194,16 +280,11 @@ def _stored_or_computed(
     return found
 
 
-def cached_many(
-    prefix: str, keys: Iterable[K], compute: Callable[[list[K]], dict[K, Any]]
-) -> dict[K, Any]:
-    """Figures over many units' rows, stored under the generation every write changes."""
-    stamp = f"{prefix}:{generation()}"
-    return _stored_or_computed({key: f"{stamp}:{_key_text(key)}" for key in keys}, compute)
-
-
-def cached(prefix: str, key: Hashable, compute: Callable[[], Any]) -> Any:
-    return cached_many(prefix, [key], lambda _missing: {key: compute()})[key]
+def cached_for_user(prefix: str, user: Any, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """A figure of what `user` sees, stored under the user's scope stamp: a write outside the
+    scope leaves it."""
+    name = f"{prefix}:{scope_stamp(user)}:{_key_text(key)}"
+    return _stored_or_computed({key: name}, lambda _missing: {key: compute()})[key]
 
 
 def cached_per_unit(

@@ -1,25 +1,32 @@
 """Private page cache: a signed-in user's GET page is kept for a short time and served again to
-that same session, until any write anywhere. API answers are not kept (`API_PREFIX`).
+that same session, until a write to what the user may see. API answers are not kept
+(`API_PREFIX`).
 
 Why: reviewers read the same lists all day (the dashboard, the queues, the gauges), and at
 national scale rendering them costs tenths of a second each; 200 people reading at once would
-otherwise queue behind one another. Writes are rare next to reads, so the rule is the one of the
-derived-figure cache (portal.cache), only broader: *any* write to *any* table (not only the
-domain's: a notification, a document job, a role), any POST/PUT/PATCH/DELETE request, any
-Celery task that wrote to such a table and any settings change makes every stored answer
-unreachable at once. Writes that no page shows do not: sessions, sign-in records, the beat's
-heartbeat and its own bookkeeping of when each task last ran — otherwise the heartbeat alone, every
-30 s, would empty the cache of every installation. The timeout (`PAGE_CACHE_SECONDS`) bounds what
-no signal reports (a clock passing an hour).
+otherwise queue behind one another.
+
+What drops a kept page is a write to what its user may see, no other: a page is kept under the
+user's scope stamp (portal.cache.scope_stamp), which changes with every write to the rows of a
+unit in the scope (or of its rank group, when the ranking moves), with a write to the domain
+that belongs to no one unit (settings, a batch, the media catalogue), with a notification to the
+user, and with any other write that pages show and no unit owns (an account, a role, a document
+job: the base of every page, `PAGE_GENERATION_KEY`). A provincial reviewer's pages outlive a
+report filed in another province; the office's (every unit) do not. Writes that no page shows
+never drop a page: sessions, sign-in records, the beat's heartbeat and its own bookkeeping of
+when each task last ran, and the stored figures (their writer changes the generations of the
+units it stored). A write request or Celery task that wrote to a table pages show without
+telling the generations (QuerySet.update, bulk_create on such a table) drops every page when it
+ends. The timeout (`PAGE_CACHE_SECONDS`) bounds what no write reports (a clock passing an hour).
 
 What is never stored: anonymous requests, answers other than 200, streamed downloads and
 attachments, answers marked no-store (never_cache), answers that set a cookie or change the
 session, and pages shown with pending messages (the message would be lost or shown twice). The
 key holds the session, the language, the day and the full path, so nobody is ever served
-another's answer. A
-request with `Cache-Control: no-cache` (a hard reload) or `If-None-Match` is rendered again. Form
-tokens are not kept: a stored page carries a placeholder that each hit replaces with a token of
-the requesting session (the form keeps working; the CSRF cookie is set as usual).
+another's answer. A request with `Cache-Control: no-cache` (a hard reload) or `If-None-Match` is
+rendered again. Form tokens are not kept: a stored page carries a placeholder that each hit
+replaces with a token of the requesting session (the form keeps working; the CSRF cookie is set
+as usual).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ import hashlib
 import re
 import uuid
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from celery.signals import task_postrun, task_prerun
@@ -44,7 +51,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
-from portal.cache import stored_generation
+from portal.cache import DOMAIN_APPS, NOT_READ_BY_FIGURES, scope_stamp, stored_generation
 
 PAGE_GENERATION_KEY = "page:generation"
 # Apps whose rows no page shows: sessions (saved on sign-in and by the session middleware),
@@ -53,6 +60,11 @@ PAGE_GENERATION_KEY = "page:generation"
 NOT_SHOWN_ON_PAGES = frozenset({"sessions", "axes", "django_celery_beat"})
 # Single models no page shows: the beat's heartbeat (read by /healthz only).
 MODELS_NOT_SHOWN_ON_PAGES = frozenset({"portal.heartbeat"})
+# Rows shown on pages whose writes change the generations of the units they belong to
+# (portal.cache): the domain's records (figures_stale, on every save and by the services that
+# write without signals), the units' stored figures (written with the generations of their
+# units), and the audit trail (an entry is written with the record it describes).
+APPS_OF_UNITS = DOMAIN_APPS | {"dashboard", "auditlog"}
 STORED_TYPES = ("text/html", "application/json")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # {% csrf_token %} renders this input; its masked value differs on every render.
@@ -69,6 +81,10 @@ def page_generation() -> str:
     return stored_generation(PAGE_GENERATION_KEY)
 
 
+def _user_key(user_id: int) -> str:
+    return f"page:user:{user_id}"
+
+
 def _new_generation(*args: Any, **kwargs: Any) -> None:
     cache.set(PAGE_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
@@ -80,6 +96,20 @@ def pages_stale() -> None:
     transaction.on_commit(_new_generation)
 
 
+def user_pages_stale(user_ids: Iterable[int]) -> None:
+    """The stored answers of these users are unreachable, now and once the current transaction
+    commits: what only they see changed (their notifications)."""
+    keys = sorted({_user_key(pk) for pk in user_ids})
+    if not keys:
+        return
+
+    def bump() -> None:
+        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
+
+    bump()
+    transaction.on_commit(bump, robust=True)
+
+
 def _shown_on_pages(model: Any) -> bool:
     return (
         model._meta.app_label not in NOT_SHOWN_ON_PAGES
@@ -87,15 +117,30 @@ def _shown_on_pages(model: Any) -> bool:
     )
 
 
-def _row_written(sender: Any, **kwargs: Any) -> None:
-    if _shown_on_pages(sender):
+def _told_by_its_writer(model: Any) -> bool:
+    """Whether a write to the model's rows changes the generations it belongs to by itself: the
+    units' records (portal.cache) and the users' notifications (portal.services)."""
+    label = model._meta.label_lower
+    return label == "portal.notification" or (
+        model._meta.app_label in APPS_OF_UNITS and label not in NOT_READ_BY_FIGURES
+    )
+
+
+def _row_written(sender: Any, instance: Any = None, **kwargs: Any) -> None:
+    if sender._meta.label_lower == "portal.notification":
+        if instance is not None:
+            user_pages_stale([instance.recipient_id])
+    elif _shown_on_pages(sender) and not _told_by_its_writer(sender):
         pages_stale()
 
 
 @functools.cache
-def _tables_not_shown() -> frozenset[str]:
+def _tables_untold() -> frozenset[str]:
+    """The tables pages show whose writes do not change generations by themselves."""
     return frozenset(
-        model._meta.db_table for model in apps.get_models() if not _shown_on_pages(model)
+        model._meta.db_table
+        for model in apps.get_models()
+        if _shown_on_pages(model) and not _told_by_its_writer(model)
     )
 
 
@@ -104,30 +149,32 @@ WRITE_TABLE = re.compile(
 )
 
 
-class TaskWrites:
-    """Records whether the task running in this process wrote to a table that pages show.
+class UntoldWrites:
+    """Records whether the work running on this connection wrote to a table that pages show and
+    whose writes change no generation by themselves (`_tables_untold`).
 
-    A task may write without signals (QuerySet.update, bulk_create), so its end makes the pages
-    stale — but only when it wrote something they show: the heartbeat and a sweep that found
-    nothing to do leave the stored pages alone. Installed on the database connection from the
-    task's start to its end (Celery runs one task at a time per worker process)."""
+    Such a write may send no signal (QuerySet.update, bulk_create), so the end of the work (a
+    Celery task, a write request) makes every page stale if there was one; the heartbeat, a
+    sweep that found nothing to do and a report filed (its generations are its unit's) leave the
+    stored pages alone. Celery runs one task at a time per worker process, a request runs in one
+    thread with its own connection."""
 
     def __init__(self) -> None:
-        self.shown_written = False
+        self.untold_written = False
 
     def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if not self.shown_written:
+        if not self.untold_written:
             match = WRITE_TABLE.match(sql)
-            if match and match.group(1) not in _tables_not_shown():
-                self.shown_written = True
+            if match and match.group(1) in _tables_untold():
+                self.untold_written = True
         return execute(sql, params, many, context)
 
 
-_task_writes: dict[str, TaskWrites] = {}
+_task_writes: dict[str, UntoldWrites] = {}
 
 
 def _task_started(task_id: str = "", **kwargs: Any) -> None:
-    recorder = TaskWrites()
+    recorder = UntoldWrites()
     _task_writes[task_id] = recorder
     connection.execute_wrappers.append(recorder)
 
@@ -139,7 +186,7 @@ def _task_finished(task_id: str = "", **kwargs: Any) -> None:
         return
     if recorder in connection.execute_wrappers:
         connection.execute_wrappers.remove(recorder)
-    if recorder.shown_written:
+    if recorder.untold_written:
         _new_generation()
 
 
@@ -172,10 +219,8 @@ def _key(request: HttpRequest, requester: str) -> str:
         ]
     )
     digest = hashlib.sha256(identity.encode()).hexdigest()
-    return (
-        f"page:{page_generation()}:{timezone.localdate().isoformat()}:"
-        f"{translation.get_language()}:{digest}"
-    )
+    stamp = scope_stamp(request.user, [PAGE_GENERATION_KEY, _user_key(request.user.pk)])
+    return f"page:{stamp}:{timezone.localdate().isoformat()}:{translation.get_language()}:{digest}"
 
 
 def _has_messages(request: HttpRequest) -> bool:
@@ -206,9 +251,11 @@ class PrivatePageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         seconds = settings.PAGE_CACHE_SECONDS
         if request.method in UNSAFE_METHODS:
-            response = self.get_response(request)
-            # Writes that send no signal (QuerySet.update) are covered by the request itself.
-            pages_stale()
+            recorder = UntoldWrites()
+            with connection.execute_wrapper(recorder):
+                response = self.get_response(request)
+            if recorder.untold_written:
+                pages_stale()
             return response
         requester = _requester(request) if seconds and request.method == "GET" else None
         # A conditional request goes to the view, which answers 304 from stored moments of

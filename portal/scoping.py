@@ -27,6 +27,11 @@ class Scope(Protocol):
         """An account that sees every row (superusers)."""
         ...
 
+    def generation_names(self) -> frozenset[str]:
+        """The generations (portal.cache) of what the scope holds: a write that changes none of
+        them changes nothing the user may see of the units."""
+        ...
+
 
 ScopeProvider = Callable[[Any], Scope]
 

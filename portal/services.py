@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import Heartbeat, Notification
+from portal.page_cache import user_pages_stale
 
 BEAT_HEARTBEAT = "beat"
 
@@ -27,6 +28,7 @@ def notification_send(
     ]
     before = Notification.objects.filter(key=key).count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    user_pages_stale(row.recipient_id for row in rows)
     return Notification.objects.filter(key=key).count() - before
 
 
@@ -49,14 +51,18 @@ def notifications_send(*, notifications: Iterable[OutgoingNotification]) -> None
         for user in {user.pk: user for user in sent.recipients}.values()
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    user_pages_stale(row.recipient_id for row in rows)
 
 
 def notification_mark_read(*, notification_ids: list[int], user) -> int:
-    return (
+    marked = (
         Notification.objects.visible_to(user)
         .filter(pk__in=notification_ids, read_at__isnull=True)
         .update(read_at=timezone.now())
     )
+    if marked:
+        user_pages_stale([user.pk])
+    return marked
 
 
 def notifications_done(
@@ -74,4 +80,6 @@ def notifications_done(
     notifications = Notification.objects.unread().filter(condition)
     if recipient is not None:
         notifications = notifications.filter(recipient=recipient)
+    # The pages of their recipients count them (a QuerySet.update sends no signal).
+    user_pages_stale(set(notifications.values_list("recipient_id", flat=True)))
     return notifications.update(read_at=now or timezone.now())
