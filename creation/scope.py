@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from portal.cache import EVERY_UNIT
+from portal.cache import EVERY_UNIT, stored_or_computed
 
 _CACHE_ATTRIBUTE = "_portal_scope"
 
@@ -118,25 +117,9 @@ def _group_provinces_key(batch_id: int, kind: str) -> str:
     return f"derived:rank-group-provinces:{batch_id}:{kind}"
 
 
-def _kept_or_read(keys: dict[int, str], read: Any) -> dict[int, Any]:
-    """The values kept under `keys` (one round trip); the others `read(missing ids)` and kept.
-    What holds a unit changes only when the unit's row is written (`unit_places_forget`), so
-    pages and writes ask the cache, not the database."""
-    kept = cache.get_many(list(keys.values()))
-    found = {pk: kept[key] for pk, key in keys.items() if key in kept}
-    missing = [pk for pk in keys if pk not in found]
-    if missing:
-        fresh = read(missing)
-        cache.set_many(
-            {keys[pk]: value for pk, value in fresh.items()},
-            timeout=settings.DERIVED_CACHE_SECONDS,
-        )
-        found.update(fresh)
-    return found
-
-
 def _units_places(unit_ids: Collection[int]) -> dict[int, tuple[int, int, int, str]]:
-    """(province, programme, batch, kind) of each unit."""
+    """(province, programme, batch, kind) of each unit. What holds a unit changes only when the
+    unit's row is written (`unit_places_forget`), so pages and writes read it from the cache."""
 
     def read(missing: list[int]) -> dict[int, tuple[int, int, int, str]]:
         rows = (
@@ -151,7 +134,7 @@ def _units_places(unit_ids: Collection[int]) -> dict[int, tuple[int, int, int, s
             for pk, province_id, region_id, programme_id, batch_id, kind in rows
         }
 
-    return _kept_or_read({pk: _places_key(pk) for pk in unit_ids}, read)
+    return stored_or_computed({pk: _places_key(pk) for pk in unit_ids}, read)
 
 
 def _groups_provinces(groups: Collection[tuple[int, str]]) -> set[int]:
@@ -172,7 +155,7 @@ def _groups_provinces(groups: Collection[tuple[int, str]]) -> set[int]:
             found[index] = sorted({province_id or region_id for province_id, region_id in rows})
         return found
 
-    return {pk for provinces in _kept_or_read(keys, read).values() for pk in provinces}
+    return {pk for provinces in stored_or_computed(keys, read).values() for pk in provinces}
 
 
 def unit_generation_names(unit_ids: Collection[int], with_peers: Collection[int]) -> set[str]:

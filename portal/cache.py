@@ -262,7 +262,7 @@ def _key_text(key: Hashable) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _stored_or_computed(
+def stored_or_computed(
     names: dict[K, str], compute: Callable[[list[K]], dict[K, Any]]
 ) -> dict[K, Any]:
     """The values of `names` in the cache (one round trip); the others computed together by
@@ -284,7 +284,7 @@ def cached_for_user(prefix: str, user: Any, key: Hashable, compute: Callable[[],
     """A figure of what `user` sees, stored under the user's scope stamp: a write outside the
     scope leaves it."""
     name = f"{prefix}:{scope_stamp(user)}:{_key_text(key)}"
-    return _stored_or_computed({key: name}, lambda _missing: {key: compute()})[key]
+    return stored_or_computed({key: name}, lambda _missing: {key: compute()})[key]
 
 
 def cached_per_unit(
@@ -297,7 +297,7 @@ def cached_per_unit(
     base = stored_generation(BASE_GENERATION_KEY)
     generations = cache.get_many([_unit_key(pk) for pk in unit_ids])
     names = {pk: f"{prefix}:{base}:{generations.get(_unit_key(pk), '0')}:{pk}" for pk in unit_ids}
-    return _stored_or_computed(names, compute)
+    return stored_or_computed(names, compute)
 
 
 def _unit_of(instance: Any) -> int | None:
