@@ -319,12 +319,24 @@ def _unit_of(instance: Any) -> int | None:
         return None
 
 
+def _moves_peer_ranking(sender: Any, instance: Any, kwargs: dict[str, Any]) -> bool:
+    """Whether a write can move the publicity ranking of the units ranked with the written one's
+    (C4): the model says so (`moves_peer_ranking`), or the row does (`ranking_moved`: a report
+    moves it only when what the publicity base reads of it changed)."""
+    ranking_moved = getattr(instance, "ranking_moved", None)
+    if callable(ranking_moved):
+        return ranking_moved(
+            created=bool(kwargs.get("created")), deleted=kwargs.get("signal") is post_delete
+        )
+    return getattr(sender, "moves_peer_ranking", False)
+
+
 def _domain_write(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     meta = sender._meta
     if meta.app_label in DOMAIN_APPS and meta.label_lower not in NOT_READ_BY_FIGURES:
         figures_stale(
             _unit_of(instance) if instance is not None else None,
-            with_peers=getattr(sender, "moves_peer_ranking", False),
+            with_peers=_moves_peer_ranking(sender, instance, kwargs),
             # A migration writes through its historical models (module "__fake__"); the
             # listeners use the current ones, whose columns may not exist yet.
             tell_listeners=sender.__module__ != "__fake__",

@@ -3,6 +3,8 @@ obligations of each unit, their submissions and review, and the reminders sent."
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -26,6 +28,7 @@ from reporting.rules import (
     ReminderSettings,
     ScheduleSettings,
     is_on_time,
+    is_submitted,
 )
 
 DAY_OF_MONTH = [MinValueValidator(1), MaxValueValidator(31)]
@@ -170,11 +173,6 @@ class Submission(models.Model):
     """The report that answers one obligation, through draft → submitted → accepted, or
     returned with a comment → resubmitted → … → accepted."""
 
-    # R6.1: a report can move the unit's publicity base, so the rank of every unit ranked with it
-    # (C4) in their status: the moment their ranking moved is stored for their rank group
-    # (portal.cache, dashboard.models.RankGroupChange).
-    moves_peer_ranking = True
-
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -222,6 +220,39 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        # What the base reads of the report as stored now (`ranking_moved`).
+        self._base_inputs_stored = self._base_inputs()
+
+    # --- R6.1: the publicity base, so the rank of every unit ranked with this one (C4) ----------
+    # What of a report the base reads: whether it counts as submitted, and when it first was
+    # (C1). A report that does not exist counts as not submitted.
+    NO_REPORT: ClassVar[tuple[bool, Any]] = (False, None)
+
+    def _base_inputs(self) -> tuple[bool, Any]:
+        return (
+            is_submitted(first_submitted_at=self.first_submitted_at, status=self.status),
+            self.first_submitted_at,
+        )
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Submission:
+        instance = super().from_db(db, field_names, values)
+        if not instance.get_deferred_fields() & {"status", "first_submitted_at"}:
+            instance._base_inputs_stored = instance._base_inputs()
+        return instance
+
+    def ranking_moved(self, *, created: bool, deleted: bool) -> bool:
+        """Whether this write (portal.cache reads it as the row is saved or deleted) can move
+        the rank of the units ranked with the report's (C4): only when what the base reads
+        changed. A draft saved or a report accepted moves no rank; a first submission, a report
+        returned or one sent again does. Unknown (a row not read whole): it may."""
+        stored = self.NO_REPORT if created else getattr(self, "_base_inputs_stored", None)
+        if stored is None:
+            return True
+        return stored != (self.NO_REPORT if deleted else self._base_inputs())
 
     @property
     def on_time(self) -> bool:

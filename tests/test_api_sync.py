@@ -137,6 +137,32 @@ def test_C4_R6_1_a_peers_report_changes_the_status_etag_of_the_units_ranked_with
     assert api_client.get(STATUS_URL, HTTP_IF_NONE_MATCH=list_etag).status_code == 200
 
 
+def test_C4_R6_1_a_peers_draft_leaves_the_status_etag_until_it_is_submitted(
+    world, root, api_client, django_capture_on_commit_callbacks
+):
+    sibling = world.objects["units"]["sibling"]
+    obligation = (
+        Obligation.objects.filter(
+            unit=world.objects["units"]["own"], submission__isnull=True
+        ).first()
+        or world.objects["obligations"]["own"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        if hasattr(obligation, "submission"):
+            obligation.submission.delete()
+    etag = api_client.get(_status_url(sibling))["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = SubmissionFactory(obligation=obligation, status="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.body = "草稿"
+        draft.save()
+    # what the publicity base reads of own's report (R6.1, C1) did not change: no peer's rank
+    assert api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(user=root, submission=draft)
+    assert api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
 def test_updated_since_a_write_that_rolls_back_changes_no_unit(world, root, api_client):
     since = _since()
     # The test's transaction never commits: the write is not one a client could have read.

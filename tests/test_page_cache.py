@@ -183,15 +183,19 @@ def test_C4_a_peers_report_drops_the_pages_of_the_units_ranked_with_it(world, re
     sibling_liaison.name = "株洲联络"
     sibling_liaison.save()
     assert _replayed(staff, url, replays)
-    # its report can move the publicity ranking the two share
+    # its report edited: what the publicity base reads of it (R6.1, C1) is the same
     submission = world.objects["submissions"]["sibling"]
-    submission.summary = "本月工作"
+    submission.body = "本月工作"
+    submission.save()
+    assert _replayed(staff, url, replays)
+    # its report returned: it no longer counts as submitted, which can move the ranking
+    submission.status = "returned"
     submission.save()
     assert not _replayed(staff, url, replays)
     # a report of a unit of another batch moves no ranking of "own"
     staff.get(url)
     other = world.objects["submissions"]["other"]
-    other.summary = "本月工作"
+    other.status = "returned"
     other.save()
     assert _replayed(staff, url, replays)
 
@@ -210,7 +214,10 @@ def test_C4_a_report_elsewhere_in_the_batch_drops_the_pages_of_the_provinces_ran
     liaison.name = "改名"
     liaison.save()
     assert _replayed(province, "/units/", replays)
-    SubmissionFactory(obligation=ObligationFactory(unit=elsewhere))
+    draft = SubmissionFactory(obligation=ObligationFactory(unit=elsewhere), status="draft")
+    assert _replayed(province, "/units/", replays)  # a draft counts for nothing yet
+    draft.status, draft.first_submitted_at = "submitted", timezone.now()
+    draft.save()
     assert not _replayed(province, "/units/", replays)
 
 
