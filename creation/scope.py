@@ -138,22 +138,23 @@ def _units_places(unit_ids: Collection[int]) -> dict[int, tuple[int, int, int, s
 
 
 def _groups_provinces(groups: Collection[tuple[int, str]]) -> set[int]:
-    """The provinces with units in the rank groups (batch, kind)."""
-    ordered = sorted(groups)
-    keys = {index: _group_provinces_key(*group) for index, group in enumerate(ordered)}
+    """The provinces with units in the rank groups (batch, kind): those not kept, in one query."""
+    keys = {group: _group_provinces_key(*group) for group in groups}
 
-    def read(missing: list[int]) -> dict[int, list[int]]:
-        found: dict[int, list[int]] = {}
-        for index in missing:
-            batch_id, kind = ordered[index]
-            rows = (
-                apps.get_model("creation", "CreationUnit")
-                .objects.filter(batch_id=batch_id, kind=kind)
-                .values_list("region__province_id", "region_id")
-                .distinct()
-            )
-            found[index] = sorted({province_id or region_id for province_id, region_id in rows})
-        return found
+    def read(missing: list[tuple[int, str]]) -> dict[tuple[int, str], list[int]]:
+        found: dict[tuple[int, str], set[int]] = {group: set() for group in missing}
+        in_groups = Q(pk__in=[])
+        for batch_id, kind in missing:
+            in_groups |= Q(batch_id=batch_id, kind=kind)
+        rows = (
+            apps.get_model("creation", "CreationUnit")
+            .objects.filter(in_groups)
+            .values_list("batch_id", "kind", "region__province_id", "region_id")
+            .distinct()
+        )
+        for batch_id, kind, province_id, region_id in rows:
+            found[(batch_id, kind)].add(province_id or region_id)
+        return {group: sorted(provinces) for group, provinces in found.items()}
 
     return {pk for provinces in stored_or_computed(keys, read).values() for pk in provinces}
 

@@ -65,9 +65,18 @@ def stored_generation(key: str) -> str:
     return current
 
 
-def generation() -> str:
-    """The generation every write to a unit's rows changes (figures over every unit)."""
-    return stored_generation(GENERATION_KEY)
+def generations_stale(keys: Collection[str]) -> None:
+    """New values for the generations under `keys`: now (the writer's next read is fresh) and
+    again once the current transaction commits (what another request computed from the rows as
+    they were before the commit is dropped too). Robust: a failed bump after the commit is
+    logged, not turned into an error of the write."""
+    if keys:
+        _bump(keys)
+        transaction.on_commit(lambda: _bump(keys), robust=True)
+
+
+def _bump(keys: Collection[str]) -> None:
+    cache.set_many(dict.fromkeys(sorted(keys), uuid.uuid4().hex), timeout=None)
 
 
 def stored_generations(keys: Collection[str]) -> list[str]:
@@ -107,39 +116,36 @@ def generation_key(name: str) -> str:
 # with_peers)` -> names, registered by the app that keeps the units (their province, programme and
 # rank group), so that this module need not import it.
 UnitGenerations = Callable[[Collection[int], Collection[int]], Collection[str]]
-_unit_generations: list[UnitGenerations] = []
+
+
+_unit_generations: UnitGenerations | None = None
 
 
 def unit_generations_register(names: UnitGenerations) -> None:
     """Make `names(unit_ids, with_peers)` say which generations besides the units' own a write
     to their rows changes (`with_peers`: the units whose write can move their ranking).
     Registering again replaces it."""
-    _unit_generations[:] = [names]
+    global _unit_generations
+    _unit_generations = names
 
 
-def _write_keys(unit_id: int | None, with_peers: bool) -> list[str]:
-    """The keys of the generations a write to the rows of `unit_id` changes."""
-    if unit_id is None:
-        return [GENERATION_KEY, BASE_GENERATION_KEY]
-    keys = [GENERATION_KEY, _unit_key(unit_id)]
-    for names in _unit_generations:
-        keys += [
-            generation_key(name)
-            for name in sorted(names([unit_id], [unit_id] if with_peers else []))
-        ]
-    return keys
+def _units_keys(unit_ids: Collection[int], with_peers: Collection[int]) -> set[str]:
+    """The keys of the generations a write to the rows of `unit_ids` changes."""
+    names = _unit_generations(unit_ids, with_peers) if _unit_generations else ()
+    return {
+        GENERATION_KEY,
+        *(_unit_key(pk) for pk in unit_ids),
+        *(generation_key(name) for name in names),
+    }
 
 
 def units_figures_stale(unit_ids: Collection[int]) -> None:
-    """The stored figures of `unit_ids` changed by the clock alone (an item fell due): what keeps
-    them is stale, as after a write to their rows (with their rankings: a total may have moved),
-    but nothing was written that the units' other listeners need to hear of."""
-    if not unit_ids:
-        return
-    keys = {GENERATION_KEY, *(_unit_key(pk) for pk in unit_ids)}
-    for names in _unit_generations:
-        keys |= {generation_key(name) for name in names(unit_ids, unit_ids)}
-    cache.set_many(dict.fromkeys(sorted(keys), uuid.uuid4().hex), timeout=None)
+    """The stored figures of `unit_ids` changed by the clock alone (an item fell due), or what
+    holds the units changed: what keeps them is stale, as after a write to their rows (with
+    their rankings: a total may have moved), but nothing was written that the units' other
+    listeners need to hear of."""
+    if unit_ids:
+        generations_stale(_units_keys(unit_ids, unit_ids))
 
 
 # What else follows a write to a unit's rows once it commits: the apps that hold the units and
@@ -222,13 +228,13 @@ def figures_stale(
     transaction. The generations changed are the unit's and those of what holds it (its
     province, programme, every unit; its rank group `with_peers`); a migration's write changes
     every one (its historical models cannot tell which)."""
-    keys = _write_keys(unit_id if tell_listeners else None, with_peers)
-
-    def bump() -> None:
-        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
+    if unit_id is None or not tell_listeners:
+        keys = {GENERATION_KEY, BASE_GENERATION_KEY}
+    else:
+        keys = _units_keys([unit_id], [unit_id] if with_peers else [])
 
     def committed() -> None:
-        bump()
+        _bump(keys)
         # After the commit, not before: a client that read the rows as they were before it
         # must find the unit changed after the moment of that read.
         if tell_listeners:
@@ -237,7 +243,7 @@ def figures_stale(
                 _tell_listeners()
 
     committed.tells_listeners = tell_listeners  # type: ignore[attr-defined]
-    bump()
+    _bump(keys)
     # robust: the write has committed; a failed cache bump is logged, not turned into an error.
     transaction.on_commit(committed, robust=True)
 

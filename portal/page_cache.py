@@ -10,12 +10,14 @@ What drops a kept page is a write to what its user may see, no other: a page is 
 user's scope stamp (portal.cache.scope_stamp), which changes with every write to the rows of a
 unit in the scope (or of its rank group, when the ranking moves), with a write to the domain
 that belongs to no one unit (settings, a batch, the media catalogue), with a notification to the
-user, and with any other write that pages show and no unit owns (an account, a role, a document
-job: the base of every page, `PAGE_GENERATION_KEY`). A provincial reviewer's pages outlive a
+user, and with any other write that pages show and no unit owns (an account, a document job, a
+reminder: the base of every page, `PAGE_GENERATION_KEY`). A provincial reviewer's pages outlive a
 report filed in another province; the office's (every unit) do not. Writes that no page shows
 never drop a page: sessions, sign-in records, the beat's heartbeat and its own bookkeeping of
-when each task last ran, and the stored figures (their writer changes the generations of the
-units it stored). A write request or Celery task that wrote to a table pages show without
+when each task last ran, and the stored figures (they follow a write to their unit's rows,
+which changed its generations, or the clock, and the beat that stores those changes the units'
+generations; a reader that stores a due row shows it, and others' kept pages catch up within the
+timeout). A write request or Celery task that wrote to a table pages show without
 telling the generations (QuerySet.update, bulk_create on such a table) drops every page when it
 ends. The timeout (`PAGE_CACHE_SECONDS`) bounds what no write reports (a clock passing an hour).
 
@@ -45,13 +47,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 
-from portal.cache import DOMAIN_APPS, NOT_READ_BY_FIGURES, scope_stamp, stored_generation
+from portal.cache import (
+    DOMAIN_APPS,
+    NOT_READ_BY_FIGURES,
+    generations_stale,
+    scope_stamp,
+)
 
 PAGE_GENERATION_KEY = "page:generation"
 # Apps whose rows no page shows: sessions (saved on sign-in and by the session middleware),
@@ -62,8 +69,8 @@ NOT_SHOWN_ON_PAGES = frozenset({"sessions", "axes", "django_celery_beat"})
 MODELS_NOT_SHOWN_ON_PAGES = frozenset({"portal.heartbeat"})
 # Rows shown on pages whose writes change the generations of the units they belong to
 # (portal.cache): the domain's records (figures_stale, on every save and by the services that
-# write without signals), the units' stored figures (written with the generations of their
-# units), and the audit trail (an entry is written with the record it describes).
+# write without signals), the units' stored figures (see the module text), and the audit trail
+# (an entry is written with the record it describes).
 APPS_OF_UNITS = DOMAIN_APPS | {"dashboard", "auditlog"}
 STORED_TYPES = ("text/html", "application/json")
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -77,10 +84,6 @@ CSRF_PLACEHOLDER = b"\x00csrf\x00"
 API_PREFIX = "/api/"
 
 
-def page_generation() -> str:
-    return stored_generation(PAGE_GENERATION_KEY)
-
-
 def _user_key(user_id: int) -> str:
     return f"page:user:{user_id}"
 
@@ -92,22 +95,13 @@ def _new_generation(*args: Any, **kwargs: Any) -> None:
 def pages_stale() -> None:
     """Every stored answer is unreachable from now on, and again once the current transaction
     commits (an answer another request rendered from the rows as they were is dropped too)."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    generations_stale([PAGE_GENERATION_KEY])
 
 
 def user_pages_stale(user_ids: Iterable[int]) -> None:
     """The stored answers of these users are unreachable, now and once the current transaction
     commits: what only they see changed (their notifications)."""
-    keys = sorted({_user_key(pk) for pk in user_ids})
-    if not keys:
-        return
-
-    def bump() -> None:
-        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), timeout=None)
-
-    bump()
-    transaction.on_commit(bump, robust=True)
+    generations_stale({_user_key(pk) for pk in user_ids})
 
 
 def _shown_on_pages(model: Any) -> bool:

@@ -81,5 +81,9 @@ def notifications_done(
     if recipient is not None:
         notifications = notifications.filter(recipient=recipient)
     # The pages of their recipients count them (a QuerySet.update sends no signal).
-    user_pages_stale(set(notifications.values_list("recipient_id", flat=True)))
+    user_pages_stale(
+        [recipient.pk]
+        if recipient is not None
+        else set(notifications.values_list("recipient_id", flat=True))
+    )
     return notifications.update(read_at=now or timezone.now())

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from creation.models import CreationUnit, Department, GroupMember, Liaison
 from creation.tests.factories import LiaisonFactory
-from portal.cache import _unit_of, generation
+from portal.cache import GENERATION_KEY, _unit_of, stored_generation
 from portal.models import Notification
 
 
@@ -47,6 +47,11 @@ def test_the_status_is_read_from_the_stored_figures_until_a_write(
         changed = office_client.get(status_url(unit)).json()
     assert changed["liaison"]["name"] == "李联络"
     assert len(after_write) == len(warm)
+
+
+def generation() -> str:
+    """The generation every write to a unit's rows changes."""
+    return stored_generation(GENERATION_KEY)
 
 
 def _touch_liaison(world) -> None:
