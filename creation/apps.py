@@ -9,8 +9,13 @@ class CreationConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from creation.models import CreationUnit
-        from creation.scope import unit_generation_names, unit_places_forget, user_scope
+        from creation.models import CreationUnit, Programme, RoleAssignment
+        from creation.scope import (
+            roles_changed,
+            unit_generation_names,
+            unit_places_forget,
+            user_scope,
+        )
         from creation.services import units_changed_at_bump
         from portal.cache import unit_generations_register, units_changed_register
         from portal.scoping import scope_provider_register
@@ -30,3 +35,11 @@ class CreationConfig(AppConfig):
             signal.connect(
                 unit_places_forget, sender=CreationUnit, dispatch_uid=f"unit-places-{signal!r}"
             )
+
+        # The role rows kept per user (creation.scope._role_rows) name programmes' kinds and
+        # units' batches and kinds (a unit's move is told by unit_places_forget).
+        for model in (RoleAssignment, Programme):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    roles_changed, sender=model, dispatch_uid=f"roles-{model.__name__}-{signal!r}"
+                )

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from portal.cache import EVERY_UNIT, stored_or_computed
+from portal.cache import EVERY_UNIT, generations_stale, stored_generation, stored_or_computed
 
 _CACHE_ATTRIBUTE = "_portal_scope"
 
@@ -185,6 +186,8 @@ def unit_places_forget(sender: Any, instance: Any, **kwargs: Any) -> None:
     from portal.cache import units_figures_stale
 
     places = _units_places([instance.pk]).get(instance.pk)
+    if places is not None and (places[2], places[3]) != (instance.batch_id, instance.kind):
+        roles_changed()  # its staff's rank group moves with it (UserScope.unit_rank_groups)
     units_figures_stale([instance.pk])
     keys = [_places_key(instance.pk)]
     if places is not None:
@@ -193,25 +196,14 @@ def unit_places_forget(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def user_scope(user: Any) -> UserScope:
-    """The scope of a user, read with one query and kept on the user object for the request."""
+    """The scope of a user: their roles (kept between requests, `_role_rows`) read once per
+    request and kept on the user object for it."""
     if user is None or not user.is_authenticated or not user.is_active:
         return UserScope()
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    role_assignment = apps.get_model("creation", "RoleAssignment")
-    rows = list(
-        role_assignment.objects.filter(user=user).values_list(
-            "role",
-            "unit_id",
-            "province_id",
-            "programme_id",
-            "department",
-            "programme__kind",
-            "unit__batch_id",
-            "unit__kind",
-        )
-    )
+    rows = _role_rows(user)
     office_rows = [row for row in rows if row[0] == "office_reviewer"]
     national = apps.get_model("creation", "Programme").Kind.NATIONAL
     scope = UserScope(
@@ -233,6 +225,61 @@ def user_scope(user: Any) -> UserScope:
     )
     setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope
+
+
+# What a user's scope is read from: their role assignments and the batch and kind of the units
+# those name. Every request reads them (pages, the API, the header's work queue), and they change
+# only when an assignment is written or a unit is saved (its batch or kind may move): they are
+# kept per user, with the roles generation every such write changes (`roles_changed`).
+ROLES_GENERATION_KEY = "derived:roles-generation"
+
+
+def _role_rows_key(user: Any) -> str:
+    # The moment the account was made is in the key, so that a database built again (the demo
+    # data loaded anew) with the same user ids never meets the rows kept for the old one.
+    joined = int(user.date_joined.timestamp() * 1_000_000) if user.date_joined else 0
+    return f"derived:user-roles:{user.pk}:{joined}"
+
+
+def _role_rows(user: Any) -> list[tuple[Any, ...]]:
+    """The user's role assignments as rows (role, unit, province, programme, department, the
+    programme's kind, the unit's batch and kind): kept while the roles generation stands, else
+    read with one query. The generation is read before the query, so rows read before a
+    change commits are kept under the generation the change replaces."""
+    seconds = settings.ROLES_KEPT_SECONDS
+    key = _role_rows_key(user)
+    kept = cache.get_many([key, ROLES_GENERATION_KEY]) if seconds else {}
+    generation = kept.get(ROLES_GENERATION_KEY) or (
+        stored_generation(ROLES_GENERATION_KEY) if seconds else ""
+    )
+    entry = kept.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    role_assignment = apps.get_model("creation", "RoleAssignment")
+    rows = list(
+        role_assignment.objects.filter(user=user).values_list(
+            "role",
+            "unit_id",
+            "province_id",
+            "programme_id",
+            "department",
+            "programme__kind",
+            "unit__batch_id",
+            "unit__kind",
+        )
+    )
+    if seconds:
+        cache.set(key, (generation, rows), timeout=seconds)
+    return rows
+
+
+def roles_changed(*args: Any, created: bool = False, **kwargs: Any) -> None:
+    """A role assignment or a programme was written or deleted, or a unit moved: the kept role
+    rows of every user are stale, now and once the write commits. (A signal receiver: a new
+    programme is in no one's roles yet.)"""
+    if created and kwargs.get("sender") is apps.get_model("creation", "Programme"):
+        return
+    generations_stale([ROLES_GENERATION_KEY])
 
 
 def forget_scope(user: Any) -> None:

@@ -14,7 +14,7 @@ import functools
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +40,8 @@ from funds.selectors import with_rates
 from inspections.rules import Coverage
 from portal.aggregates import count_of
 from portal.cache import cached_for_user
+from portal.scoping import scope_text
+from portal.statements import prepared
 from reporting.rules import SHANGHAI, Light
 from reporting.selectors import MONTHLY_COUNTS, Figures
 from reporting.views import LIGHT_LABELS
@@ -953,22 +955,69 @@ def status_changed_moments(unit_ids: list[int]) -> list[tuple[int, datetime]]:
 
 
 def unit_status_answer(
-    units: QuerySet[CreationUnit], unit_id: int, now: datetime | None = None
+    user: Any, unit_id: int, now: datetime | None = None
 ) -> tuple[datetime, dict[str, Any]] | None:
-    """The unit's last moment of change (with_status_changed_at) and status answer, when it is
-    among `units` (the caller's scope); None when it is not. Two queries while its row is
-    fresh."""
+    """The unit's last moment of change (with_status_changed_at) and status answer, when the
+    user may see it (CreationUnit.objects.visible_to); None when they may not. One query while
+    its row is fresh: the stored row, its rank and, read over the user's units, its moment."""
+    low, high = connection.ops.integer_field_range(CreationUnit._meta.pk.get_internal_type())
+    if not low <= unit_id <= high:  # no unit has that id, and the database would refuse it
+        return None
     now = now or timezone.now()
     language = get_language() or settings.LANGUAGE_CODE
-    visible = list(
-        with_status_changed_at(units.filter(pk=unit_id))
-        .order_by()
-        .values_list(STATUS_CHANGED_AT, flat=True)
-    )
-    if not visible:
+    sql, params = prepared(*_one_visible_unit_statement(user, language))
+    found = {}
+    for row in UnitFigures.objects.raw(sql, [unit_id if p == _ONE_UNIT else p for p in params]):
+        row.answer = _decoded(row.answer)
+        found[row.unit_id] = row
+    if unit_id in found:
+        moment = _read_moment(found[unit_id].visible_changed_at)
+    else:  # a unit older than the table: is it the user's to see, and since when?
+        moment = next(
+            iter(
+                with_status_changed_at(CreationUnit.objects.visible_to(user).filter(pk=unit_id))
+                .order_by()
+                .values_list(STATUS_CHANGED_AT, flat=True)
+            ),
+            None,
+        )
+    if moment is None:
         return None
-    row = _fresh_rows(_stored_rows([unit_id], language), [unit_id], language, now)[unit_id]
-    return visible[0], _answer(row, _stored_rank(row))
+    row = _fresh_rows(found, [unit_id], language, now)[unit_id]
+    return moment, _answer(row, _stored_rank(row))
+
+
+# The statements of `unit_status_answer`, one per language and scope (the units a user sees are
+# a function of their scope alone), compiled once: building and compiling them cost more than
+# running them. Kept for as many scopes as are likely in use at once.
+_VISIBLE_STATEMENTS_KEPT = 512
+_visible_statements: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _one_visible_unit_statement(user: Any, language: str) -> tuple[str, tuple[Any, ...]]:
+    key = (language, scope_text(user))
+    statement = _visible_statements.get(key)
+    if statement is None:
+        seen = with_status_changed_at(
+            CreationUnit.objects.visible_to(user).filter(pk=OuterRef("unit_id"))
+        ).order_by()
+        query = _stored_rows_query([_ONE_UNIT], language).annotate(
+            visible_changed_at=Subquery(seen.values(STATUS_CHANGED_AT)[:1])
+        )
+        statement = query.query.sql_with_params()
+        if len(_visible_statements) >= _VISIBLE_STATEMENTS_KEPT:
+            _visible_statements.clear()
+        _visible_statements[key] = statement
+    return statement
+
+
+def _read_moment(value: Any) -> datetime | None:
+    # A moment read by a raw statement comes back as text on SQLite.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, UTC)
+    return value
 
 
 # Rows a dashboard refreshes itself when the clock has changed them; when the day turns every row

@@ -7,6 +7,7 @@ see. The app that keeps roles registers its `user_scope` here from its `AppConfi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -59,7 +60,13 @@ def scope_text(user: Any) -> str:
     """The user's scope written out, the same for the same scope in every process: what a key
     of an answer that depends on the scope holds (portal.conditional's ETags, the header's kept
     count of open tasks)."""
-    scope = user_scope(user)
+    return _written_out(user_scope(user))
+
+
+# A request writes its user's scope out several times (the ETag, the statements and stored
+# answers keyed by it); scopes are immutable and few.
+@functools.lru_cache(maxsize=1024)
+def _written_out(scope: Scope) -> str:
     return repr(
         {
             name: sorted(value, key=str) if isinstance(value, frozenset) else value

@@ -114,7 +114,7 @@ class UnitStatusViewSet(
     # (with_status_changed_at), read with the rows the page needs anyway: a client that holds
     # the answer costs no section loading.
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        found = unit_status_answer(self.get_queryset(), kwargs["pk"])
+        found = unit_status_answer(request.user, kwargs["pk"])
         if found is None:
             raise Http404
         changed_at, answer = found

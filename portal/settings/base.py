@@ -217,6 +217,12 @@ OPEN_TASKS_KEPT_SECONDS = env.int("OPEN_TASKS_KEPT_SECONDS", default=300)
 OPEN_TASKS_FRESH_SECONDS = env.int("OPEN_TASKS_FRESH_SECONDS", default=30)
 # How long a derived figure may be served at most; writes make it stale at once (portal.cache).
 DERIVED_CACHE_SECONDS = env.int("DERIVED_CACHE_SECONDS", default=300)
+# How long a user's roles may be kept at most; writing a role assignment drops them at once
+# (creation.scope). 0 reads them on every request.
+ROLES_KEPT_SECONDS = env.int("ROLES_KEPT_SECONDS", default=300)
+# How long an API token's account may be kept at most; deleting the token or saving the account
+# drops it at once (portal.authentication).
+TOKEN_KEPT_SECONDS = env.int("TOKEN_KEPT_SECONDS", default=300)
 # How long a signed-in user's page or API answer may be replayed at most; any write drops it at
 # once (portal.page_cache). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=120)
@@ -313,7 +319,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated API call answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.authentication.KeptTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -27,3 +27,4 @@ API_THROTTLE_RATE = None
 # Pages are counted as their first reader sees them, so that a test of a page's queries does not
 # depend on what an earlier request kept; the tests of the keep turn it on.
 OPEN_TASKS_KEPT_SECONDS = 0
+ROLES_KEPT_SECONDS = 0
