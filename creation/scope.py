@@ -7,6 +7,7 @@ creation unit, programme or province; the user's roles are read once per request
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from portal.cache import EVERY_UNIT, generations_stale, stored_generation, stored_or_computed
+from portal.scoping import SCOPE_GENERATION_KEY, scope_generation_of
 
 _CACHE_ATTRIBUTE = "_portal_scope"
 
@@ -229,9 +231,12 @@ def user_scope(user: Any) -> UserScope:
 
 # What a user's scope is read from: their role assignments and the batch and kind of the units
 # those name. Every request reads them (pages, the API, the header's work queue), and they change
-# only when an assignment is written or a unit is saved (its batch or kind may move): they are
-# kept per user, with the roles generation every such write changes (`roles_changed`).
-ROLES_GENERATION_KEY = "derived:roles-generation"
+# only when an assignment is written, a programme is saved or a unit moves: they are kept per user
+# in the cache and in each process, under the scope generation every such write changes
+# (`roles_changed`), which each request reads (with its session's or token's own read when it
+# can: portal.scoping.scope_generation_of).
+_ROLE_ROWS_HERE_KEPT = 4096
+_role_rows_here: dict[str, tuple[str, float, list[tuple[Any, ...]]]] = {}
 
 
 def _role_rows_key(user: Any) -> str:
@@ -243,20 +248,37 @@ def _role_rows_key(user: Any) -> str:
 
 def _role_rows(user: Any) -> list[tuple[Any, ...]]:
     """The user's role assignments as rows (role, unit, province, programme, department, the
-    programme's kind, the unit's batch and kind): kept while the roles generation stands, else
-    read with one query. The generation is read before the query, so rows read before a
-    change commits are kept under the generation the change replaces."""
+    programme's kind, the unit's batch and kind): as kept in this process or the cache while the
+    scope generation stands (and ROLES_KEPT_SECONDS have not passed), else read with one query.
+    The generation is read before the query, so rows read before a change commits are kept
+    under the generation the change replaces."""
     seconds = settings.ROLES_KEPT_SECONDS
+    if not seconds:
+        return _read_role_rows(user)
     key = _role_rows_key(user)
-    kept = cache.get_many([key, ROLES_GENERATION_KEY]) if seconds else {}
-    generation = kept.get(ROLES_GENERATION_KEY) or (
-        stored_generation(ROLES_GENERATION_KEY) if seconds else ""
-    )
-    entry = kept.get(key)
+    generation = scope_generation_of(user)
+    kept = {}
+    if generation is None:
+        kept = cache.get_many([key, SCOPE_GENERATION_KEY])
+        generation = kept.get(SCOPE_GENERATION_KEY) or stored_generation(SCOPE_GENERATION_KEY)
+    here = _role_rows_here.get(key)
+    if here is not None and here[0] == generation and time.monotonic() - here[1] < seconds:
+        return here[2]
+    entry = kept.get(key) if kept else cache.get(key)
     if entry is not None and entry[0] == generation:
-        return entry[1]
+        rows = entry[1]
+    else:
+        rows = _read_role_rows(user)
+        cache.set(key, (generation, rows), timeout=seconds)
+    if len(_role_rows_here) >= _ROLE_ROWS_HERE_KEPT:
+        _role_rows_here.clear()
+    _role_rows_here[key] = (generation, time.monotonic(), rows)
+    return rows
+
+
+def _read_role_rows(user: Any) -> list[tuple[Any, ...]]:
     role_assignment = apps.get_model("creation", "RoleAssignment")
-    rows = list(
+    return list(
         role_assignment.objects.filter(user=user).values_list(
             "role",
             "unit_id",
@@ -268,9 +290,6 @@ def _role_rows(user: Any) -> list[tuple[Any, ...]]:
             "unit__kind",
         )
     )
-    if seconds:
-        cache.set(key, (generation, rows), timeout=seconds)
-    return rows
 
 
 def roles_changed(*args: Any, created: bool = False, **kwargs: Any) -> None:
@@ -279,7 +298,7 @@ def roles_changed(*args: Any, created: bool = False, **kwargs: Any) -> None:
     programme is in no one's roles yet.)"""
     if created and kwargs.get("sender") is apps.get_model("creation", "Programme"):
         return
-    generations_stale([ROLES_GENERATION_KEY])
+    generations_stale([SCOPE_GENERATION_KEY])
 
 
 def forget_scope(user: Any) -> None:

@@ -20,6 +20,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from portal.scoping import SCOPE_GENERATION_KEY, scope_generation_note
+
 
 def _kept_token_key(key: str) -> str:
     # The token itself never becomes a cache key: the key is its digest.
@@ -30,7 +32,9 @@ class KeptTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
         seconds = settings.TOKEN_KEPT_SECONDS
         name = _kept_token_key(key)
-        token = cache.get(name) if seconds else None
+        # The scope generation comes in the same round trip (portal.scoping).
+        kept = cache.get_many([name, SCOPE_GENERATION_KEY]) if seconds else {}
+        token = kept.get(name)
         if token is None:
             try:
                 token = Token.objects.select_related("user").defer("user__password").get(key=key)
@@ -40,6 +44,7 @@ class KeptTokenAuthentication(TokenAuthentication):
                 cache.set(name, token, timeout=seconds)
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        scope_generation_note(token.user, kept.get(SCOPE_GENERATION_KEY))
         return token.user, token
 
 

@@ -56,6 +56,24 @@ def user_scope(user: Any) -> Scope:
     return _provider(user)
 
 
+# The generation of every user's scope, in the cache: the app that keeps roles changes it when a
+# role, or what a role names, is written, and keeps what it reads of roles under it. A request
+# that reads the cache for its user anyway (an API token's account) reads it in the same round
+# trip and notes it on the user (`scope_generation_note`).
+SCOPE_GENERATION_KEY = "derived:scope-generation"
+_GENERATION_ATTRIBUTE = "_portal_scope_generation"
+
+
+def scope_generation_note(user: Any, generation: str | None) -> None:
+    if generation is not None:
+        setattr(user, _GENERATION_ATTRIBUTE, generation)
+
+
+def scope_generation_of(user: Any) -> str | None:
+    """The scope generation read for this request with the user, if it was."""
+    return getattr(user, _GENERATION_ATTRIBUTE, None)
+
+
 def scope_text(user: Any) -> str:
     """The user's scope written out, the same for the same scope in every process: what a key
     of an answer that depends on the scope holds (portal.conditional's ETags, the header's kept

@@ -30,11 +30,19 @@ def _token_client(user) -> APIClient:
     return client
 
 
-def test_a_role_given_is_seen_on_the_next_request():
+def _reading_client():
+    """A unit, an API client of its programme and a client with its token, after a first call
+    (what is kept of the account exists)."""
     unit = CreationUnitFactory()
     user = UserFactory()
     role_assign(user=user, role=RoleAssignment.Role.API_CLIENT, programme=unit.batch.programme)
     client = _token_client(user)
+    assert client.get(_status_url(unit)).status_code == 200
+    return unit, user, client
+
+
+def test_a_role_given_is_seen_on_the_next_request():
+    _unit, user, client = _reading_client()
     other = CreationUnitFactory()
     assert client.get(_status_url(other)).status_code == 404
 
@@ -44,11 +52,7 @@ def test_a_role_given_is_seen_on_the_next_request():
 
 
 def test_a_role_taken_is_seen_on_the_next_request():
-    unit = CreationUnitFactory()
-    user = UserFactory()
-    role_assign(user=user, role=RoleAssignment.Role.API_CLIENT, programme=unit.batch.programme)
-    client = _token_client(user)
-    assert client.get(_status_url(unit)).status_code == 200
+    unit, user, client = _reading_client()
 
     RoleAssignment.objects.filter(user=user).delete()
 
@@ -69,11 +73,7 @@ def test_a_unit_moved_to_another_batch_moves_its_staffs_rank_group():
 
 
 def test_a_deleted_token_is_refused_on_the_next_call():
-    unit = CreationUnitFactory()
-    user = UserFactory()
-    role_assign(user=user, role=RoleAssignment.Role.API_CLIENT, programme=unit.batch.programme)
-    client = _token_client(user)
-    assert client.get(_status_url(unit)).status_code == 200
+    unit, user, client = _reading_client()
 
     Token.objects.filter(user=user).delete()
 
@@ -83,11 +83,7 @@ def test_a_deleted_token_is_refused_on_the_next_call():
 
 
 def test_a_deactivated_account_is_refused_on_the_next_call():
-    unit = CreationUnitFactory()
-    user = UserFactory()
-    role_assign(user=user, role=RoleAssignment.Role.API_CLIENT, programme=unit.batch.programme)
-    client = _token_client(user)
-    assert client.get(_status_url(unit)).status_code == 200
+    unit, user, client = _reading_client()
 
     user.is_active = False
     user.save()
@@ -100,11 +96,7 @@ def test_the_kept_account_holds_no_password_hash():
 
     from portal.authentication import _kept_token_key
 
-    unit = CreationUnitFactory()
-    user = UserFactory()
-    role_assign(user=user, role=RoleAssignment.Role.API_CLIENT, programme=unit.batch.programme)
-    client = _token_client(user)
-    assert client.get(_status_url(unit)).status_code == 200
+    _unit, user, _client = _reading_client()
 
     kept = cache.get(_kept_token_key(Token.objects.get(user=user).key))
 
