@@ -869,12 +869,13 @@ def _stored_rows(unit_ids: list[int], language: str) -> dict[int, UnitFigures]:
     """The stored rows of the units, with the answer in `language` only (as `answer`) and the
     counts of `_stored_rank` (two counts over the rank index per row)."""
     if len(unit_ids) == 1:
-        return _stored_row(unit_ids[0], language)
+        return _stored_row(unit_ids[0], _one_unit_statement(language))
     return {row.unit_id: row for row in _stored_rows_query(unit_ids, language)}
 
 
 # The status API's read of one unit is the most frequent read of the portal: its statement is
-# `_stored_rows_query` compiled once per language, with this id in place of the unit's.
+# `_stored_rows_query` compiled once per language (and scope: `_one_visible_unit_statement`),
+# with this id in place of the unit's, and prepared once per connection (portal.statements).
 _ONE_UNIT = -1
 
 
@@ -883,8 +884,13 @@ def _one_unit_statement(language: str) -> tuple[str, tuple[Any, ...]]:
     return _stored_rows_query([_ONE_UNIT], language).query.sql_with_params()
 
 
-def _stored_row(unit_id: int, language: str) -> dict[int, UnitFigures]:
-    sql, params = _one_unit_statement(language)
+def _stored_row(unit_id: int, statement: tuple[str, tuple[Any, ...]]) -> dict[int, UnitFigures]:
+    """The unit's stored row as one of the statements above reads it: empty when it has none
+    (or no unit has that id)."""
+    low, high = connection.ops.integer_field_range(CreationUnit._meta.pk.get_internal_type())
+    if not low <= unit_id <= high:  # no unit has that id, and the database would refuse it
+        return {}
+    sql, params = prepared(*statement)
     found = {}
     for row in UnitFigures.objects.raw(sql, [unit_id if p == _ONE_UNIT else p for p in params]):
         row.answer = _decoded(row.answer)  # a raw query leaves the JSON as the driver gives it
@@ -960,16 +966,9 @@ def unit_status_answer(
     """The unit's last moment of change (with_status_changed_at) and status answer, when the
     user may see it (CreationUnit.objects.visible_to); None when they may not. One query while
     its row is fresh: the stored row, its rank and, read over the user's units, its moment."""
-    low, high = connection.ops.integer_field_range(CreationUnit._meta.pk.get_internal_type())
-    if not low <= unit_id <= high:  # no unit has that id, and the database would refuse it
-        return None
     now = now or timezone.now()
     language = get_language() or settings.LANGUAGE_CODE
-    sql, params = prepared(*_one_visible_unit_statement(user, language))
-    found = {}
-    for row in UnitFigures.objects.raw(sql, [unit_id if p == _ONE_UNIT else p for p in params]):
-        row.answer = _decoded(row.answer)
-        found[row.unit_id] = row
+    found = _stored_row(unit_id, _one_visible_unit_statement(user, language))
     if unit_id in found:
         moment = _read_moment(found[unit_id].visible_changed_at)
     else:  # a unit older than the table: is it the user's to see, and since when?

@@ -53,9 +53,13 @@ def token_forget(sender: Any, instance: Token, **kwargs: Any) -> None:
     cache.delete(_kept_token_key(instance.key))
 
 
-def account_tokens_forget(sender: Any, instance: Any, **kwargs: Any) -> None:
+def account_tokens_forget(
+    sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any
+) -> None:
     """An account was saved (deactivated, its name or rights changed): what is kept of it for
-    its tokens goes."""
+    its tokens goes. Not for a sign-in, which saves the moment alone."""
+    if update_fields is not None and set(update_fields) == {"last_login"}:
+        return
     keys = Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)
     names = [_kept_token_key(key) for key in keys]
     if names:

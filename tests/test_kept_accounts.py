@@ -102,3 +102,20 @@ def test_the_kept_account_holds_no_password_hash():
 
     assert kept.user.pk == user.pk
     assert "password" not in kept.user.__dict__
+
+
+def test_a_sign_in_keeps_the_accounts_token_kept_and_a_rename_drops_it():
+    from django.contrib.auth.models import update_last_login
+    from django.core.cache import cache
+
+    from portal.authentication import _kept_token_key
+
+    _unit, user, _client = _reading_client()
+    name = _kept_token_key(Token.objects.get(user=user).key)
+
+    update_last_login(None, user)  # what a sign-in saves
+    assert cache.get(name) is not None
+
+    user.first_name = "新名"
+    user.save()
+    assert cache.get(name) is None
