@@ -898,18 +898,17 @@ def _stored_row(unit_id: int, statement: tuple[str, tuple[Any, ...]]) -> dict[in
     return found
 
 
+def _stale(row: UnitFigures | None, now: datetime) -> bool:
+    """A row to compute again before it is read: missing (a unit older than the table), changed
+    by the clock since (`next_change_at` passed) or lacking an answer."""
+    return row is None or row.next_change_at <= now or getattr(row, "answer", None) is None
+
+
 def _fresh_rows(
     found: dict[int, UnitFigures], unit_ids: list[int], language: str, now: datetime
 ) -> dict[int, UnitFigures]:
-    """`found`, with the rows that are missing (a unit older than the table), that the clock
-    has changed since (`next_change_at` passed) or that lack an answer computed and stored now."""
-    stale = [
-        pk
-        for pk in unit_ids
-        if pk not in found
-        or found[pk].next_change_at <= now
-        or getattr(found[pk], "answer", None) is None
-    ]
+    """`found`, with the stale rows (`_stale`) computed and stored now."""
+    stale = [pk for pk in unit_ids if _stale(found.get(pk), now)]
     if stale:
         unit_figures_refresh(stale, now=now)
         found.update(_stored_rows(stale, language))
@@ -950,13 +949,27 @@ def with_status_changed_at(units: QuerySet[CreationUnit]) -> QuerySet[CreationUn
     return units.annotate(**{STATUS_CHANGED_AT: moment})
 
 
-def status_changed_moments(unit_ids: list[int]) -> list[tuple[int, datetime]]:
-    """(unit, `status_changed_at`) of the units, in the order given: one query."""
-    found = dict(
-        with_status_changed_at(CreationUnit.objects.filter(pk__in=unit_ids))
-        .order_by()
-        .values_list("pk", STATUS_CHANGED_AT)
-    )
+def status_changed_moments(
+    unit_ids: list[int], now: datetime | None = None
+) -> list[tuple[int, datetime]]:
+    """(unit, `status_changed_at`) of the units, in the order given: one query while their rows
+    are fresh. Stale rows are computed first, as their answers will be: computing a row can move
+    its rank group, and so the moment, and an ETag must be of the answer it is sent with."""
+    now = now or timezone.now()
+
+    def read() -> list[tuple[int, datetime, Any]]:
+        return list(
+            with_status_changed_at(CreationUnit.objects.filter(pk__in=unit_ids))
+            .order_by()
+            .values_list("pk", STATUS_CHANGED_AT, "figures__next_change_at")
+        )
+
+    rows = read()
+    stale = [pk for pk, _moment, next_change in rows if next_change is None or next_change <= now]
+    if stale:
+        unit_figures_refresh(stale, now=now)
+        rows = read()
+    found = {pk: moment for pk, moment, _next_change in rows}
     return [(pk, found[pk]) for pk in unit_ids if pk in found]
 
 
@@ -968,22 +981,21 @@ def unit_status_answer(
     its row is fresh: the stored row, its rank and, read over the user's units, its moment."""
     now = now or timezone.now()
     language = get_language() or settings.LANGUAGE_CODE
-    found = _stored_row(unit_id, _one_visible_unit_statement(user, language))
-    if unit_id in found:
-        moment = _read_moment(found[unit_id].visible_changed_at)
-    else:  # a unit older than the table: is it the user's to see, and since when?
-        moment = next(
-            iter(
-                with_status_changed_at(CreationUnit.objects.visible_to(user).filter(pk=unit_id))
-                .order_by()
-                .values_list(STATUS_CHANGED_AT, flat=True)
-            ),
-            None,
-        )
-    if moment is None:
+    statement = _one_visible_unit_statement(user, language)
+    found = _stored_row(unit_id, statement)
+    row = found.get(unit_id)
+    if row is not None:
+        visible = row.visible_changed_at is not None
+    else:  # a unit older than the table: is it the user's to see?
+        visible = CreationUnit.objects.visible_to(user).filter(pk=unit_id).exists()
+    if not visible:
         return None
-    row = _fresh_rows(found, [unit_id], language, now)[unit_id]
-    return moment, _answer(row, _stored_rank(row))
+    if _stale(row, now):
+        # Read again after storing it: computing the row can move its rank group, and so the
+        # moment its answer changed.
+        unit_figures_refresh([unit_id], now=now)
+        row = _stored_row(unit_id, statement)[unit_id]
+    return _read_moment(row.visible_changed_at), _answer(row, _stored_rank(row))
 
 
 # The statements of `unit_status_answer`, one per language and scope (the units a user sees are

@@ -320,6 +320,7 @@ def unit_figures_refresh(
         ids = sorted(set(unit_ids))
     stored: list[UnitFigures] = []
     for chunk in _chunks(ids):
+        ranked_before = _rank_keys(chunk)
         rows = unit_figures_compute(_units(chunk), now)
         UnitFigures.objects.bulk_create(
             rows,
@@ -328,36 +329,61 @@ def unit_figures_refresh(
             update_fields=STORED_FIELDS,
         )
         _unit_months_store([row.unit_id for row in rows], now)
+        rank_groups_moved(_moved_rank_groups(ranked_before, rows))
         stored += rows
     return stored
+
+
+def _rank_keys(unit_ids: list[int]) -> dict[int, tuple[str, str]]:
+    return {
+        pk: (group, text)
+        for pk, group, text in UnitFigures.objects.filter(unit_id__in=unit_ids)
+        .order_by()
+        .values_list("unit_id", "rank_group", "rank_text")
+    }
+
+
+def _moved_rank_groups(before: dict[int, tuple[str, str]], rows: list[UnitFigures]) -> set[str]:
+    """The rank groups whose ranking the new rows move: a unit that joins one (its first row
+    counts it among the ranked), leaves it, or whose rank key changed within it, by a write or by
+    the clock alone (a report falling due changes the R6.1 base). Its peers' answers change with
+    it though their rows do not."""
+    moved: set[str] = set()
+    for row in rows:
+        old_group, old_text = before.get(row.unit_id, ("", ""))
+        if (old_group, old_text) != (row.rank_group, row.rank_text):
+            moved |= {old_group, row.rank_group} - {""}
+    return moved
+
+
+def rank_groups_moved(groups: Collection[str]) -> None:
+    """Store that the ranking of each group moved now (RankGroupChange): the status API's ETags
+    and `updated_since` of every unit ranked in it change."""
+    if not groups:
+        return
+    moment = timezone.now()
+    RankGroupChange.objects.bulk_create(
+        [RankGroupChange(rank_group=group, changed_at=moment) for group in sorted(groups)],
+        update_conflicts=True,
+        unique_fields=["rank_group"],
+        update_fields=["changed_at"],
+    )
 
 
 def units_changed_refresh(
     unit_ids: Collection[int] | None, with_peers: Collection[int] = ()
 ) -> int:
     """The listener of portal.cache: the written units' rows, once the write has committed. The
-    peers of a unit (`with_peers`: a write that can move the ranking) keep their rows, as their
-    rank is read over the stored totals: the moment their ranking moved is stored once for the
-    unit's rank group, before and after the write (a unit can leave a group), in
-    RankGroupChange. A write that no one unit owns (settings, the media catalogue, a batch) may
-    change any unit's figures: every row is marked as changed now, so that a reader recomputes
-    the rows it reads and the periodic task the others, rather than this request computing
-    thousands of rows."""
+    peers of a unit keep their rows, as their rank is read over the stored rank keys: when a
+    write moved the ranking, `unit_figures_refresh` stores that once for the rank group
+    (RankGroupChange), whichever write or clock moved it, so `with_peers` (a write that can move
+    the ranking, which drops the peers' kept pages) needs nothing more here. A write that no one
+    unit owns (settings, the media catalogue, a batch) may change any unit's figures: every row
+    is marked as changed now, so that a reader recomputes the rows it reads and the periodic
+    task the others, rather than this request computing thousands of rows."""
     if unit_ids is None:
         return UnitFigures.objects.update(next_change_at=timezone.now())
-    ranked = UnitFigures.objects.filter(unit_id__in=list(with_peers)).exclude(rank_group="")
-    groups = set(ranked.values_list("rank_group", flat=True)) if with_peers else set()
-    stored = unit_figures_refresh(unit_ids)
-    groups |= {row.rank_group for row in stored if row.unit_id in with_peers and row.rank_group}
-    if groups:
-        moment = timezone.now()
-        RankGroupChange.objects.bulk_create(
-            [RankGroupChange(rank_group=group, changed_at=moment) for group in sorted(groups)],
-            update_conflicts=True,
-            unique_fields=["rank_group"],
-            update_fields=["changed_at"],
-        )
-    return len(stored)
+    return len(unit_figures_refresh(unit_ids))
 
 
 def unit_figures_refresh_due(now: datetime | None = None, *, limit: int = DUE_PER_RUN) -> int:

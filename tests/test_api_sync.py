@@ -106,15 +106,29 @@ def test_updated_since_after_the_last_change_lists_nothing(
     assert _ids(api_client.get(STATUS_URL, {"updated_since": later})) == set()
 
 
-def test_R6_1_a_report_moves_the_status_of_the_units_ranked_with_it(
+def _verify_an_adoption(world, key: str) -> None:
+    """A verified adoption of the current half year (R6.2): the unit's publicity total, and so
+    its rank among its batch's zones (C4), moves."""
+    from scoring.models import AdoptionClaim
+    from scoring.tests.factories import AdoptionClaimFactory, outlet
+
+    AdoptionClaimFactory(
+        unit=world.objects["units"][key],
+        outlet=outlet("文化部网站"),  # tier 5: 10 points
+        status=AdoptionClaim.Status.VERIFIED,
+        published_on=timezone.localdate(),
+    )
+
+
+def test_R6_2_an_adoption_moves_the_status_of_the_units_ranked_with_it(
     world, root, api_client, django_capture_on_commit_callbacks
 ):
     units = world.objects["units"]
     assert _ids(api_client.get(STATUS_URL))  # a client's first pull, of every status
     since = _since()
     with django_capture_on_commit_callbacks(execute=True):
-        _submit_a_report(world, root, "own")
-    # C4: "sibling" shares the batch and kind of "own", so its publicity rank may have moved.
+        _verify_an_adoption(world, "own")
+    # C4: "sibling" shares the batch and kind of "own": its publicity rank moved.
     expected = {units["own"].pk, units["sibling"].pk}
     assert _ids(api_client.get(STATUS_URL, {"updated_since": since})) == expected
     # Its unit and records did not change: the unit list has only the unit written, and the
@@ -124,20 +138,23 @@ def test_R6_1_a_report_moves_the_status_of_the_units_ranked_with_it(
     assert sibling.changed_at < datetime.fromisoformat(since)
 
 
-def test_C4_R6_1_a_peers_report_changes_the_status_etag_of_the_units_ranked_with_it(
+def test_C4_R6_2_a_peers_adoption_changes_the_status_etag_of_the_units_ranked_with_it(
     world, root, api_client, django_capture_on_commit_callbacks
 ):
     sibling = world.objects["units"]["sibling"]
+    list_etag = api_client.get(STATUS_URL)["ETag"]  # stores every unit's row
     etag = api_client.get(_status_url(sibling))["ETag"]
-    list_etag = api_client.get(STATUS_URL)["ETag"]
     assert api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api_client.get(STATUS_URL, HTTP_IF_NONE_MATCH=list_etag).status_code == 304
     with django_capture_on_commit_callbacks(execute=True):
-        _submit_a_report(world, root, "own")
-    assert api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag).status_code == 200
+        _verify_an_adoption(world, "own")
+    answer = api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag)
+    assert answer.status_code == 200
+    assert answer.json()["publicity"]["rank"] == 2
     assert api_client.get(STATUS_URL, HTTP_IF_NONE_MATCH=list_etag).status_code == 200
 
 
-def test_C4_R6_1_a_peers_draft_leaves_the_status_etag_until_it_is_submitted(
+def test_C4_R6_1_a_peers_report_that_moves_no_score_leaves_the_status_etag(
     world, root, api_client, django_capture_on_commit_callbacks
 ):
     sibling = world.objects["units"]["sibling"]
@@ -150,17 +167,47 @@ def test_C4_R6_1_a_peers_draft_leaves_the_status_etag_until_it_is_submitted(
     with django_capture_on_commit_callbacks(execute=True):
         if hasattr(obligation, "submission"):
             obligation.submission.delete()
+    api_client.get(STATUS_URL)  # stores every unit's row
     etag = api_client.get(_status_url(sibling))["ETag"]
     with django_capture_on_commit_callbacks(execute=True):
         draft = SubmissionFactory(obligation=obligation, status="draft")
     with django_capture_on_commit_callbacks(execute=True):
         draft.body = "草稿"
         draft.save()
-    # what the publicity base reads of own's report (R6.1, C1) did not change: no peer's rank
-    assert api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag).status_code == 304
     with django_capture_on_commit_callbacks(execute=True):
         submission_submit(user=root, submission=draft)
-    assert api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag).status_code == 200
+    # R6.1, C1: the report is not of the half year scored now, so own's publicity total, and
+    # so the ranking, did not move: the sibling's answer is the one the client holds.
+    assert api_client.get(_status_url(sibling), HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_C4_R6_1_a_report_falling_due_moves_the_status_etag_of_the_units_ranked_with_it(
+    world, root, api_client, django_capture_on_commit_callbacks
+):
+    """The clock alone: an unsent report of own's falls due, own loses its R6.1 base, and the
+    sibling (ranked with it, C4) moves up, though no write touched either."""
+    from dashboard.services import unit_figures_refresh_due
+    from reporting.tests.factories import ObligationFactory
+
+    units = world.objects["units"]
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        _verify_an_adoption(world, "own")
+        ObligationFactory(
+            unit=units["own"],
+            period_start=date(2026, 12, 1),  # of the half year scored now (one report a period)
+            period_end=date(2026, 12, 31),
+            period_label="2026-12",
+            due_at=now + timedelta(hours=1),
+        )
+    api_client.get(STATUS_URL)  # stores every unit's row
+    before = api_client.get(_status_url(units["sibling"]))
+    assert before.json()["publicity"]["rank"] == 2
+    later = now + timedelta(hours=2)
+    assert unit_figures_refresh_due(later) >= 1  # the beat's task, an hour after it fell due
+    answer = api_client.get(_status_url(units["sibling"]), HTTP_IF_NONE_MATCH=before["ETag"])
+    assert answer.status_code == 200
+    assert answer.json()["publicity"]["rank"] == 1
 
 
 def test_updated_since_a_write_that_rolls_back_changes_no_unit(world, root, api_client):
