@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -884,16 +885,25 @@ def _one_unit_statement(language: str) -> tuple[str, tuple[Any, ...]]:
     return _stored_rows_query([_ONE_UNIT], language).query.sql_with_params()
 
 
-def _stored_row(unit_id: int, statement: tuple[str, tuple[Any, ...]]) -> dict[int, UnitFigures]:
+def _stored_row(unit_id: int, statement: tuple[str, tuple[Any, ...]]) -> dict[int, Any]:
     """The unit's stored row as one of the statements above reads it: empty when it has none
     (or no unit has that id)."""
     low, high = connection.ops.integer_field_range(CreationUnit._meta.pk.get_internal_type())
     if not low <= unit_id <= high:  # no unit has that id, and the database would refuse it
         return {}
     sql, params = prepared(*statement)
+    # Read with a plain cursor, not as a model: building a model instance from a raw query costs
+    # more than the database spends answering it.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit_id if p == _ONE_UNIT else p for p in params])
+        names = [column[0] for column in cursor.description]
+        rows = [SimpleNamespace(**dict(zip(names, values, strict=True))) for values in cursor]
     found = {}
-    for row in UnitFigures.objects.raw(sql, [unit_id if p == _ONE_UNIT else p for p in params]):
-        row.answer = _decoded(row.answer)  # a raw query leaves the JSON as the driver gives it
+    for row in rows:
+        # The driver gives the JSON decoded and the moments as datetimes on PostgreSQL, as
+        # text on SQLite.
+        row.answer = _decoded(row.answer)
+        row.next_change_at = _read_moment(row.next_change_at)
         found[row.unit_id] = row
     return found
 
@@ -1023,11 +1033,12 @@ def _one_visible_unit_statement(user: Any, language: str) -> tuple[str, tuple[An
 
 
 def _read_moment(value: Any) -> datetime | None:
-    # A moment read by a raw statement comes back as text on SQLite.
+    # A moment read by a raw statement comes back on SQLite as text, or without its time zone
+    # (stored in UTC).
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value, UTC)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
     return value
 
 
