@@ -5,7 +5,9 @@ creation; docs/architecture.md, "Owners of figures") and stored in one row per u
 `dashboard.models.UnitFigures`, by its one writer. The unit's own pages (its home, its veto
 gauge, the lists of gauges) live in creation and scoring, which sit below dashboard and may not
 import it. So dashboard registers its reader here from `DashboardConfig.ready()`, and those pages
-ask through `stored_figures` below rather than computing the figure again.
+ask through `stored_figures` below rather than computing the figure again; the office's fund
+page (in funds) reads the execution per province summed over the stored rows the same way
+(`stored_province_funds`), as the dashboard's fund panel shows it.
 
 The reader returns the rows as they are stored, computing and storing first the ones that are
 missing and the ones the clock has changed since (within a bound, for long lists: see
@@ -19,6 +21,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 
 
 class StoredFigures(Protocol):
@@ -34,8 +37,12 @@ class StoredFigures(Protocol):
 
 
 StoredFiguresReader = Callable[[Collection[int], Sequence[str]], dict[int, StoredFigures]]
+# units -> one dict per province: province_id, province_name, units, budget, spent,
+# central_budget, central_spent, rate (R3.2).
+ProvinceFundsReader = Callable[[QuerySet], list[dict[str, Any]]]
 
 _reader: StoredFiguresReader | None = None
+_province_funds_reader: ProvinceFundsReader | None = None
 
 
 def stored_figures_reader_register(reader: StoredFiguresReader) -> None:
@@ -45,13 +52,30 @@ def stored_figures_reader_register(reader: StoredFiguresReader) -> None:
     _reader = reader
 
 
+def stored_province_funds_reader_register(reader: ProvinceFundsReader) -> None:
+    """Make `reader(units)` the read of the fund figures per province, summed over the units'
+    stored figures."""
+    global _province_funds_reader
+    _province_funds_reader = reader
+
+
+def _registered(reader: Any, name: str) -> Any:
+    if reader is None:
+        raise ImproperlyConfigured(
+            "No reader of stored figures is registered: the app that stores them (dashboard) "
+            f"registers one with creation.figures.{name}() in its AppConfig.ready()."
+        )
+    return reader
+
+
 def stored_figures(unit_ids: Collection[int], *, fields: Sequence[str]) -> dict[int, StoredFigures]:
     """The stored figures of the units, by unit id, with `fields` loaded: one query while their
     rows are fresh, whatever the number of units."""
-    if _reader is None:
-        raise ImproperlyConfigured(
-            "No reader of stored figures is registered: the app that stores them (dashboard) "
-            "registers one with creation.figures.stored_figures_reader_register() in its "
-            "AppConfig.ready()."
-        )
-    return _reader(unit_ids, fields)
+    return _registered(_reader, "stored_figures_reader_register")(unit_ids, fields)
+
+
+def stored_province_funds(units: QuerySet) -> list[dict[str, Any]]:
+    """R3.2: budget and spending of the filed plans and the execution rate per province of the
+    units, summed over their stored figures, by province name: one query while their rows are
+    fresh."""
+    return _registered(_province_funds_reader, "stored_province_funds_reader_register")(units)

@@ -7,8 +7,11 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self) -> None:
-        from creation.figures import stored_figures_reader_register
-        from dashboard.selectors import unit_figures_read
+        from creation.figures import (
+            stored_figures_reader_register,
+            stored_province_funds_reader_register,
+        )
+        from dashboard.selectors import stored_province_funds, unit_figures_read
         from dashboard.services import units_changed_refresh
         from portal.cache import units_changed_register
 
@@ -18,3 +21,4 @@ class DashboardConfig(AppConfig):
         # The pages of the apps below this one (a unit's home and veto gauge, the lists of
         # gauges) read the stored rows through creation.figures rather than importing this app.
         stored_figures_reader_register(unit_figures_read)
+        stored_province_funds_reader_register(stored_province_funds)

@@ -143,7 +143,7 @@ class StoredTallies:
     province in one grouped query: each row is a dict of the sums of STORED_SUMS and the counts
     of STORED_COUNTS, under the province of the unit list (`region__province`, None for a unit
     whose region is a province) and the province of the fund figures (`province_id`, the region
-    itself then, as funds.selectors.province_execution groups)."""
+    itself then: `_fund_rows_by_province`)."""
 
     rows: list[dict[str, Any]]
 
@@ -208,7 +208,16 @@ STORED_SUMS = (
 )
 
 
-def _tally_rows(units: QuerySet[CreationUnit], now: datetime) -> list[dict[str, Any]]:
+def _tally_rows(
+    units: QuerySet[CreationUnit], now: datetime, names: Collection[str] | None
+) -> list[dict[str, Any]]:
+    aggregates = _tally_aggregates(now)
+    if names is not None:
+        aggregates = {
+            name: aggregate
+            for name, aggregate in aggregates.items()
+            if name in names or name in ("total", "missing", "due")
+        }
     return list(
         units.order_by()
         .values(
@@ -218,20 +227,23 @@ def _tally_rows(units: QuerySet[CreationUnit], now: datetime) -> list[dict[str, 
             province_id=Coalesce(F("region__province"), F("region")),
             province_name=Coalesce(F("region__province__name"), F("region__name")),
         )
-        .annotate(**_tally_aggregates(now))
+        .annotate(**aggregates)
     )
 
 
-def stored_tallies(units: QuerySet[CreationUnit], now: datetime) -> StoredTallies:
-    """The units' stored figures summed per province: one query while every row is in place;
-    the missing rows, and the rows the clock has changed when they are few, are stored first
-    (stored_figures_ensure) and the sums read again."""
-    rows = _tally_rows(units, now)
+def stored_tallies(
+    units: QuerySet[CreationUnit], now: datetime, names: Collection[str] | None = None
+) -> StoredTallies:
+    """The units' stored figures summed per province (only the sums and counts `names`, with
+    `total`, when given): one query while every row is in place; the missing rows, and the rows
+    the clock has changed when they are few, are stored first (stored_figures_ensure) and the
+    sums read again."""
+    rows = _tally_rows(units, now, names)
     missing = sum(row["missing"] for row in rows)
     due = sum(row["due"] for row in rows)
     if missing or 0 < due <= DUE_REFRESHED_ON_READ:
         stored_figures_ensure(units, now)
-        rows = _tally_rows(units, now)
+        rows = _tally_rows(units, now, names)
     return StoredTallies(rows)
 
 
@@ -515,13 +527,15 @@ def fund_units_panel(query: DashboardQuery) -> list[Any]:
 
 
 FUND_COLUMNS = ("filed_plans", "budget", "spent", "central_budget", "central_spent")
+FUND_SUMS = ("budget", "spent", "central_budget", "central_spent")
 
 
-def fund_provinces_panel(query: DashboardQuery) -> dict[str, Any]:
-    """Execution per province over all the filtered units, from their stored figures
-    (StoredTallies), grouped as funds.selectors.province_execution groups."""
+def _fund_rows_by_province(tallies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """R3.2: budget, spending and execution rate per province (the region itself for a unit
+    whose region is a province), by province name, from the sums of the stored fund figures
+    (StoredTallies rows)."""
     merged: dict[Any, dict[str, Any]] = {}
-    for tally in query.stored().rows:
+    for tally in tallies:
         row = merged.setdefault(
             tally["province_id"],
             {
@@ -532,9 +546,21 @@ def fund_provinces_panel(query: DashboardQuery) -> dict[str, Any]:
             },
         )
         row["units"] += tally["total"]
-        for name in ("budget", "spent", "central_budget", "central_spent"):
+        for name in FUND_SUMS:
             row[name] += tally[name] or 0
-    rows = with_rates(sorted(merged.values(), key=lambda row: _by_name(row["province_name"])))
+    return with_rates(sorted(merged.values(), key=lambda row: _by_name(row["province_name"])))
+
+
+def stored_province_funds(units: QuerySet[CreationUnit]) -> list[dict[str, Any]]:
+    """The fund panel's rows for any units (the office's fund page reads them through
+    creation.figures): one query while their stored rows are fresh."""
+    return _fund_rows_by_province(stored_tallies(units, timezone.now(), FUND_SUMS).rows)
+
+
+def fund_provinces_panel(query: DashboardQuery) -> dict[str, Any]:
+    """Execution per province over all the filtered units, from their stored figures
+    (StoredTallies)."""
+    rows = _fund_rows_by_province(query.stored().rows)
     for row in rows:
         row["url"] = query.unit_list_url(province=row["province_id"])
     return {

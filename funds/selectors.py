@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    F,
     Max,
     Prefetch,
     Q,
@@ -238,22 +237,9 @@ def unit_execution(units: QuerySet[CreationUnit]) -> QuerySet[CreationUnit]:
 
 
 def with_rates(rows: Any) -> list[Any]:
-    """Rows of unit_execution / province_execution with their execution rate."""
+    """Rows of budget and spending (unit_execution, or sums of them) with their execution
+    rate."""
     return [_with_rates(row) for row in rows]
-
-
-def province_execution(units: QuerySet[CreationUnit]) -> list[dict[str, Any]]:
-    """Budget, spending and execution rate per province of the given units, one query."""
-    rows = (
-        units.order_by()
-        .values(
-            province_id=Coalesce(F("region__province"), F("region")),
-            province_name=Coalesce(F("region__province__name"), F("region__name")),
-        )
-        .annotate(**_execution_sums(""), units=Count("pk", distinct=True))
-        .order_by("province_name")
-    )
-    return with_rates(rows)
 
 
 # --- The half-yearly fund report (R3.3) ------------------------------------------------------------

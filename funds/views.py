@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from creation.figures import stored_figures, stored_province_funds
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
 from creation.services import unit_record_save
@@ -67,7 +68,6 @@ from funds.selectors import (
     parse_period,
     plan_list,
     plan_versions,
-    province_execution,
     province_review_queue,
     report_periods,
     unit_execution,
@@ -920,10 +920,15 @@ def _my_stages(request: HttpRequest) -> list[str]:
     return [d for d in scope.departments if d in (Stage.FINANCE, Stage.CULTURE)]
 
 
+# The stored fund figures of a unit (R3.2), as funds.selectors.unit_execution computes them.
+UNIT_FUND_FIGURES = ("filed_plans", "budget", "spent", "central_budget", "central_spent")
+
+
 @role_required(Role.OFFICE_REVIEWER)
 @require_GET
 def office_funds(request: HttpRequest) -> HttpResponse:
-    """Plans waiting to be filed, and the execution rate per province and per unit."""
+    """Plans waiting to be filed, and the execution rate per province and per unit, from the
+    units' stored figures (the export computes every unit's)."""
     units = CreationUnit.objects.visible_to(request.user).with_related()
     scope = user_scope(request.user)
     if not scope.everything:
@@ -936,7 +941,11 @@ def office_funds(request: HttpRequest) -> HttpResponse:
     # The page's units first, then their sums: summing every unit to sort them by name would
     # cost a national office a tenth of a second on each visit.
     page = Paginator(units.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    page_units = units.filter(pk__in=[unit.pk for unit in page.object_list])
+    page_units = list(page.object_list)
+    stored = stored_figures([unit.pk for unit in page_units], fields=UNIT_FUND_FIGURES)
+    for unit in page_units:
+        for name in UNIT_FUND_FIGURES:
+            setattr(unit, name, getattr(stored[unit.pk], name))
     filters = FilingQueueFilter(
         request.GET or None, queryset=office_filing_queue(user=request.user)
     )
@@ -946,9 +955,10 @@ def office_funds(request: HttpRequest) -> HttpResponse:
         "queue_query": filter_query(request.GET),
         "queue_page": queue,
         "queue": [(version, {d.stage: d for d in version.decisions.all()}) for version in queue],
-        "provinces": province_execution(units),
+        # The dashboard's sums of the units' stored fund figures, as its fund panel shows them.
+        "provinces": stored_province_funds(units),
         "page": page,
-        "unit_rows": with_rates(unit_execution(page_units)),
+        "unit_rows": with_rates(page_units),
         "query": _query(request),
     }
     return render(request, "funds/office_funds.html", context)

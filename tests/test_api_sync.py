@@ -2,7 +2,6 @@
 ETags on the unit status. Units are changed through the services, as clients' data would be."""
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -10,8 +9,7 @@ from django.utils import timezone
 
 from creation.models import CreationUnit
 from creation.services import liaison_update
-from funds.services import expenditure_record
-from funds.tests.factories import voucher_pdf
+from funds.tests.factories import ten_yuan_spent
 from reporting.models import Obligation
 from reporting.services import submission_submit
 from reporting.tests.factories import SubmissionFactory
@@ -48,19 +46,6 @@ def _submit_a_report(world, user, key: str) -> None:
     submission_submit(user=user, submission=draft)
 
 
-def _record_an_expenditure(world, user, key: str) -> None:
-    expenditure_record(
-        user=user,
-        line=world.objects["budget_lines"][f"{key}/filed"],
-        spent_on=date(2026, 3, 15),
-        amount=Decimal("10.00"),
-        payee="长沙市群众艺术馆",
-        description="社区文艺汇演",
-        voucher=voucher_pdf(),
-        today=date(2026, 12, 31),
-    )
-
-
 def _change_the_liaison(world, user, key: str) -> None:
     liaison_update(
         user=user, liaison=world.objects["liaisons"][key], fields={"phone": "0731-12345678"}
@@ -81,7 +66,7 @@ def test_updated_since_lists_exactly_the_units_changed_through_services(
     with django_capture_on_commit_callbacks(execute=True):
         _submit_a_report(world, root, "other")
     with django_capture_on_commit_callbacks(execute=True):
-        _record_an_expenditure(world, root, "own")
+        ten_yuan_spent(world, root, "own")
     with django_capture_on_commit_callbacks(execute=True):
         _change_the_liaison(world, root, "provincial")
     changed = {units[key].pk for key in ("other", "own", "provincial")}
@@ -273,7 +258,7 @@ def test_status_list_etag_answers_304_until_a_unit_of_the_page_changes(
     etag = first["ETag"]
     assert api_client.get(STATUS_URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
     with django_capture_on_commit_callbacks(execute=True):
-        _record_an_expenditure(world, root, "own")
+        ten_yuan_spent(world, root, "own")
     changed = api_client.get(STATUS_URL, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag

@@ -27,6 +27,23 @@ def voucher_pdf(name: str = "发票.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
 
 
+def ten_yuan_spent(world, user, key: str) -> None:
+    """Record 10 yuan spent against the filed plan of the test world's unit `key`, through the
+    service, as a unit's staff would."""
+    from funds.services import expenditure_record
+
+    expenditure_record(
+        user=user,
+        line=world.objects["budget_lines"][f"{key}/filed"],
+        spent_on=date(2026, 3, 15),
+        amount=Decimal("10.00"),
+        payee="长沙市群众艺术馆",
+        description="社区文艺汇演",
+        voucher=voucher_pdf(),
+        today=date(2026, 12, 31),
+    )
+
+
 def category(code: str = "mass_activities") -> FundCategory:
     """One of the R3.1 categories the migration seeds (restored when a transactional test has
     flushed the tables)."""

@@ -581,13 +581,21 @@ def _more(unit, count):
         ("office", "funds:office-funds", False),
     ],
 )
-def test_page_queries_do_not_grow_with_the_rows(as_role, world, own, role, route, with_unit):
+def test_page_queries_do_not_grow_with_the_rows(
+    as_role, world, own, role, route, with_unit, django_capture_on_commit_callbacks
+):
     client = as_role(role)
     url = reverse(route, kwargs={"pk": own.pk}) if with_unit else reverse(route)
     params = {"period": "2026H1"} if route == "funds:unit-report" else {}
-    _more(own, 1)
+    from dashboard.services import unit_figures_refresh
+
+    # The units' stored figures in place and following the writes, as in a portal in use.
+    with django_capture_on_commit_callbacks(execute=True):
+        _more(own, 1)
+    unit_figures_refresh(None)
     before = _queries(client, world.users[role], url, params)
-    _more(own, 20)
+    with django_capture_on_commit_callbacks(execute=True):
+        _more(own, 20)
     assert _queries(client, world.users[role], url, params) == before
 
 
@@ -703,3 +711,41 @@ def test_C6_R3_2_the_reverse_page_in_chinese(client, world, keeps_language):
     client.post(_reverse_url(expenditure), {"reason": "录错单位"})
     response = client.post(_reverse_url(expenditure), {"reason": "再次冲销"})
     assert "这笔支出已经冲销过。" in response.content.decode()
+
+
+def test_R3_2_the_offices_execution_per_province_sums_its_units_and_follows_a_write(
+    as_role, world, own, django_capture_on_commit_callbacks
+):
+    from collections import defaultdict
+
+    from creation.models import CreationUnit
+    from creation.scope import user_scope
+    from funds.selectors import unit_execution
+    from funds.tests.factories import ten_yuan_spent
+
+    user = world.users["office"]
+    office = as_role("office")
+
+    def shown() -> dict:
+        page = office.get(reverse("funds:office-funds"), HTTP_CACHE_CONTROL="no-cache")
+        return {row["province_id"]: row for row in page.context["provinces"]}
+
+    units = CreationUnit.objects.visible_to(user).filter(
+        batch__programme__in=user_scope(user).office_programme_ids
+    )
+    expected: dict = defaultdict(lambda: defaultdict(Decimal))
+    for unit in unit_execution(units.select_related("region")):
+        province = unit.region.province_id or unit.region_id
+        expected[province]["units"] += 1
+        for name in ("budget", "spent", "central_budget", "central_spent"):
+            expected[province][name] += getattr(unit, name)
+    rows = shown()
+    assert any(row["budget"] for row in rows.values())
+    assert {
+        province: {name: row[name] for name in expected[province]} for province, row in rows.items()
+    } == {province: dict(sums) for province, sums in expected.items()}
+
+    province = own.region.province_id or own.region_id
+    with django_capture_on_commit_callbacks(execute=True):
+        ten_yuan_spent(world, world.users["superuser"], "own")
+    assert shown()[province]["spent"] == rows[province]["spent"] + Decimal("10.00")
