@@ -2,7 +2,9 @@
 
 Every page, API endpoint, export and admin list starts from `Model.objects.visible_to(user)`.
 A model's queryset subclasses `ScopedQuerySet` and says, in `scope_q`, how its rows reach a
-creation unit, programme or province; the user's roles are read once per request.
+creation unit, programme or province; the user's roles are read once per request at most, and
+kept between requests until a write to roles, programmes or the user's units drops them
+(ROLES_KEPT_SECONDS bounds what no signal reports).
 """
 
 from __future__ import annotations
