@@ -37,7 +37,7 @@ from creation.selectors import UnitCounts
 from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
-from funds.selectors import with_rates
+from funds.selectors import EXECUTION_FIGURES, EXECUTION_SUMS, with_rates
 from inspections.rules import Coverage
 from portal.aggregates import count_of
 from portal.cache import cached_for_user
@@ -511,7 +511,7 @@ def trend_panel(query: DashboardQuery) -> dict[str, Any]:
 def with_stored_funds(units: QuerySet[CreationUnit]) -> QuerySet[CreationUnit]:
     """The units with their stored fund figures (UnitFigures: the owner is funds.selectors
     .unit_execution), read with the units themselves: the dashboard pages its units so."""
-    return units.annotate(**{name: F(f"figures__{name}") for name in FUND_COLUMNS})
+    return units.annotate(**{name: F(f"figures__{name}") for name in EXECUTION_FIGURES})
 
 
 def fund_units_panel(query: DashboardQuery) -> list[Any]:
@@ -519,15 +519,11 @@ def fund_units_panel(query: DashboardQuery) -> list[Any]:
     they were read with (with_stored_funds), in the heat map's order: no query of its own."""
     rows = query.page_units
     for unit in rows:
-        for name in FUND_COLUMNS:
+        for name in EXECUTION_FIGURES:
             if getattr(unit, name, None) is None:  # a row stored since the page was read
                 setattr(unit, name, 0)
         unit.funds_url = reverse("funds:unit-funds", kwargs={"pk": unit.pk})
     return with_rates(rows)
-
-
-FUND_COLUMNS = ("filed_plans", "budget", "spent", "central_budget", "central_spent")
-FUND_SUMS = ("budget", "spent", "central_budget", "central_spent")
 
 
 def _fund_rows_by_province(tallies: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -542,11 +538,11 @@ def _fund_rows_by_province(tallies: list[dict[str, Any]]) -> list[dict[str, Any]
                 "province_id": tally["province_id"],
                 "province_name": tally["province_name"],
                 "units": 0,
-                **{name: Decimal(0) for name in FUND_COLUMNS if name != "filed_plans"},
+                **dict.fromkeys(EXECUTION_SUMS, Decimal(0)),
             },
         )
         row["units"] += tally["total"]
-        for name in FUND_SUMS:
+        for name in EXECUTION_SUMS:
             row[name] += tally[name] or 0
     return with_rates(sorted(merged.values(), key=lambda row: _by_name(row["province_name"])))
 
@@ -554,7 +550,7 @@ def _fund_rows_by_province(tallies: list[dict[str, Any]]) -> list[dict[str, Any]
 def stored_province_funds(units: QuerySet[CreationUnit]) -> list[dict[str, Any]]:
     """The fund panel's rows for any units (the office's fund page reads them through
     creation.figures): one query while their stored rows are fresh."""
-    return _fund_rows_by_province(stored_tallies(units, timezone.now(), FUND_SUMS).rows)
+    return _fund_rows_by_province(stored_tallies(units, timezone.now(), EXECUTION_SUMS).rows)
 
 
 def fund_provinces_panel(query: DashboardQuery) -> dict[str, Any]:

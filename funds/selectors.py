@@ -201,6 +201,12 @@ def office_filing_queue(*, user: Any) -> QuerySet[FundPlanVersion]:
 # --- Execution --------------------------------------------------------------------------------------
 
 
+# R3.2: the sums of the filed plans' lines that unit_execution annotates, and with them the count
+# of filed plans: the names of a unit's fund figures wherever they are read or stored.
+EXECUTION_SUMS = ("budget", "spent", "central_budget", "central_spent")
+EXECUTION_FIGURES = ("filed_plans", *EXECUTION_SUMS)
+
+
 def _execution_sums(prefix: str) -> dict[str, Any]:
     lines = f"{prefix}fund_plans__versions__lines__"
     filed = Q(**{f"{prefix}fund_plans__versions__status": FILED})

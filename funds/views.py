@@ -56,6 +56,7 @@ from funds.models import (
 )
 from funds.rules import ZERO, PlanStatus, Stage, execution_rate
 from funds.selectors import (
+    EXECUTION_FIGURES,
     allocation_list,
     default_period,
     expenditure_list,
@@ -920,10 +921,6 @@ def _my_stages(request: HttpRequest) -> list[str]:
     return [d for d in scope.departments if d in (Stage.FINANCE, Stage.CULTURE)]
 
 
-# The stored fund figures of a unit (R3.2), as funds.selectors.unit_execution computes them.
-UNIT_FUND_FIGURES = ("filed_plans", "budget", "spent", "central_budget", "central_spent")
-
-
 @role_required(Role.OFFICE_REVIEWER)
 @require_GET
 def office_funds(request: HttpRequest) -> HttpResponse:
@@ -942,9 +939,9 @@ def office_funds(request: HttpRequest) -> HttpResponse:
     # cost a national office a tenth of a second on each visit.
     page = Paginator(units.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     page_units = list(page.object_list)
-    stored = stored_figures([unit.pk for unit in page_units], fields=UNIT_FUND_FIGURES)
+    stored = stored_figures([unit.pk for unit in page_units], fields=EXECUTION_FIGURES)
     for unit in page_units:
-        for name in UNIT_FUND_FIGURES:
+        for name in EXECUTION_FIGURES:
             setattr(unit, name, getattr(stored[unit.pk], name))
     filters = FilingQueueFilter(
         request.GET or None, queryset=office_filing_queue(user=request.user)
