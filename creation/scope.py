@@ -95,14 +95,25 @@ class UserScope:
         names |= {f"unit:{pk}" for pk in self.unit_ids}
         return frozenset(names | {_rank_generation(*group) for group in self.unit_rank_groups})
 
+    def provinces_units_q(self, prefix: str) -> Q:
+        """Rows whose creation unit (reached through `prefix`) lies in a province of the scope:
+        a unit of the province itself or of any region in it. Matched against the ids of those
+        regions (an indexed list of a few hundred per province) rather than by joining every
+        region of the country to each unit (which cost a hash of all regions per query)."""
+        regions = (
+            apps.get_model("creation", "Region")
+            .objects.filter(Q(province__in=self.province_ids) | Q(pk__in=self.province_ids))
+            .values("pk")
+        )
+        return Q(**{f"{prefix}region__in": regions})
+
     def units_q(self, prefix: str) -> Q:
         """Rows whose creation unit (reached through `prefix`, e.g. "unit__") is in scope."""
         q = Q(pk__in=[]) if prefix == "" else Q(**{f"{prefix}pk__in": []})
         if self.unit_ids:
             q |= Q(**{f"{prefix}pk__in": self.unit_ids})
         if self.province_ids:
-            q |= Q(**{f"{prefix}region__province__in": self.province_ids})
-            q |= Q(**{f"{prefix}region__in": self.province_ids})
+            q |= self.provinces_units_q(prefix)
         if self.programme_ids:
             q |= Q(**{f"{prefix}batch__programme__in": self.programme_ids})
         return q

@@ -64,9 +64,7 @@ def dashboard_units(*, user: Any, area: str) -> QuerySet[CreationUnit]:
         return units
     if area == OFFICE:
         return units.filter(batch__programme__in=scope.office_programme_ids)
-    return units.filter(
-        Q(region__province__in=scope.province_ids) | Q(region__in=scope.province_ids)
-    )
+    return units.filter(scope.provinces_units_q(""))
 
 
 @dataclass

@@ -127,9 +127,7 @@ def _province_units_q(user: Any, prefix: str) -> Q:
     scope = user_scope(user)
     if scope.everything:
         return Q()
-    return Q(**{f"{prefix}region__province__in": scope.province_ids}) | Q(
-        **{f"{prefix}region__in": scope.province_ids}
-    )
+    return scope.provinces_units_q(prefix)
 
 
 def province_obligations(*, user: Any) -> QuerySet[Obligation]:
