@@ -394,6 +394,10 @@ class HeatCell:
     def label(self) -> str:
         return str(LIGHT_LABELS[self.light]) if self.light else ""
 
+    @property
+    def month_text(self) -> str:
+        return f"{self.month:%Y-%m}"
+
 
 @dataclass(frozen=True)
 class HeatRow:
