@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -25,6 +24,7 @@ from creation.models import (
     Region,
     RoleAssignment,
 )
+from portal.filters import ModelChoiceFilter
 from portal.uploads import validate_minutes_upload
 from portal.widgets import DateInput
 
@@ -235,7 +235,7 @@ class LiaisonMeetingRecordForm(forms.Form):
         ]
 
 
-class UnitProvinceFilter(django_filters.ModelChoiceFilter):
+class UnitProvinceFilter(ModelChoiceFilter):
     """A queue's filter on the province of an item's unit (`unit_path`, e.g.
     `"obligation__unit"`): the unit's region is the province itself or lies below it."""
 

@@ -18,7 +18,7 @@ from creation.models import (
     Region,
 )
 from creation.scope import visible_units
-from portal.filters import UpdatedSinceFilter, YearFilter
+from portal.filters import ModelChoiceFilter, UpdatedSinceFilter, YearFilter
 
 
 def _visible_batches(request) -> QuerySet:
@@ -30,7 +30,7 @@ def _visible_programmes(request) -> QuerySet:
 
 
 class RegionFilter(django_filters.FilterSet):
-    parent = django_filters.ModelChoiceFilter(queryset=Region.objects.all())
+    parent = ModelChoiceFilter(queryset=Region.objects.all())
 
     class Meta:
         model = Region
@@ -44,7 +44,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 class BatchFilter(django_filters.FilterSet):
-    programme = django_filters.ModelChoiceFilter(queryset=_visible_programmes, label=_("Programme"))
+    programme = ModelChoiceFilter(queryset=_visible_programmes, label=_("Programme"))
 
     class Meta:
         model = Batch
@@ -52,18 +52,18 @@ class BatchFilter(django_filters.FilterSet):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ProvinceFilter(django_filters.ModelChoiceFilter):
+class ProvinceFilter(ModelChoiceFilter):
     """A province by its id (the filter's method reads it as a `Region`)."""
 
 
 class CreationUnitFilter(django_filters.FilterSet):
-    batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("Batch"))
+    batch = ModelChoiceFilter(queryset=_visible_batches, label=_("Batch"))
     province = ProvinceFilter(
         queryset=Region.objects.provinces(),
         method="filter_province",
         label=_("Province"),
     )
-    programme = django_filters.ModelChoiceFilter(
+    programme = ModelChoiceFilter(
         queryset=_visible_programmes, field_name="batch__programme", label=_("Programme")
     )
 
@@ -84,7 +84,7 @@ class CreationUnitSyncFilter(CreationUnitFilter):
 
 
 class UnitRecordFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
+    unit = ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
 
 
 class LeadershipGroupFilter(UnitRecordFilter):
@@ -94,7 +94,7 @@ class LeadershipGroupFilter(UnitRecordFilter):
 
 
 class GroupMemberFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = ModelChoiceFilter(
         queryset=visible_units, field_name="group__unit", label=_("Creation unit")
     )
 
@@ -110,7 +110,7 @@ class GroupOfficeFilter(UnitRecordFilter):
 
 
 class OfficeStaffFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = ModelChoiceFilter(
         queryset=visible_units, field_name="office__unit", label=_("Creation unit")
     )
 
@@ -140,7 +140,7 @@ class LiaisonFilter(UnitRecordFilter):
 
 
 class LiaisonMeetingFilter(django_filters.FilterSet):
-    programme = django_filters.ModelChoiceFilter(queryset=_visible_programmes, label=_("Programme"))
+    programme = ModelChoiceFilter(queryset=_visible_programmes, label=_("Programme"))
 
     class Meta:
         model = LiaisonMeeting

@@ -13,6 +13,7 @@ from funds.models import (
     LocalFunding,
     SourceChoices,
 )
+from portal.filters import ModelChoiceFilter
 
 
 def _visible_plans(request) -> QuerySet:
@@ -34,7 +35,7 @@ class FundCategoryFilter(django_filters.FilterSet):
 
 
 class CentralAllocationFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
+    unit = ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
     allocated_after = django_filters.DateFilter(field_name="allocated_on", lookup_expr="gte")
     allocated_before = django_filters.DateFilter(field_name="allocated_on", lookup_expr="lte")
 
@@ -44,7 +45,7 @@ class CentralAllocationFilter(django_filters.FilterSet):
 
 
 class LocalFundingFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
+    unit = ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
 
     class Meta:
         model = LocalFunding
@@ -52,7 +53,7 @@ class LocalFundingFilter(django_filters.FilterSet):
 
 
 class FundPlanFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
+    unit = ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
     status = django_filters.ChoiceFilter(
         choices=FundPlanVersion.Status.choices,
         field_name="latest_status",
@@ -65,10 +66,10 @@ class FundPlanFilter(django_filters.FilterSet):
 
 
 class FundPlanVersionFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = ModelChoiceFilter(
         queryset=visible_units, field_name="plan__unit", label=_("Creation unit")
     )
-    plan = django_filters.ModelChoiceFilter(queryset=_visible_plans, label=_("Fund-use plan"))
+    plan = ModelChoiceFilter(queryset=_visible_plans, label=_("Fund-use plan"))
 
     class Meta:
         model = FundPlanVersion
@@ -76,10 +77,10 @@ class FundPlanVersionFilter(django_filters.FilterSet):
 
 
 class BudgetLineFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = ModelChoiceFilter(
         queryset=visible_units, field_name="version__plan__unit", label=_("Creation unit")
     )
-    version = django_filters.ModelChoiceFilter(queryset=_visible_versions, label=_("Version"))
+    version = ModelChoiceFilter(queryset=_visible_versions, label=_("Version"))
     source = django_filters.ChoiceFilter(choices=SourceChoices.choices, label=_("Source"))
     filed = django_filters.BooleanFilter(method="filter_filed", label=_("In a filed plan"))
 
@@ -95,14 +96,14 @@ class BudgetLineFilter(django_filters.FilterSet):
 
 
 class ExpenditureFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = ModelChoiceFilter(
         queryset=visible_units, field_name="line__version__plan__unit", label=_("Creation unit")
     )
-    line = django_filters.ModelChoiceFilter(queryset=_visible_lines, label=_("Budget line"))
+    line = ModelChoiceFilter(queryset=_visible_lines, label=_("Budget line"))
     source = django_filters.ChoiceFilter(
         choices=SourceChoices.choices, field_name="line__source", label=_("Source")
     )
-    category = django_filters.ModelChoiceFilter(
+    category = ModelChoiceFilter(
         queryset=FundCategory.objects.all(), field_name="line__category", label=_("Category")
     )
     spent_after = django_filters.DateFilter(field_name="spent_on", lookup_expr="gte")

@@ -10,7 +10,7 @@ from inspections.models import (
     RectificationEvent,
     SelfInspection,
 )
-from portal.filters import IdFilter, YearFilter
+from portal.filters import IdFilter, ModelChoiceFilter, YearFilter
 
 
 class InspectionFilter(UnitRecordFilter):
@@ -23,7 +23,7 @@ class InspectionFilter(UnitRecordFilter):
 
 class FindingFilter(django_filters.FilterSet):
     inspection = IdFilter(field_name="inspection_id")
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, field_name="inspection__unit")
+    unit = ModelChoiceFilter(queryset=visible_units, field_name="inspection__unit")
 
     class Meta:
         model = Finding
@@ -31,9 +31,7 @@ class FindingFilter(django_filters.FilterSet):
 
 
 class RectificationFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=visible_units, field_name="finding__inspection__unit"
-    )
+    unit = ModelChoiceFilter(queryset=visible_units, field_name="finding__inspection__unit")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte")
 
     class Meta:
@@ -50,7 +48,7 @@ class RectificationEventFilter(django_filters.FilterSet):
 
 
 class FeedbackLetterFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, field_name="inspection__unit")
+    unit = ModelChoiceFilter(queryset=visible_units, field_name="inspection__unit")
 
     class Meta:
         model = FeedbackLetter

@@ -3,14 +3,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from creation.scope import visible_units
-from portal.filters import UpdatedSinceFilter
+from portal.filters import ModelChoiceFilter, UpdatedSinceFilter
 from reporting.models import DocumentJob, Obligation, Submission, on_time_q
 
 STATUS_CHOICES = [*Submission.Status.choices, ("missing", _("Not started"))]
 
 
 class ObligationFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
+    unit = ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
     period = django_filters.CharFilter(field_name="period_label", label=_("Period"))
     due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
     due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lte")
@@ -37,7 +37,7 @@ class ObligationFilter(django_filters.FilterSet):
 
 
 class SubmissionFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
+    unit = ModelChoiceFilter(
         queryset=visible_units, field_name="obligation__unit", label=_("Creation unit")
     )
     type = django_filters.ChoiceFilter(
@@ -56,7 +56,7 @@ class SubmissionFilter(django_filters.FilterSet):
 
 
 class DocumentJobFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
+    unit = ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
     # `format` itself is taken: it picks the response format (JSON, or a CSV/Excel export).
     file_format = django_filters.ChoiceFilter(
         field_name="format", choices=DocumentJob.Format.choices, label=_("File format")

@@ -2,11 +2,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from creation.scope import visible_units
+from portal.filters import ModelChoiceFilter
 from scoring.models import AdoptionClaim, PeriodScore, ScoringPeriod
 
 
 class AdoptionClaimFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
+    unit = ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte")
 
@@ -22,7 +23,7 @@ class ScoringPeriodFilter(django_filters.FilterSet):
 
 
 class PeriodScoreFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
+    unit = ModelChoiceFilter(queryset=visible_units, label=_("Creation unit"))
 
     class Meta:
         model = PeriodScore

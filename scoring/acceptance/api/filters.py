@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from creation.api.filters import UnitRecordFilter, _visible_batches
+from portal.filters import ModelChoiceFilter
 from scoring.models import (
     AcceptanceEvaluation,
     CreationStandard,
@@ -12,7 +13,7 @@ from scoring.models import (
 
 
 class CreationStandardFilter(django_filters.FilterSet):
-    batch = django_filters.ModelChoiceFilter(queryset=_visible_batches, label=_("Batch"))
+    batch = ModelChoiceFilter(queryset=_visible_batches, label=_("Batch"))
 
     class Meta:
         model = CreationStandard
