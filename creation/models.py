@@ -369,7 +369,13 @@ class CreationUnit(models.Model):
                 name="unit_zone_level",
             ),
         ]
-        indexes = [models.Index(fields=["status", "kind"])]
+        indexes = [
+            models.Index(fields=["status", "kind"]),
+            # The orders of the unit lists (by batch, kind and name; by name): a page of a
+            # programme's units is read off an index instead of sorting all of them.
+            models.Index(fields=["batch", "kind", "name"]),
+            models.Index(fields=["name", "id"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

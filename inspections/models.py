@@ -154,7 +154,12 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-planned_start", "-id"]
-        indexes = [models.Index(fields=["unit", "planned_start"])]
+        indexes = [
+            models.Index(fields=["unit", "planned_start"]),
+            # The lists of every unit's inspections, newest first, read a page off this (in
+            # reverse) instead of sorting the whole programme's inspections.
+            models.Index(fields=["planned_start", "id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_end__gte=models.F("planned_start")),

@@ -394,6 +394,8 @@ class AdoptionClaim(models.Model):
         indexes = [
             models.Index(fields=["status", "published_on"]),
             models.Index(fields=["unit", "status", "published_on"]),
+            # The office's queue of claims to verify, oldest first: a page read off the index.
+            models.Index(fields=["status", "claimed_at", "id"]),
         ]
 
     def __str__(self) -> str:
