@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from creation.models import (
@@ -24,6 +24,7 @@ from creation.models import (
     Region,
     RoleAssignment,
 )
+from creation.scope import units_in_provinces_q
 from portal.filters import ModelChoiceFilter
 from portal.uploads import validate_minutes_upload
 from portal.widgets import DateInput
@@ -249,7 +250,4 @@ class UnitProvinceFilter(ModelChoiceFilter):
     def filter(self, qs: QuerySet, value: Region | None) -> QuerySet:
         if value is None:
             return qs
-        path = self.unit_path
-        return qs.filter(
-            Q(**{f"{path}__region__province": value}) | Q(**{f"{path}__region": value})
-        )
+        return qs.filter(units_in_provinces_q([value.pk], f"{self.unit_path}__"))

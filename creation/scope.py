@@ -96,16 +96,11 @@ class UserScope:
         return frozenset(names | {_rank_generation(*group) for group in self.unit_rank_groups})
 
     def provinces_units_q(self, prefix: str) -> Q:
-        """Rows whose creation unit (reached through `prefix`) lies in a province of the scope:
-        a unit of the province itself or of any region in it. Matched against the ids of those
-        regions (an indexed list of a few hundred per province) rather than by joining every
-        region of the country to each unit (which cost a hash of all regions per query)."""
-        regions = (
-            apps.get_model("creation", "Region")
-            .objects.filter(Q(province__in=self.province_ids) | Q(pk__in=self.province_ids))
-            .values("pk")
-        )
-        return Q(**{f"{prefix}region__in": regions})
+        """Rows whose creation unit (reached through `prefix`) lies in a province the scope
+        follows (units_in_provinces_q); every row for a scope that sees everything."""
+        if self.everything:
+            return Q()
+        return units_in_provinces_q(self.province_ids, prefix)
 
     def units_q(self, prefix: str) -> Q:
         """Rows whose creation unit (reached through `prefix`, e.g. "unit__") is in scope."""
@@ -113,10 +108,23 @@ class UserScope:
         if self.unit_ids:
             q |= Q(**{f"{prefix}pk__in": self.unit_ids})
         if self.province_ids:
-            q |= self.provinces_units_q(prefix)
+            q |= units_in_provinces_q(self.province_ids, prefix)
         if self.programme_ids:
             q |= Q(**{f"{prefix}batch__programme__in": self.programme_ids})
         return q
+
+
+def units_in_provinces_q(province_ids: Collection[int], prefix: str = "") -> Q:
+    """Rows whose creation unit (reached through `prefix`, e.g. "unit__") lies in one of the
+    provinces: a unit of the province itself or of any region in it. Matched against the ids of
+    those regions (an indexed list of a few hundred per province) rather than by joining every
+    region of the country to each unit (which cost a hash of all regions per query)."""
+    regions = (
+        apps.get_model("creation", "Region")
+        .objects.filter(Q(province__in=province_ids) | Q(pk__in=province_ids))
+        .values("pk")
+    )
+    return Q(**{f"{prefix}region__in": regions})
 
 
 def _rank_generation(batch_id: int, kind: str) -> str:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from creation.models import CreationUnit
 from creation.rules import Period, periods_between
-from creation.scope import user_scope
+from creation.scope import units_in_provinces_q, user_scope
 from creation.selectors import provincial_desks
 from funds.models import (
     BudgetLine,
@@ -161,13 +161,6 @@ def plan_versions(*, plan: FundPlan) -> list[FundPlanVersion]:
 # --- Queues ----------------------------------------------------------------------------------------
 
 
-def _province_units_q(user: Any, prefix: str) -> Q:
-    scope = user_scope(user)
-    if scope.everything:
-        return Q()
-    return scope.provinces_units_q(prefix)
-
-
 def _with_decisions(versions: QuerySet[FundPlanVersion]) -> QuerySet[FundPlanVersion]:
     return versions.select_related("plan__unit__region__province").prefetch_related(
         Prefetch("decisions", PlanDecision.objects.select_related("decided_by"))
@@ -177,7 +170,7 @@ def _with_decisions(versions: QuerySet[FundPlanVersion]) -> QuerySet[FundPlanVer
 def province_review_queue(*, user: Any, waiting_only: bool = True) -> QuerySet[FundPlanVersion]:
     """R3.2: versions of the units of the reviewer's provinces submitted for review, oldest first
     (only those still with the provincial departments, unless `waiting_only` is False)."""
-    versions = version_list(user=user).filter(_province_units_q(user, "plan__unit__"))
+    versions = version_list(user=user).filter(user_scope(user).provinces_units_q("plan__unit__"))
     if waiting_only:
         versions = versions.filter(status=PlanStatus.IN_REVIEW)
     else:
@@ -479,9 +472,7 @@ def plans_awaiting_my_stage(*, user: Any) -> QuerySet[FundPlanVersion]:
         return versions.order_by("submitted_at", "pk")
     desks = Q(pk__in=[])
     for province_id, department in provincial_desks(user=user):
-        in_province = Q(plan__unit__region__province=province_id) | Q(
-            plan__unit__region=province_id
-        )
+        in_province = units_in_provinces_q([province_id], "plan__unit__")
         decided = PlanDecision.objects.filter(stage=department).values("version")
         desks |= in_province & ~Q(pk__in=decided)
     return versions.filter(desks).select_related("plan__unit").order_by("submitted_at", "pk")

@@ -92,26 +92,34 @@ class UpdatedSinceFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
 
 
-class ListedModelChoiceIterator(django_filters.fields.ModelChoiceIterator):
+class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
     """The choices of a filter on a related row (a programme, a batch, a province), read in one
     plain query. Django's iterator reads them through `QuerySet.iterator()`, which on PostgreSQL
     opens a server-side cursor held past the transaction (DECLARE, FETCH, CLOSE: three round
-    trips for a list of a few dozen rows) on every page that shows the filter."""
+    trips for a list of a few dozen rows) on every page that shows the filter. A django-filter
+    field's "no value" choice (`null_label`) comes after the empty one, as django-filter puts it."""
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
+        if getattr(self.field, "null_label", None) is not None:
             yield (self.field.null_value, self.field.null_label)
         for row in self.queryset.all():
             yield self.choice(row)
 
+    def __len__(self) -> int:
+        labels = [self.field.empty_label, getattr(self.field, "null_label", None)]
+        return self.queryset.count() + sum(label is not None for label in labels)
 
-class ModelChoiceField(django_filters.fields.ModelChoiceField):
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A form's choice of one related row to filter a list by, its choices read in one query
+    (ListedModelChoiceIterator)."""
+
     iterator = ListedModelChoiceIterator
 
 
-class ModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+class ModelChoiceField(django_filters.fields.ModelChoiceField):
     iterator = ListedModelChoiceIterator
 
 
@@ -119,9 +127,3 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     """A filter on one related row, its choices read in one query (ListedModelChoiceIterator)."""
 
     field_class = ModelChoiceField
-
-
-class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    """A filter on related rows, its choices read in one query (ListedModelChoiceIterator)."""
-
-    field_class = ModelMultipleChoiceField

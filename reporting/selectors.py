@@ -123,16 +123,9 @@ def office_review_queue(*, user: Any) -> QuerySet[Submission]:
     return queue.filter(obligation__unit__batch__programme__in=scope.office_programme_ids)
 
 
-def _province_units_q(user: Any, prefix: str) -> Q:
-    scope = user_scope(user)
-    if scope.everything:
-        return Q()
-    return scope.provinces_units_q(prefix)
-
-
 def province_obligations(*, user: Any) -> QuerySet[Obligation]:
     """The obligations of the units in the provinces a provincial reviewer follows."""
-    return obligation_list(user=user).filter(_province_units_q(user, "unit__"))
+    return obligation_list(user=user).filter(user_scope(user).provinces_units_q("unit__"))
 
 
 def province_copied_reports(*, user: Any) -> QuerySet[Submission]:
@@ -140,7 +133,7 @@ def province_copied_reports(*, user: Any) -> QuerySet[Submission]:
     provincial departments once submitted (a draft is still the unit's own), newest first."""
     return (
         submission_list(user=user)
-        .filter(_province_units_q(user, "obligation__unit__"))
+        .filter(user_scope(user).provinces_units_q("obligation__unit__"))
         .filter(obligation__type__in=[ObligationType.FUND_REPORT, ObligationType.SELF_INSPECTION])
         .exclude(status=Submission.Status.DRAFT)
         .select_related("obligation__unit__region__province")

@@ -6,12 +6,13 @@ from __future__ import annotations
 from unittest import mock
 
 import django_filters
+from django import forms
 from django.db import connection
 from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
-from creation.models import Region
-from portal.filters import ModelChoiceFilter
+from creation.models import Programme, Region
+from portal.filters import ListedModelChoiceField, ModelChoiceFilter
 
 
 class ProvinceFilter(django_filters.FilterSet):
@@ -37,6 +38,7 @@ def test_choices_come_in_one_query_without_a_cursor(world) -> None:
         ("null", "No province"),
         *[(str(province.pk), str(province)) for province in provinces],
     ]
+    assert len(field.choices) == len(choices)
     assert {world.province_own.pk, world.province_other.pk} <= {p.pk for p in provinces}
 
 
@@ -47,3 +49,24 @@ def test_a_chosen_row_filters_and_a_stranger_is_refused(world) -> None:
     stranger = ProvinceFilter({"province": 10**9}, queryset=Region.objects.all())
     assert not stranger.is_valid()
     assert "province" in stranger.errors
+
+
+class ProgrammeForm(forms.Form):
+    programme = ListedModelChoiceField(queryset=Programme.objects.order_by("pk"), required=False)
+
+
+def test_a_forms_choice_of_rows_comes_in_one_query_without_a_cursor(world) -> None:
+    field = ProgrammeForm().fields["programme"]
+    with (
+        mock.patch.object(QuerySet, "iterator", side_effect=AssertionError("a cursor")),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        choices = [(str(value), str(label)) for value, label in field.choices]
+    assert len(queries) == 1
+    programmes = list(Programme.objects.order_by("pk"))
+    assert programmes
+    assert choices == [("", "---------"), *[(str(p.pk), str(p)) for p in programmes]]
+    assert len(field.choices) == len(choices)
+    chosen = ProgrammeForm({"programme": programmes[0].pk})
+    assert chosen.is_valid()
+    assert chosen.cleaned_data["programme"] == programmes[0]

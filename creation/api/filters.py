@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -17,7 +17,7 @@ from creation.models import (
     Programme,
     Region,
 )
-from creation.scope import visible_units
+from creation.scope import units_in_provinces_q, visible_units
 from portal.filters import ModelChoiceFilter, UpdatedSinceFilter, YearFilter
 
 
@@ -72,7 +72,7 @@ class CreationUnitFilter(django_filters.FilterSet):
         fields = ["batch", "province", "programme", "kind", "status", "level"]
 
     def filter_province(self, queryset: QuerySet, name: str, value: Region) -> QuerySet:
-        return queryset.filter(Q(region__province=value) | Q(region=value))
+        return queryset.filter(units_in_provinces_q([value.pk]))
 
 
 class CreationUnitSyncFilter(CreationUnitFilter):

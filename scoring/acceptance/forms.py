@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creation.models import Batch, CreationUnit, Programme
 from funds.forms import apply_service_errors
+from portal.filters import ListedModelChoiceField
 from portal.widgets import DateInput
 from scoring.models import IndicatorReview, UnitStatusDecision, VetoOverride
 from scoring.rules import VETO_ITEM_CHOICES
@@ -77,10 +78,10 @@ class GaugeFilterForm(forms.Form):
         ("all", _("All")),
     ]
     gauge_status = forms.ChoiceField(label=_("Gauge"), choices=STATUS_CHOICES, required=False)
-    programme = forms.ModelChoiceField(
+    programme = ListedModelChoiceField(
         label=_("Programme"), queryset=Programme.objects.none(), required=False
     )
-    batch = forms.ModelChoiceField(label=_("Batch"), queryset=Batch.objects.none(), required=False)
+    batch = ListedModelChoiceField(label=_("Batch"), queryset=Batch.objects.none(), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", "—"), *CreationUnit.Kind.choices], required=False
     )
