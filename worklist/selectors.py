@@ -8,12 +8,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Func, IntegerField, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,7 @@ from inspections.selectors import (
 )
 from portal.models import Notification
 from portal.scoping import scope_text
+from portal.statements import prepared
 from reporting.selectors import (
     office_review_queue,
     province_overdue_reports,
@@ -565,7 +567,7 @@ def _task_querysets(user: Any, now: datetime | None) -> list[QuerySet]:
     ]
 
 
-def _header_figures(user: Any) -> dict[str, Any]:
+def _header_annotations(user: Any) -> dict[str, Any]:
     # The user's unread notifications, and the latest stored moment of change of the units of
     # their scope: the first in the order of the index on `changed_at`, which the database
     # reads from the end (a Max over the scope's join would read every unit of it: 2-3 ms for
@@ -575,6 +577,51 @@ def _header_figures(user: Any) -> dict[str, Any]:
     )
     unread = Notification.objects.visible_to(user).unread().order_by().values("pk")
     return {"unread": _RowCount(Subquery(unread)), "last_change": Subquery(last_change)}
+
+
+# The two header figures are read on every page a signed-in user opens: their statement is
+# built and compiled once per user and scope (building it costs several times what the
+# database spends answering it), and prepared once per connection (portal.statements).
+_HEADER_STATEMENTS_KEPT = 2000
+_header_statements: dict[tuple[int, str], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _header_statement(user: Any) -> tuple[str, tuple[Any, ...]]:
+    key = (user.pk, scope_text(user))
+    statement = _header_statements.get(key)
+    if statement is None:
+        annotations = _header_annotations(user)
+        rows = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(**annotations)
+            .values_list(*annotations)
+        )
+        statement = rows.query.sql_with_params()
+        if len(_header_statements) >= _HEADER_STATEMENTS_KEPT:
+            _header_statements.clear()
+        _header_statements[key] = statement
+    return statement
+
+
+def _moment(value: Any) -> datetime | None:
+    # A moment read by a plain cursor comes back on SQLite as text without its time zone.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def header_figures(user: Any) -> dict[str, Any]:
+    """The user's unread notifications (`unread`) and the latest moment of change of the units
+    of their scope (`last_change`), in one prepared statement."""
+    sql, params = prepared(*_header_statement(user))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    unread, last_change = row if row else (0, None)
+    return {"unread": unread or 0, "last_change": _moment(last_change)}
 
 
 def _kept_count_key(user_id: int) -> str:
@@ -603,18 +650,18 @@ def header_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
     )
     kept = cache.get(_kept_count_key(user.pk)) if seconds else None
     if kept is not None and (kept["scope"], kept["day"]) == (scope, day):
-        found = _beside_account(user, _header_figures(user))
+        found = header_figures(user)
         fresh = now.timestamp() - kept["at"] < settings.OPEN_TASKS_FRESH_SECONDS
         if found["last_change"] == kept["last_change"] or fresh:
             return {"open_tasks": kept["count"], "unread": found["unread"] or 0}
     tasks = _row_counts(_task_querysets(user, now), "task_")
-    found = _beside_account(user, {**_header_figures(user), **tasks})
+    found = _beside_account(user, {**_header_annotations(user), **tasks})
     open_tasks = sum(found[name] or 0 for name in tasks)
     if seconds:
         kept = {
             "scope": scope,
             "day": day,
-            "last_change": found["last_change"],
+            "last_change": _moment(found["last_change"]),
             "count": open_tasks,
             "at": now.timestamp(),
         }

@@ -16,7 +16,7 @@ from funds.services import fund_plan_version_decide
 from portal.models import Notification
 from reporting.models import Submission
 from reporting.tests.factories import ObligationFactory, SubmissionFactory
-from worklist.selectors import header_counts, work_queue
+from worklist.selectors import header_counts, header_figures, work_queue
 
 
 def _group(groups, key):
@@ -177,6 +177,7 @@ def test_header_counts_are_kept_until_a_unit_in_scope_changes(
         "open_tasks": sum(group.count for group in work_queue(user=office)),
         "unread": Notification.objects.visible_to(office).unread().count(),
     }
+    header_figures(office)  # its statement prepared on this connection (PostgreSQL)
     with django_assert_num_queries(1):  # kept: the unread and the last change only
         assert header_counts(user=office) == first
 
@@ -246,3 +247,17 @@ def test_C5_R2_1_unit_staff_see_their_own_units_liaison_vacancy_from_the_stored_
     assert [(task.kind, task.unit_name, task.days) for task in liaison.tasks] == [
         ("liaison-vacant", units["own"].name, 12)
     ]
+
+
+def test_header_figures_follow_notifications_and_units_changed(world):
+    from creation.services import units_changed_at_bump
+
+    office = world.users["office"]
+    before = header_figures(office)
+    Notification.objects.create(recipient=office, title="t", key="header-figures-test")
+    unit = world.objects["units"]["own"]
+    units_changed_at_bump(frozenset([unit.pk]), frozenset())
+    after = header_figures(office)
+    assert after["unread"] == before["unread"] + 1
+    assert after["last_change"] > (before["last_change"] or after["last_change"] - timedelta(1))
+    assert after["last_change"].tzinfo is not None
