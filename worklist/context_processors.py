@@ -1,10 +1,12 @@
 """The header of every page: the work queue's "To do" link with its count, the few section
 pages a user's roles use most, the others under "More", and the unread notifications."""
 
+import functools
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,9 +18,17 @@ from worklist.selectors import header_counts
 Role = RoleAssignment.Role
 
 
-def _section_links(user: Any) -> tuple[list[tuple[Any, str]], list[tuple[Any, str]]]:
+def _section_links(user: Any) -> tuple[tuple[tuple[Any, str], ...], tuple[tuple[Any, str], ...]]:
     """The sections a user's roles open, split into the main ones and the rest."""
-    scope = user_scope(user)
+    return _links_of(user_scope(user), user.is_staff, get_script_prefix(), settings.ROOT_URLCONF)
+
+
+# Every page's header: the same few scopes ask for the same links all day (the labels are
+# translated when shown).
+@functools.lru_cache(maxsize=1024)
+def _links_of(
+    scope: Any, is_staff: bool, _prefix: str, _urlconf: str
+) -> tuple[tuple[tuple[Any, str], ...], tuple[tuple[Any, str], ...]]:
     office = scope.everything or Role.OFFICE_REVIEWER in scope.roles
     province = scope.everything or Role.PROVINCIAL_REVIEWER in scope.roles
     main: list[tuple[Any, str]] = []
@@ -54,9 +64,9 @@ def _section_links(user: Any) -> tuple[list[tuple[Any, str]], list[tuple[Any, st
     more.append((_("Units"), reverse("creation:unit-list")))
     more.append((_("Documents"), reverse("reporting:document-job-list")))
     more.append((_("API"), reverse("api-docs")))
-    if user.is_staff:
+    if is_staff:
         more.append((_("Admin"), reverse("admin:index")))
-    return main, more
+    return tuple(main), tuple(more)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
