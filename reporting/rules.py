@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy as _
+
 from creation.rules import Period
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -180,6 +182,15 @@ class Light(StrEnum):
     YELLOW = "yellow"  # not submitted, due within the warning window
     RED = "red"  # not submitted and overdue
     GREY = "grey"  # not submitted, not due soon
+
+
+LIGHT_LABELS = {
+    Light.GREEN: _("Submitted on time"),
+    Light.AMBER: _("Submitted late"),
+    Light.YELLOW: _("Due within 7 days"),
+    Light.RED: _("Overdue"),
+    Light.GREY: _("Due later"),
+}
 
 
 # A report not yet sent shows yellow from this many days before its due moment.

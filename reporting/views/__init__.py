@@ -46,6 +46,7 @@ from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
 from creation.selectors import scope_provinces
 from creation.views import role_required
+from dashboard.selectors import PROVINCE, dashboard_units, stored_reporting_figures
 from portal.exports import Column, Kind, export_if_requested, model_columns
 from portal.files import stored_file_response
 from portal.queues import (
@@ -76,6 +77,7 @@ from reporting.models import (
     SubmissionEvent,
 )
 from reporting.rules import (
+    LIGHT_LABELS,
     SHANGHAI,
     WARN_DAYS,
     Light,
@@ -85,12 +87,10 @@ from reporting.rules import (
     traffic_light,
 )
 from reporting.selectors import (
-    figures_by,
     obligation_figures,
     obligation_list,
     office_review_queue,
     province_copied_reports,
-    province_obligations,
 )
 from reporting.services import (
     CONTENT_FIELDS,
@@ -108,13 +108,6 @@ PAGE_SIZE = 25
 Role = RoleAssignment.Role
 GET_POST = require_http_methods(["GET", "POST"])
 
-LIGHT_LABELS = {
-    Light.GREEN: gettext_lazy("Submitted on time"),
-    Light.AMBER: gettext_lazy("Submitted late"),
-    Light.YELLOW: gettext_lazy("Due within 7 days"),
-    Light.RED: gettext_lazy("Overdue"),
-    Light.GREY: gettext_lazy("Due later"),
-}
 REPORT_STATE_LABELS = {
     ReportState.NOT_STARTED: gettext_lazy("Not started"),
     ReportState.DRAFT: gettext_lazy("Draft"),
@@ -612,8 +605,6 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
 def province_reports(request: HttpRequest) -> HttpResponse:
     """Figures per unit of the reviewer's provinces, and the fund reports and self-inspections
     copied to the provincial departments (R3.3, R4.2)."""
-    now = timezone.now()
-    obligations = province_obligations(user=request.user)
     # Copies to read, not items waiting for the province: the newest first.
     filters = ProvinceReportFilter(
         request.GET or None, queryset=province_copied_reports(user=request.user)
@@ -625,10 +616,15 @@ def province_reports(request: HttpRequest) -> HttpResponse:
     if exported:
         return exported
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The units' stored figures (dashboard.models.UnitFigures), counted as the status and the
+    # dashboards show them.
+    totals, units = stored_reporting_figures(
+        dashboard_units(user=request.user, area=PROVINCE), timezone.now()
+    )
     context = {
         "provinces": list(scope_provinces(user=request.user)),
-        "totals": obligation_figures(obligations, now=now),
-        "units": figures_by(obligations, group="unit", now=now),
+        "totals": totals,
+        "units": units,
         "filters": filters,
         "page": page,
         "query": _query(request),
