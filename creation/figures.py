@@ -40,9 +40,13 @@ StoredFiguresReader = Callable[[Collection[int], Sequence[str]], dict[int, Store
 # units -> one dict per province: province_id, province_name, units, budget, spent,
 # central_budget, central_spent, rate (R3.2).
 ProvinceFundsReader = Callable[[QuerySet], list[dict[str, Any]]]
+# units, status, worst_first -> ((unit id, veto status) rows in the lists' order, to page; how
+# many of the units are at each status) (R6.6).
+VetoStatusesReader = Callable[[QuerySet, str, bool], tuple[QuerySet, dict[str, int]]]
 
 _reader: StoredFiguresReader | None = None
 _province_funds_reader: ProvinceFundsReader | None = None
+_veto_statuses_reader: VetoStatusesReader | None = None
 
 
 def stored_figures_reader_register(reader: StoredFiguresReader) -> None:
@@ -57,6 +61,13 @@ def stored_province_funds_reader_register(reader: ProvinceFundsReader) -> None:
     stored figures."""
     global _province_funds_reader
     _province_funds_reader = reader
+
+
+def stored_veto_statuses_reader_register(reader: VetoStatusesReader) -> None:
+    """Make `reader(units, status, worst_first)` the read of the units' stored veto statuses
+    in the order of the lists of gauges."""
+    global _veto_statuses_reader
+    _veto_statuses_reader = reader
 
 
 def _registered(reader: Any, name: str) -> Any:
@@ -79,3 +90,14 @@ def stored_province_funds(units: QuerySet) -> list[dict[str, Any]]:
     units, summed over their stored figures, by province name: one query while their rows are
     fresh."""
     return _registered(_province_funds_reader, "stored_province_funds_reader_register")(units)
+
+
+def stored_veto_statuses(
+    units: QuerySet, *, status: str = "", worst_first: bool = False
+) -> tuple[QuerySet, dict[str, int]]:
+    """R6.6: the (unit id, stored veto status) of the units (scoped and filtered), by name and
+    worst first if asked, only those at `status` ("at_risk" or "failed"; "attention" = either),
+    as a query that a paginator reads a page of; and how many of all the units are at each
+    status. The database orders and pages them, whatever the number of units."""
+    reader = _registered(_veto_statuses_reader, "stored_veto_statuses_reader_register")
+    return reader(units, status, worst_first)

@@ -10,8 +10,13 @@ class DashboardConfig(AppConfig):
         from creation.figures import (
             stored_figures_reader_register,
             stored_province_funds_reader_register,
+            stored_veto_statuses_reader_register,
         )
-        from dashboard.selectors import stored_province_funds, unit_figures_read
+        from dashboard.selectors import (
+            stored_province_funds,
+            stored_veto_statuses,
+            unit_figures_read,
+        )
         from dashboard.services import units_changed_refresh
         from portal.cache import units_changed_register
 
@@ -22,3 +27,4 @@ class DashboardConfig(AppConfig):
         # gauges) read the stored rows through creation.figures rather than importing this app.
         stored_figures_reader_register(unit_figures_read)
         stored_province_funds_reader_register(stored_province_funds)
+        stored_veto_statuses_reader_register(stored_veto_statuses)

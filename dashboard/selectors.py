@@ -1162,3 +1162,35 @@ def unit_figures_read(
     for row in unit_figures_refresh(stale, now=now) if stale else []:
         rows[row.unit_id] = row
     return rows
+
+
+# The lists of gauges, worst first (R6.6).
+_GAUGE_ORDER = Case(
+    When(figures__veto_status=GaugeStatus.FAILED, then=0),
+    When(figures__veto_status=GaugeStatus.AT_RISK, then=1),
+    default=2,
+)
+
+
+def stored_veto_statuses(
+    units: QuerySet[CreationUnit], status: str, worst_first: bool
+) -> tuple[QuerySet, dict[str, int]]:
+    """creation.figures.stored_veto_statuses: the rows stored first where missing or changed by
+    the clock (stored_figures_ensure), then ordered, filtered and counted by the database."""
+    stored_figures_ensure(units, timezone.now())
+    counts: dict[str, int] = dict.fromkeys(GaugeStatus, 0)
+    for value, number in (
+        UnitFigures.objects.filter(unit__in=units.order_by().values("pk"))
+        .order_by()
+        .values("veto_status")
+        .annotate(number=Count("pk"))
+        .values_list("veto_status", "number")
+    ):
+        counts[GaugeStatus(value)] += number
+    rows = units.annotate(gauge=F("figures__veto_status"))
+    if status == "attention":
+        rows = rows.exclude(gauge=GaugeStatus.OK)
+    elif status:
+        rows = rows.filter(gauge=status)
+    order = [_GAUGE_ORDER] if worst_first else []
+    return rows.order_by(*order, "name", "pk").values_list("pk", "gauge"), counts

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
-from creation.figures import stored_figures
+from creation.figures import stored_figures, stored_veto_statuses
 from creation.models import (
     Batch,
     CreationUnit,
@@ -787,7 +787,6 @@ def office_units(*, user: Any) -> QuerySet[CreationUnit]:
 # The gauge as the pages read it: stored with the unit's other figures (creation.figures) by
 # their one writer, which has it computed by veto_gauge_rows_by_language above, in every language.
 # A page never computes it again; the office's acceptance run does (scoring.services).
-GAUGE_ORDER = {GaugeStatus.FAILED: 0, GaugeStatus.AT_RISK: 1, GaugeStatus.OK: 2}
 
 
 @dataclass(frozen=True)
@@ -831,25 +830,13 @@ def stored_gauge(*, unit: CreationUnit) -> StoredGauge:
 
 def gauge_statuses(
     units: QuerySet[CreationUnit], *, status: str = "", worst_first: bool = False
-) -> tuple[list[tuple[int, GaugeStatus]], dict[GaugeStatus, int]]:
+) -> tuple[QuerySet, dict[str, int]]:
     """The (unit id, gauge status) of the units (already scoped and filtered) in the lists'
     order, by name (worst first if asked), only those at `status` ("at_risk" or "failed";
-    "attention" = either), and how many of all the units are at each status: two queries while
-    their rows are fresh, whatever the number of units; the items are read for a page only
-    (gauges_of)."""
-    ids = list(units.order_by("name", "pk").values_list("pk", flat=True))
-    found = stored_figures(ids, fields=["veto_status"])
-    rows = [(pk, GaugeStatus(found[pk].veto_status)) for pk in ids]
-    counts = dict.fromkeys(GaugeStatus, 0)
-    for _pk, gauge in rows:
-        counts[gauge] += 1
-    if status == "attention":
-        rows = [row for row in rows if row[1] != GaugeStatus.OK]
-    elif status:
-        rows = [row for row in rows if row[1] == status]
-    if worst_first:
-        rows.sort(key=lambda row: GAUGE_ORDER[row[1]])
-    return rows, counts
+    "attention" = either), as a query a paginator pages, and how many of all the units are at
+    each status: the stored statuses (creation.figures), ordered and paged by the database; the
+    items are read for a page only (gauges_of)."""
+    return stored_veto_statuses(units, status=status, worst_first=worst_first)
 
 
 def gauges_of(

@@ -1,5 +1,7 @@
 """Pages of the veto gauge and acceptance (R6.5, R6.6, §8)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -222,3 +224,38 @@ def test_R6_6_a_committed_override_shows_on_the_gauge_pages_at_once(
     assert f'data-unit-id="{own.pk}" data-status="failed"' in listed.content.decode()
     home = client.get(reverse("creation:unit-home", kwargs={"pk": own.pk})).content.decode()
     assert 'data-gauge-status="failed"' in home
+
+
+def test_R6_6_gauge_list_is_worst_first_then_by_name_and_counts_every_status(client, world):
+    from dashboard.models import UnitFigures
+    from scoring.selectors import gauge_statuses, office_units
+
+    office = world.users["office"]
+    client.force_login(office)
+    client.get(reverse("acceptance:gauge-list"))  # every listed unit's row stored
+    units = office_units(user=office).order_by("name", "pk")
+    ids = list(units.values_list("pk", flat=True))
+    assert len(ids) >= 3
+    # Stored statuses set by hand, fresh for a day: the list reads them as they are.
+    later = timezone.now() + timedelta(days=1)
+    chosen = {ids[-1]: "failed", ids[0]: "at_risk", ids[1]: "failed"}
+    UnitFigures.objects.filter(unit_id__in=ids).update(veto_status="ok", next_change_at=later)
+    for pk, status in chosen.items():
+        UnitFigures.objects.filter(unit_id=pk).update(veto_status=status)
+
+    rows, counts = gauge_statuses(units, worst_first=True)
+    failed = [pk for pk in ids if chosen.get(pk) == "failed"]  # by name, as `ids`
+    ok = [pk for pk in ids if pk not in chosen]
+    assert list(rows) == [
+        *((pk, "failed") for pk in failed),
+        (ids[0], "at_risk"),
+        *((pk, "ok") for pk in ok),
+    ]
+    assert counts == {"failed": 2, "at_risk": 1, "ok": len(ok)}
+    attention, _counts = gauge_statuses(units, status="attention", worst_first=True)
+    assert [pk for pk, _status in attention] == [*failed, ids[0]]
+    by_name, _counts = gauge_statuses(units, status="failed")
+    assert [pk for pk, _status in by_name] == failed
+    # The page lists them in that order.
+    page = client.get(reverse("acceptance:gauge-list"), {"gauge_status": "attention"})
+    assert [gauge.unit.pk for gauge in page.context["page"].object_list] == [*failed, ids[0]]
