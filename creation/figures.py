@@ -34,6 +34,8 @@ class StoredFigures(Protocol):
     veto_items: dict[str, list[dict[str, Any]]]
     # C5: the first day of the current liaison vacancy, None while someone serves.
     liaison_vacant_since: date | None
+    # C1: the reports past their due moment and not submitted.
+    overdue: int
 
 
 StoredFiguresReader = Callable[[Collection[int], Sequence[str]], dict[int, StoredFigures]]

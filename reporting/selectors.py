@@ -141,17 +141,6 @@ def province_copied_reports(*, user: Any) -> QuerySet[Submission]:
     )
 
 
-def unit_overdue_count(*, user: Any, unit_id: int, now: datetime | None = None) -> int:
-    """How many of the unit's obligations are past their due moment and not submitted (C1: a
-    report returned and not sent again counts as not submitted)."""
-    return (
-        obligation_list(user=user)
-        .filter(unit_id=unit_id, due_at__lt=now or timezone.now())
-        .exclude(submitted_q())
-        .count()
-    )
-
-
 # --- Work queues (the worklist app assembles them) ---------------------------------------------
 
 

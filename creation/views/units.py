@@ -88,13 +88,17 @@ def unit_home(request: HttpRequest, pk: int) -> HttpResponse:
     except CreationUnit.DoesNotExist:
         raise Http404 from None
     leadership = worst_status(unit_leadership_compliance(unit=unit))
-    # The veto gauge (R6.6) and the liaison vacancy (C5) as the unit's figures store them.
-    figures = stored_figures([unit.pk], fields=["veto_status", "liaison_vacant_since"])[unit.pk]
+    # The veto gauge (R6.6), the liaison vacancy (C5) and the reports overdue (C1) as the unit's
+    # figures store them.
+    figures = stored_figures([unit.pk], fields=["veto_status", "liaison_vacant_since", "overdue"])[
+        unit.pk
+    ]
     context = {
         "unit": unit,
         "leadership": leadership,
         "liaison_vacant_since": figures.liaison_vacant_since,
         "veto_status": figures.veto_status,
+        "overdue": figures.overdue,
     }
     return render(request, "creation/unit_home.html", context)
 
