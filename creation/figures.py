@@ -34,7 +34,11 @@ class StoredFigures(Protocol):
     veto_items: dict[str, list[dict[str, Any]]]
     # C5: the first day of the current liaison vacancy, None while someone serves.
     liaison_vacant_since: date | None
-    # C1: the reports past their due moment and not submitted.
+    # C1: the reports due so far, sent on time, sent late, and past their due moment and not
+    # submitted.
+    due_so_far: int
+    on_time: int
+    late: int
     overdue: int
 
 

@@ -10,6 +10,7 @@ from django.db.models import Count, DateField, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from creation.figures import stored_figures
 from creation.models import CreationUnit
 from creation.scope import user_scope
 from reporting.models import Obligation, Submission, late_q, on_time_q, submitted_q
@@ -73,6 +74,19 @@ def obligation_figures(
     query."""
     row = obligations.order_by().aggregate(**_figure_aggregates(now or timezone.now()))
     return Figures(**row)
+
+
+def stored_unit_figures(unit_id: int) -> Figures:
+    """The unit's figures as its stored row holds them (creation.figures: read fresh, stored
+    first when the clock or a write changed them), counted by `figures_by` when stored."""
+    row = stored_figures([unit_id], fields=["due_so_far", "on_time", "late", "overdue"])[unit_id]
+    return Figures(
+        expected=row.due_so_far,
+        submitted=row.on_time + row.late,
+        on_time=row.on_time,
+        late=row.late,
+        missing=row.overdue,
+    )
 
 
 def figures_by(

@@ -87,10 +87,10 @@ from reporting.rules import (
     traffic_light,
 )
 from reporting.selectors import (
-    obligation_figures,
     obligation_list,
     office_review_queue,
     province_copied_reports,
+    stored_unit_figures,
 )
 from reporting.services import (
     CONTENT_FIELDS,
@@ -340,7 +340,7 @@ def unit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit,
         "filters": filters,
         "filtered": any(data.get(name) for name in ("type", "status", "year")),
-        "figures": obligation_figures(obligations, now=now),
+        "figures": stored_unit_figures(unit.pk),
         "feed": CalendarFeed.objects.visible_to(request.user).filter(unit=unit).first(),
         "month_view": month_view,
         "legend": [(light.value, LIGHT_LABELS[light]) for light in Light],
