@@ -110,7 +110,16 @@ class UnitFigures(models.Model):
     class Meta:
         verbose_name = _("unit figures")
         verbose_name_plural = _("unit figures")
-        indexes = [models.Index(fields=["rank_group", "rank_text"], name="unitfigures_rank")]
+        indexes = [
+            models.Index(fields=["rank_group", "rank_text"], name="unitfigures_rank"),
+            # The dashboards' publicity leaders (highest total first): read off the index, a
+            # page of ten finds its units in the first few dozen rows instead of sorting 5,000.
+            models.Index(
+                fields=["-publicity_total", "-publicity_bonus"],
+                condition=models.Q(publicity_total__isnull=False),
+                name="unitfigures_publicity_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
