@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone, translation
 
@@ -322,14 +323,17 @@ def unit_figures_refresh(
     for chunk in _chunks(ids):
         ranked_before = _rank_keys(chunk)
         rows = unit_figures_compute(_units(chunk), now)
-        UnitFigures.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["unit"],
-            update_fields=STORED_FIELDS,
-        )
-        _unit_months_store([row.unit_id for row in rows], now)
-        rank_groups_moved(_moved_rank_groups(ranked_before, rows))
+        # A unit's row, its months and its rank group's moment are stored together: one
+        # transaction (and one round trip to open and one to close it) for the three writes.
+        with transaction.atomic(savepoint=False):
+            UnitFigures.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["unit"],
+                update_fields=STORED_FIELDS,
+            )
+            _unit_months_store([row.unit_id for row in rows], now)
+            rank_groups_moved(_moved_rank_groups(ranked_before, rows))
         stored += rows
     return stored
 
