@@ -14,7 +14,7 @@ import functools
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -42,7 +42,7 @@ from inspections.rules import Coverage
 from portal.aggregates import count_of
 from portal.cache import cached_for_user
 from portal.scoping import scope_text
-from portal.statements import prepared
+from portal.statements import CompiledStatements, prepared, read_moment
 from reporting.rules import LIGHT_LABELS, SHANGHAI, Light
 from reporting.selectors import MONTHLY_COUNTS, Figures
 from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
@@ -966,7 +966,7 @@ def _stored_row(unit_id: int, statement: tuple[str, tuple[Any, ...]]) -> dict[in
         # The driver gives the JSON decoded and the moments as datetimes on PostgreSQL, as
         # text on SQLite.
         row.answer = _decoded(row.answer)
-        row.next_change_at = _read_moment(row.next_change_at)
+        row.next_change_at = read_moment(row.next_change_at)
         found[row.unit_id] = row
     return found
 
@@ -1068,41 +1068,26 @@ def unit_status_answer(
         # moment its answer changed.
         unit_figures_refresh([unit_id], now=now)
         row = _stored_row(unit_id, statement)[unit_id]
-    return _read_moment(row.visible_changed_at), _answer(row, _stored_rank(row))
+    return read_moment(row.visible_changed_at), _answer(row, _stored_rank(row))
 
 
 # The statements of `unit_status_answer`, one per language and scope (the units a user sees are
 # a function of their scope alone), compiled once: building and compiling them cost more than
 # running them. Kept for as many scopes as are likely in use at once.
-_VISIBLE_STATEMENTS_KEPT = 512
-_visible_statements: dict[tuple[str, str], tuple[str, tuple[Any, ...]]] = {}
+_visible_statements = CompiledStatements(kept=512)
 
 
 def _one_visible_unit_statement(user: Any, language: str) -> tuple[str, tuple[Any, ...]]:
-    key = (language, scope_text(user))
-    statement = _visible_statements.get(key)
-    if statement is None:
+    def compile_statement() -> tuple[str, tuple[Any, ...]]:
         seen = with_status_changed_at(
             CreationUnit.objects.visible_to(user).filter(pk=OuterRef("unit_id"))
         ).order_by()
         query = _stored_rows_query([_ONE_UNIT], language).annotate(
             visible_changed_at=Subquery(seen.values(STATUS_CHANGED_AT)[:1])
         )
-        statement = query.query.sql_with_params()
-        if len(_visible_statements) >= _VISIBLE_STATEMENTS_KEPT:
-            _visible_statements.clear()
-        _visible_statements[key] = statement
-    return statement
+        return query.query.sql_with_params()
 
-
-def _read_moment(value: Any) -> datetime | None:
-    # A moment read by a raw statement comes back on SQLite as text, or without its time zone
-    # (stored in UTC).
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime) and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
+    return _visible_statements.get((language, scope_text(user)), compile_statement)
 
 
 # Rows a dashboard refreshes itself when the clock has changed them; when the day turns every row

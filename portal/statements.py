@@ -12,10 +12,14 @@ import hashlib
 import itertools
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
+
+Statement = tuple[str, tuple[Any, ...]]
 
 # Statements prepared on each open connection (the driver's connection object: a new one after
 # a reconnect has none). Bounded: past it, the connection's statements are dropped and prepared
@@ -48,3 +52,32 @@ def prepared(sql: str, params: Sequence[Any]) -> tuple[str, Sequence[Any]]:
     if not params:
         return f"EXECUTE {name}", params
     return f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params
+
+
+class CompiledStatements:
+    """Statements built and compiled once per key (a scope, a language) in this process:
+    building a query with the ORM costs more than the database spends running these. Bounded:
+    past `kept`, all are dropped and compiled again as they are used."""
+
+    def __init__(self, kept: int) -> None:
+        self.kept = kept
+        self._statements: dict[Hashable, Statement] = {}
+
+    def get(self, key: Hashable, compile_statement: Callable[[], Statement]) -> Statement:
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = compile_statement()
+            if len(self._statements) >= self.kept:
+                self._statements.clear()
+            self._statements[key] = statement
+        return statement
+
+
+def read_moment(value: Any) -> datetime | None:
+    """A moment as a plain cursor reads it: on SQLite text, or without its time zone (stored in
+    UTC); as an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value

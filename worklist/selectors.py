@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -39,7 +39,7 @@ from inspections.selectors import (
 )
 from portal.models import Notification
 from portal.scoping import scope_text
-from portal.statements import prepared
+from portal.statements import CompiledStatements, prepared, read_moment
 from reporting.selectors import (
     office_review_queue,
     province_overdue_reports,
@@ -582,14 +582,11 @@ def _header_annotations(user: Any) -> dict[str, Any]:
 # The two header figures are read on every page a signed-in user opens: their statement is
 # built and compiled once per user and scope (building it costs several times what the
 # database spends answering it), and prepared once per connection (portal.statements).
-_HEADER_STATEMENTS_KEPT = 2000
-_header_statements: dict[tuple[int, str], tuple[str, tuple[Any, ...]]] = {}
+_header_statements = CompiledStatements(kept=2000)
 
 
 def _header_statement(user: Any) -> tuple[str, tuple[Any, ...]]:
-    key = (user.pk, scope_text(user))
-    statement = _header_statements.get(key)
-    if statement is None:
+    def compile_statement() -> tuple[str, tuple[Any, ...]]:
         annotations = _header_annotations(user)
         rows = (
             get_user_model()
@@ -597,20 +594,9 @@ def _header_statement(user: Any) -> tuple[str, tuple[Any, ...]]:
             .annotate(**annotations)
             .values_list(*annotations)
         )
-        statement = rows.query.sql_with_params()
-        if len(_header_statements) >= _HEADER_STATEMENTS_KEPT:
-            _header_statements.clear()
-        _header_statements[key] = statement
-    return statement
+        return rows.query.sql_with_params()
 
-
-def _moment(value: Any) -> datetime | None:
-    # A moment read by a plain cursor comes back on SQLite as text without its time zone.
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime) and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)
-    return value
+    return _header_statements.get((user.pk, scope_text(user)), compile_statement)
 
 
 def header_figures(user: Any) -> dict[str, Any]:
@@ -621,7 +607,7 @@ def header_figures(user: Any) -> dict[str, Any]:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     unread, last_change = row if row else (0, None)
-    return {"unread": unread or 0, "last_change": _moment(last_change)}
+    return {"unread": unread or 0, "last_change": read_moment(last_change)}
 
 
 def _kept_count_key(user_id: int) -> str:
@@ -661,7 +647,7 @@ def header_counts(*, user: Any, now: datetime | None = None) -> dict[str, int]:
         kept = {
             "scope": scope,
             "day": day,
-            "last_change": _moment(found["last_change"]),
+            "last_change": read_moment(found["last_change"]),
             "count": open_tasks,
             "at": now.timestamp(),
         }
