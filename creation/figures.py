@@ -49,10 +49,13 @@ ProvinceFundsReader = Callable[[QuerySet], list[dict[str, Any]]]
 # units, status, worst_first -> ((unit id, veto status) rows in the lists' order, to page; how
 # many of the units are at each status) (R6.6).
 VetoStatusesReader = Callable[[QuerySet, str, bool], tuple[QuerySet, dict[str, int]]]
+# units -> (the total of their reporting figures, one row of them per unit by name) (C1).
+ReportingFiguresReader = Callable[[QuerySet], tuple[Any, list[dict[str, Any]]]]
 
 _reader: StoredFiguresReader | None = None
 _province_funds_reader: ProvinceFundsReader | None = None
 _veto_statuses_reader: VetoStatusesReader | None = None
+_reporting_figures_reader: ReportingFiguresReader | None = None
 
 
 def stored_figures_reader_register(reader: StoredFiguresReader) -> None:
@@ -74,6 +77,13 @@ def stored_veto_statuses_reader_register(reader: VetoStatusesReader) -> None:
     in the order of the lists of gauges."""
     global _veto_statuses_reader
     _veto_statuses_reader = reader
+
+
+def stored_reporting_figures_reader_register(reader: ReportingFiguresReader) -> None:
+    """Make `reader(units)` the read of the units' stored reporting figures, summed and per
+    unit."""
+    global _reporting_figures_reader
+    _reporting_figures_reader = reader
 
 
 def _registered(reader: Any, name: str) -> Any:
@@ -107,3 +117,11 @@ def stored_veto_statuses(
     status. The database orders and pages them, whatever the number of units."""
     reader = _registered(_veto_statuses_reader, "stored_veto_statuses_reader_register")
     return reader(units, status, worst_first)
+
+
+def stored_reporting_figures(units: QuerySet) -> tuple[Any, list[dict[str, Any]]]:
+    """C1: the reporting figures of the units (due so far, submitted, on time, late, missing)
+    from their stored rows: their total (reporting.selectors.Figures) and a row per unit by name
+    (`key`, `name` and the figures), in two queries while the rows are fresh."""
+    reader = _registered(_reporting_figures_reader, "stored_reporting_figures_reader_register")
+    return reader(units)

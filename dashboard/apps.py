@@ -10,10 +10,12 @@ class DashboardConfig(AppConfig):
         from creation.figures import (
             stored_figures_reader_register,
             stored_province_funds_reader_register,
+            stored_reporting_figures_reader_register,
             stored_veto_statuses_reader_register,
         )
         from dashboard.selectors import (
             stored_province_funds,
+            stored_reporting_figures,
             stored_veto_statuses,
             unit_figures_read,
         )
@@ -28,3 +30,4 @@ class DashboardConfig(AppConfig):
         stored_figures_reader_register(unit_figures_read)
         stored_province_funds_reader_register(stored_province_funds)
         stored_veto_statuses_reader_register(stored_veto_statuses)
+        stored_reporting_figures_reader_register(stored_reporting_figures)

@@ -248,13 +248,13 @@ REPORTING_SUMS = ("due_so_far", "on_time", "late", "overdue")
 
 
 def stored_reporting_figures(
-    units: QuerySet[CreationUnit], now: datetime
+    units: QuerySet[CreationUnit], now: datetime | None = None
 ) -> tuple[Figures, list[dict[str, Any]]]:
     """C1: the reporting figures of the units (due so far, submitted, on time, late, missing)
     from their stored rows, which reporting.selectors.figures_by counted: their total, and a row
     per unit by name (`key`, `name` and the figures). Two queries while the rows are in place
     (stored_tallies stores the missing ones and those the clock changed first)."""
-    tallies = stored_tallies(units, now, REPORTING_SUMS)
+    tallies = stored_tallies(units, now or timezone.now(), REPORTING_SUMS)
     on_time, late = tallies.total("on_time"), tallies.total("late")
     total = Figures(
         expected=tallies.total("due_so_far"),
@@ -1175,7 +1175,9 @@ def stored_veto_statuses(
     rows = units.annotate(gauge=F("figures__veto_status"))
     if status == "attention":
         rows = rows.exclude(gauge=GaugeStatus.OK)
-    elif status:
+    elif status in {gauge.value for gauge in GaugeStatus}:
         rows = rows.filter(gauge=status)
+    elif status:  # no unit has a status of another name (nor is it sent to the database)
+        rows = rows.none()
     order = [_GAUGE_ORDER] if worst_first else []
     return rows.order_by(*order, "name", "pk").values_list("pk", "gauge"), counts

@@ -137,6 +137,11 @@ def office_review_queue(*, user: Any) -> QuerySet[Submission]:
     return queue.filter(obligation__unit__batch__programme__in=scope.office_programme_ids)
 
 
+def province_units(*, user: Any) -> QuerySet[CreationUnit]:
+    """The units in the provinces a provincial reviewer follows (every unit for a superuser)."""
+    return CreationUnit.objects.visible_to(user).filter(user_scope(user).provinces_units_q(""))
+
+
 def province_obligations(*, user: Any) -> QuerySet[Obligation]:
     """The obligations of the units in the provinces a provincial reviewer follows."""
     return obligation_list(user=user).filter(user_scope(user).provinces_units_q("unit__"))

@@ -42,11 +42,11 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from creation.figures import stored_reporting_figures
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
 from creation.selectors import scope_provinces
 from creation.views import role_required
-from dashboard.selectors import PROVINCE, dashboard_units, stored_reporting_figures
 from portal.exports import Column, Kind, export_if_requested, model_columns
 from portal.files import stored_file_response
 from portal.queues import (
@@ -90,6 +90,7 @@ from reporting.selectors import (
     obligation_list,
     office_review_queue,
     province_copied_reports,
+    province_units,
     stored_unit_figures,
 )
 from reporting.services import (
@@ -616,11 +617,9 @@ def province_reports(request: HttpRequest) -> HttpResponse:
     if exported:
         return exported
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The units' stored figures (dashboard.models.UnitFigures), counted as the status and the
-    # dashboards show them.
-    totals, units = stored_reporting_figures(
-        dashboard_units(user=request.user, area=PROVINCE), timezone.now()
-    )
+    # The units' stored figures (creation.figures), counted as the status and the dashboards
+    # show them.
+    totals, units = stored_reporting_figures(province_units(user=request.user))
     context = {
         "provinces": list(scope_provinces(user=request.user)),
         "totals": totals,

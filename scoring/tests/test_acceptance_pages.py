@@ -256,6 +256,8 @@ def test_R6_6_gauge_list_is_worst_first_then_by_name_and_counts_every_status(cli
     assert [pk for pk, _status in attention] == [*failed, ids[0]]
     by_name, _counts = gauge_statuses(units, status="failed")
     assert [pk for pk, _status in by_name] == failed
+    unknown, _counts = gauge_statuses(units, status="a\x00b")  # never sent to the database
+    assert list(unknown) == []
     # The page lists them in that order.
     page = client.get(reverse("acceptance:gauge-list"), {"gauge_status": "attention"})
     assert [gauge.unit.pk for gauge in page.context["page"].object_list] == [*failed, ids[0]]
