@@ -46,6 +46,12 @@ def unit_list(*, user: Any) -> QuerySet[CreationUnit]:
     return CreationUnit.objects.visible_to(user).with_related()
 
 
+def province_units(*, user: Any) -> QuerySet[CreationUnit]:
+    """The units in the provinces the user follows as a provincial reviewer (every unit for a
+    superuser), within what the user may see."""
+    return unit_list(user=user).filter(user_scope(user).provinces_units_q(""))
+
+
 def unit_get(*, user: Any, pk: int) -> CreationUnit:
     """The unit, or CreationUnit.DoesNotExist when it is outside the user's scope."""
     return unit_list(user=user).get(pk=pk)

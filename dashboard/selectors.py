@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time
 from decimal import Decimal
 from types import SimpleNamespace
@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creation.models import CreationUnit, Region
 from creation.scope import user_scope
-from creation.selectors import UnitCounts
+from creation.selectors import UnitCounts, province_units
 from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
@@ -44,7 +44,7 @@ from portal.cache import cached_for_user
 from portal.scoping import scope_text
 from portal.statements import CompiledStatements, prepared, read_moment
 from reporting.rules import LIGHT_LABELS, SHANGHAI, Light
-from reporting.selectors import MONTHLY_COUNTS, Figures
+from reporting.selectors import MONTHLY_COUNTS, STORED_FIGURE_COLUMNS, Figures
 from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
 
 OFFICE = "office"
@@ -57,13 +57,13 @@ def dashboard_units(*, user: Any, area: str) -> QuerySet[CreationUnit]:
     """The units a dashboard covers: those of the programmes the user runs for the office, or
     those of the provinces the user reviews (every unit for a superuser); always within
     `visible_to(user)`."""
+    if area != OFFICE:
+        return province_units(user=user)
     units = CreationUnit.objects.visible_to(user).with_related()
     scope = user_scope(user)
     if scope.everything:
         return units
-    if area == OFFICE:
-        return units.filter(batch__programme__in=scope.office_programme_ids)
-    return units.filter(scope.provinces_units_q(""))
+    return units.filter(batch__programme__in=scope.office_programme_ids)
 
 
 @dataclass
@@ -244,44 +244,24 @@ def stored_tallies(
     return StoredTallies(rows)
 
 
-REPORTING_SUMS = ("due_so_far", "on_time", "late", "overdue")
-
-
 def stored_reporting_figures(
     units: QuerySet[CreationUnit], now: datetime | None = None
 ) -> tuple[Figures, list[dict[str, Any]]]:
-    """C1: the reporting figures of the units (due so far, submitted, on time, late, missing)
-    from their stored rows, which reporting.selectors.figures_by counted: their total, and a row
-    per unit by name (`key`, `name` and the figures). Two queries while the rows are in place
-    (stored_tallies stores the missing ones and those the clock changed first)."""
-    tallies = stored_tallies(units, now or timezone.now(), REPORTING_SUMS)
-    on_time, late = tallies.total("on_time"), tallies.total("late")
-    total = Figures(
-        expected=tallies.total("due_so_far"),
-        submitted=on_time + late,
-        on_time=on_time,
-        late=late,
-        missing=tallies.total("overdue"),
-    )
-    rows = (
-        UnitFigures.objects.filter(unit__in=units.order_by().values("pk"))
+    """C1: the reporting figures of the units from their stored rows, which
+    reporting.selectors.figures_by counted: their total, and a row per unit by name (`key`,
+    `name` and the figures, Figures.stored). Two queries while the rows are in place (the
+    missing ones and those the clock changed are stored first)."""
+    stored_figures_ensure(units, now or timezone.now())
+    rows = [
+        {"key": key, "name": name, **asdict(Figures.stored(*counts))}
+        for key, name, *counts in UnitFigures.objects.filter(unit__in=units.order_by().values("pk"))
         .order_by("unit__name", "unit_id")
-        .values(
-            key=F("unit_id"),
-            name=F("unit__name"),
-            expected=F("due_so_far"),
-            submitted=F("on_time") + F("late"),
-            on_time_count=F("on_time"),
-            late_count=F("late"),
-            missing=F("overdue"),
-        )
+        .values_list("unit_id", "unit__name", *STORED_FIGURE_COLUMNS)
+    ]
+    total = Figures(
+        **{field.name: sum(row[field.name] for row in rows) for field in fields(Figures)}
     )
-    per_unit = []
-    for row in rows:
-        # named apart from the model's own fields, which `values` would not rename
-        row["on_time"], row["late"] = row.pop("on_time_count"), row.pop("late_count")
-        per_unit.append(row)
-    return total, per_unit
+    return total, rows
 
 
 def overview_panel(query: DashboardQuery) -> dict[str, Any]:

@@ -41,6 +41,11 @@ def review_queue(*, user: Any) -> QuerySet[Submission]:
     )
 
 
+# The columns of a unit's stored row that hold its Figures (dashboard.models.UnitFigures), in
+# the order of Figures.stored.
+STORED_FIGURE_COLUMNS = ("due_so_far", "on_time", "late", "overdue")
+
+
 @dataclass(frozen=True)
 class Figures:
     expected: int
@@ -48,6 +53,17 @@ class Figures:
     on_time: int
     late: int
     missing: int
+
+    @classmethod
+    def stored(cls, due_so_far: int, on_time: int, late: int, overdue: int) -> Figures:
+        """The figures as a unit's stored row holds them (submitted = on time + late, C1)."""
+        return cls(
+            expected=due_so_far,
+            submitted=on_time + late,
+            on_time=on_time,
+            late=late,
+            missing=overdue,
+        )
 
     @property
     def on_time_rate(self) -> float | None:
@@ -79,14 +95,8 @@ def obligation_figures(
 def stored_unit_figures(unit_id: int) -> Figures:
     """The unit's figures as its stored row holds them (creation.figures: read fresh, stored
     first when the clock or a write changed them), counted by `figures_by` when stored."""
-    row = stored_figures([unit_id], fields=["due_so_far", "on_time", "late", "overdue"])[unit_id]
-    return Figures(
-        expected=row.due_so_far,
-        submitted=row.on_time + row.late,
-        on_time=row.on_time,
-        late=row.late,
-        missing=row.overdue,
-    )
+    row = stored_figures([unit_id], fields=STORED_FIGURE_COLUMNS)[unit_id]
+    return Figures.stored(*(getattr(row, name) for name in STORED_FIGURE_COLUMNS))
 
 
 def figures_by(
@@ -135,11 +145,6 @@ def office_review_queue(*, user: Any) -> QuerySet[Submission]:
     if scope.everything:
         return queue
     return queue.filter(obligation__unit__batch__programme__in=scope.office_programme_ids)
-
-
-def province_units(*, user: Any) -> QuerySet[CreationUnit]:
-    """The units in the provinces a provincial reviewer follows (every unit for a superuser)."""
-    return CreationUnit.objects.visible_to(user).filter(user_scope(user).provinces_units_q(""))
 
 
 def province_obligations(*, user: Any) -> QuerySet[Obligation]:

@@ -395,7 +395,7 @@ def test_month_view_with_a_bad_month_shows_the_current_month(as_role, own):
     assert "Some filters are not valid and were ignored." in page.content.decode()
 
 
-def test_calendar_list_shows_rows_filters_and_figures(as_role, world, own):
+def test_C1_calendar_list_shows_rows_filters_and_figures(as_role, world, own):
     fund = obligation_for(own, type=Type.FUND_REPORT, due_in=-timedelta(days=1))
     world_report = world.objects["obligations"]["own"]
     Submission.objects.filter(obligation=world_report).update(
@@ -444,7 +444,7 @@ def test_R5_2_calendar_list_opens_at_the_page_of_the_next_deadline(as_role, own)
     assert soon.pk not in [row.obligation.pk for row in first.context["rows"]]
 
 
-def test_unit_home_links_to_the_reports_with_the_overdue_count(as_role, own):
+def test_C1_unit_home_links_to_the_reports_with_the_overdue_count(as_role, own):
     obligation_for(own, due_in=-timedelta(days=1))
     obligation_for(own, due_in=-timedelta(days=2))
     page = as_role("unit_staff").get(reverse("creation:unit-home", kwargs={"pk": own.pk}))
@@ -611,7 +611,7 @@ def test_province_page_queries_constant(as_role, world, django_capture_on_commit
     assert few <= 10
 
 
-def test_province_page_figures_are_those_the_reports_count(
+def test_C1_province_page_figures_are_those_the_reports_count(
     as_role, world, own, django_capture_on_commit_callbacks
 ):
     """The page shows the units' stored figures; after writes they are what

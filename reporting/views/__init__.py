@@ -45,7 +45,7 @@ from django.views.decorators.http import (
 from creation.figures import stored_reporting_figures
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
-from creation.selectors import scope_provinces
+from creation.selectors import province_units, scope_provinces
 from creation.views import role_required
 from portal.exports import Column, Kind, export_if_requested, model_columns
 from portal.files import stored_file_response
@@ -90,7 +90,6 @@ from reporting.selectors import (
     obligation_list,
     office_review_queue,
     province_copied_reports,
-    province_units,
     stored_unit_figures,
 )
 from reporting.services import (
