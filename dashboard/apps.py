@@ -23,8 +23,8 @@ class DashboardConfig(AppConfig):
         from portal.cache import units_changed_register
 
         # A unit's stored figures (dashboard.models.UnitFigures) follow every committed write
-        # to its rows.
-        units_changed_register("unit-figures", units_changed_refresh)
+        # to its rows that can move one (a draft of a report saved moves none).
+        units_changed_register("unit-figures", units_changed_refresh, figures_moved_only=True)
         # The pages of the apps below this one (a unit's home and veto gauge, the lists of
         # gauges) read the stored rows through creation.figures rather than importing this app.
         stored_figures_reader_register(unit_figures_read)

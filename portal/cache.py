@@ -32,6 +32,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Collection, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -153,15 +154,19 @@ def units_figures_stale(unit_ids: Collection[int]) -> None:
 # `updated_since` and ETags read it) and that refresh the units' stored figures, so that this
 # module need not import them.
 UnitsChanged = Callable[[frozenset[int] | None, frozenset[int]], None]
-_units_changed_listeners: dict[str, UnitsChanged] = {}
+_units_changed_listeners: dict[str, tuple[UnitsChanged, bool]] = {}
 
 
-def units_changed_register(name: str, listener: UnitsChanged) -> None:
+def units_changed_register(
+    name: str, listener: UnitsChanged, *, figures_moved_only: bool = False
+) -> None:
     """Register `listener(unit_ids, with_peers)`, called once the writes to the rows of
     `unit_ids` (None: of no one unit, so of every unit) have committed; `with_peers`: those of
-    the units whose write can move the ranking they share with their peers. Registering a name
-    again replaces it."""
-    _units_changed_listeners[name] = listener
+    the units whose write can move the ranking they share with their peers. With
+    `figures_moved_only`, `unit_ids` holds only the units whose writes can have moved a stored
+    figure (a draft of a report saved moves none: `figures_moved`), and the listener is not
+    called when there is none. Registering a name again replaces it."""
+    _units_changed_listeners[name] = (listener, figures_moved_only)
 
 
 class _PendingUnits(threading.local):
@@ -173,25 +178,37 @@ class _PendingUnits(threading.local):
     def __init__(self) -> None:
         self.unit_ids: set[int] = set()
         self.with_peers: set[int] = set()
+        self.figures_moved: set[int] = set()
         self.every_unit = False
 
-    def add(self, unit_id: int | None, with_peers: bool) -> None:
+    def add(self, unit_id: int | None, with_peers: bool, figures_moved: bool = True) -> None:
         if unit_id is None:
             self.every_unit = True
         else:
             self.unit_ids.add(unit_id)
             if with_peers:
                 self.with_peers.add(unit_id)
+            if figures_moved:
+                self.figures_moved.add(unit_id)
 
-    def take(self) -> tuple[frozenset[int] | None, frozenset[int]] | None:
+    def take(self) -> _Taken | None:
         if not (self.every_unit or self.unit_ids):
             return None
-        taken = (
-            None if self.every_unit else frozenset(self.unit_ids),
-            frozenset(self.with_peers),
+        taken = _Taken(
+            unit_ids=None if self.every_unit else frozenset(self.unit_ids),
+            with_peers=frozenset(self.with_peers),
+            figures_moved=None if self.every_unit else frozenset(self.figures_moved),
         )
-        self.unit_ids, self.with_peers, self.every_unit = set(), set(), False
+        self.unit_ids, self.with_peers, self.figures_moved = set(), set(), set()
+        self.every_unit = False
         return taken
+
+
+@dataclass(frozen=True)
+class _Taken:
+    unit_ids: frozenset[int] | None
+    with_peers: frozenset[int]
+    figures_moved: frozenset[int] | None
 
 
 _pending = _PendingUnits()
@@ -201,10 +218,12 @@ def _tell_listeners() -> None:
     taken = _pending.take()
     if taken is None:
         return
-    unit_ids, with_peers = taken
-    for name, listener in list(_units_changed_listeners.items()):
+    for name, (listener, figures_moved_only) in list(_units_changed_listeners.items()):
+        unit_ids = taken.figures_moved if figures_moved_only else taken.unit_ids
+        if unit_ids is not None and not unit_ids:
+            continue
         try:
-            listener(unit_ids, with_peers)
+            listener(unit_ids, taken.with_peers)
         except Exception:  # the write has committed: a failed listener is logged, not raised
             logger.exception("units-changed listener %s failed", name)
 
@@ -219,7 +238,11 @@ def _more_writes_to_tell(callback: Callable[[], None]) -> bool:
 
 
 def figures_stale(
-    unit_id: int | None, *, with_peers: bool = False, tell_listeners: bool = True
+    unit_id: int | None,
+    *,
+    with_peers: bool = False,
+    tell_listeners: bool = True,
+    figures_moved: bool = True,
 ) -> None:
     """A write to the rows of `unit_id` (None: rows of no one unit) makes every figure over many
     units stale, and that unit's own figures (every unit's, for None): now, and again once the
@@ -227,7 +250,9 @@ def figures_stale(
     (unless `tell_listeners` is false: a migration's write), once for all the units of the
     transaction. The generations changed are the unit's and those of what holds it (its
     province, programme, every unit; its rank group `with_peers`); a migration's write changes
-    every one (its historical models cannot tell which)."""
+    every one (its historical models cannot tell which). `figures_moved` false: the write
+    changed rows the pages show but nothing a stored figure reads, so the listeners that
+    store figures are not told of it."""
     if unit_id is None or not tell_listeners:
         keys = {GENERATION_KEY, BASE_GENERATION_KEY}
     else:
@@ -238,7 +263,7 @@ def figures_stale(
         # After the commit, not before: a client that read the rows as they were before it
         # must find the unit changed after the moment of that read.
         if tell_listeners:
-            _pending.add(unit_id, with_peers)
+            _pending.add(unit_id, with_peers, figures_moved)
             if not _more_writes_to_tell(committed):
                 _tell_listeners()
 
@@ -325,27 +350,30 @@ def _unit_of(instance: Any) -> int | None:
         return None
 
 
-def _moves_peer_ranking(sender: Any, instance: Any, kwargs: dict[str, Any]) -> bool:
-    """Whether a write can move the publicity ranking of the units ranked with the written one's
-    (C4): the model says so (`moves_peer_ranking`), or the row does (`ranking_moved`: a report
-    moves it only when what the publicity base reads of it changed)."""
-    ranking_moved = getattr(instance, "ranking_moved", None)
-    if callable(ranking_moved):
-        return ranking_moved(
-            created=bool(kwargs.get("created")), deleted=kwargs.get("signal") is post_delete
-        )
-    return getattr(sender, "moves_peer_ranking", False)
+def _figures_moved(instance: Any, kwargs: dict[str, Any]) -> bool:
+    """Whether a write can move a stored figure of its unit: unless its model or the row says
+    it cannot (`figures_moved`: false for rows no figure reads, such as a report's history; a
+    report moves one only when what the figures read of it changed)."""
+    figures_moved = getattr(instance, "figures_moved", True)
+    if not callable(figures_moved):
+        return bool(figures_moved)
+    return figures_moved(
+        created=bool(kwargs.get("created")), deleted=kwargs.get("signal") is post_delete
+    )
 
 
 def _domain_write(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     meta = sender._meta
     if meta.app_label in DOMAIN_APPS and meta.label_lower not in NOT_READ_BY_FIGURES:
+        moved = instance is None or _figures_moved(instance, kwargs)
         figures_stale(
             _unit_of(instance) if instance is not None else None,
-            with_peers=_moves_peer_ranking(sender, instance, kwargs),
+            # C4: what moves a figure of such a model may move its peers' ranking too.
+            with_peers=moved and getattr(sender, "moves_peer_ranking", False),
             # A migration writes through its historical models (module "__fake__"); the
             # listeners use the current ones, whose columns may not exist yet.
             tell_listeners=sender.__module__ != "__fake__",
+            figures_moved=moved,
         )
 
 

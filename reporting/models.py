@@ -225,15 +225,18 @@ class Submission(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        # What the base reads of the report as stored now (`ranking_moved`).
-        self._base_inputs_stored = self._base_inputs()
+        # What the figures read of the report as stored now (`figures_moved`).
+        self._figure_inputs_stored = self._figure_inputs()
 
-    # --- R6.1: the publicity base, so the rank of every unit ranked with this one (C4) ----------
-    # What of a report the base reads: whether it counts as submitted, and when it first was
-    # (C1). A report that does not exist counts as not submitted.
+    # --- What every stored figure reads of a report: whether it counts as submitted, and when it
+    # first was (C1: submitted_q, on_time_q, late_q). So do the R6.1 publicity base and with it
+    # the rank of every unit ranked with this one (C4). A report that does not exist counts as
+    # not submitted.
     NO_REPORT: ClassVar[tuple[bool, Any]] = (False, None)
+    # portal.cache: a write that moves a figure of the report's unit can move its peers' ranks.
+    moves_peer_ranking: ClassVar[bool] = True
 
-    def _base_inputs(self) -> tuple[bool, Any]:
+    def _figure_inputs(self) -> tuple[bool, Any]:
         return (
             is_submitted(first_submitted_at=self.first_submitted_at, status=self.status),
             self.first_submitted_at,
@@ -243,18 +246,19 @@ class Submission(models.Model):
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Submission:
         instance = super().from_db(db, field_names, values)
         if not instance.get_deferred_fields() & {"status", "first_submitted_at"}:
-            instance._base_inputs_stored = instance._base_inputs()
+            instance._figure_inputs_stored = instance._figure_inputs()
         return instance
 
-    def ranking_moved(self, *, created: bool, deleted: bool) -> bool:
-        """Whether this write (portal.cache reads it as the row is saved or deleted) can move
-        the rank of the units ranked with the report's (C4): only when what the base reads
-        changed. A draft saved or a report accepted moves no rank; a first submission, a report
-        returned or one sent again does. Unknown (a row not read whole): it may."""
-        stored = self.NO_REPORT if created else getattr(self, "_base_inputs_stored", None)
+    def figures_moved(self, *, created: bool, deleted: bool) -> bool:
+        """Whether this write (portal.cache reads it as the row is saved or deleted) can move a
+        stored figure of the report's unit, and so the rank of the units ranked with it (C4):
+        only when what the figures read changed. A draft saved or a report accepted moves
+        none; a first submission, a report returned or one sent again does. Unknown (a row
+        not read whole): it may."""
+        stored = self.NO_REPORT if created else getattr(self, "_figure_inputs_stored", None)
         if stored is None:
             return True
-        return stored != (self.NO_REPORT if deleted else self._base_inputs())
+        return stored != (self.NO_REPORT if deleted else self._figure_inputs())
 
     @property
     def on_time(self) -> bool:
@@ -318,6 +322,8 @@ class SubmissionAttachment(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = SubmissionAttachmentQuerySet.as_manager()
+    # portal.cache: no stored figure reads a report's files (its pages do).
+    figures_moved: ClassVar[bool] = False
 
     class Meta:
         verbose_name = _("attachment")
@@ -356,6 +362,8 @@ class SubmissionEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
 
     objects = SubmissionEventQuerySet.as_manager()
+    # portal.cache: no stored figure reads a report's history (its pages do).
+    figures_moved: ClassVar[bool] = False
 
     class Meta:
         verbose_name = _("submission event")

@@ -22,10 +22,16 @@ from funds.services import expenditure_record
 from funds.tests.factories import voucher_pdf
 from inspections.models import Rectification
 from inspections.services import rectification_reopen, rectification_verify
+from portal.cache import generation_key, stored_generation
 from portal.models import Notification
 from portal.services import heartbeat_record, notification_send
-from reporting.models import Submission
-from reporting.services import submission_accept, submission_return, submission_submit
+from reporting.models import Obligation, Submission
+from reporting.services import (
+    submission_accept,
+    submission_return,
+    submission_save,
+    submission_submit,
+)
 from scoring.models import AdoptionClaim
 from scoring.services import claim_verify
 
@@ -165,3 +171,39 @@ def test_rows_the_clock_has_changed_are_refreshed(stored):
     due = UnitFigures.objects.due(timezone.now()).count()
     assert unit_figures_refresh_due() == due >= 1
     assert UnitFigures.objects.get(unit=unit).next_change_at <= later
+
+
+def test_C1_a_draft_saved_or_a_report_accepted_computes_no_row_again(
+    stored, admin, django_capture_on_commit_callbacks
+):
+    """The figures read of a report only whether it counts as submitted and when it first was
+    (C1), so a draft saved or a report accepted moves none and no row is computed again; the
+    unit's pages still change (its generation), and submitting the draft computes its row."""
+    obligation = Obligation.objects.filter(
+        submission__isnull=True, unit__status=CreationUnit.Status.CREATING
+    ).first()
+    unit_generation = stored_generation(generation_key(f"unit:{obligation.unit_id}"))
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = submission_save(
+            user=admin,
+            obligation=obligation,
+            fields={
+                "title": "草稿",
+                "body": "本月工作",
+                "work_progress": "进展",
+                "design_research": "研究",
+                "phased_results": "成果",
+            },
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_save(user=admin, obligation=obligation, fields={"body": "本月工作（改）"})
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = Submission.objects.filter(status=Submission.Status.SUBMITTED).first()
+        submission_accept(reviewer=admin, submission=pending)
+    assert refreshed_since(stored) == set()
+    assert stored_generation(generation_key(f"unit:{obligation.unit_id}")) != unit_generation
+    assert "0 differences" in figures_check()
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_submit(user=admin, submission=draft)
+    assert refreshed_since(stored) == {obligation.unit_id}
+    assert "0 differences" in figures_check()
