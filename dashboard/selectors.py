@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce, Collate, Greatest
 from django.http import QueryDict
@@ -32,7 +32,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from creation.models import CreationUnit, Region
-from creation.scope import user_scope
+from creation.scope import units_in_provinces_q, user_scope
 from creation.selectors import UnitCounts, province_units
 from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
 from dashboard.rules import CellCounts, add_months, cell_light, rate
@@ -40,7 +40,10 @@ from dashboard.services import unit_figures_refresh
 from funds.selectors import EXECUTION_FIGURES, EXECUTION_SUMS, with_rates
 from inspections.rules import Coverage
 from portal.aggregates import count_of
-from portal.cache import cached_for_user
+from portal.cache import (
+    cached_for_user,
+    cached_per_province,
+)
 from portal.scoping import scope_text
 from portal.statements import CompiledStatements, prepared, read_moment
 from reporting.rules import LIGHT_LABELS, SHANGHAI, Light
@@ -66,6 +69,28 @@ def dashboard_units(*, user: Any, area: str) -> QuerySet[CreationUnit]:
     return units.filter(batch__programme__in=scope.office_programme_ids)
 
 
+@dataclass(frozen=True)
+class KeptSums:
+    """Which units a dashboard sums when they are a scope's dashboard's, unfiltered (`key`: the
+    same for every user of the same scope), and the provinces they can lie in: their sums are
+    then kept per province (portal.cache.cached_per_province)."""
+
+    key: str
+    province_ids: tuple[int, ...]
+
+    def provinces(self) -> list[int]:
+        return list(self.province_ids)
+
+
+def dashboard_sums_kept(*, user: Any, area: str, provinces: Collection[int]) -> KeptSums:
+    """How the sums of the user's dashboard (`dashboard_units`), unfiltered, are kept: for the
+    office's, over `provinces` (every province: the filter's choices, read anyway); for a
+    provincial reviewer's, over the provinces the reviewer follows."""
+    scope = user_scope(user)
+    within = provinces if area == OFFICE or scope.everything else scope.province_ids
+    return KeptSums(f"{area}:{scope_text(user)}", tuple(sorted(within)))
+
+
 @dataclass
 class DashboardQuery:
     """What every panel reads: the filtered units, the page of them shown in per-unit panels,
@@ -81,18 +106,29 @@ class DashboardQuery:
     filter_query: str = ""
     tallies: StoredTallies | None = None
     reporting_read: ReportingMonths | None = None
+    # When the units are a scope's dashboard's, unfiltered: their sums are kept per province
+    # (stored_tallies, kept_reporting_months).
+    kept: KeptSums | None = None
 
     def reporting(self) -> ReportingMonths:
         """The stored months of the window summed once for the heat map (the page's units) and
         the trend (every filtered unit), the units' stored figures in place first."""
         if self.reporting_read is None:
             self.stored()  # the units' stored figures in place
-            self.reporting_read = reporting_months(
-                self.units,
-                shown=[unit.pk for unit in self.page_units],
-                start=self.start,
-                end=self.end,
-            )
+            shown = [unit.pk for unit in self.page_units]
+            if self.kept is None:
+                self.reporting_read = reporting_months(
+                    self.units, shown=shown, start=self.start, end=self.end
+                )
+            else:
+                self.reporting_read = kept_reporting_months(
+                    self.units,
+                    shown=shown,
+                    start=self.start,
+                    end=self.end,
+                    now=self.now,
+                    kept=self.kept,
+                )
         return self.reporting_read
 
     def stored(self) -> StoredTallies:
@@ -179,9 +215,11 @@ def _tally_aggregates(now: datetime) -> dict[str, Any]:
             )
             for coverage in Coverage
         },
-        # Rows to store before the sums hold: missing, or changed by the clock since.
+        # Rows to store before the sums hold: missing, or changed by the clock since; and the
+        # first moment the clock changes one (until then the sums hold, unless a write).
         "missing": Count("pk", filter=Q(figures__isnull=True)),
         "due": Count("pk", filter=Q(figures__next_change_at__lte=now)),
+        "next_change_at": Min("figures__next_change_at"),
     }
     for name in STORED_SUMS:
         aggregates[name] = Sum(f"figures__{name}")
@@ -213,7 +251,7 @@ def _tally_rows(
         aggregates = {
             name: aggregate
             for name, aggregate in aggregates.items()
-            if name in names or name in ("total", "missing", "due")
+            if name in names or name in ("total", "missing", "due", "next_change_at")
         }
     return list(
         units.order_by()
@@ -229,12 +267,20 @@ def _tally_rows(
 
 
 def stored_tallies(
-    units: QuerySet[CreationUnit], now: datetime, names: Collection[str] | None = None
+    units: QuerySet[CreationUnit],
+    now: datetime,
+    names: Collection[str] | None = None,
+    *,
+    kept: KeptSums | None = None,
 ) -> StoredTallies:
     """The units' stored figures summed per province (only the sums and counts `names`, with
     `total`, when given): one query while every row is in place; the missing rows, and the rows
     the clock has changed when they are few, are stored first (stored_figures_ensure) and the
-    sums read again."""
+    sums read again. With `kept` (the units are a scope's dashboard's, unfiltered), the sums
+    are kept per province (portal.cache.cached_per_province): only the provinces written since,
+    or whose rows the clock has changed, are summed again."""
+    if kept is not None:
+        return _kept_tallies(units, now, names, kept)
     rows = _tally_rows(units, now, names)
     missing = sum(row["missing"] for row in rows)
     due = sum(row["due"] for row in rows)
@@ -242,6 +288,34 @@ def stored_tallies(
         stored_figures_ensure(units, now)
         rows = _tally_rows(units, now, names)
     return StoredTallies(rows)
+
+
+def _kept_tallies(
+    units: QuerySet[CreationUnit], now: datetime, names: Collection[str] | None, kept: KeptSums
+) -> StoredTallies:
+    provinces = kept.provinces()
+
+    def compute(asked: list[int]) -> dict[int, tuple[list[dict[str, Any]], datetime | None]]:
+        some = units if len(asked) == len(provinces) else units.filter(units_in_provinces_q(asked))
+        rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in asked}
+        for row in stored_tallies(some, now, names).rows:
+            rows.setdefault(row["province_id"], []).append(row)
+        return {pk: (found, _sums_hold_until(found, now)) for pk, found in rows.items()}
+
+    kept = cached_per_province(
+        "dashboard:tallies", (kept.key, sorted(names or ())), provinces, compute, now
+    )
+    return StoredTallies([row for rows in kept.values() for row in rows])
+
+
+def _sums_hold_until(rows: list[dict[str, Any]], now: datetime) -> datetime | None:
+    """Until when sums of stored rows hold by the clock: the first moment one of the rows
+    changes by it; not at all (now) while some are missing or already changed (more than a
+    read stores at once: stored_figures_ensure)."""
+    if any(row["missing"] or row["due"] for row in rows):
+        return now
+    moments = [row["next_change_at"] for row in rows if row["next_change_at"] is not None]
+    return min(moments) if moments else None
 
 
 def stored_reporting_figures(
@@ -343,6 +417,15 @@ class ReportingMonths:
     months: dict[date, dict[str, int]]  # expected (due by now), on_time, late, missing
 
 
+# A month's totals (the trend's) and the stored month's column each is the sum of.
+MONTH_TOTALS = {
+    "expected": "expected",
+    "on_time": "on_time_due",
+    "late": "late_due",
+    "missing": "red",
+}
+
+
 def reporting_months(
     units: QuerySet[CreationUnit], *, shown: Collection[int], start: datetime, end: datetime
 ) -> ReportingMonths:
@@ -366,23 +449,94 @@ def reporting_months(
     )
     found = ReportingMonths(cells={}, months={})
     for row in rows:
-        month = row["month"]
-        if row["shown_unit"] is not None:
-            found.cells[(row["shown_unit"], month)] = CellCounts(
-                green=row["green"],
-                amber=row["amber"],
-                yellow=row["yellow"],
-                red=row["red"],
-                grey=row["grey"],
-            )
-        totals = found.months.setdefault(
-            month, {"expected": 0, "on_time": 0, "late": 0, "missing": 0}
-        )
-        totals["expected"] += row["expected"]
-        totals["on_time"] += row["on_time_due"]
-        totals["late"] += row["late_due"]
-        totals["missing"] += row["red"]
+        _add_cell(found, row)
+        _add_totals(found.months, row)
     return found
+
+
+def kept_reporting_months(
+    units: QuerySet[CreationUnit],
+    *,
+    shown: Collection[int],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    kept: KeptSums,
+) -> ReportingMonths:
+    """`reporting_months` of the units (a scope's dashboard's, unfiltered: `kept`), their totals
+    per month kept per province (portal.cache.cached_per_province) until a write to one of its
+    units or until the clock changes one of their months (their rows' `next_change_at`, which
+    the months follow): one query, for the cells of the units `shown` and the totals of the
+    provinces not kept. The caller has the units' stored figures in place."""
+    found = ReportingMonths(cells={}, months={})
+    computed = False
+
+    def month_rows(some: QuerySet[CreationUnit]) -> QuerySet[UnitMonth]:
+        return (
+            UnitMonth.objects.filter(
+                Q(unit__in=some.order_by().values("pk")) | Q(unit_id__in=list(shown)),
+                month__gte=_as_month(start),
+                month__lt=_as_month(end),
+            )
+            .order_by()
+            .values(
+                "month",
+                province=Coalesce(F("unit__region__province"), F("unit__region")),
+                shown_unit=Case(When(unit_id__in=list(shown), then=F("unit_id")), default=None),
+            )
+            .annotate(
+                next_change_at=Min("unit__figures__next_change_at"),
+                **{name: Sum(name) for name in MONTHLY_COUNTS},
+            )
+        )
+
+    def compute(asked: list[int]) -> dict[int, tuple[dict[date, dict[str, int]], datetime | None]]:
+        nonlocal computed
+        computed = True
+        some = units if len(asked) == len(provinces) else units.filter(units_in_provinces_q(asked))
+        totals: dict[int, dict[date, dict[str, int]]] = {pk: {} for pk in asked}
+        until: dict[int, datetime | None] = dict.fromkeys(asked)
+        for row in month_rows(some if asked else units.none()):
+            _add_cell(found, row)
+            province = row["province"]
+            if province not in totals:  # a unit shown, of a province whose totals are kept
+                continue
+            _add_totals(totals[province], row)
+            moment = row["next_change_at"]
+            if moment is not None and (until[province] is None or moment < until[province]):
+                until[province] = moment
+        return {pk: (months, until[pk]) for pk, months in totals.items()}
+
+    provinces = kept.provinces()
+    by_province = cached_per_province(
+        "dashboard:months", (kept.key, _as_month(start), _as_month(end)), provinces, compute, now
+    )
+    if not computed and shown:
+        for row in month_rows(units.none()):
+            _add_cell(found, row)
+    for months in by_province.values():
+        for month, counts in months.items():
+            month_totals = found.months.setdefault(month, dict.fromkeys(MONTH_TOTALS, 0))
+            for name, count in counts.items():
+                month_totals[name] += count
+    return found
+
+
+def _add_cell(found: ReportingMonths, row: dict[str, Any]) -> None:
+    if row["shown_unit"] is not None:
+        found.cells[(row["shown_unit"], row["month"])] = CellCounts(
+            green=row["green"],
+            amber=row["amber"],
+            yellow=row["yellow"],
+            red=row["red"],
+            grey=row["grey"],
+        )
+
+
+def _add_totals(months: dict[date, dict[str, int]], row: dict[str, Any]) -> None:
+    totals = months.setdefault(row["month"], dict.fromkeys(MONTH_TOTALS, 0))
+    for total, name in MONTH_TOTALS.items():
+        totals[total] += row[name]
 
 
 def heatmap_cells(

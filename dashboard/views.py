@@ -28,6 +28,7 @@ from dashboard.selectors import (
     UNITS_PER_PAGE,
     DashboardQuery,
     dashboard_panels,
+    dashboard_sums_kept,
     dashboard_units,
     heat_rows_all,
     stored_tallies,
@@ -88,7 +89,17 @@ def _dashboard(request: HttpRequest, area: str) -> HttpResponse:
     if exported:
         return exported
     # The stored figures' sums count the units too: the paginator takes its count from them.
-    tallies = stored_tallies(filtered, now)
+    # Unfiltered, the units are the scope's dashboard's, whose sums are kept per province.
+    # The filter's choices of province are read once, for its field, the title and the sums.
+    provinces = choices_read_once(unit_filter.form.fields["province"])
+    kept = (
+        None
+        if filter_query
+        else dashboard_sums_kept(
+            user=request.user, area=area, provinces=[province.pk for province in provinces]
+        )
+    )
+    tallies = stored_tallies(filtered, now, kept=kept)
     paginator = Paginator(with_stored_funds(filtered), UNITS_PER_PAGE)
     paginator.count = tallies.total("total")  # a cached_property of the paginator
     page = paginator.get_page(request.GET.get("page"))
@@ -102,6 +113,7 @@ def _dashboard(request: HttpRequest, area: str) -> HttpResponse:
         granularity=granularity,
         filter_query=filter_query.urlencode(),
         tallies=tallies,
+        kept=kept,
     )
     panels = dashboard_panels(query)
     page_query = request.GET.copy()
@@ -130,7 +142,6 @@ def _dashboard(request: HttpRequest, area: str) -> HttpResponse:
     if area == OFFICE:
         context["programmes"] = choices_read_once(unit_filter.form.fields["programme"])
     else:
-        provinces = choices_read_once(unit_filter.form.fields["province"])
         context["provinces"] = scope_provinces_among(provinces, user=request.user)
     return render(request, "dashboard/dashboard.html", context)
 

@@ -33,6 +33,7 @@ import threading
 import uuid
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -109,7 +110,8 @@ def _unit_key(unit_id: int) -> str:
 
 def generation_key(name: str) -> str:
     """The cache key of a generation named as scopes and units name them (`unit:<id>`,
-    `province:<id>`, `programme:<id>`, `rank:<batch>:<kind>`, or EVERY_UNIT)."""
+    `province:<id>`, `units-of-province:<id>`, `programme:<id>`, `rank:<batch>:<kind>`, or
+    EVERY_UNIT)."""
     return GENERATION_KEY if name == EVERY_UNIT else f"{SCOPE_PREFIX}{name}"
 
 
@@ -329,6 +331,61 @@ def cached_per_unit(
     generations = cache.get_many([_unit_key(pk) for pk in unit_ids])
     names = {pk: f"{prefix}:{base}:{generations.get(_unit_key(pk), '0')}:{pk}" for pk in unit_ids}
     return stored_or_computed(names, compute)
+
+
+# --- Sums over the units of one province ------------------------------------------------------
+# A dashboard over many provinces sums the stored figures of thousands of units, and on a
+# deadline day some unit of the programme is written every second: kept under the programme's
+# generation, those sums would be computed again on nearly every page. A write changes one unit,
+# in one province, so the sums are kept per province instead, under the generation of that
+# province's units (`units-of-province:<id>`: changed by a write to any of their rows, or by the
+# clock changing their stored figures, and with the base one by a write of no one unit; not by a
+# write that only moves the rank of the units ranked with the one written, which no sum reads):
+# a page computes again the sums of the provinces written since, the others it reads.
+
+
+def cached_per_province(
+    prefix: str,
+    key: Hashable,
+    province_ids: Collection[int],
+    compute: Callable[[list[int]], dict[int, tuple[Any, datetime | None]]],
+    now: datetime,
+) -> dict[int, Any]:
+    """Figures of the units of one province each (which units: `key`, such as a scope's
+    dashboard): `compute(province_ids)` gives each its value and the moment it stops holding by
+    the clock alone (None: never; a moment not after `now`: not kept). A value is kept under
+    the generation of its province's units and the base one, and served until that moment. Two
+    round trips when every value is kept."""
+    province_ids = list(province_ids)
+    if not province_ids:
+        return {}
+    generations = stored_generations(
+        [BASE_GENERATION_KEY, *(generation_key(f"units-of-province:{pk}") for pk in province_ids)]
+    )
+    base, key_text = generations[0], _key_text(key)
+    names = {
+        pk: f"{prefix}:{key_text}:{base}:{generation}:{pk}"
+        for pk, generation in zip(province_ids, generations[1:], strict=True)
+    }
+    stored = cache.get_many(list(names.values()))
+    found: dict[int, Any] = {}
+    for pk, name in names.items():
+        kept = stored.get(name)
+        if kept is not None and (kept[1] is None or now < kept[1]):
+            found[pk] = kept[0]
+    missing = [pk for pk in province_ids if pk not in found]
+    if missing:
+        computed = compute(missing)
+        cache.set_many(
+            {
+                names[pk]: (value, until)
+                for pk, (value, until) in computed.items()
+                if pk in names and (until is None or now < until)
+            },
+            timeout=settings.DERIVED_CACHE_SECONDS,
+        )
+        found.update({pk: value for pk, (value, _until) in computed.items()})
+    return found
 
 
 def _unit_of(instance: Any) -> int | None:

@@ -1,16 +1,25 @@
 import re
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from creation.models import CreationUnit
 from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFactory
+from dashboard.models import UnitFigures
 from dashboard.rules import CellCounts, month_window
-from dashboard.selectors import heatmap_cells, reporting_months
+from dashboard.selectors import (
+    KeptSums,
+    heatmap_cells,
+    kept_reporting_months,
+    reporting_months,
+    stored_tallies,
+)
 from dashboard.services import unit_figures_refresh, unit_figures_refresh_due
 from dashboard.tests.factories import NOW, busy_unit, hand_computed_reporting, stored_trend
 from reporting.models import Obligation, Submission
@@ -472,3 +481,82 @@ def test_the_dashboard_lists_its_sections_and_explains_its_colours(world, client
     assert 'class="status status-at_risk"' in legend
     assert "Failed (veto)" in legend
     assert "At risk" in legend
+
+
+# --- Sums kept per province (KeptSums) ----------------------------------------------------------
+
+
+def _kept_world(django_capture_on_commit_callbacks):
+    """Two provinces with two units each, their stored figures in place."""
+    batch = BatchFactory()
+    east, west = CityFactory(), CityFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        units = [busy_unit(batch=batch, region=region) for region in (east, east, west, west)]
+    kept = KeptSums("test", tuple(sorted({east.parent_id, west.parent_id})))
+    return CreationUnit.objects.filter(pk__in=[unit.pk for unit in units]), kept, east, west
+
+
+def _window() -> tuple[datetime, datetime]:
+    today = timezone.localdate(timezone.now(), SHANGHAI)
+    months = month_window(end=today.replace(day=1) + timedelta(days=40), months=12)
+    start = datetime.combine(months[0], datetime.min.time(), tzinfo=SHANGHAI)
+    return start, datetime.combine(
+        months[-1] + timedelta(days=40), datetime.min.time(), tzinfo=SHANGHAI
+    ).replace(day=1)
+
+
+def test_C3_kept_sums_are_the_live_sums_and_follow_a_write_to_their_province_only(
+    django_capture_on_commit_callbacks,
+):
+    units, kept, east, west = _kept_world(django_capture_on_commit_callbacks)
+    start, end = _window()
+    now = timezone.now()
+
+    def both(shown):
+        tallies = stored_tallies(units, now, kept=kept)
+        months = kept_reporting_months(units, shown=shown, start=start, end=end, now=now, kept=kept)
+        return tallies, months
+
+    shown = list(units.values_list("pk", flat=True)[:2])
+    tallies, months = both(shown)
+    live = reporting_months(units, shown=shown, start=start, end=end)
+    assert tallies.total("total") == 4
+    assert tallies.total("budget") == Decimal("800000.00")
+    assert tallies.total("due_so_far") == stored_tallies(units, now).total("due_so_far") > 0
+    assert (months.cells, months.months) == (live.cells, live.months)
+    # Kept: read again without summing (the cells of the units shown only).
+    with CaptureQueriesContext(connection) as again:
+        assert both(shown)[0].rows == tallies.rows
+    assert len(again) == 1
+    assert '"dashboard_unitmonth"' in again[0]["sql"]
+    # A unit added in the west: its province's sums only are computed again.
+    with django_capture_on_commit_callbacks(execute=True):
+        added = busy_unit(batch=units.first().batch, region=west)
+    units = CreationUnit.objects.filter(pk__in=[*units.values_list("pk", flat=True), added.pk])
+    with CaptureQueriesContext(connection) as written:
+        tallies, months = both(shown)
+    assert tallies.total("total") == 5
+    live = reporting_months(units, shown=shown, start=start, end=end)
+    assert months.months == live.months
+    west_only = [q["sql"] for q in written if f"IN ({west.parent_id})" in q["sql"]]
+    assert len(west_only) == 2, [q["sql"] for q in written]
+    assert not any(f"IN ({east.parent_id})" in q["sql"] for q in written)
+
+
+def test_C3_kept_sums_are_not_served_once_the_clock_changed_one_of_their_rows(
+    django_capture_on_commit_callbacks,
+):
+    units, kept, east, _west = _kept_world(django_capture_on_commit_callbacks)
+    now = timezone.now()
+    stored_tallies(units, now, kept=kept)
+    row = UnitFigures.objects.filter(unit__region=east).order_by("next_change_at").first()
+    # Its next change comes (QuerySet.update: no write a generation hears of, as the clock).
+    UnitFigures.objects.filter(pk=row.pk).update(overdue=99)
+    with CaptureQueriesContext(connection) as before:
+        assert stored_tallies(units, now, kept=kept).total("overdue") < 99
+    assert len(before) == 0
+    later = row.next_change_at + timedelta(seconds=1)
+    # Read once the clock has passed it: summed again, after the row is computed again.
+    kept_sums = stored_tallies(units, later, kept=kept)
+    assert UnitFigures.objects.get(pk=row.pk).overdue != 99
+    assert kept_sums.rows == stored_tallies(units, later).rows
