@@ -466,15 +466,16 @@ def kept_reporting_months(
     """`reporting_months` of the units (a scope's dashboard's, unfiltered: `kept`), their totals
     per month kept per province (portal.cache.cached_per_province) until a write to one of its
     units or until the clock changes one of their months (their rows' `next_change_at`, which
-    the months follow): one query, for the cells of the units `shown` and the totals of the
-    provinces not kept. The caller has the units' stored figures in place."""
+    the months follow): one query for the cells of the units `shown` and the totals when none
+    is kept, else one for the cells and one for the totals of the provinces not kept, if any.
+    The caller has the units' stored figures in place."""
     found = ReportingMonths(cells={}, months={})
-    computed = False
+    cells_read = False
 
     def month_rows(some: QuerySet[CreationUnit]) -> QuerySet[UnitMonth]:
         return (
             UnitMonth.objects.filter(
-                Q(unit__in=some.order_by().values("pk")) | Q(unit_id__in=list(shown)),
+                unit__in=some.order_by().values("pk"),
                 month__gte=_as_month(start),
                 month__lt=_as_month(end),
             )
@@ -491,28 +492,29 @@ def kept_reporting_months(
         )
 
     def compute(asked: list[int]) -> dict[int, tuple[dict[date, dict[str, int]], datetime | None]]:
-        nonlocal computed
-        computed = True
-        some = units if len(asked) == len(provinces) else units.filter(units_in_provinces_q(asked))
+        nonlocal cells_read
+        if len(asked) == len(provinces):
+            some, cells_read = units, True  # the units shown among them
+        else:  # the cells apart: an OR of the units shown would cost the planner its estimates
+            some = units.filter(units_in_provinces_q(asked))
         totals: dict[int, dict[date, dict[str, int]]] = {pk: {} for pk in asked}
         until: dict[int, datetime | None] = dict.fromkeys(asked)
-        for row in month_rows(some if asked else units.none()):
-            _add_cell(found, row)
+        for row in month_rows(some):
+            if cells_read:
+                _add_cell(found, row)
             province = row["province"]
-            if province not in totals:  # a unit shown, of a province whose totals are kept
-                continue
-            _add_totals(totals[province], row)
+            _add_totals(totals.setdefault(province, {}), row)
             moment = row["next_change_at"]
-            if moment is not None and (until[province] is None or moment < until[province]):
+            if moment is not None and (until.get(province) is None or moment < until[province]):
                 until[province] = moment
-        return {pk: (months, until[pk]) for pk, months in totals.items()}
+        return {pk: (months, until.get(pk)) for pk, months in totals.items()}
 
     provinces = kept.provinces()
     by_province = cached_per_province(
         "dashboard:months", (kept.key, _as_month(start), _as_month(end)), provinces, compute, now
     )
-    if not computed and shown:
-        for row in month_rows(units.none()):
+    if not cells_read and shown:
+        for row in month_rows(CreationUnit.objects.filter(pk__in=list(shown))):
             _add_cell(found, row)
     for months in by_province.values():
         for month, counts in months.items():
