@@ -41,7 +41,6 @@ from funds.selectors import EXECUTION_FIGURES, EXECUTION_SUMS, with_rates
 from inspections.rules import Coverage
 from portal.aggregates import count_of
 from portal.cache import (
-    cached_for_user,
     cached_per_province,
 )
 from portal.scoping import scope_text
@@ -1001,28 +1000,12 @@ PROVINCE_PANELS: list[str] = [
 
 def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
     """Each panel of the query's dashboard with its figures: read from the units' stored
-    figures and months. Still cached (portal.cache) once per user, filters, page, day and
-    language under the user's scope stamp, so dropped by a write to a unit in the scope (or to
-    what no one unit owns), not by one elsewhere: measured on the scale data, the rendered page
-    takes twice as long without it."""
+    figures and months, their sums over the scope's units kept per province (KeptSums). Not kept
+    whole: kept under the user's scope, the panels were dropped by nearly every write on a
+    deadline day (a write in a rank group changes every province's scope), and storing them
+    (pickling the units of the page) cost more than reading them again."""
     keys = OFFICE_PANELS if query.area == OFFICE else PROVINCE_PANELS
-    cache_key = "|".join(
-        str(part)
-        for part in (
-            query.user.pk,
-            query.area,
-            query.filter_query,
-            query.page.number,
-            query.months[0],
-            query.months[-1],
-            query.granularity,
-            get_language(),
-            timezone.localdate(query.now, SHANGHAI),
-        )
-    )
-    figures = cached_for_user(
-        "dashboard", query.user, cache_key, lambda: [PANELS[key].build(query) for key in keys]
-    )
+    figures = [PANELS[key].build(query) for key in keys]
     return [(PANELS[key], figure) for key, figure in zip(keys, figures, strict=True)]
 
 

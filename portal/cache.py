@@ -313,13 +313,6 @@ def stored_or_computed(
     return found
 
 
-def cached_for_user(prefix: str, user: Any, key: Hashable, compute: Callable[[], Any]) -> Any:
-    """A figure of what `user` sees, stored under the user's scope stamp: a write outside the
-    scope leaves it."""
-    name = f"{prefix}:{scope_stamp(user)}:{_key_text(key)}"
-    return stored_or_computed({key: name}, lambda _missing: {key: compute()})[key]
-
-
 def cached_per_unit(
     prefix: str, unit_ids: Iterable[int], compute: Callable[[list[int]], dict[int, Any]]
 ) -> dict[int, Any]:

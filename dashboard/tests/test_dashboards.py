@@ -229,7 +229,7 @@ def test_dashboard_queries_do_not_grow_with_the_units(
     assert len(_unit_ids(response)) == 50  # one page of the heat map: 50 of the 52 units
     assert len(fifty) == len(one), [q["sql"] for q in fifty.captured_queries]
     assert len(fifty) <= DASHBOARD_QUERIES, [q["sql"] for q in fifty.captured_queries]
-    # Rendered again: the panels come from the cache.
+    # Rendered again: the sums over the units come from those kept per province.
     with CaptureQueriesContext(connection) as warm:
         again = client.get(url, HTTP_CACHE_CONTROL="no-cache")
     assert _unit_ids(again) == _unit_ids(response)
