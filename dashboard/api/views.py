@@ -126,7 +126,9 @@ class UnitStatusViewSet(
         fmt = export_requested(request)
         if fmt is not None:
             return export_list(self, fmt, queryset)
-        page = self.paginate_queryset(queryset)
+        # The page as ids: the answers are stored, and model instances of the units would only
+        # be taken apart for their ids.
+        page = self.paginate_queryset(queryset.values_list("pk", flat=True))
         if page is None:
             ids = list(queryset.values_list("pk", flat=True))
             etag = answer_etag(request, status_changed_moments(ids))
@@ -135,14 +137,11 @@ class UnitStatusViewSet(
         # page's query, they would be computed for every unit of the filter before its sort.
         # The total counts too: it is in the answer, and a unit entering or leaving the filter
         # elsewhere changes the links to the other pages.
-        changes = [
-            self.paginator.page.paginator.count,
-            *status_changed_moments([unit.pk for unit in page]),
-        ]
+        changes = [self.paginator.page.paginator.count, *status_changed_moments(list(page))]
         return conditional_response(
             request,
             answer_etag(request, changes),
-            lambda: self.get_paginated_response(status_answers([unit.pk for unit in page])),
+            lambda: self.get_paginated_response(status_answers(list(page))),
         )
 
     def export_rows(self, queryset: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
