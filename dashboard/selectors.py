@@ -577,6 +577,7 @@ class HeatCell:
 class HeatRow:
     unit: CreationUnit
     cells: list[HeatCell]
+    calendar_url: str = ""  # the unit's reporting calendar
 
 
 def heat_rows(
@@ -603,7 +604,7 @@ def heat_rows(
                     month, cell_light(counts), counts, f"{calendar}?view=month&month={month:%Y-%m}"
                 )
             )
-        rows.append(HeatRow(unit, row_cells))
+        rows.append(HeatRow(unit, row_cells, calendar))
     return rows
 
 
