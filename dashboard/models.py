@@ -154,8 +154,11 @@ class UnitMonth(models.Model):
     moments a cell changes by the clock: a report falling due, or coming within the warning
     days of its due day); the dashboards sum these rows instead of counting obligations."""
 
+    # No index of its own: the unique (unit, month) leads with the unit. With both, PostgreSQL
+    # read a unit's months through the unit's alone and filtered the window out of every month
+    # the unit has.
     unit = models.ForeignKey(
-        CreationUnit, on_delete=models.CASCADE, related_name="reporting_months"
+        CreationUnit, on_delete=models.CASCADE, related_name="reporting_months", db_index=False
     )
     month = models.DateField(_("month"))
     # Traffic lights (reporting.rules.traffic_light): on time, late, not submitted and overdue,
