@@ -433,24 +433,41 @@ def reporting_months(
     C1), with the cells of the units `shown` (the others summed in one group): one query. A
     month counts what is due: expected, on time, late and missing (the overdue, red). The
     caller has the units' stored figures in place (stored_figures_ensure)."""
-    rows = (
+    found = ReportingMonths(cells={}, months={})
+    for row in _month_sums(units, shown=shown, start=start, end=end):
+        _add_cell(found, row)
+        _add_totals(found.months, row)
+    return found
+
+
+def _month_sums(
+    units: QuerySet[CreationUnit],
+    *,
+    shown: Collection[int],
+    start: datetime,
+    end: datetime,
+    per_province: bool = False,
+) -> QuerySet[UnitMonth]:
+    """The units' stored months in [start, end) summed per month, apart for each unit `shown`
+    (`shown_unit`), and `per_province` also per province, with the first moment the clock
+    changes one of the units' rows (`next_change_at`)."""
+    groups: dict[str, Any] = {
+        "shown_unit": Case(When(unit_id__in=list(shown), then=F("unit_id")), default=None)
+    }
+    sums: dict[str, Any] = {name: Sum(name) for name in MONTHLY_COUNTS}
+    if per_province:
+        groups["province"] = Coalesce(F("unit__region__province"), F("unit__region"))
+        sums["next_change_at"] = Min("unit__figures__next_change_at")
+    return (
         UnitMonth.objects.filter(
             unit__in=units.order_by().values("pk"),
             month__gte=_as_month(start),
             month__lt=_as_month(end),
         )
         .order_by()
-        .values(
-            "month",
-            shown_unit=Case(When(unit_id__in=list(shown), then=F("unit_id")), default=None),
-        )
-        .annotate(**{name: Sum(name) for name in MONTHLY_COUNTS})
+        .values("month", **groups)
+        .annotate(**sums)
     )
-    found = ReportingMonths(cells={}, months={})
-    for row in rows:
-        _add_cell(found, row)
-        _add_totals(found.months, row)
-    return found
 
 
 def kept_reporting_months(
@@ -472,23 +489,7 @@ def kept_reporting_months(
     cells_read = False
 
     def month_rows(some: QuerySet[CreationUnit]) -> QuerySet[UnitMonth]:
-        return (
-            UnitMonth.objects.filter(
-                unit__in=some.order_by().values("pk"),
-                month__gte=_as_month(start),
-                month__lt=_as_month(end),
-            )
-            .order_by()
-            .values(
-                "month",
-                province=Coalesce(F("unit__region__province"), F("unit__region")),
-                shown_unit=Case(When(unit_id__in=list(shown), then=F("unit_id")), default=None),
-            )
-            .annotate(
-                next_change_at=Min("unit__figures__next_change_at"),
-                **{name: Sum(name) for name in MONTHLY_COUNTS},
-            )
-        )
+        return _month_sums(some, shown=shown, start=start, end=end, per_province=True)
 
     def compute(asked: list[int]) -> dict[int, tuple[dict[date, dict[str, int]], datetime | None]]:
         nonlocal cells_read
