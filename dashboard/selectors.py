@@ -77,9 +77,6 @@ class KeptSums:
     key: str
     province_ids: tuple[int, ...]
 
-    def provinces(self) -> list[int]:
-        return list(self.province_ids)
-
 
 def dashboard_sums_kept(*, user: Any, area: str, provinces: Collection[int]) -> KeptSums:
     """How the sums of the user's dashboard (`dashboard_units`), unfiltered, are kept: for the
@@ -292,7 +289,7 @@ def stored_tallies(
 def _kept_tallies(
     units: QuerySet[CreationUnit], now: datetime, names: Collection[str] | None, kept: KeptSums
 ) -> StoredTallies:
-    provinces = kept.provinces()
+    provinces = list(kept.province_ids)
 
     def compute(asked: list[int]) -> dict[int, tuple[list[dict[str, Any]], datetime | None]]:
         some = units if len(asked) == len(provinces) else units.filter(units_in_provinces_q(asked))
@@ -301,10 +298,10 @@ def _kept_tallies(
             rows.setdefault(row["province_id"], []).append(row)
         return {pk: (found, _sums_hold_until(found, now)) for pk, found in rows.items()}
 
-    kept = cached_per_province(
+    by_province = cached_per_province(
         "dashboard:tallies", (kept.key, sorted(names or ())), provinces, compute, now
     )
-    return StoredTallies([row for rows in kept.values() for row in rows])
+    return StoredTallies([row for rows in by_province.values() for row in rows])
 
 
 def _sums_hold_until(rows: list[dict[str, Any]], now: datetime) -> datetime | None:
@@ -509,7 +506,7 @@ def kept_reporting_months(
                 until[province] = moment
         return {pk: (months, until.get(pk)) for pk, months in totals.items()}
 
-    provinces = kept.provinces()
+    provinces = list(kept.province_ids)
     by_province = cached_per_province(
         "dashboard:months", (kept.key, _as_month(start), _as_month(end)), provinces, compute, now
     )
