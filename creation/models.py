@@ -284,6 +284,8 @@ class Batch(models.Model):
 
 
 class CreationUnitQuerySet(ScopedQuerySet):
+    unit_path = ""
+
     def scope_q(self, scope: UserScope) -> Q | None:
         return scope.units_q("")
 

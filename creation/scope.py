@@ -334,6 +334,9 @@ def forget_scope(user: Any) -> None:
 
 
 class ScopedQuerySet(models.QuerySet):
+    # How a row reaches its creation unit ("unit__"; "" for the unit itself), where it has one.
+    unit_path: str | None = None
+
     def scope_q(self, scope: UserScope) -> Q | None:
         raise NotImplementedError(f"{self.model.__name__} must say how its rows reach a scope.")
 
@@ -347,6 +350,21 @@ class ScopedQuerySet(models.QuerySet):
         if condition is None:
             return self.none()
         return self.filter(condition)
+
+    def in_followed_provinces(self, user: Any) -> ScopedQuerySet:
+        """The rows of the units in the provinces `user` follows as a provincial reviewer (every
+        row for a superuser): `visible_to` narrowed to those provinces. The followed provinces
+        are part of what the user may see (UserScope.units_q), so the scope's test is not
+        repeated beside theirs (UserScope.provinces_units_q). The model's queryset names its
+        path to the unit in `unit_path`."""
+        if self.unit_path is None:
+            raise NotImplementedError(f"{self.model.__name__} rows belong to no creation unit.")
+        scope = user_scope(user)
+        if scope.everything:
+            return self.all()
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(scope.provinces_units_q(self.unit_path))
 
 
 # The creation unit as every page and API filter finds it. CreationUnit's queryset is built on

@@ -170,7 +170,7 @@ def _with_decisions(versions: QuerySet[FundPlanVersion]) -> QuerySet[FundPlanVer
 def province_review_queue(*, user: Any, waiting_only: bool = True) -> QuerySet[FundPlanVersion]:
     """R3.2: versions of the units of the reviewer's provinces submitted for review, oldest first
     (only those still with the provincial departments, unless `waiting_only` is False)."""
-    versions = version_list(user=user).filter(user_scope(user).provinces_units_q("plan__unit__"))
+    versions = FundPlanVersion.objects.in_followed_provinces(user).select_related("plan__unit")
     if waiting_only:
         versions = versions.filter(status=PlanStatus.IN_REVIEW)
     else:

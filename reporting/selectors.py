@@ -149,15 +149,14 @@ def office_review_queue(*, user: Any) -> QuerySet[Submission]:
 
 def province_obligations(*, user: Any) -> QuerySet[Obligation]:
     """The obligations of the units in the provinces a provincial reviewer follows."""
-    return obligation_list(user=user).filter(user_scope(user).provinces_units_q("unit__"))
+    return Obligation.objects.in_followed_provinces(user).select_related("unit", "submission")
 
 
 def province_copied_reports(*, user: Any) -> QuerySet[Submission]:
     """R3.3, R4.2: the fund reports and self-inspections of the province's units, copied to the
     provincial departments once submitted (a draft is still the unit's own), newest first."""
     return (
-        submission_list(user=user)
-        .filter(user_scope(user).provinces_units_q("obligation__unit__"))
+        Submission.objects.in_followed_provinces(user)
         .filter(obligation__type__in=[ObligationType.FUND_REPORT, ObligationType.SELF_INSPECTION])
         .exclude(status=Submission.Status.DRAFT)
         .select_related("obligation__unit__region__province")
