@@ -296,21 +296,35 @@ def _key_text(key: Hashable) -> str:
 
 
 def stored_or_computed(
-    names: dict[K, str], compute: Callable[[list[K]], dict[K, Any]]
+    names: dict[K, str], compute: Callable[[list[K]], dict[K, Any]], now: datetime | None = None
 ) -> dict[K, Any]:
     """The values of `names` in the cache (one round trip); the others computed together by
-    `compute(missing_keys)` and stored."""
+    `compute(missing_keys)` and stored. With `now`, `compute` gives each value with the moment
+    it stops holding by the clock alone, as (value, until) (None: never): a value is stored only
+    while `now` is before that moment, and served only until it."""
     stored = cache.get_many(list(names.values()))
-    found = {key: stored[name] for key, name in names.items() if name in stored}
+    found: dict[K, Any] = {}
+    for key, name in names.items():
+        if name not in stored:
+            continue
+        if now is None:
+            found[key] = stored[name]
+        elif _holds(stored[name], now):
+            found[key] = stored[name][0]
     missing = [key for key in names if key not in found]
     if missing:
         computed = compute(missing)
+        kept = computed if now is None else {k: v for k, v in computed.items() if _holds(v, now)}
         cache.set_many(
-            {names[key]: value for key, value in computed.items() if key in names},
+            {names[key]: value for key, value in kept.items() if key in names},
             timeout=settings.DERIVED_CACHE_SECONDS,
         )
-        found.update(computed)
+        found.update(computed if now is None else {k: v[0] for k, v in computed.items()})
     return found
+
+
+def _holds(kept: tuple[Any, datetime | None], now: datetime) -> bool:
+    return kept[1] is None or now < kept[1]
 
 
 def cached_per_unit(
@@ -360,25 +374,7 @@ def cached_per_province(
         pk: f"{prefix}:{key_text}:{base}:{generation}:{pk}"
         for pk, generation in zip(province_ids, generations[1:], strict=True)
     }
-    stored = cache.get_many(list(names.values()))
-    found: dict[int, Any] = {}
-    for pk, name in names.items():
-        kept = stored.get(name)
-        if kept is not None and (kept[1] is None or now < kept[1]):
-            found[pk] = kept[0]
-    missing = [pk for pk in province_ids if pk not in found]
-    if missing:
-        computed = compute(missing)
-        cache.set_many(
-            {
-                names[pk]: (value, until)
-                for pk, (value, until) in computed.items()
-                if pk in names and (until is None or now < until)
-            },
-            timeout=settings.DERIVED_CACHE_SECONDS,
-        )
-        found.update({pk: value for pk, (value, _until) in computed.items()})
-    return found
+    return stored_or_computed(names, compute, now)
 
 
 def _unit_of(instance: Any) -> int | None:
