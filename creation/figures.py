@@ -6,8 +6,8 @@ creation; docs/architecture.md, "Owners of figures") and stored in one row per u
 gauge, the lists of gauges) live in creation and scoring, which sit below dashboard and may not
 import it. So dashboard registers its reader here from `DashboardConfig.ready()`, and those pages
 ask through `stored_figures` below rather than computing the figure again; the office's fund
-page (in funds) reads the execution per province summed over the stored rows the same way
-(`stored_province_funds`), as the dashboard's fund panel shows it.
+page (in funds) reads the execution per province the same way (`office_province_funds`), as the
+office dashboard's fund panel shows it and with the sums it keeps.
 
 The reader returns the rows as they are stored, computing and storing first the ones that are
 missing and the ones the clock has changed since (within a bound, for long lists: see
@@ -43,9 +43,9 @@ class StoredFigures(Protocol):
 
 
 StoredFiguresReader = Callable[[Collection[int], Sequence[str]], dict[int, StoredFigures]]
-# units -> one dict per province: province_id, province_name, units, budget, spent,
-# central_budget, central_spent, rate (R3.2).
-ProvinceFundsReader = Callable[[QuerySet], list[dict[str, Any]]]
+# office reviewer, every province -> one dict per province: province_id, province_name, units,
+# budget, spent, central_budget, central_spent, rate (R3.2).
+ProvinceFundsReader = Callable[[Any, Collection[int]], list[dict[str, Any]]]
 # units, status, worst_first -> ((unit id, veto status) rows in the lists' order, to page; how
 # many of the units are at each status) (R6.6).
 VetoStatusesReader = Callable[[QuerySet, str, bool], tuple[QuerySet, dict[str, int]]]
@@ -65,9 +65,9 @@ def stored_figures_reader_register(reader: StoredFiguresReader) -> None:
     _reader = reader
 
 
-def stored_province_funds_reader_register(reader: ProvinceFundsReader) -> None:
-    """Make `reader(units)` the read of the fund figures per province, summed over the units'
-    stored figures."""
+def office_province_funds_reader_register(reader: ProvinceFundsReader) -> None:
+    """Make `reader(user, provinces)` the read of the fund figures per province of the units
+    of the programmes the user runs for the office, summed over their stored figures."""
     global _province_funds_reader
     _province_funds_reader = reader
 
@@ -101,11 +101,13 @@ def stored_figures(unit_ids: Collection[int], *, fields: Sequence[str]) -> dict[
     return _registered(_reader, "stored_figures_reader_register")(unit_ids, fields)
 
 
-def stored_province_funds(units: QuerySet) -> list[dict[str, Any]]:
+def office_province_funds(*, user: Any, provinces: Collection[int]) -> list[dict[str, Any]]:
     """R3.2: budget and spending of the filed plans and the execution rate per province of the
-    units, summed over their stored figures, by province name: one query while their rows are
-    fresh."""
-    return _registered(_province_funds_reader, "stored_province_funds_reader_register")(units)
+    units of the programmes `user` runs for the office (every unit for a superuser), summed over
+    their stored figures, by province name; `provinces`: every province, which the caller has
+    read (the sums are kept per province with the office dashboard's)."""
+    reader = _registered(_province_funds_reader, "office_province_funds_reader_register")
+    return reader(user, provinces)
 
 
 def stored_veto_statuses(

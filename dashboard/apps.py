@@ -8,13 +8,13 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from creation.figures import (
+            office_province_funds_reader_register,
             stored_figures_reader_register,
-            stored_province_funds_reader_register,
             stored_reporting_figures_reader_register,
             stored_veto_statuses_reader_register,
         )
         from dashboard.selectors import (
-            stored_province_funds,
+            office_province_funds,
             stored_reporting_figures,
             stored_veto_statuses,
             unit_figures_read,
@@ -28,6 +28,6 @@ class DashboardConfig(AppConfig):
         # The pages of the apps below this one (a unit's home and veto gauge, the lists of
         # gauges) read the stored rows through creation.figures rather than importing this app.
         stored_figures_reader_register(unit_figures_read)
-        stored_province_funds_reader_register(stored_province_funds)
+        office_province_funds_reader_register(office_province_funds)
         stored_veto_statuses_reader_register(stored_veto_statuses)
         stored_reporting_figures_reader_register(stored_reporting_figures)

@@ -722,10 +722,13 @@ def _fund_rows_by_province(tallies: list[dict[str, Any]]) -> list[dict[str, Any]
     return with_rates(sorted(merged.values(), key=lambda row: _by_name(row["province_name"])))
 
 
-def stored_province_funds(units: QuerySet[CreationUnit]) -> list[dict[str, Any]]:
-    """The fund panel's rows for any units (the office's fund page reads them through
-    creation.figures): one query while their stored rows are fresh."""
-    return _fund_rows_by_province(stored_tallies(units, timezone.now(), EXECUTION_SUMS).rows)
+def office_province_funds(user: Any, provinces: Collection[int]) -> list[dict[str, Any]]:
+    """The office dashboard's fund panel rows, unfiltered (the office's fund page reads them
+    through creation.figures): the sums of its units kept per province with the dashboard's
+    (`provinces`: every province they can lie in, as for `dashboard_sums_kept`)."""
+    kept = dashboard_sums_kept(user=user, area=OFFICE, provinces=provinces)
+    units = dashboard_units(user=user, area=OFFICE)
+    return _fund_rows_by_province(stored_tallies(units, timezone.now(), kept=kept).rows)
 
 
 def fund_provinces_panel(query: DashboardQuery) -> dict[str, Any]:

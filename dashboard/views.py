@@ -7,9 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Model
-from django.forms import ModelChoiceField
-from django.forms.models import ModelChoiceIteratorValue
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -35,6 +32,7 @@ from dashboard.selectors import (
     with_stored_funds,
 )
 from portal.exports import Column, export_if_requested
+from portal.widgets import choices_read_once
 from reporting.rules import SHANGHAI
 
 Role = RoleAssignment.Role
@@ -144,16 +142,6 @@ def _dashboard(request: HttpRequest, area: str) -> HttpResponse:
     else:
         context["provinces"] = scope_provinces_among(provinces, user=request.user)
     return render(request, "dashboard/dashboard.html", context)
-
-
-def choices_read_once(field: ModelChoiceField) -> list[Model]:
-    """The objects of a filter's choice field, read once and kept as the choices its widget
-    renders, so that the page may show them elsewhere without reading them again."""
-    choices = list(iter(field.choices))  # iter: the iterator's len() would count them first
-    field.widget.choices = choices
-    return [
-        value.instance for value, _label in choices if isinstance(value, ModelChoiceIteratorValue)
-    ]
 
 
 def _replace(request: HttpRequest, **values: str) -> str:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from creation.figures import stored_figures, stored_province_funds
+from creation.figures import office_province_funds, stored_figures
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
 from creation.services import unit_record_save
@@ -85,6 +85,7 @@ from portal.queues import (
     queue_link,
     wants_next,
 )
+from portal.widgets import choices_read_once
 
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
@@ -947,13 +948,18 @@ def office_funds(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=office_filing_queue(user=request.user)
     )
     queue = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("queue_page"))
+    # The filter's provinces are every province: read once, for its field and the sums.
+    provinces = choices_read_once(filters.form.fields["province"])
     context = {
         "filters": filters,
         "queue_query": filter_query(request.GET),
         "queue_page": queue,
         "queue": [(version, {d.stage: d for d in version.decisions.all()}) for version in queue],
-        # The dashboard's sums of the units' stored fund figures, as its fund panel shows them.
-        "provinces": stored_province_funds(units),
+        # The office dashboard's sums of the units' stored fund figures, as its fund panel
+        # shows them.
+        "provinces": office_province_funds(
+            user=request.user, provinces=[province.pk for province in provinces]
+        ),
         "page": page,
         "unit_rows": with_rates(page_units),
         "query": _query(request),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Model
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -26,3 +28,13 @@ class DateInput(forms.DateInput):
     ) -> SafeString:
         field = super().render(name, value, attrs, renderer)
         return format_html('{}<span class="date-hint">{}</span>', field, _("yyyy-mm-dd"))
+
+
+def choices_read_once(field: forms.ModelChoiceField) -> list[Model]:
+    """The objects of a filter's choice field, read once and kept as the choices its widget
+    renders, so that the page may show them elsewhere without reading them again."""
+    choices = list(iter(field.choices))  # iter: the iterator's len() would count them first
+    field.widget.choices = choices
+    return [
+        value.instance for value, _label in choices if isinstance(value, ModelChoiceIteratorValue)
+    ]

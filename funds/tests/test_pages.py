@@ -749,3 +749,22 @@ def test_R3_2_the_offices_execution_per_province_sums_its_units_and_follows_a_wr
     with django_capture_on_commit_callbacks(execute=True):
         ten_yuan_spent(world, world.users["superuser"], "own")
     assert shown()[province]["spent"] == rows[province]["spent"] + Decimal("10.00")
+
+
+def test_R3_2_the_offices_fund_page_reads_the_sums_the_office_dashboard_keeps(as_role):
+    """The fund page's execution per province is the office dashboard's fund panel, unfiltered:
+    once the dashboard has summed its units per province, the page reads those sums."""
+    office = as_role("office")
+    dashboard = office.get(reverse("dashboard:office"), HTTP_CACHE_CONTROL="no-cache")
+    panel = next(
+        data for panel, data in dashboard.context["panels"] if panel.key == "fund_provinces"
+    )
+    with CaptureQueriesContext(connection) as read:
+        page = office.get(reverse("funds:office-funds"), HTTP_CACHE_CONTROL="no-cache")
+    summed = [
+        q["sql"] for q in read if '"dashboard_unitfigures"' in q["sql"] and "SUM(" in q["sql"]
+    ]
+    assert summed == []
+    shown = [{k: v for k, v in row.items() if k != "url"} for row in panel["rows"]]
+    assert page.context["provinces"] == shown
+    assert any(row["budget"] for row in shown)
