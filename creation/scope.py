@@ -183,19 +183,20 @@ def _groups_provinces(groups: Collection[tuple[int, str]]) -> set[int]:
     return {pk for provinces in stored_or_computed(keys, read).values() for pk in provinces}
 
 
-def unit_generation_names(unit_ids: Collection[int], with_peers: Collection[int]) -> set[str]:
+def unit_generation_names(
+    unit_ids: Collection[int], with_peers: Collection[int], figures_moved: Collection[int]
+) -> set[str]:
     """The generations (portal.cache) besides the units' own that a write to their rows changes:
-    their provinces' and programmes', the sums of their provinces' units
-    (`units-of-province:<id>`, which a peer's write leaves), and for `with_peers` their rank
-    groups' and those of the provinces with units in those groups."""
+    their provinces' and programmes'; for `figures_moved` the sums of their provinces' units
+    (`units-of-province:<id>`, which a peer's write leaves, and so does a write that moves no
+    stored figure, such as a draft saved); and for `with_peers` their rank groups' and those of
+    the provinces with units in those groups."""
     names: set[str] = set()
     groups: set[tuple[int, str]] = set()
     for pk, (province_id, programme_id, batch_id, kind) in _units_places(unit_ids).items():
-        names |= {
-            f"province:{province_id}",
-            f"units-of-province:{province_id}",
-            f"programme:{programme_id}",
-        }
+        names |= {f"province:{province_id}", f"programme:{programme_id}"}
+        if pk in figures_moved:
+            names.add(f"units-of-province:{province_id}")
         if pk in with_peers:
             groups.add((batch_id, kind))
     # The ranking moved: the units ranked with them, and the provinces those lie in (a

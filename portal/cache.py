@@ -116,25 +116,28 @@ def generation_key(name: str) -> str:
 
 
 # The generations a write to a unit also changes besides the unit's own: `names(unit_ids,
-# with_peers)` -> names, registered by the app that keeps the units (their province, programme and
-# rank group), so that this module need not import it.
-UnitGenerations = Callable[[Collection[int], Collection[int]], Collection[str]]
+# with_peers, figures_moved)` -> names, registered by the app that keeps the units (their
+# province, programme and rank group), so that this module need not import it.
+UnitGenerations = Callable[[Collection[int], Collection[int], Collection[int]], Collection[str]]
 
 
 _unit_generations: UnitGenerations | None = None
 
 
 def unit_generations_register(names: UnitGenerations) -> None:
-    """Make `names(unit_ids, with_peers)` say which generations besides the units' own a write
-    to their rows changes (`with_peers`: the units whose write can move their ranking).
-    Registering again replaces it."""
+    """Make `names(unit_ids, with_peers, figures_moved)` say which generations besides the
+    units' own a write to their rows changes (`with_peers`: the units whose write can move their
+    ranking; `figures_moved`: those whose write can move a stored figure). Registering again
+    replaces it."""
     global _unit_generations
     _unit_generations = names
 
 
-def _units_keys(unit_ids: Collection[int], with_peers: Collection[int]) -> set[str]:
+def _units_keys(
+    unit_ids: Collection[int], with_peers: Collection[int], figures_moved: Collection[int]
+) -> set[str]:
     """The keys of the generations a write to the rows of `unit_ids` changes."""
-    names = _unit_generations(unit_ids, with_peers) if _unit_generations else ()
+    names = _unit_generations(unit_ids, with_peers, figures_moved) if _unit_generations else ()
     return {
         GENERATION_KEY,
         *(_unit_key(pk) for pk in unit_ids),
@@ -148,7 +151,7 @@ def units_figures_stale(unit_ids: Collection[int]) -> None:
     their rankings: a total may have moved), but nothing was written that the units' other
     listeners need to hear of."""
     if unit_ids:
-        generations_stale(_units_keys(unit_ids, unit_ids))
+        generations_stale(_units_keys(unit_ids, unit_ids, unit_ids))
 
 
 # What else follows a write to a unit's rows once it commits: the apps that hold the units and
@@ -254,11 +257,13 @@ def figures_stale(
     province, programme, every unit; its rank group `with_peers`); a migration's write changes
     every one (its historical models cannot tell which). `figures_moved` false: the write
     changed rows the pages show but nothing a stored figure reads, so the listeners that
-    store figures are not told of it."""
+    store figures are not told of it, and what is kept of their sums stays."""
     if unit_id is None or not tell_listeners:
         keys = {GENERATION_KEY, BASE_GENERATION_KEY}
     else:
-        keys = _units_keys([unit_id], [unit_id] if with_peers else [])
+        keys = _units_keys(
+            [unit_id], [unit_id] if with_peers else [], [unit_id] if figures_moved else []
+        )
 
     def committed() -> None:
         _bump(keys)

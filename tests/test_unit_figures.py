@@ -177,12 +177,16 @@ def test_C1_a_draft_saved_or_a_report_accepted_computes_no_row_again(
     stored, admin, django_capture_on_commit_callbacks
 ):
     """The figures read of a report only whether it counts as submitted and when it first was
-    (C1), so a draft saved or a report accepted moves none and no row is computed again; the
-    unit's pages still change (its generation), and submitting the draft computes its row."""
+    (C1), so a draft saved or a report accepted moves none and no row is computed again, nor
+    the sums kept of its province's units; the unit's pages still change (its generation), and
+    submitting the draft computes its row and its province's sums."""
     obligation = Obligation.objects.filter(
         submission__isnull=True, unit__status=CreationUnit.Status.CREATING
     ).first()
+    region = obligation.unit.region
+    sums = generation_key(f"units-of-province:{region.province_id or region.pk}")
     unit_generation = stored_generation(generation_key(f"unit:{obligation.unit_id}"))
+    sums_generation = stored_generation(sums)
     with django_capture_on_commit_callbacks(execute=True):
         draft = submission_save(
             user=admin,
@@ -202,8 +206,10 @@ def test_C1_a_draft_saved_or_a_report_accepted_computes_no_row_again(
         submission_accept(reviewer=admin, submission=pending)
     assert refreshed_since(stored) == set()
     assert stored_generation(generation_key(f"unit:{obligation.unit_id}")) != unit_generation
+    assert stored_generation(sums) == sums_generation
     assert "0 differences" in figures_check()
     with django_capture_on_commit_callbacks(execute=True):
         submission_submit(user=admin, submission=draft)
     assert refreshed_since(stored) == {obligation.unit_id}
+    assert stored_generation(sums) != sums_generation
     assert "0 differences" in figures_check()
