@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page
@@ -146,12 +147,20 @@ class DashboardQuery:
         return datetime.combine(add_months(self.months[-1], 1), time.min, tzinfo=SHANGHAI)
 
     def unit_list_url(self, **filters: Any) -> str:
-        """The unit list with the dashboard's filters, and more."""
-        query = QueryDict(self.filter_query, mutable=True)
-        for name, value in filters.items():
-            query[name] = value
-        encoded = query.urlencode()
-        return reverse("creation:unit-list") + (f"?{encoded}" if encoded else "")
+        """The unit list with the dashboard's filters, and more (a filter given replaces the
+        dashboard's own of that name), encoded as QueryDict.urlencode would."""
+        base, own = self._unit_list
+        values = {**own, **{name: [str(value)] for name, value in filters.items()}}
+        encoded = "&".join(
+            urlencode({name: value}) for name, listed in values.items() for value in listed
+        )
+        return base + (f"?{encoded}" if encoded else "")
+
+    @functools.cached_property
+    def _unit_list(self) -> tuple[str, dict[str, list[str]]]:
+        # A page links to the unit list a hundred times or more (every province, every count):
+        # the address and the dashboard's filters are read once.
+        return reverse("creation:unit-list"), dict(QueryDict(self.filter_query).lists())
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from creation.tests.factories import BatchFactory, CityFactory, CreationUnitFact
 from dashboard.models import UnitFigures
 from dashboard.rules import CellCounts, month_window
 from dashboard.selectors import (
+    DashboardQuery,
     KeptSums,
     heatmap_cells,
     kept_reporting_months,
@@ -565,3 +566,25 @@ def test_C3_kept_sums_are_not_served_once_the_clock_changed_one_of_their_rows(
     kept_sums = stored_tallies(units, later, kept=kept)
     assert UnitFigures.objects.get(pk=row.pk).overdue != 99
     assert _by_province(kept_sums) == _by_province(stored_tallies(units, later))
+
+
+def test_links_to_the_unit_list_carry_the_dashboards_filters_and_replace_the_one_given():
+    query = DashboardQuery(
+        user=None,
+        area="office",
+        units=CreationUnit.objects.none(),
+        page=None,
+        months=[],
+        now=NOW,
+        filter_query="q=%E9%95%BF%E6%B2%99+%E5%B8%82&kind=zone&batch=1&batch=2",
+    )
+    unit_list = reverse("creation:unit-list")
+    assert query.unit_list_url(kind="project", province=7) == (
+        f"{unit_list}?q=%E9%95%BF%E6%B2%99+%E5%B8%82&kind=project&batch=1&batch=2&province=7"
+    )
+    assert query.unit_list_url() == f"{unit_list}?{query.filter_query}"
+    query = DashboardQuery(
+        user=None, area="office", units=CreationUnit.objects.none(), page=None, months=[], now=NOW
+    )
+    assert query.unit_list_url() == unit_list
+    assert query.unit_list_url(veto="at_risk") == f"{unit_list}?veto=at_risk"
