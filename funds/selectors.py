@@ -10,10 +10,11 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    Max,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -185,7 +186,10 @@ def office_filing_queue(*, user: Any) -> QuerySet[FundPlanVersion]:
     versions = version_list(user=user).filter(status=PlanStatus.AWAITING_FILING)
     if not scope.everything:
         versions = versions.filter(plan__unit__batch__programme__in=scope.office_programme_ids)
-    versions = versions.annotate(awaiting_since=Max("decisions__decided_at"))
+    # The last decision read for each row, not summed over a join of every decision: a count of
+    # the queue (the header's open tasks) then reads neither the decisions nor a grouping.
+    last_decision = PlanDecision.objects.filter(version=OuterRef("pk")).order_by("-decided_at")
+    versions = versions.annotate(awaiting_since=Subquery(last_decision.values("decided_at")[:1]))
     return _with_decisions(versions).order_by("awaiting_since", "pk")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from creation.models import CreationUnit
@@ -98,9 +98,15 @@ def rectification_check_queue(*, user: Any) -> QuerySet[Rectification]:
         rectification_list(user=user)
         .filter(status=Rectification.Status.SUBMITTED)
         .select_related("finding__inspection__unit__region__province")
+        # The last submission read for each row, not summed over a join of every event: a count
+        # of the queue (the header's open tasks) then reads neither the events nor a grouping.
         .annotate(
-            submitted_at=Max(
-                "events__at", filter=Q(events__to_status=Rectification.Status.SUBMITTED)
+            submitted_at=Subquery(
+                RectificationEvent.objects.filter(
+                    rectification=OuterRef("pk"), to_status=Rectification.Status.SUBMITTED
+                )
+                .order_by("-at")
+                .values("at")[:1]
             )
         )
     )

@@ -1,7 +1,7 @@
 """The funds part of the work queues (R3.2): which plans wait for a reviewer's own department in
 the province of that role, and which plans a unit's staff still have to write."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from creation.models import RoleAssignment
@@ -13,7 +13,12 @@ from creation.tests.factories import (
 )
 from funds.models import PlanDecision
 from funds.rules import Outcome, PlanStatus, Stage
-from funds.selectors import plans_awaiting_my_stage, unit_plans_to_write, units_without_plan
+from funds.selectors import (
+    office_filing_queue,
+    plans_awaiting_my_stage,
+    unit_plans_to_write,
+    units_without_plan,
+)
 from funds.tests.factories import FundPlanVersionFactory
 
 Role = RoleAssignment.Role
@@ -78,3 +83,34 @@ def test_R3_2_unit_staff_see_their_own_drafts_returned_plans_and_units_without_a
 
     assert set(unit_plans_to_write(user=staff)) == {draft.plan, returned.plan}
     assert list(units_without_plan(user=staff)) == [empty]
+
+
+def test_R3_2_the_office_files_the_plans_waiting_longest_since_their_second_approval(db):
+    unit = _unit(ProvinceFactory(code="430000"))
+    office = RoleAssignmentFactory(role=Role.OFFICE_REVIEWER, programme=unit.batch.programme).user
+    decisions = {
+        # version: (finance approved, culture approved) in days after submission
+        "approved_late": (1, 9),
+        "approved_early": (5, 2),
+    }
+    versions = {}
+    for name, days in decisions.items():
+        version = FundPlanVersionFactory(
+            plan__unit=unit, status=PlanStatus.AWAITING_FILING, submitted_at=SUBMITTED
+        )
+        for stage, day in zip((Stage.FINANCE, Stage.CULTURE), days, strict=True):
+            PlanDecision.objects.create(
+                version=version,
+                stage=stage,
+                outcome=Outcome.APPROVED,
+                decided_at=SUBMITTED + timedelta(days=day),
+            )
+        versions[name] = version
+    _in_review(unit, Stage.FINANCE)  # still with the provinces
+
+    queue = list(office_filing_queue(user=office))
+    assert queue == [versions["approved_early"], versions["approved_late"]]
+    assert [version.awaiting_since for version in queue] == [
+        SUBMITTED + timedelta(days=5),
+        SUBMITTED + timedelta(days=9),
+    ]

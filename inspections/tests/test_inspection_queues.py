@@ -2,11 +2,11 @@
 in progress or reopened, nearest deadline first; the office of the unit's programme checks the
 submitted ones and sends the letters of completed inspections; no one else's programme."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from creation.models import RoleAssignment
 from creation.tests.factories import CreationUnitFactory, RoleAssignmentFactory
-from inspections.models import Inspection
+from inspections.models import Inspection, RectificationEvent
 from inspections.selectors import (
     letters_to_send,
     rectification_check_queue,
@@ -55,3 +55,28 @@ def test_R4_1_the_office_checks_and_writes_to_its_own_programmes_units_only(db):
         submitted.finding.inspection,
         still_open.finding.inspection,
     }
+
+
+def test_R4_1_the_office_checks_the_items_waiting_longest_since_their_last_submission(db):
+    unit = CreationUnitFactory()
+    office = RoleAssignmentFactory(role=Role.OFFICE_REVIEWER, programme=unit.batch.programme).user
+    moment = datetime(2026, 8, 1, 9, tzinfo=UTC)
+    resubmitted = RectificationFactory(finding__inspection__unit=unit, status="submitted")
+    once = RectificationFactory(finding__inspection__unit=unit, status="submitted")
+    history = [
+        (resubmitted, "open", "submitted", moment),
+        (resubmitted, "submitted", "reopened", moment + timedelta(days=1)),
+        (once, "open", "submitted", moment + timedelta(days=2)),
+        (resubmitted, "reopened", "submitted", moment + timedelta(days=3)),
+    ]
+    for item, before, after, at in history:
+        RectificationEvent.objects.create(
+            rectification=item, from_status=before, to_status=after, at=at
+        )
+
+    queue = list(rectification_check_queue(user=office))
+    assert queue == [once, resubmitted]
+    assert [item.submitted_at for item in queue] == [
+        moment + timedelta(days=2),
+        moment + timedelta(days=3),
+    ]
