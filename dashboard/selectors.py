@@ -23,9 +23,21 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+    Window,
+)
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Coalesce, Collate, Greatest
+from django.db.models.functions import Coalesce, Collate, Greatest, RowNumber
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -837,34 +849,16 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
 def veto_panel(query: DashboardQuery) -> dict[str, Any]:
     """R6.6: how many of the filtered units are ok, at risk or failing a basic requirement
     (StoredTallies), and the worst of them with what trips them, from the units' stored gauges
-    (UnitFigures.veto_status, .veto_items): one query whatever the number of units."""
+    (UnitFigures.veto_status, .veto_items): one query whatever the number of units, none while
+    an unfiltered dashboard's worst are kept for every province (`_kept_worst_gauges`)."""
     stored = query.stored()  # first: it stores the rows that are missing
     counts = {status.value: stored.total(f"veto_{status.value}") for status in GaugeStatus}
-    units = query.units.exclude(status=CreationUnit.Status.WITHDRAWN).order_by()
     language = get_language() or settings.LANGUAGE_CODE
-
-    def worst_first(rows: QuerySet[UnitFigures]) -> QuerySet[UnitFigures]:
-        # Names in code-point order, as the gauge pages sort them in Python.
-        return rows.annotate(
-            failing=Case(When(veto_status=GaugeStatus.FAILED, then=0), default=1)
-        ).order_by("failing", _code_point_order("unit__name"), "unit_id")
-
-    # The worst units are found first, and only their gauges' items are read: reading the items
-    # of every unit that is not ok before keeping the worst takes twice as long (the items are
-    # stored out of line).
-    worst_ids = worst_first(
-        UnitFigures.objects.filter(unit__in=units.values("pk")).exclude(veto_status=GaugeStatus.OK)
-    ).values("unit_id")[:WORST_GAUGES]
-    worst = (
-        worst_first(UnitFigures.objects.filter(unit_id__in=Subquery(worst_ids)))
-        .annotate(
-            items=Coalesce(
-                KeyTransform(language, "veto_items"),
-                KeyTransform(settings.LANGUAGE_CODE, "veto_items"),
-            ),
-        )
-        .values_list("unit_id", "veto_status", "unit__name", "items")
-    )
+    units = query.units.exclude(status=CreationUnit.Status.WITHDRAWN).order_by()
+    if query.kept is None:
+        worst = _worst_gauges(units, language)
+    else:
+        worst = _kept_worst_gauges(units, language, query.kept, stored, query.now)
     list_url = reverse("acceptance:gauge-list")
     return {
         "counts": counts,
@@ -882,13 +876,78 @@ def veto_panel(query: DashboardQuery) -> dict[str, Any]:
                 ],
                 "url": reverse("acceptance:unit-gauge", kwargs={"pk": unit_id}),
             }
-            for unit_id, status, name, items in worst
+            for unit_id, status, name, items, _province in worst
         ],
         "urls": {
             status: f"{list_url}?gauge_status={status}"
             for status in ("failed", "at_risk", "attention")
         },
     }
+
+
+def _worst_gauges(
+    units: QuerySet[CreationUnit], language: str, *, per_province: bool = False
+) -> list[tuple[int, str, str, Any, int]]:
+    """R6.6: the WORST_GAUGES worst stored gauges of the units (failing before at risk, then by
+    name in code-point order), each as (unit id, status, name, items in `language`, province);
+    with `per_province`, the worst of each province. The worst units are found first, and only
+    their gauges' items are read: reading the items of every unit that is not ok before keeping
+    the worst takes twice as long (the items are stored out of line)."""
+    failing = Case(When(veto_status=GaugeStatus.FAILED, then=0), default=1)
+    order = [failing.asc(), _code_point_order("unit__name").asc(), F("unit_id").asc()]
+    province = Coalesce(F("unit__region__province"), F("unit__region"))
+    candidates = UnitFigures.objects.filter(unit__in=units.values("pk")).exclude(
+        veto_status=GaugeStatus.OK
+    )
+    if per_province:
+        place = Window(RowNumber(), partition_by=[province], order_by=order)
+        worst_ids = candidates.annotate(place=place).filter(place__lte=WORST_GAUGES)
+    else:
+        worst_ids = candidates.order_by(*order)[:WORST_GAUGES]
+    items = Coalesce(
+        KeyTransform(language, "veto_items"), KeyTransform(settings.LANGUAGE_CODE, "veto_items")
+    )
+    return list(
+        UnitFigures.objects.filter(unit_id__in=Subquery(worst_ids.values("unit_id")))
+        .annotate(items=items, province=province)
+        .order_by(*order)
+        .values_list("unit_id", "veto_status", "unit__name", "items", "province")
+    )
+
+
+def _kept_worst_gauges(
+    units: QuerySet[CreationUnit],
+    language: str,
+    kept: KeptSums,
+    stored: StoredTallies,
+    now: datetime,
+) -> list[tuple[int, str, str, Any, int]]:
+    """`_worst_gauges` of a scope's dashboard, unfiltered: the worst of each province kept with
+    the province's sums (portal.cache.cached_per_province) and as long as they hold (the gauges
+    move with the rows the sums read), the worst of all merged from them. No query when every
+    province is kept; one for those written since."""
+    tallies: dict[int, list[dict[str, Any]]] = {}
+    for row in stored.rows:
+        tallies.setdefault(row["province_id"], []).append(row)
+    provinces = list(kept.province_ids)
+
+    def compute(asked: list[int]) -> dict[int, tuple[list[Any], datetime | None]]:
+        some = units if len(asked) == len(provinces) else units.filter(units_in_provinces_q(asked))
+        found: dict[int, list[Any]] = {pk: [] for pk in asked}
+        for row in _worst_gauges(some, language, per_province=True):
+            found.setdefault(row[4], []).append(row)
+        return {
+            pk: (rows, _sums_hold_until(tallies.get(pk, []), now)) for pk, rows in found.items()
+        }
+
+    by_province = cached_per_province(
+        "dashboard:worst-gauges", (kept.key, language), provinces, compute, now
+    )
+    rows = [row for worst in by_province.values() for row in worst]
+    # The databases' order: failing first, then the name's code points (as Python compares
+    # strings), then the unit.
+    rows.sort(key=lambda row: (row[1] != GaugeStatus.FAILED, row[2], row[0]))
+    return rows[:WORST_GAUGES]
 
 
 def _code_point_order(name: str) -> Any:

@@ -588,3 +588,51 @@ def test_links_to_the_unit_list_carry_the_dashboards_filters_and_replace_the_one
     )
     assert query.unit_list_url() == unit_list
     assert query.unit_list_url(veto="at_risk") == f"{unit_list}?veto=at_risk"
+
+
+def test_R6_6_the_worst_gauges_kept_per_province_are_the_live_worst_and_follow_a_write(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from dashboard import selectors
+
+    units, kept, east, west = _kept_world(django_capture_on_commit_callbacks)
+    monkeypatch.setattr(selectors, "WORST_GAUGES", 2)
+    east_units = list(units.filter(region=east).order_by("pk"))
+    west_units = list(units.filter(region=west).order_by("pk"))
+    # As stored (no write the generations hear of): east has a failing and an at-risk gauge,
+    # west two at risk, one of them first by name (code points: 丁 < 丙 < 乙 < 甲).
+    statuses = {
+        east_units[0]: ("failed", "丙"),
+        east_units[1]: ("at_risk", "乙"),
+        west_units[0]: ("at_risk", "甲"),
+        west_units[1]: ("at_risk", "丁"),
+    }
+    for unit, (status, name) in statuses.items():
+        CreationUnit.objects.filter(pk=unit.pk).update(name=name)
+        UnitFigures.objects.filter(unit=unit).update(veto_status=status)
+    now = timezone.now()
+
+    def kept_worst():
+        tallies = stored_tallies(units, now, kept=kept)
+        return selectors._kept_worst_gauges(units, "zh-hans", kept, tallies, now)
+
+    live = selectors._worst_gauges(units, "zh-hans")
+    assert [(row[0], row[1]) for row in live] == [
+        (east_units[0].pk, "failed"),
+        (west_units[1].pk, "at_risk"),
+    ]
+    assert kept_worst() == live
+    with CaptureQueriesContext(connection) as again:
+        assert kept_worst() == live
+    assert len(again) == 0
+    # A write to a western unit: the west's worst are read again, the east's are kept.
+    with django_capture_on_commit_callbacks(execute=True):
+        west_units[1].name = "戊"  # after 乙, before 甲
+        west_units[1].save()
+    with CaptureQueriesContext(connection) as written:
+        worst = kept_worst()
+    assert worst == selectors._worst_gauges(units, "zh-hans")
+    gauges = [q["sql"] for q in written if '"veto_items"' in q["sql"]]
+    assert len(gauges) == 1
+    assert f"IN ({west.parent_id})" in gauges[0]
+    assert f"IN ({east.parent_id})" not in gauges[0]
