@@ -849,8 +849,8 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
 def veto_panel(query: DashboardQuery) -> dict[str, Any]:
     """R6.6: how many of the filtered units are ok, at risk or failing a basic requirement
     (StoredTallies), and the worst of them with what trips them, from the units' stored gauges
-    (UnitFigures.veto_status, .veto_items): one query whatever the number of units, none while
-    an unfiltered dashboard's worst are kept for every province (`_kept_worst_gauges`)."""
+    (UnitFigures.veto_status, .veto_items): one query whatever the number of units, two for an
+    unfiltered dashboard after a write (`_kept_worst_gauges`)."""
     stored = query.stored()  # first: it stores the rows that are missing
     counts = {status.value: stored.total(f"veto_{status.value}") for status in GaugeStatus}
     language = get_language() or settings.LANGUAGE_CODE
@@ -904,12 +904,9 @@ def _worst_gauges(
         worst_ids = candidates.annotate(place=place).filter(place__lte=WORST_GAUGES)
     else:
         worst_ids = candidates.order_by(*order)[:WORST_GAUGES]
-    items = Coalesce(
-        KeyTransform(language, "veto_items"), KeyTransform(settings.LANGUAGE_CODE, "veto_items")
-    )
     return list(
         UnitFigures.objects.filter(unit_id__in=Subquery(worst_ids.values("unit_id")))
-        .annotate(items=items, province=province)
+        .annotate(items=_gauge_items(language), province=province)
         .order_by(*order)
         .values_list("unit_id", "veto_status", "unit__name", "items", "province")
     )
@@ -924,30 +921,52 @@ def _kept_worst_gauges(
 ) -> list[tuple[int, str, str, Any, int]]:
     """`_worst_gauges` of a scope's dashboard, unfiltered: the worst of each province kept with
     the province's sums (portal.cache.cached_per_province) and as long as they hold (the gauges
-    move with the rows the sums read), the worst of all merged from them. No query when every
-    province is kept; one for those written since."""
+    move with the rows the sums read), the worst of all merged from them. Only the units, their
+    status and name are kept (reading every province's items back from the cache cost more
+    than the database spends on the merged few): one query for the items of the worst shown,
+    and one for the worst of the provinces written since, if any; the items of those come
+    with them."""
     tallies: dict[int, list[dict[str, Any]]] = {}
     for row in stored.rows:
         tallies.setdefault(row["province_id"], []).append(row)
     provinces = list(kept.province_ids)
+    items_read: dict[int, Any] = {}
 
     def compute(asked: list[int]) -> dict[int, tuple[list[Any], datetime | None]]:
         some = units if len(asked) == len(provinces) else units.filter(units_in_provinces_q(asked))
         found: dict[int, list[Any]] = {pk: [] for pk in asked}
-        for row in _worst_gauges(some, language, per_province=True):
-            found.setdefault(row[4], []).append(row)
+        for unit_id, status, name, items, province in _worst_gauges(
+            some, language, per_province=True
+        ):
+            items_read[unit_id] = items
+            found.setdefault(province, []).append((unit_id, status, name, province))
         return {
             pk: (rows, _sums_hold_until(tallies.get(pk, []), now)) for pk, rows in found.items()
         }
 
     by_province = cached_per_province(
-        "dashboard:worst-gauges", (kept.key, language), provinces, compute, now
+        "dashboard:worst-gauge-units", (kept.key, language), provinces, compute, now
     )
     rows = [row for worst in by_province.values() for row in worst]
     # The databases' order: failing first, then the name's code points (as Python compares
     # strings), then the unit.
     rows.sort(key=lambda row: (row[1] != GaugeStatus.FAILED, row[2], row[0]))
-    return rows[:WORST_GAUGES]
+    worst = rows[:WORST_GAUGES]
+    unread = [row[0] for row in worst if row[0] not in items_read]
+    if unread:
+        items_read.update(
+            UnitFigures.objects.filter(unit_id__in=unread)
+            .annotate(items=_gauge_items(language))
+            .values_list("unit_id", "items")
+        )
+    return [(unit_id, status, name, items_read[unit_id], p) for unit_id, status, name, p in worst]
+
+
+def _gauge_items(language: str) -> Any:
+    """A stored gauge's items in `language`, else in the portal's own."""
+    return Coalesce(
+        KeyTransform(language, "veto_items"), KeyTransform(settings.LANGUAGE_CODE, "veto_items")
+    )
 
 
 def _code_point_order(name: str) -> Any:
