@@ -10,16 +10,17 @@ What drops a kept page is a write to what its user may see, no other: a page is 
 user's scope stamp (portal.cache.scope_stamp), which changes with every write to the rows of a
 unit in the scope (or of its rank group, when the ranking moves), with a write to the domain
 that belongs to no one unit (settings, a batch, the media catalogue), with a notification to the
-user, and with any other write that pages show and no unit owns (an account, a document job, a
-reminder: the base of every page, `PAGE_GENERATION_KEY`). A provincial reviewer's pages outlive a
-report filed in another province; the office's (every unit) do not. Writes that no page shows
-never drop a page: sessions, sign-in records, the beat's heartbeat and its own bookkeeping of
-when each task last ran, and the stored figures (they follow a write to their unit's rows,
-which changed its generations, or the clock, and the beat that stores those changes the units'
-generations; a reader that stores a due row shows it, and others' kept pages catch up within the
-timeout). A write request or Celery task that wrote to a table pages show without
-telling the generations (QuerySet.update, bulk_create on such a table) drops every page when it
-ends. The timeout (`PAGE_CACHE_SECONDS`) bounds what no write reports (a clock passing an hour).
+user, and with any other write that pages show and no unit owns (an account's name, a
+document job: the base of every page, `PAGE_GENERATION_KEY`). A provincial reviewer's pages
+outlive a report filed in another province; the office's (every unit) do not. Writes that no
+page shows never drop a page: sessions, sign-in records and what signing in writes to the
+account (its last sign-in), the records that a reminder went out (their notifications drop
+their recipients' pages), API tokens, the beat's heartbeat and its own bookkeeping of when each
+task last ran, and the stored figures (they follow a write to their unit's rows, which changed
+its generations, or the clock, and the beat that stores those changes the units' generations; a
+reader that stores a due row shows it, and others' kept pages catch up within the timeout). A
+write request or Celery task that wrote to a table pages show without telling the generations
+(QuerySet.update, bulk_create on such a table) drops every page when it ends. The timeout (`PAGE_CACHE_SECONDS`) bounds what no write reports (a clock passing an hour).
 
 What is never stored: anonymous requests, answers other than 200, streamed downloads and
 attachments, answers marked no-store (never_cache), answers that set a cookie or change the
@@ -65,8 +66,23 @@ PAGE_GENERATION_KEY = "page:generation"
 # django-axes' records of sign-in attempts, and the beat's schedule (django-celery-beat saves
 # each task's last run as it sends it).
 NOT_SHOWN_ON_PAGES = frozenset({"sessions", "axes", "django_celery_beat"})
-# Single models no page shows: the beat's heartbeat (read by /healthz only).
-MODELS_NOT_SHOWN_ON_PAGES = frozenset({"portal.heartbeat"})
+# Single models no stored page shows: the beat's heartbeat (read by /healthz only), the records
+# that a reminder went out (they make each go out once; what the reader sees is the
+# notification, which drops its recipient's pages), API tokens (used by the API, which is not
+# stored), and the admin's log of its own actions (the admin's pages are never stored: they
+# are marked never_cache).
+MODELS_NOT_SHOWN_ON_PAGES = frozenset(
+    {
+        "portal.heartbeat",
+        "reporting.reminder",
+        "inspections.rectificationreminder",
+        "authtoken.token",
+        "admin.logentry",
+    }
+)
+# What signing in writes to an account (its last sign-in; the password's hash again when the
+# hasher changed): no page shows either, so a sign-in leaves every stored page as it was.
+SIGN_IN_FIELDS = frozenset({"last_login", "password"})
 # Rows shown on pages whose writes change the generations of the units they belong to
 # (portal.cache): the domain's records (figures_stale, on every save and by the services that
 # write without signals), the units' stored figures (see the module text), and the audit trail
@@ -120,11 +136,23 @@ def _told_by_its_writer(model: Any) -> bool:
     )
 
 
+def _sign_in_only(sender: Any, update_fields: Any) -> bool:
+    return (
+        sender._meta.label == settings.AUTH_USER_MODEL
+        and bool(update_fields)
+        and set(update_fields) <= SIGN_IN_FIELDS
+    )
+
+
 def _row_written(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     if sender._meta.label_lower == "portal.notification":
         if instance is not None:
             user_pages_stale([instance.recipient_id])
-    elif _shown_on_pages(sender) and not _told_by_its_writer(sender):
+    elif (
+        _shown_on_pages(sender)
+        and not _told_by_its_writer(sender)
+        and not _sign_in_only(sender, kwargs.get("update_fields"))
+    ):
         pages_stale()
 
 
@@ -143,6 +171,25 @@ WRITE_TABLE = re.compile(
 )
 
 
+# The columns an UPDATE sets, as Django writes it ("col" = %s, ...).
+SET_COLUMNS = re.compile(r"\bSET\s+(.*?)\s+WHERE\b", re.IGNORECASE | re.DOTALL)
+SET_COLUMN = re.compile(r'"?([A-Za-z0-9_]+)"?\s*=')
+
+
+@functools.cache
+def _user_table() -> str:
+    return apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table
+
+
+def _sign_in_update(sql: str, table: str) -> bool:
+    """Whether the statement is what signing in writes to an account (`SIGN_IN_FIELDS`)."""
+    if table != _user_table() or sql.lstrip()[:6].upper() != "UPDATE":
+        return False
+    columns = SET_COLUMNS.search(sql)
+    names = SET_COLUMN.findall(columns.group(1)) if columns else []
+    return bool(names) and set(names) <= SIGN_IN_FIELDS
+
+
 class UntoldWrites:
     """Records whether the work running on this connection wrote to a table that pages show and
     whose writes change no generation by themselves (`_tables_untold`).
@@ -159,7 +206,11 @@ class UntoldWrites:
     def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
         if not self.untold_written:
             match = WRITE_TABLE.match(sql)
-            if match and match.group(1) in _tables_untold():
+            if (
+                match
+                and match.group(1) in _tables_untold()
+                and not _sign_in_update(sql, match.group(1))
+            ):
                 self.untold_written = True
         return execute(sql, params, many, context)
 

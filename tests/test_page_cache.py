@@ -2,6 +2,7 @@
 may see (portal.page_cache); nobody is ever served another's answer."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.messages import INFO, add_message
@@ -299,6 +300,72 @@ def test_sessions_and_sign_in_records_do_not_make_pages_stale(world):
     session["x"] = 1
     session.save()
     assert page_generation() == before
+
+
+def test_signing_in_leaves_every_stored_page(world, replays):
+    staff, office = _client(world, "unit_staff"), _client(world, "office")
+    url = _unit_page(world)
+    outsider = world.users["outsider"]
+    outsider.set_password("sign-in-pw")
+    outsider.save()  # an account written: every page (kept after this save below)
+    for client in (staff, office):
+        client.get(url)
+    before = page_generation()
+    # through the sign-in form, as people sign in (a write request), and as the tests do
+    signed_in = Client().post(
+        "/accounts/login/", {"username": "outsider", "password": "sign-in-pw"}
+    )
+    assert signed_in.status_code == 302
+    Client().force_login(world.users["province_culture"])
+    outsider.refresh_from_db()
+    assert outsider.last_login is not None  # the sign-in wrote to the account
+    assert page_generation() == before
+    assert _replayed(staff, url, replays)
+    assert _replayed(office, url, replays)
+
+
+def test_an_account_renamed_drops_every_page(world, replays):
+    staff = _client(world, "unit_staff")
+    url = _unit_page(world)
+    staff.get(url)
+    outsider = world.users["outsider"]
+    outsider.first_name = "改名"
+    outsider.save(update_fields=["first_name"])  # names are shown on pages (an event's actor)
+    assert not _replayed(staff, url, replays)
+
+
+def test_a_task_that_writes_only_the_last_sign_in_leaves_the_pages_alone(world):
+    outsider = world.users["outsider"]
+    users = type(outsider).objects.filter(pk=outsider.pk)
+    before = page_generation()
+    _run_as_task(lambda: users.update(last_login=timezone.now()))
+    assert page_generation() == before
+    _run_as_task(lambda: users.update(last_login=timezone.now(), first_name="改"))
+    assert page_generation() != before
+
+
+def test_R5_1_a_reminder_sweep_drops_the_pages_of_those_it_reminds_only(world, replays):
+    from reporting.models import Reminder
+    from reporting.services import reminder_sweep
+
+    now = timezone.now()
+    ObligationFactory(
+        unit=world.objects["units"]["own"],
+        period_start=date(2030, 1, 1),
+        period_end=date(2030, 1, 31),
+        period_label="2030-01",
+        due_at=now + timedelta(days=7),
+    )
+    staff, office = _client(world, "unit_staff"), _client(world, "office")
+    url = _unit_page(world)
+    for client in (staff, office):
+        client.get(url)
+    before = page_generation()
+    _run_as_task(lambda: reminder_sweep(now=now))
+    assert Reminder.objects.filter(obligation__unit=world.objects["units"]["own"]).exists()
+    assert page_generation() == before
+    assert not _replayed(staff, url, replays)  # reminded: the header counts a new notification
+    assert _replayed(office, url, replays)
 
 
 def test_api_answers_are_never_stored(world):
