@@ -154,6 +154,24 @@ def units_figures_stale(unit_ids: Collection[int]) -> None:
         generations_stale(_units_keys(unit_ids, unit_ids, unit_ids))
 
 
+def shown_rows_stale(
+    *, unit_ids: Collection[int] = (), programme_ids: Collection[int] = ()
+) -> None:
+    """Rows that pages show and no stored figure reads were written, rows that belong to these
+    units or (of no one unit) to these programmes (a document job): the generations of whoever
+    sees them change, now and once the transaction commits, and no listener is told (no stored
+    figure moved). Every unit's generation changes too: a superuser sees them all."""
+    names = _unit_generations(unit_ids, (), ()) if _unit_generations and unit_ids else ()
+    generations_stale(
+        {
+            GENERATION_KEY,
+            *(_unit_key(pk) for pk in unit_ids),
+            *(generation_key(name) for name in names),
+            *(generation_key(f"programme:{pk}") for pk in programme_ids),
+        }
+    )
+
+
 # What else follows a write to a unit's rows once it commits: the apps that hold the units and
 # their figures register the functions that store when each unit last changed (the API's
 # `updated_since` and ETags read it) and that refresh the units' stored figures, so that this

@@ -10,8 +10,9 @@ What drops a kept page is a write to what its user may see, no other: a page is 
 user's scope stamp (portal.cache.scope_stamp), which changes with every write to the rows of a
 unit in the scope (or of its rank group, when the ranking moves), with a write to the domain
 that belongs to no one unit (settings, a batch, the media catalogue), with a notification to the
-user, and with any other write that pages show and no unit owns (an account's name, a
-document job: the base of every page, `PAGE_GENERATION_KEY`). A provincial reviewer's pages
+user, with a document job of a unit or programme in the scope, and with any other write that
+pages show and no unit owns (an account's name: the base of every page,
+`PAGE_GENERATION_KEY`). A provincial reviewer's pages
 outlive a report filed in another province; the office's (every unit) do not. Writes that no
 page shows never drop a page: sessions, sign-in records and what signing in writes to the
 account (its last sign-in), the records that a reminder went out (their notifications drop
@@ -127,12 +128,28 @@ def _shown_on_pages(model: Any) -> bool:
     )
 
 
+# Models outside the units' records whose every write tells the generations of whoever sees the
+# row (portal.cache.shown_rows_stale), registered by the app that writes them: a write to one
+# of them then drops no other page.
+_told_by_their_writers: set[str] = set()
+
+
+def told_by_its_writer_register(label: str) -> None:
+    """Say that every write to the rows of the model `label` ("app.model") tells the
+    generations of whoever sees the row, signals or not (its app's services and receivers do)."""
+    _told_by_their_writers.add(label.lower())
+    _tables_untold.cache_clear()
+
+
 def _told_by_its_writer(model: Any) -> bool:
     """Whether a write to the model's rows changes the generations it belongs to by itself: the
-    units' records (portal.cache) and the users' notifications (portal.services)."""
+    units' records (portal.cache), the users' notifications (portal.services), and the models
+    registered with `told_by_its_writer_register` (document jobs)."""
     label = model._meta.label_lower
-    return label == "portal.notification" or (
-        model._meta.app_label in APPS_OF_UNITS and label not in NOT_READ_BY_FIGURES
+    return (
+        label == "portal.notification"
+        or label in _told_by_their_writers
+        or (model._meta.app_label in APPS_OF_UNITS and label not in NOT_READ_BY_FIGURES)
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from creation.models import CreationUnit, Programme, Region, RoleAssignment
 from creation.scope import user_scope
 from creation.selectors import unit_recipients_by_unit
-from portal.cache import figures_stale
+from portal.cache import figures_stale, shown_rows_stale
 from portal.services import (
     OutgoingNotification,
     notification_send,
@@ -793,11 +794,31 @@ def _document_job_lease() -> timedelta:
     return timedelta(seconds=document_job_run_task().time_limit + 30)
 
 
-def _job_progress(job_id: int, percent: int, stage: str) -> None:
+def document_jobs_shown_stale(places: Iterable[tuple[int | None, int | None]]) -> None:
+    """Document jobs of these (unit, programme) were written: the pages of whoever sees them
+    (DocumentJob.objects.visible_to) are stale, and no other page is. Every write to the jobs
+    tells it: their saves and deletes through `document_job_written`, the services' updates
+    here, so that no write to them drops every page (portal.page_cache)."""
+    places = set(places)
+    shown_rows_stale(
+        unit_ids={unit for unit, _programme in places if unit is not None},
+        programme_ids={
+            programme for unit, programme in places if unit is None and programme is not None
+        },
+    )
+
+
+def document_job_written(sender: Any, instance: DocumentJob, **kwargs: Any) -> None:
+    """A job saved or deleted (a receiver of post_save and post_delete)."""
+    document_jobs_shown_stale([(instance.unit_id, instance.programme_id)])
+
+
+def _job_progress(job: DocumentJob, percent: int, stage: str) -> None:
     # Outside any transaction, so that the page polling the job sees it move.
-    DocumentJob.objects.filter(pk=job_id, status=DocumentJob.Status.RUNNING).update(
+    DocumentJob.objects.filter(pk=job.pk, status=DocumentJob.Status.RUNNING).update(
         progress=percent, stage=stage
     )
+    document_jobs_shown_stale([(job.unit_id, job.programme_id)])  # the list shows the percent
 
 
 def document_job_run(*, job_id: int, run_id: str | None = None) -> DocumentJob:
@@ -838,7 +859,7 @@ def document_job_run(*, job_id: int, run_id: str | None = None) -> DocumentJob:
                 kind=job.kind,
                 params=job.params,
                 format=job.format,
-                progress=partial(_job_progress, job.pk),
+                progress=partial(_job_progress, job),
             )
     except Exception as error:
         # Whatever went wrong, the job must end, or its page would wait for ever.
@@ -913,6 +934,8 @@ def _document_job_replace_older(job: DocumentJob) -> None:
     # Links through an earlier replacement lead to the newest file too.
     DocumentJob.objects.filter(replaced_by_id__in=ids).update(replaced_by=job)
     older.filter(pk__in=ids).update(replaced_by=job, file="")
+    # The same document (document_key): the job's unit or programme.
+    document_jobs_shown_stale([(job.unit_id, job.programme_id)])
     _files_delete_on_commit([name for _pk, name in rows if name])
 
 
@@ -951,11 +974,12 @@ def document_files_expire(*, now: datetime | None = None, batch: int = 1000) -> 
                 .select_for_update(skip_locked=True)
                 .order_by("pk")[:batch]
             )
-            rows = list(expired.values_list("pk", "file"))
+            rows = list(expired.values_list("pk", "file", "unit_id", "programme_id"))
             if not rows:
                 return removed
-            DocumentJob.objects.filter(pk__in=[pk for pk, _file in rows]).update(
+            DocumentJob.objects.filter(pk__in=[row[0] for row in rows]).update(
                 status=Status.EXPIRED, file=""
             )
-            _files_delete_on_commit([name for _pk, name in rows if name])
+            document_jobs_shown_stale((unit, programme) for _pk, _file, unit, programme in rows)
+            _files_delete_on_commit([name for _pk, name, _unit, _programme in rows if name])
         removed += len(rows)

@@ -368,6 +368,54 @@ def test_R5_1_a_reminder_sweep_drops_the_pages_of_those_it_reminds_only(world, r
     assert _replayed(office, url, replays)
 
 
+def test_a_document_job_drops_the_pages_of_those_who_see_its_unit_only(world, replays):
+    from unittest import mock
+
+    from reporting.documents import RenderedDocument
+    from reporting.models import DocumentJob
+    from reporting.services import document_files_expire, document_job_run
+    from reporting.tests.document_factories import DocumentJobFactory
+
+    other = world.objects["units"]["other"]  # a unit of the other province
+    job = DocumentJobFactory(
+        unit=other,
+        requested_by=world.users["office"],
+        status=DocumentJob.Status.QUEUED,
+        progress=0,
+        file="",
+        file_name="",
+    )
+    province, office = _client(world, "province_culture"), _client(world, "office")
+    for client in (province, office):
+        client.get("/units/")
+    before = page_generation()
+    percents = []
+
+    def render(*, progress, **kwargs):
+        office.get("/units/")
+        assert _replayed(office, "/units/", replays)  # kept once the job has started
+        progress(50, DocumentJob.Stage.LAYOUT)  # an update the list of documents shows
+        percents.append(DocumentJob.objects.get(pk=job.pk).progress)
+        assert not _replayed(office, "/units/", replays)  # the office sees the unit
+        return RenderedDocument(b"docx", "总结汇报材料.docx", "application/octet-stream")
+
+    with mock.patch("reporting.services.document_render", side_effect=render):
+        _run_as_task(lambda: document_job_run(job_id=job.pk))
+    assert percents == [50]
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.DONE
+    assert page_generation() == before
+    assert _replayed(province, "/units/", replays)  # a reviewer of the other province
+    assert not _replayed(office, "/units/", replays)
+    # the file removed after the retention period (an update, by the beat)
+    _run_as_task(lambda: document_files_expire(now=timezone.now() + timedelta(days=3650)))
+    job.refresh_from_db()
+    assert job.status == DocumentJob.Status.EXPIRED
+    assert page_generation() == before
+    assert _replayed(province, "/units/", replays)
+    assert not _replayed(office, "/units/", replays)
+
+
 def test_api_answers_are_never_stored(world):
     url = reverse("api:unit-list")
     office = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['office'])}")
