@@ -72,6 +72,26 @@ def warm_up(host: str, plan_path: Path) -> tuple[int, int, float]:
     return status_pages, count, time.perf_counter() - started
 
 
+def page_replays(path: Path) -> dict:
+    """How many of the pages asked for (GETs of signed-in users, not the API, which is never
+    stored) the page cache answered (portal.page_cache marks them), overall and per page, the
+    pages read most first: what the cache earns under this load."""
+    counts = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    pages = {name: n for name, n in counts.items() if not name.startswith("/api/")}
+    replayed = sum(n[0] for n in pages.values())
+    asked = sum(n[1] for n in pages.values())
+    return {
+        "share_pct": round(100 * replayed / asked, 1) if asked else 0.0,
+        "detail": {
+            "replayed": replayed,
+            "pages_asked": asked,
+            "by_page": {
+                name: [n[0], n[1]] for name, n in sorted(pages.items(), key=lambda kv: -kv[1][1])
+            },
+        },
+    }
+
+
 def probe_first_requests(server: servers.Gunicorn, workers: int, seconds: float = 10) -> dict:
     """Concurrent requests of the bare view until every worker has logged its first request (the
     bench's gunicorn config logs it): worker pid -> (path, ms). One worker's first request may be
@@ -184,6 +204,7 @@ def main() -> int:
                 name="load",
             )
             tasks = celery.counts()
+    replays = page_replays(servers.BENCH_DIR / "load_replays.json")
     rows = servers.read_locust_rows(servers.BENCH_DIR / "load_stats.csv")
     failures = servers.read_locust_failures(servers.BENCH_DIR / "load_failures.csv")
     writes = write_figures(rows)
@@ -223,6 +244,7 @@ def main() -> int:
             during_run=during_run,
             since_start=tasks,
         ),
+        info("load_page_replays", replays["share_pct"], "%", **replays["detail"]),
         info(
             "load_warm_up_seconds",
             warm_seconds,

@@ -31,7 +31,7 @@ from load_writes import (
     review_form,
     write_failure,
 )
-from locust import between, constant, task
+from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 TARGET = os.environ.get("BENCH_TARGET", "load")
@@ -40,6 +40,29 @@ UNIT_IDS = PLAN["unit_ids"]
 TOKEN = {"Authorization": f"Token {PLAN['token']}"}
 STAFF = PLAN.get("staff", [])
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+# portal.page_cache marks the pages it replays; `make load` prints how many it answered.
+REPLAY_HEADER = "X-Page-Cache"
+PAGE_REPLAYS: dict[str, list[int]] = {}  # request name -> [replayed, GETs]
+
+
+@events.request.add_listener
+def count_replays(request_type, name, response=None, exception=None, **kwargs):
+    if request_type != "GET" or response is None or exception is not None:
+        return
+    counts = PAGE_REPLAYS.setdefault(name, [0, 0])
+    counts[1] += 1
+    if (response.headers or {}).get(REPLAY_HEADER) == "replay":
+        counts[0] += 1
+
+
+@events.test_stop.add_listener
+def write_replays(**kwargs):
+    path = os.environ.get("BENCH_REPLAYS")
+    if path:
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(PAGE_REPLAYS, out, ensure_ascii=False)
 
 
 class WriteTargets:

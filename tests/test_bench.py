@@ -212,6 +212,21 @@ def test_locust_rows_tell_writes_from_reads(tmp_path):
     ]
 
 
+def test_page_replays_are_counted_per_page_and_the_api_left_out(tmp_path):
+    from scripts.load import page_replays
+
+    counts = tmp_path / "load_replays.json"
+    counts.write_text(
+        json.dumps({"/units/[id]/": [0, 10], "/dashboard/": [3, 20], "/api/v1/status/": [0, 50]}),
+        encoding="utf-8",
+    )
+    replays = page_replays(counts)
+    assert replays["share_pct"] == 10.0  # 3 of the 30 pages; the API is never stored
+    assert replays["detail"]["by_page"] == {"/dashboard/": [3, 20], "/units/[id]/": [0, 10]}
+    assert list(replays["detail"]["by_page"]) == ["/dashboard/", "/units/[id]/"]
+    assert page_replays(tmp_path / "none.json")["share_pct"] == 0.0  # a run that wrote none
+
+
 def test_first_request_of_each_worker_is_read_from_this_run_of_the_log(tmp_path):
     log = tmp_path / "gunicorn.log"
     earlier = "[x] [INFO] first request of worker 7: /healthz 1500.0 ms\n"

@@ -19,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from creation.models import CreationUnit, Liaison
 from creation.tests.factories import CreationUnitFactory, LiaisonFactory
 from portal.cache import stored_generation
-from portal.page_cache import PAGE_GENERATION_KEY, PrivatePageCacheMiddleware
+from portal.page_cache import PAGE_GENERATION_KEY, REPLAY_HEADER, PrivatePageCacheMiddleware
 from portal.services import notification_send
 from reporting.tests.factories import ObligationFactory, SubmissionFactory
 
@@ -60,6 +60,8 @@ def test_a_repeated_page_is_replayed_until_a_write(staff_client, world):
         again = staff_client.get(url)
     assert again.status_code == 200
     assert "王联络" in again.content.decode()
+    # marked as replayed (make load counts them), which the rendered answer is not
+    assert (first.get(REPLAY_HEADER), again.get(REPLAY_HEADER)) == (None, "replay")
     # the session, its user and their scope only: the view did not run
     assert len(replayed) <= 4
     assert not any("creation_liaison" in q["sql"] for q in replayed.captured_queries)

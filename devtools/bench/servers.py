@@ -385,7 +385,13 @@ def run_locust(
         "--exit-code-on-error",
         "0",
     ]
-    env = {**os.environ, "BENCH_TARGET": target, "BENCH_PLAN": str(plan)}
+    env = {
+        **os.environ,
+        "BENCH_TARGET": target,
+        "BENCH_PLAN": str(plan),
+        # what the page cache replayed, per request name (scripts/locustfile.py)
+        "BENCH_REPLAYS": f"{prefix}_replays.json",
+    }
     say(f"locust {target}: {users} users, {seconds} s")
     subprocess.run(  # noqa: S603 - the locust of this virtualenv
         command,
