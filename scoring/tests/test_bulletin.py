@@ -160,9 +160,9 @@ def test_R6_3_bulletin_job_reports_its_stages_and_finishes_with_the_document(bul
     seen = []
     real_progress = reporting_services._job_progress
 
-    def watching(job_id, percent, stage):
-        real_progress(job_id, percent, stage)
-        stored = DocumentJob.objects.get(pk=job_id)
+    def watching(running, percent, stage):
+        real_progress(running, percent, stage)
+        stored = DocumentJob.objects.get(pk=running.pk)
         seen.append((stored.progress, stored.stage, job_status(stored)["status_label"]))
 
     with mock.patch("reporting.services._job_progress", side_effect=watching):
