@@ -60,7 +60,7 @@ class UnitFigures(models.Model):
     liaison_vacant_since = models.DateField(_("liaison vacant since"), null=True, blank=True)
 
     # R6.1–R6.4: the live score of the current scoring period; null for a unit that takes no part
-    # (withdrawn). The rank is not stored: it is read over the batch's stored totals, so that a
+    # (withdrawn). The rank is not stored: it is read over the peers' standings, so that a
     # write to one unit does not rewrite its peers. The tier counts are the documented tie-break.
     publicity_period_start = models.DateField(_("publicity period start"), null=True, blank=True)
     publicity_period_end = models.DateField(_("publicity period end"), null=True, blank=True)
@@ -72,9 +72,10 @@ class UnitFigures(models.Model):
     publicity_tier3 = models.PositiveIntegerField(default=0)
     publicity_tier4 = models.PositiveIntegerField(default=0)
     publicity_tier5 = models.PositiveIntegerField(default=0)
-    # The peers a unit is ranked among (C4: batch and kind; a zone's half year) and its place in
-    # the R6.3 order as text that sorts like it (scoring.rules.rank_text): a unit's rank is one
-    # more than the peers whose text is greater, read in one indexed count. Empty when unranked.
+    # The peers a unit is ranked among in its current period (C4: batch and kind; a zone's half
+    # year) and its place in the R6.3 order as text that sorts like it (scoring.rules.rank_text):
+    # a unit's rank is one more than the peers' standings (PublicityStanding) of the group whose
+    # text is greater, read in one indexed count. Empty when unranked.
     rank_group = models.CharField(_("rank group"), max_length=40, blank=True, default="")
     rank_text = models.CharField(_("rank key"), max_length=64, blank=True, default="")
 
@@ -125,12 +126,47 @@ class UnitFigures(models.Model):
         return f"{self.unit_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
 
 
+class PublicityStanding(models.Model):
+    """Where a unit stands in the publicity ranking of each of its scoring periods (C2, C4, R6.3).
+
+    A zone is ranked in a half year among the zones of its batch whose own cycle overlaps it
+    (scoring.selectors.publicity_rankings), whatever half year each of them is in today: a zone
+    whose cycle has ended is ranked in its last half year among zones that have moved on, one
+    that has not started in its first among zones already running. So each unit keeps one row
+    per scoring period of its cycle (a zone's half years, a project's cycle), written with its
+    figures by `dashboard.services.unit_figures_refresh`, and a unit's rank is one more than the
+    rows of its group whose rank text is greater: the same peers and the same order as the
+    period pages. A withdrawn unit keeps none (C4)."""
+
+    unit = models.ForeignKey(
+        CreationUnit, on_delete=models.CASCADE, related_name="publicity_standings"
+    )
+    # "<batch>:<kind>:<half year's first day>" for a zone, "<batch>:project:" for a project.
+    rank_group = models.CharField(_("rank group"), max_length=40)
+    rank_text = models.CharField(_("rank key"), max_length=64)
+
+    class Meta:
+        verbose_name = _("publicity standing")
+        verbose_name_plural = _("publicity standings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "rank_group"], name="publicitystanding_one_per_group"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["rank_group", "rank_text"], name="publicitystanding_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} in {self.rank_group}"
+
+
 class RankGroupChange(models.Model):
     """The moment the ranking of a rank group last moved (C4, R6.3).
 
-    A unit's rank is read over its peers' stored totals (`UnitFigures.rank_group`), so a write to
-    one unit changes the status of every unit it is ranked with, though neither their rows nor
-    their units are written. The status API reads this moment beside the unit's own
+    A unit's rank is read over its peers' standings (`PublicityStanding`), so a write to one
+    unit changes the status of every unit it is ranked with, in any period of its cycle, though
+    neither their rows nor their units are written. The status API reads this moment beside the unit's own
     (`CreationUnit.changed_at`) for its ETags and `updated_since`; a write stores one row here
     instead of rewriting the whole batch."""
 

@@ -47,7 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from creation.models import CreationUnit, Region
 from creation.scope import units_in_provinces_q, user_scope
 from creation.selectors import UnitCounts, province_units
-from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
+from dashboard.models import PublicityStanding, RankGroupChange, UnitFigures, UnitMonth
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
 from funds.selectors import EXECUTION_FIGURES, EXECUTION_SUMS, with_rates
@@ -794,9 +794,10 @@ class UnitName:
 def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
     """R6.3: the live publicity scores of the filtered zones in the current half year, best
     first, as stored (UnitFigures: the owner is scoring.selectors.score_units). Their ranks are
-    read over the stored rank keys of each zone's peers (C4: every zone of its batch and half
-    year, withdrawn ones left out), whatever the filter: `_peers_above`, as `_stored_rank`. The counts come with
-    the StoredTallies; one query for the best zones with their ranks."""
+    read over the standings of each zone's peers (C4: every zone of its batch whose cycle
+    overlaps its half year, withdrawn ones left out), whatever the filter: `_peers_above`, as
+    `_stored_rank`. The counts come with the StoredTallies; one query for the best zones with
+    their ranks."""
     stored = query.stored()  # first: it stores the rows that are missing
     today = timezone.localdate(query.now, SHANGHAI)
     half = HalfYear.containing(today)
@@ -1102,11 +1103,11 @@ def dashboard_panels(query: DashboardQuery) -> list[tuple[Panel, Any]]:
 
 
 def _peers_above() -> Any:
-    """R6.3: how many peers of a row's rank group have a greater stored rank text, as
-    `_stored_rank` reads them (the row's rank is one more), read with the row: a count over
-    the rank index for each row returned."""
+    """R6.3: how many peers of a row's rank group stand higher (PublicityStanding: a greater
+    rank text), as `_stored_rank` reads them (the row's rank is one more), read with the row: a
+    count over the standings' rank index for each row returned."""
     return count_of(
-        UnitFigures.objects.filter(
+        PublicityStanding.objects.filter(
             rank_group=OuterRef("rank_group"), rank_text__gt=OuterRef("rank_text")
         ),
         per="rank_group",
@@ -1115,7 +1116,9 @@ def _peers_above() -> Any:
 
 def _peers_ranked() -> Any:
     """C4: how many units a row's rank group ranks, itself included, read with the row."""
-    return count_of(UnitFigures.objects.filter(rank_group=OuterRef("rank_group")), per="rank_group")
+    return count_of(
+        PublicityStanding.objects.filter(rank_group=OuterRef("rank_group")), per="rank_group"
+    )
 
 
 def _stored_rank(row: UnitFigures) -> tuple[int, int] | None:

@@ -9,10 +9,12 @@ periodic task.
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +25,7 @@ from django.utils import timezone, translation
 
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer
-from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
+from dashboard.models import PublicityStanding, RankGroupChange, UnitFigures, UnitMonth
 from dashboard.status import (
     PublicityScore,
     PublicityStatus,
@@ -86,15 +88,20 @@ def _veto_item(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "override": asdict(override) if override is not None else None}
 
 
-def _rank_group(unit: CreationUnit, score: PublicityScore | None) -> str:
-    """C4: a unit is ranked among the units of its batch and kind. A zone's stored score is of
-    its own current half year, so zones whose half years differ are not ranked together; each
-    project is scored over its own cycle and ranked across the batch
-    (scoring.selectors.publicity_ranking). Empty for a unit that takes no part."""
-    if score is None:
-        return ""
-    half_year = "" if unit.kind == CreationUnit.Kind.PROJECT else score.period_start.isoformat()
+def _rank_group(unit: CreationUnit, period_start: date) -> str:
+    """C4: a unit is ranked among the units of its batch and kind; a zone in each half year
+    among the zones whose cycle overlaps it (PublicityStanding), each project over its own cycle
+    across the batch (scoring.selectors.publicity_rankings)."""
+    half_year = "" if unit.kind == CreationUnit.Kind.PROJECT else period_start.isoformat()
     return f"{unit.batch_id}:{unit.kind}:{half_year}"
+
+
+def _standings(unit: CreationUnit, score: PublicityScore | None) -> dict[str, str]:
+    """{rank group: rank text} of the unit in every scoring period of its cycle; none for a
+    unit that takes no part (withdrawn)."""
+    if score is None:
+        return {}
+    return {_rank_group(unit, start): text for start, text in score.standings}
 
 
 def _unranked(score: PublicityScore | None) -> PublicityStatus | None:
@@ -200,9 +207,13 @@ def _unit_months_store(unit_ids: list[int], now: datetime) -> None:
     )
 
 
-def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitFigures]:
-    """The figures of the units as the owners compute them now, unsaved: a fixed number of
-    queries for any number of units (the units loaded with batch and programme)."""
+def unit_figures_compute(
+    units: list[CreationUnit], now: datetime
+) -> tuple[list[UnitFigures], dict[int, dict[str, str]]]:
+    """The figures of the units as the owners compute them now, unsaved, and where each stands
+    in the publicity ranking of every period of its cycle ({unit: {rank group: rank text}},
+    PublicityStanding): a fixed number of queries for any number of units (the units loaded
+    with batch and programme)."""
     period = current_period_section(units, now)
     reporting = reporting_section(units, now)
     funds = funds_section(units, now)
@@ -243,6 +254,7 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
         veto,
     )
     rows = []
+    standings = {unit.pk: _standings(unit, publicity.get(unit.pk)) for unit in units}
     for unit in units:
         pk = unit.pk
         current, report, money = period[pk], reporting[pk], funds[pk]
@@ -279,7 +291,7 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
                     f"publicity_tier{tier}": (score.tier_counts[tier - 1] if score else 0)
                     for tier in range(1, 6)
                 },
-                rank_group=_rank_group(unit, score),
+                rank_group=_rank_group(unit, score.period_start) if score else "",
                 rank_text=score.rank_text if score else "",
                 veto_status=veto[settings.LANGUAGE_CODE][pk].status,
                 veto_items={
@@ -297,7 +309,7 @@ def unit_figures_compute(units: list[CreationUnit], now: datetime) -> list[UnitF
                 answers=answers[pk],
             )
         )
-    return rows
+    return rows, standings
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -321,10 +333,10 @@ def unit_figures_refresh(
         ids = sorted(set(unit_ids))
     stored: list[UnitFigures] = []
     for chunk in _chunks(ids):
-        ranked_before = _rank_keys(chunk)
-        rows = unit_figures_compute(_units(chunk), now)
-        # A unit's row, its months and its rank group's moment are stored together: one
-        # transaction (and one round trip to open and one to close it) for the three writes.
+        standings_before = _stored_standings(chunk)
+        rows, standings = unit_figures_compute(_units(chunk), now)
+        # A unit's row, its months, its standings and its rank groups' moments are stored
+        # together: one transaction (and one round trip to open and one to close it).
         with transaction.atomic(savepoint=False):
             UnitFigures.objects.bulk_create(
                 rows,
@@ -333,30 +345,54 @@ def unit_figures_refresh(
                 update_fields=STORED_FIELDS,
             )
             _unit_months_store([row.unit_id for row in rows], now)
-            rank_groups_moved(_moved_rank_groups(ranked_before, rows))
+            rank_groups_moved(_standings_store(standings_before, standings))
         stored += rows
     return stored
 
 
-def _rank_keys(unit_ids: list[int]) -> dict[int, tuple[str, str]]:
-    return {
-        pk: (group, text)
-        for pk, group, text in UnitFigures.objects.filter(unit_id__in=unit_ids)
+def _stored_standings(unit_ids: list[int]) -> dict[int, dict[str, str]]:
+    found: dict[int, dict[str, str]] = {}
+    for unit_id, group, text in (
+        PublicityStanding.objects.filter(unit_id__in=unit_ids)
         .order_by()
         .values_list("unit_id", "rank_group", "rank_text")
-    }
+    ):
+        found.setdefault(unit_id, {})[group] = text
+    return found
 
 
-def _moved_rank_groups(before: dict[int, tuple[str, str]], rows: list[UnitFigures]) -> set[str]:
-    """The rank groups whose ranking the new rows move: a unit that joins one (its first row
-    counts it among the ranked), leaves it, or whose rank key changed within it, by a write or by
-    the clock alone (a report falling due changes the R6.1 base). Its peers' answers change with
-    it though their rows do not."""
+def _standings_store(
+    before: dict[int, dict[str, str]], after: dict[int, dict[str, str]]
+) -> set[str]:
+    """Store the units' standings computed now (`after`, every unit computed) over those stored
+    (`before`), writing only the ones that changed, and return the rank groups whose ranking
+    they move: a unit that joins one (its first row counts it among the ranked), leaves it, or
+    whose rank text changed within it, by a write or by the clock alone (a report falling due
+    changes the R6.1 base). Its peers' answers change with it though their rows do not."""
     moved: set[str] = set()
-    for row in rows:
-        old_group, old_text = before.get(row.unit_id, ("", ""))
-        if (old_group, old_text) != (row.rank_group, row.rank_text):
-            moved |= {old_group, row.rank_group} - {""}
+    written: list[PublicityStanding] = []
+    gone: list[Q] = []
+    for unit_id, new in after.items():
+        old = before.get(unit_id, {})
+        for group in old.keys() | new.keys():
+            if old.get(group) == new.get(group):
+                continue
+            moved.add(group)
+            if group in new:
+                written.append(
+                    PublicityStanding(unit_id=unit_id, rank_group=group, rank_text=new[group])
+                )
+            else:
+                gone.append(Q(unit_id=unit_id, rank_group=group))
+    if written:
+        PublicityStanding.objects.bulk_create(
+            written,
+            update_conflicts=True,
+            unique_fields=["unit", "rank_group"],
+            update_fields=["rank_text"],
+        )
+    if gone:
+        PublicityStanding.objects.filter(functools.reduce(operator.or_, gone)).delete()
     return moved
 
 
@@ -414,18 +450,21 @@ def unit_figures_differences(
     now: datetime | None = None, *, fix: bool = False
 ) -> list[tuple[int, str, Any, Any]]:
     """Every stored row against the figures computed now, in memory: (unit, field, stored,
-    computed) for each difference; a missing row is field "*". With `fix`, the differing and
-    missing rows are stored again."""
+    computed) for each difference; a missing row is field "*", the units' months "months" and
+    their publicity standings "standings". With `fix`, the differing and missing rows are
+    stored again."""
     now = now or timezone.now()
     differences: list[tuple[int, str, Any, Any]] = []
     to_fix: set[int] = set()
     ids = list(CreationUnit.objects.order_by("pk").values_list("pk", flat=True))
     for chunk in _chunks(ids):
         stored = {row.unit_id: row for row in UnitFigures.objects.filter(unit_id__in=chunk)}
+        stored_standings = _stored_standings(chunk)
         for unit_id, before, after in _months_differences(chunk, now):
             differences.append((unit_id, "months", before, after))
             to_fix.add(unit_id)
-        for row in unit_figures_compute(_units(chunk), now):
+        rows, standings = unit_figures_compute(_units(chunk), now)
+        for row in rows:
             found = stored.get(row.unit_id)
             if found is None:
                 differences.append((row.unit_id, "*", None, "missing"))
@@ -436,6 +475,10 @@ def unit_figures_differences(
                 if before != after:
                     differences.append((row.unit_id, name, before, after))
                     to_fix.add(row.unit_id)
+            stood = stored_standings.get(row.unit_id, {})
+            if stood != standings[row.unit_id]:
+                differences.append((row.unit_id, "standings", stood, standings[row.unit_id]))
+                to_fix.add(row.unit_id)
     if fix and to_fix:
         unit_figures_refresh(to_fix, now=now)
     return differences

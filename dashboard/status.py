@@ -34,11 +34,8 @@ from reporting.models import Obligation, submitted_q
 from reporting.rules import SHANGHAI
 from reporting.selectors import figures_by
 from scoring.models import ScoringSettings
-from scoring.rules import rank_text, window_on
-from scoring.selectors import (
-    score_units,
-    veto_gauge_rows_by_language,
-)
+from scoring.rules import rank_text, unit_windows, window_on
+from scoring.selectors import scores_by_window, veto_gauge_rows_by_language
 
 NEXT_DUE_COUNT = 3
 
@@ -186,35 +183,51 @@ class PublicityScore:
     total: int
     tier_counts: tuple[int, ...]
     rank_text: str  # scoring.rules.rank_text: where the score stands in the R6.3 order
+    # (first day, rank text) of each scoring period of the unit's cycle, the current one among
+    # them: where it stands in each, for its peers ranked in that period (PublicityStanding).
+    standings: tuple[tuple[date, str], ...] = ()
 
 
 def publicity_scores(units: list[CreationUnit], now: datetime) -> dict[int, PublicityScore]:
-    """R6.1–R6.4: the live score of each unit's current scoring period, without its rank
-    (scoring.selectors.score_units, the owner of the score, for the units given only). A
-    withdrawn unit takes no part (C4: scoring.selectors.publicity_peers). One settings query,
-    then two queries per distinct period and programme."""
+    """R6.1–R6.4: the live score of each unit's current scoring period, without its rank, and
+    where it stands in every period of its cycle (scoring.selectors.scores_by_window, the owner
+    of the score, for the units given only). A withdrawn unit takes no part (C4:
+    scoring.selectors.publicity_peers). One settings query, then two queries per programme."""
     today = timezone.localdate(now, SHANGHAI)
-    groups: dict[tuple, list[CreationUnit]] = defaultdict(list)
-    for unit in units:
-        if unit.status == CreationUnit.Status.WITHDRAWN:
-            continue
-        start, end = _scoring_window(unit, today)
-        groups[(unit.batch.programme_id, start, end)].append(unit)
-    settings = ScoringSettings.for_programmes(key[0] for key in groups)
+    by_programme: dict[int, dict[tuple[date, date], list[CreationUnit]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    taking_part = [unit for unit in units if unit.status != CreationUnit.Status.WITHDRAWN]
+    for unit in taking_part:
+        for window in unit_windows(kind=unit.kind, start_date=unit.cycle_start):
+            by_programme[unit.batch.programme_id][window].append(unit)
+    settings = ScoringSettings.for_programmes(by_programme)
+    scored: dict[int, dict[tuple[date, date], Any]] = defaultdict(dict)
+    for programme_id, units_by_window in by_programme.items():
+        found = scores_by_window(
+            units_by_window=units_by_window, settings=settings[programme_id], now=now
+        )
+        for window, scores in found.items():
+            for score in scores:
+                scored[score.unit_id][window] = score
     result: dict[int, PublicityScore] = {}
-    for (programme_id, start, end), members in groups.items():
-        for score in score_units(
-            units=members, start=start, end=end, settings=settings[programme_id], now=now
-        ):
-            result[score.unit_id] = PublicityScore(
-                period_start=start,
-                period_end=end,
-                base=score.base,
-                bonus=score.bonus,
-                total=score.total,
-                tier_counts=tuple(score.tier_counts),
-                rank_text=rank_text(score),
-            )
+    for unit in taking_part:
+        windows = scored[unit.pk]
+        start, end = _scoring_window(unit, today)
+        score = windows[(start, end)]
+        result[unit.pk] = PublicityScore(
+            period_start=start,
+            period_end=end,
+            base=score.base,
+            bonus=score.bonus,
+            total=score.total,
+            tier_counts=tuple(score.tier_counts),
+            rank_text=rank_text(score),
+            standings=tuple(
+                (window_start, rank_text(windows[(window_start, window_end)]))
+                for window_start, window_end in sorted(windows)
+            ),
+        )
     return result
 
 

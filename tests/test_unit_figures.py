@@ -11,11 +11,12 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import timezone
 
 from creation.models import CreationUnit, Liaison
 from creation.services import liaison_appoint, liaison_term_end
-from dashboard.models import UnitFigures, UnitMonth
+from dashboard.models import PublicityStanding, UnitFigures, UnitMonth
 from dashboard.services import unit_figures_refresh, unit_figures_refresh_due
 from funds.models import BudgetLine, FundPlanVersion
 from funds.services import expenditure_record
@@ -79,7 +80,23 @@ def _stale_month() -> str:
     return f"{month.unit_id}\tmonths\t"
 
 
-@pytest.mark.parametrize("make_stale", [_stale_row, _stale_month], ids=["row", "month"])
+def _stale_standing() -> str:
+    # A zone's standing in a half year other than its current one: what a peer of that half
+    # year is ranked over (C2, C4).
+    standing = (
+        PublicityStanding.objects.exclude(rank_group=F("unit__figures__rank_group"))
+        .filter(unit__kind=CreationUnit.Kind.ZONE)
+        .first()
+    )
+    PublicityStanding.objects.filter(pk=standing.pk).update(rank_text="0")
+    return f"{standing.unit_id}\tstandings\t"
+
+
+@pytest.mark.parametrize(
+    "make_stale",
+    [_stale_row, _stale_month, _stale_standing],
+    ids=["row", "month", "standing"],
+)
 def test_figures_check_finds_a_stale_figure_and_fix_mends_it(stored, make_stale):
     line = make_stale()
     out = StringIO()

@@ -515,3 +515,63 @@ def test_C4_R6_3_live_ranking_of_the_status_and_the_dashboard_is_the_periods(zon
     status = {s["id"]: s["publicity"] for s in answers}
     assert (status[rival.pk]["rank"], status[rival.pk]["ranked_units"]) == (2, 2)
     assert status[withdrawn.pk] is None
+
+
+def test_C2_C4_R6_3_a_zone_outside_its_cycle_is_ranked_among_every_zone_of_its_half_year():
+    """Zones of one batch that start on different days (C2) are in different half years today;
+    each zone's status ranks it among every zone of the batch whose cycle overlaps its half year,
+    as the period page does, and a peer's write in an earlier half year moves its ETag."""
+    from dashboard.selectors import status_answers, status_changed_moments
+    from dashboard.services import unit_figures_refresh
+    from scoring.selectors import publicity_ranking
+
+    batch = BatchFactory(cycle_start=date(2024, 1, 1), cycle_end=date(2025, 12, 31))
+    ended = CreationUnitFactory(batch=batch, start_date=date(2024, 1, 1))  # last: 2025 H2
+    running = CreationUnitFactory(batch=batch, start_date=date(2025, 1, 1))  # now: 2026 H1
+    later = CreationUnitFactory(batch=batch, start_date=date(2026, 3, 1))  # runs into 2027
+    waiting = CreationUnitFactory(batch=batch, start_date=date(2027, 1, 1))  # first: 2027 H1
+    office = office_of(batch.programme)
+    verified(ended, staff_of(ended), office, "人民日报", "一", on=date(2025, 9, 1))
+    during = datetime(2026, 6, 20, tzinfo=UTC)
+    units = [ended, running, later, waiting]
+
+    def stored_ranks():
+        answers = {a["id"]: a["publicity"] for a in status_answers([u.pk for u in units], during)}
+        return {pk: (p["period_start"], p["rank"], p["ranked_units"]) for pk, p in answers.items()}
+
+    def live_ranks(half_year):
+        ranking = publicity_ranking(
+            programme_id=batch.programme_id,
+            kind="zone",
+            batch_ids=[batch.pk],
+            start=half_year.start,
+            end=half_year.end,
+            now=during,
+        )
+        return {s.unit_id: (half_year.start.isoformat(), s.rank, len(ranking)) for s in ranking}
+
+    def expected():
+        by_half_year = {
+            ended.pk: HalfYear(2025, 2),
+            running.pk: H1,
+            later.pk: H1,
+            waiting.pk: HalfYear(2027, 1),
+        }
+        return {pk: live_ranks(half_year)[pk] for pk, half_year in by_half_year.items()}
+
+    unit_figures_refresh([u.pk for u in units], now=during)
+    assert stored_ranks() == expected()
+    # In 2025 H2 the ended zone leads the running one; in 2027 H1 the waiting zone is ranked
+    # with the zone that started in 2026.
+    assert stored_ranks()[ended.pk] == ("2025-07-01", 1, 2)
+    assert stored_ranks()[waiting.pk][2] == 2
+
+    ((_pk, before),) = status_changed_moments([ended.pk], during)
+    staff = staff_of(running)
+    verified(running, staff, office, "求是", "二", on=date(2025, 10, 1))
+    verified(running, staff, office, "人民日报", "三", on=date(2025, 11, 1))
+    unit_figures_refresh([running.pk], now=during)
+    assert stored_ranks()[ended.pk] == ("2025-07-01", 2, 2)
+    assert stored_ranks() == expected()
+    ((_pk, after),) = status_changed_moments([ended.pk], during)
+    assert after > before
