@@ -166,9 +166,9 @@ class RankGroupChange(models.Model):
 
     A unit's rank is read over its peers' standings (`PublicityStanding`), so a write to one
     unit changes the status of every unit it is ranked with, in any period of its cycle, though
-    neither their rows nor their units are written. The status API reads this moment beside the unit's own
-    (`CreationUnit.changed_at`) for its ETags and `updated_since`; a write stores one row here
-    instead of rewriting the whole batch."""
+    neither their rows nor their units are written. The status API reads this moment beside the
+    unit's own (`CreationUnit.changed_at`) for its ETags and `updated_since`; a write stores one
+    row here instead of rewriting the whole batch."""
 
     rank_group = models.CharField(_("rank group"), max_length=40, primary_key=True)
     changed_at = models.DateTimeField(_("changed at"))

@@ -1,10 +1,11 @@
 """The status of creation units: one cheap read of where each unit stands.
 
-The payload of a unit is its identity plus named sections. Each section is a loader: it takes the
-units (already scoped through `visible_to(user)`) and `now`, and returns the part of every
-unit given (a list section: `[]` when empty; a missing unit reads as null), keyed by unit id, with a fixed number of set-based queries however many units there are. The status of
-one unit and of a page of fifty cost the same queries. To add a section (publicity score, veto
-gauge, open rectifications…), write one loader here, its serializer in dashboard/api/serializers.py
+The payload of a unit is its identity plus named sections. Each section is a loader: it takes
+the units (already scoped through `visible_to(user)`) and `now`, and returns the part of every
+unit given (a list section: `[]` when empty; a missing unit reads as null), keyed by unit id,
+with a fixed number of set-based queries however many units there are. The status of one unit
+and of a page of fifty cost the same queries. To add a section (publicity score, veto gauge,
+open rectifications…), write one loader here, its serializer in dashboard/api/serializers.py
 and one line in `STATUS_SECTIONS` there.
 """
 

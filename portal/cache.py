@@ -161,15 +161,8 @@ def shown_rows_stale(
     units or (of no one unit) to these programmes (a document job): the generations of whoever
     sees them change, now and once the transaction commits, and no listener is told (no stored
     figure moved). Every unit's generation changes too: a superuser sees them all."""
-    names = _unit_generations(unit_ids, (), ()) if _unit_generations and unit_ids else ()
-    generations_stale(
-        {
-            GENERATION_KEY,
-            *(_unit_key(pk) for pk in unit_ids),
-            *(generation_key(name) for name in names),
-            *(generation_key(f"programme:{pk}") for pk in programme_ids),
-        }
-    )
+    keys = _units_keys(unit_ids, (), ()) if unit_ids else {GENERATION_KEY}
+    generations_stale(keys | {generation_key(f"programme:{pk}") for pk in programme_ids})
 
 
 # What else follows a write to a unit's rows once it commits: the apps that hold the units and

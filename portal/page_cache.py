@@ -11,17 +11,18 @@ user's scope stamp (portal.cache.scope_stamp), which changes with every write to
 unit in the scope (or of its rank group, when the ranking moves), with a write to the domain
 that belongs to no one unit (settings, a batch, the media catalogue), with a notification to the
 user, with a document job of a unit or programme in the scope, and with any other write that
-pages show and no unit owns (an account's name: the base of every page,
-`PAGE_GENERATION_KEY`). A provincial reviewer's pages
-outlive a report filed in another province; the office's (every unit) do not. Writes that no
-page shows never drop a page: sessions, sign-in records and what signing in writes to the
-account (its last sign-in), the records that a reminder went out (their notifications drop
-their recipients' pages), API tokens, the beat's heartbeat and its own bookkeeping of when each
-task last ran, and the stored figures (they follow a write to their unit's rows, which changed
-its generations, or the clock, and the beat that stores those changes the units' generations; a
-reader that stores a due row shows it, and others' kept pages catch up within the timeout). A
-write request or Celery task that wrote to a table pages show without telling the generations
-(QuerySet.update, bulk_create on such a table) drops every page when it ends. The timeout (`PAGE_CACHE_SECONDS`) bounds what no write reports (a clock passing an hour).
+pages show and no unit owns (an account's name: the base of every page, `PAGE_GENERATION_KEY`).
+A provincial reviewer's pages outlive a report filed in another province; the office's (every
+unit) do not. Writes that no page shows never drop a page: sessions, sign-in records and what
+signing in writes to the account (its last sign-in: `FIELDS_NOT_SHOWN`), the records that a
+reminder went out (their notifications drop their recipients' pages), API tokens, the beat's
+heartbeat and its own bookkeeping of when each task last ran, and the stored figures (they
+follow a write to their unit's rows, which changed its generations, or the clock, and the beat
+that stores those changes the units' generations; a reader that stores a due row shows it, and
+others' kept pages catch up within the timeout). A write request or Celery task that wrote to a
+table pages show without telling the generations (QuerySet.update, bulk_create on such a table)
+drops every page when it ends. The timeout (`PAGE_CACHE_SECONDS`) bounds what no write reports
+(a clock passing an hour).
 
 What is never stored: anonymous requests, answers other than 200, streamed downloads and
 attachments, answers marked no-store (never_cache), answers that set a cookie or change the
@@ -84,6 +85,10 @@ MODELS_NOT_SHOWN_ON_PAGES = frozenset(
 # What signing in writes to an account (its last sign-in; the password's hash again when the
 # hasher changed): no page shows either, so a sign-in leaves every stored page as it was.
 SIGN_IN_FIELDS = frozenset({"last_login", "password"})
+# Fields of models pages show that no stored page shows ("app.model" -> field names): a write
+# that sets only these drops nothing, whether it is a save with `update_fields` (its signal) or
+# an UPDATE that sends none (`UntoldWrites`).
+FIELDS_NOT_SHOWN = {settings.AUTH_USER_MODEL.lower(): SIGN_IN_FIELDS}
 # Rows shown on pages whose writes change the generations of the units they belong to
 # (portal.cache): the domain's records (figures_stale, on every save and by the services that
 # write without signals), the units' stored figures (see the module text), and the audit trail
@@ -156,12 +161,9 @@ def _told_by_its_writer(model: Any) -> bool:
     )
 
 
-def _sign_in_only(sender: Any, update_fields: Any) -> bool:
-    return (
-        sender._meta.label == settings.AUTH_USER_MODEL
-        and bool(update_fields)
-        and set(update_fields) <= SIGN_IN_FIELDS
-    )
+def _sets_unshown_fields_only(sender: Any, update_fields: Any) -> bool:
+    hidden = FIELDS_NOT_SHOWN.get(sender._meta.label_lower)
+    return bool(hidden and update_fields and set(update_fields) <= hidden)
 
 
 def _row_written(sender: Any, instance: Any = None, **kwargs: Any) -> None:
@@ -171,7 +173,7 @@ def _row_written(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     elif (
         _shown_on_pages(sender)
         and not _told_by_its_writer(sender)
-        and not _sign_in_only(sender, kwargs.get("update_fields"))
+        and not _sets_unshown_fields_only(sender, kwargs.get("update_fields"))
     ):
         pages_stale()
 
@@ -197,17 +199,23 @@ SET_COLUMN = re.compile(r'"?([A-Za-z0-9_]+)"?\s*=')
 
 
 @functools.cache
-def _user_table() -> str:
-    return apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table
+def _columns_not_shown() -> dict[str, frozenset[str]]:
+    """`FIELDS_NOT_SHOWN` as the tables and columns an UPDATE names."""
+    found = {}
+    for label, names in FIELDS_NOT_SHOWN.items():
+        meta = apps.get_model(label)._meta
+        found[meta.db_table] = frozenset(meta.get_field(name).column for name in names)
+    return found
 
 
-def _sign_in_update(sql: str, table: str) -> bool:
-    """Whether the statement is what signing in writes to an account (`SIGN_IN_FIELDS`)."""
-    if table != _user_table() or sql.lstrip()[:6].upper() != "UPDATE":
+def _sets_unshown_columns_only(sql: str, table: str) -> bool:
+    """Whether the statement is an UPDATE that sets only columns no page shows (signing in)."""
+    hidden = _columns_not_shown().get(table)
+    if not hidden or sql.lstrip()[:6].upper() != "UPDATE":
         return False
     columns = SET_COLUMNS.search(sql)
     names = SET_COLUMN.findall(columns.group(1)) if columns else []
-    return bool(names) and set(names) <= SIGN_IN_FIELDS
+    return bool(names) and set(names) <= hidden
 
 
 class UntoldWrites:
@@ -229,7 +237,7 @@ class UntoldWrites:
             if (
                 match
                 and match.group(1) in _tables_untold()
-                and not _sign_in_update(sql, match.group(1))
+                and not _sets_unshown_columns_only(sql, match.group(1))
             ):
                 self.untold_written = True
         return execute(sql, params, many, context)
