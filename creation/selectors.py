@@ -52,6 +52,17 @@ def province_units(*, user: Any) -> QuerySet[CreationUnit]:
     return CreationUnit.objects.in_followed_provinces(user).with_related()
 
 
+def office_units(*, user: Any) -> QuerySet[CreationUnit]:
+    """The units of the programmes the user runs as an office reviewer (every unit for a
+    superuser), within what the user may see: the office's dashboard, fund page and acceptance
+    pages cover these."""
+    units = CreationUnit.objects.visible_to(user).with_related()
+    scope = user_scope(user)
+    if scope.everything:
+        return units
+    return units.filter(batch__programme__in=scope.office_programme_ids)
+
+
 def unit_get(*, user: Any, pk: int) -> CreationUnit:
     """The unit, or CreationUnit.DoesNotExist when it is outside the user's scope."""
     return unit_list(user=user).get(pk=pk)

@@ -46,7 +46,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creation.models import CreationUnit, Region
 from creation.scope import units_in_provinces_q, user_scope
-from creation.selectors import UnitCounts, province_units
+from creation.selectors import UnitCounts, office_units, province_units
 from dashboard.models import PublicityStanding, RankGroupChange, UnitFigures, UnitMonth
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
@@ -74,11 +74,7 @@ def dashboard_units(*, user: Any, area: str) -> QuerySet[CreationUnit]:
     `visible_to(user)`."""
     if area != OFFICE:
         return province_units(user=user)
-    units = CreationUnit.objects.visible_to(user).with_related()
-    scope = user_scope(user)
-    if scope.everything:
-        return units
-    return units.filter(batch__programme__in=scope.office_programme_ids)
+    return office_units(user=user)
 
 
 @dataclass(frozen=True)

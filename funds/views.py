@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from creation.figures import office_province_funds, stored_figures
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
+from creation.selectors import office_units
 from creation.services import unit_record_save
 from creation.views import role_required
 from funds import services
@@ -927,10 +928,7 @@ def _my_stages(request: HttpRequest) -> list[str]:
 def office_funds(request: HttpRequest) -> HttpResponse:
     """Plans waiting to be filed, and the execution rate per province and per unit, from the
     units' stored figures (the export computes every unit's)."""
-    units = CreationUnit.objects.visible_to(request.user).with_related()
-    scope = user_scope(request.user)
-    if not scope.everything:
-        units = units.filter(batch__programme__in=scope.office_programme_ids)
+    units = office_units(user=request.user)
     exported = export_if_requested(
         request, unit_execution(units), columns=UNIT_EXECUTION_EXPORT, filename="fund-execution"
     )

@@ -775,15 +775,6 @@ def veto_gauge(*, unit: CreationUnit, today: date | None = None) -> UnitGauge:
     return veto_gauges([unit], today=today)[0]
 
 
-def office_units(*, user: Any) -> QuerySet[CreationUnit]:
-    """The units an office reviewer acts for (every unit for a superuser)."""
-    scope = user_scope(user)
-    units = CreationUnit.objects.visible_to(user).with_related()
-    if not scope.everything:
-        units = units.filter(batch__programme__in=scope.office_programme_ids)
-    return units
-
-
 # The gauge as the pages read it: stored with the unit's other figures (creation.figures) by
 # their one writer, which has it computed by veto_gauge_rows_by_language above, in every language.
 # A page never computes it again; the office's acceptance run does (scoring.services).

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from creation.models import CreationUnit, RoleAssignment
 from creation.scope import user_scope, visible_unit_or_404
+from creation.selectors import office_units
 from creation.views import role_required
 from portal.exports import Column, export_if_requested, model_columns, requested_format
 from scoring import services
@@ -47,7 +48,6 @@ from scoring.selectors import (
     StoredGauge,
     gauge_statuses,
     gauges_of,
-    office_units,
     override_history,
     review_values,
     standard_list,

@@ -227,8 +227,9 @@ def test_R6_6_a_committed_override_shows_on_the_gauge_pages_at_once(
 
 
 def test_R6_6_gauge_list_is_worst_first_then_by_name_and_counts_every_status(client, world):
+    from creation.selectors import office_units
     from dashboard.models import UnitFigures
-    from scoring.selectors import gauge_statuses, office_units
+    from scoring.selectors import gauge_statuses
 
     office = world.users["office"]
     client.force_login(office)
