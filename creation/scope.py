@@ -83,17 +83,22 @@ class UserScope:
             not self.read_only and bool(self.office_programme_ids)
         )
 
-    def generation_names(self) -> frozenset[str]:
+    def generation_names(self, *, ranks: bool = True) -> frozenset[str]:
         """The generations (portal.cache) of what the scope holds: every unit for a superuser;
-        else its programmes, provinces and units, and the rank groups of its units (a peer
-        elsewhere in the batch moves their rank, C4; a write that does changes the generations of
-        the provinces with units in the group, and a programme's groups lie within it)."""
+        else its programmes, provinces and units and, with `ranks`, the publicity ranks of its
+        units (C4: a peer elsewhere in the batch moves them; a write that does changes the
+        generations of their rank groups and of the ranks of the provinces with units in the
+        groups, and a programme's groups lie within it). What shows no rank leaves out
+        `ranks`, and so outlives a peer's write."""
         if self.everything:
             return frozenset({EVERY_UNIT})
         names = {f"programme:{pk}" for pk in self.programme_ids}
         names |= {f"province:{pk}" for pk in self.province_ids}
         names |= {f"unit:{pk}" for pk in self.unit_ids}
-        return frozenset(names | {_rank_generation(*group) for group in self.unit_rank_groups})
+        if ranks:
+            names |= {_province_ranks_generation(pk) for pk in self.province_ids}
+            names |= {_rank_generation(*group) for group in self.unit_rank_groups}
+        return frozenset(names)
 
     def provinces_units_q(self, prefix: str) -> Q:
         """Rows whose creation unit (reached through `prefix`) lies in a province the scope
@@ -131,6 +136,11 @@ def _rank_generation(batch_id: int, kind: str) -> str:
     # C4: units are ranked among those of their batch and kind (a zone's group also names its
     # half year; the generation covers the batch's and kind's groups of every half year).
     return f"rank:{batch_id}:{kind}"
+
+
+def _province_ranks_generation(province_id: int) -> str:
+    # The publicity ranks of a province's units (C4): their peers may lie in any province.
+    return f"province-ranks:{province_id}"
 
 
 def _places_key(unit_id: int) -> str:
@@ -189,8 +199,8 @@ def unit_generation_names(
     """The generations (portal.cache) besides the units' own that a write to their rows changes:
     their provinces' and programmes'; for `figures_moved` the sums of their provinces' units
     (`units-of-province:<id>`, which a peer's write leaves, and so does a write that moves no
-    stored figure, such as a draft saved); and for `with_peers` their rank groups' and those of
-    the provinces with units in those groups."""
+    stored figure, such as a draft saved); and for `with_peers` their rank groups' and the ranks
+    of the provinces with units in those groups (`province-ranks:<id>`)."""
     names: set[str] = set()
     groups: set[tuple[int, str]] = set()
     for pk, (province_id, programme_id, batch_id, kind) in _units_places(unit_ids).items():
@@ -199,10 +209,10 @@ def unit_generation_names(
             names.add(f"units-of-province:{province_id}")
         if pk in with_peers:
             groups.add((batch_id, kind))
-    # The ranking moved: the units ranked with them, and the provinces those lie in (a
-    # provincial reviewer sees the ranks of the province's units).
+    # The ranking moved: the ranks of the units ranked with them, and of the provinces those lie
+    # in (a provincial reviewer sees the ranks of the province's units).
     names |= {_rank_generation(batch_id, kind) for batch_id, kind in groups}
-    names |= {f"province:{pk}" for pk in _groups_provinces(groups)}
+    names |= {_province_ranks_generation(pk) for pk in _groups_provinces(groups)}
     return names
 
 

@@ -78,6 +78,7 @@ from funds.selectors import (
 )
 from portal.exports import Column, export_if_requested, model_columns
 from portal.files import stored_file_response
+from portal.page_cache import peer_publicity_not_shown
 from portal.queues import (
     AND_NEXT,
     carried_query,
@@ -164,6 +165,7 @@ def _form_page(
 # --- The unit's funds ---------------------------------------------------------------------------
 
 
+@peer_publicity_not_shown
 @login_required
 @require_GET
 def unit_funds(request: HttpRequest, pk: int) -> HttpResponse:
@@ -887,6 +889,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The province's review queue and the office's page ---------------------------------------------
 
 
+@peer_publicity_not_shown
 @role_required(Role.PROVINCIAL_REVIEWER)
 @require_GET
 def province_plans(request: HttpRequest) -> HttpResponse:

@@ -291,13 +291,14 @@ def figures_stale(
     transaction.on_commit(committed, robust=True)
 
 
-def scope_stamp(user: Any, extra_keys: Collection[str] = ()) -> str:
+def scope_stamp(user: Any, extra_keys: Collection[str] = (), *, ranks: bool = True) -> str:
     """What a user's kept answers are keyed by: the user's scope and the generations of what it
-    holds (every unit, or its programmes, provinces, units and their rank groups, and the base
-    one), with `extra_keys`' (the caller's own generations). A write outside the scope leaves it
-    as it was."""
+    holds (every unit, or its programmes, provinces, units and, with `ranks`, their publicity
+    ranks, and the base one), with `extra_keys`' (the caller's own generations). A write outside
+    the scope leaves it as it was; without `ranks`, so does a peer's write that moves only the
+    ranks of the scope's units."""
     scope = user_scope(user)
-    names = sorted(scope.generation_names())
+    names = sorted(scope.generation_names(ranks=ranks))
     keys = [BASE_GENERATION_KEY, *extra_keys, *(generation_key(name) for name in names)]
     identity = "\n".join([scope_text(user), *stored_generations(keys)])
     return hashlib.sha256(identity.encode()).hexdigest()[:32]

@@ -8,10 +8,11 @@ otherwise queue behind one another.
 
 What drops a kept page is a write to what its user may see, no other: a page is kept under the
 user's scope stamp (portal.cache.scope_stamp), which changes with every write to the rows of a
-unit in the scope (or of its rank group, when the ranking moves), with a write to the domain
-that belongs to no one unit (settings, a batch, the media catalogue), with a notification to the
-user, with a document job of a unit or programme in the scope, and with any other write that
-pages show and no unit owns (an account's name: the base of every page, `PAGE_GENERATION_KEY`).
+unit in the scope (or of its rank group, when the ranking moves, unless the page shows no rank:
+`peer_publicity_not_shown`), with a write to the domain that belongs to no one unit (settings,
+a batch, the media catalogue), with a notification to the user, with a document job of a unit
+or programme in the scope, and with any other write that pages show and no unit owns (an
+account's name: the base of every page, `PAGE_GENERATION_KEY`).
 A provincial reviewer's pages outlive a report filed in another province; the office's (every
 unit) do not. Writes that no page shows never drop a page: sessions, sign-in records and what
 signing in writes to the account (its last sign-in: `FIELDS_NOT_SHOWN`), the records that a
@@ -54,6 +55,7 @@ from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
 from portal.cache import (
@@ -282,6 +284,25 @@ def _requester(request: HttpRequest) -> str | None:
     return f"session:{session_key}:{user.pk}"
 
 
+def peer_publicity_not_shown(view: Callable) -> Callable:
+    """Say that the pages of `view` show nothing that a peer's write moves without writing to
+    the user's units: no publicity rank and nothing scaled against the batch's best (C4, R6.5).
+    Their stored pages then outlive a report or a claim elsewhere in the batch (the user's scope
+    stamp leaves out its units' ranks: `scope_stamp(ranks=False)`). Apply it outermost."""
+    view.peer_publicity_shown = False  # type: ignore[attr-defined]
+    return view
+
+
+def _peer_publicity_shown(request: HttpRequest) -> bool:
+    """Whether the page asked for may show what a peer's write moves: yes unless its view says
+    otherwise (`peer_publicity_not_shown`)."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return True
+    return getattr(match.func, "peer_publicity_shown", True)
+
+
 def _key(request: HttpRequest, requester: str) -> str:
     identity = "\n".join(
         [
@@ -292,7 +313,11 @@ def _key(request: HttpRequest, requester: str) -> str:
         ]
     )
     digest = hashlib.sha256(identity.encode()).hexdigest()
-    stamp = scope_stamp(request.user, [PAGE_GENERATION_KEY, _user_key(request.user.pk)])
+    stamp = scope_stamp(
+        request.user,
+        [PAGE_GENERATION_KEY, _user_key(request.user.pk)],
+        ranks=_peer_publicity_shown(request),
+    )
     return f"page:{stamp}:{timezone.localdate().isoformat()}:{translation.get_language()}:{digest}"
 
 

@@ -160,6 +160,13 @@ def _client(world, role: str) -> Client:
     return client
 
 
+def _rendered(client: Client, url: str) -> str:
+    """The page rendered now (not replayed), without its form tokens."""
+    answer = client.get(url, HTTP_CACHE_CONTROL="no-cache")
+    assert answer.status_code == 200
+    return TOKEN_INPUT.sub("", answer.content.decode())
+
+
 def _replayed(client: Client, url: str, replays: list[str]) -> bool:
     before = len(replays)
     assert client.get(url).status_code == 200
@@ -184,30 +191,45 @@ def test_a_write_in_another_province_keeps_the_provincial_reviewers_pages(world,
     assert not _replayed(province, "/units/", replays)
 
 
-def test_C4_R6_1_a_peers_report_drops_the_pages_of_the_units_ranked_with_it(world, replays):
+def test_C4_R6_1_a_peers_report_drops_the_pages_that_show_the_rank_of_the_units_ranked_with_it(
+    world, replays
+):
     staff = _client(world, "unit_staff")  # of "own", ranked with "sibling" (batch 1, zone)
-    url = _unit_page(world)
-    staff.get(url)
+    own = world.objects["units"]["own"].pk
+    ranked = reverse("scoring:unit-publicity", kwargs={"pk": own})  # shows its rank
+    unranked = [  # pages that show no rank: a peer's write leaves them
+        reverse("creation:unit-home", kwargs={"pk": own}),
+        reverse("reporting:unit-calendar", kwargs={"pk": own}),
+        reverse("funds:unit-funds", kwargs={"pk": own}),
+    ]
+    for url in (ranked, *unranked):
+        staff.get(url)
+    rendered = {url: _rendered(staff, url) for url in unranked}
     # the sibling's liaison moves no ranking: the staff's page stays
     sibling_liaison = world.objects["liaisons"]["sibling"]
     sibling_liaison.name = "株洲联络"
     sibling_liaison.save()
-    assert _replayed(staff, url, replays)
+    assert _replayed(staff, ranked, replays)
     # its report edited: what the publicity base reads of it (R6.1, C1) is the same
     submission = world.objects["submissions"]["sibling"]
     submission.body = "本月工作"
     submission.save()
-    assert _replayed(staff, url, replays)
+    assert _replayed(staff, ranked, replays)
     # its report returned: it no longer counts as submitted, which can move the ranking
     submission.status = "returned"
     submission.save()
-    assert not _replayed(staff, url, replays)
+    assert not _replayed(staff, ranked, replays)
+    assert all(_replayed(staff, url, replays) for url in unranked)
+    # ...and rightly so: rendered again, they are as they were
+    assert {url: _rendered(staff, url) for url in unranked} == rendered
     # a report of a unit of another batch moves no ranking of "own"
-    staff.get(url)
     other = world.objects["submissions"]["other"]
     other.status = "returned"
     other.save()
-    assert _replayed(staff, url, replays)
+    assert _replayed(staff, ranked, replays)
+    # a write to "own" drops them all
+    _liaison(world, "本单位联络")
+    assert not any(_replayed(staff, url, replays) for url in (ranked, *unranked))
 
 
 def test_C4_R6_1_a_report_elsewhere_in_the_batch_drops_the_pages_of_the_provinces_ranked_with_it(
@@ -218,17 +240,22 @@ def test_C4_R6_1_a_report_elsewhere_in_the_batch_drops_the_pages_of_the_province
         region=world.objects["regions"]["c_other"], batch=world.objects["batches"]["b1"]
     )
     province = _client(world, "province_culture")
-    province.get("/units/")
+    ranked = reverse("dashboard:province")  # its publicity panel ranks the province's zones
+    unranked = ["/units/", reverse("creation:province-home")]
+    for url in (ranked, *unranked):
+        province.get(url)
     liaison = LiaisonFactory(unit=elsewhere)  # moves no ranking
-    assert _replayed(province, "/units/", replays)
+    assert _replayed(province, ranked, replays)
     liaison.name = "改名"
     liaison.save()
-    assert _replayed(province, "/units/", replays)
+    assert _replayed(province, ranked, replays)
     draft = SubmissionFactory(obligation=ObligationFactory(unit=elsewhere), status="draft")
-    assert _replayed(province, "/units/", replays)  # a draft counts for nothing yet
+    assert _replayed(province, ranked, replays)  # a draft counts for nothing yet
     draft.status, draft.first_submitted_at = "submitted", timezone.now()
     draft.save()
-    assert not _replayed(province, "/units/", replays)
+    assert not _replayed(province, ranked, replays)
+    # the province's unit lists show no rank: a unit of another province leaves them
+    assert all(_replayed(province, url, replays) for url in unranked)
 
 
 def test_a_notification_drops_the_pages_of_its_recipient_only(world, replays):

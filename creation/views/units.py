@@ -27,6 +27,7 @@ from creation.selectors import (
 )
 from creation.views import role_required
 from portal.exports import export_if_requested, model_columns
+from portal.page_cache import peer_publicity_not_shown
 
 PAGE_SIZE = 25
 Role = RoleAssignment.Role
@@ -74,6 +75,7 @@ def _units_export(request: HttpRequest, units) -> HttpResponse | None:
     return export_if_requested(request, filtered, columns=UNIT_EXPORT, filename="units")
 
 
+@peer_publicity_not_shown
 @login_required
 def unit_list_page(request: HttpRequest) -> HttpResponse:
     units = unit_list(user=request.user)
@@ -81,6 +83,7 @@ def unit_list_page(request: HttpRequest) -> HttpResponse:
     return exported or render(request, "creation/unit_list.html", _filtered_page(request, units))
 
 
+@peer_publicity_not_shown
 @login_required
 def unit_home(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -103,6 +106,7 @@ def unit_home(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "creation/unit_home.html", context)
 
 
+@peer_publicity_not_shown
 @role_required(Role.PROVINCIAL_REVIEWER)
 def province_home(request: HttpRequest) -> HttpResponse:
     units = unit_list(user=request.user)

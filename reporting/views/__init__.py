@@ -49,6 +49,7 @@ from creation.selectors import province_units, scope_provinces
 from creation.views import role_required
 from portal.exports import Column, Kind, export_if_requested, model_columns
 from portal.files import stored_file_response
+from portal.page_cache import peer_publicity_not_shown
 from portal.queues import (
     AND_NEXT,
     carried_query,
@@ -313,6 +314,7 @@ def _page_of_today(obligations: QuerySet[Obligation], now: datetime) -> int:
     return obligations.filter(due_at__lt=today).count() // PAGE_SIZE + 1
 
 
+@peer_publicity_not_shown
 @login_required
 @require_GET
 def unit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
@@ -453,6 +455,7 @@ def _next_report_url(request: HttpRequest, submission: Submission) -> str:
     return queue_link(_report_url(following.obligation), query) + "#review"
 
 
+@peer_publicity_not_shown
 @login_required
 @GET_POST
 def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -600,6 +603,7 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/review_queue.html", context)
 
 
+@peer_publicity_not_shown
 @role_required(Role.PROVINCIAL_REVIEWER)
 @require_GET
 def province_reports(request: HttpRequest) -> HttpResponse:
