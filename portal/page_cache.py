@@ -296,8 +296,16 @@ def peer_publicity_not_shown(view: Callable) -> Callable:
 def _peer_publicity_shown(request: HttpRequest) -> bool:
     """Whether the page asked for may show what a peer's write moves: yes unless its view says
     otherwise (`peer_publicity_not_shown`)."""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _path_shows_peer_publicity(request.path_info, urlconf)
+
+
+# Resolving a path walks the URL patterns (a third of a stored page's replay): each path's
+# answer is kept in the process.
+@functools.lru_cache(maxsize=20_000)
+def _path_shows_peer_publicity(path: str, urlconf: str) -> bool:
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        match = resolve(path, urlconf)
     except Resolver404:
         return True
     return getattr(match.func, "peer_publicity_shown", True)
