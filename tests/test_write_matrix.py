@@ -244,8 +244,10 @@ def view_app(callback: Any) -> str:
     return config.label if config is not None else ""
 
 
-# The units' stored figures and their reporting months.
-READ_MODEL_TABLES = frozenset({"dashboard_unitfigures", "dashboard_unitmonth"})
+# The units' stored figures, their reporting months and their publicity standings.
+READ_MODEL_TABLES = frozenset(
+    {"dashboard_unitfigures", "dashboard_unitmonth", "dashboard_publicitystanding"}
+)
 
 
 @functools.cache
