@@ -75,7 +75,8 @@ class UnitFigures(models.Model):
     # The peers a unit is ranked among in its current period (C4: batch and kind; a zone's half
     # year) and its place in the R6.3 order as text that sorts like it (scoring.rules.rank_text):
     # a unit's rank is one more than the peers' standings (PublicityStanding) of the group whose
-    # text is greater, read in one indexed count. Empty when unranked.
+    # text is greater, read in one count over the standings' index. The row's own copy of its
+    # current standing, so that its status is one statement. Empty when unranked.
     rank_group = models.CharField(_("rank group"), max_length=40, blank=True, default="")
     rank_text = models.CharField(_("rank key"), max_length=64, blank=True, default="")
 
@@ -112,7 +113,6 @@ class UnitFigures(models.Model):
         verbose_name = _("unit figures")
         verbose_name_plural = _("unit figures")
         indexes = [
-            models.Index(fields=["rank_group", "rank_text"], name="unitfigures_rank"),
             # The dashboards' publicity leaders (highest total first): read off the index, a
             # page of ten finds its units in the first few dozen rows instead of sorting 5,000.
             models.Index(

@@ -1138,7 +1138,7 @@ def _stored_rows_query(unit_ids: list[int], language: str) -> QuerySet[UnitFigur
 
 def _stored_rows(unit_ids: list[int], language: str) -> dict[int, UnitFigures]:
     """The stored rows of the units, with the answer in `language` only (as `answer`) and the
-    counts of `_stored_rank` (two counts over the rank index per row)."""
+    counts of `_stored_rank` (two counts over the standings' rank index per row)."""
     if len(unit_ids) == 1:
         return _stored_row(unit_ids[0], _one_unit_statement(language))
     # As plain rows, not models: building 50 model instances cost a page of the status list

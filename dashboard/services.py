@@ -101,7 +101,7 @@ def _standings(unit: CreationUnit, score: PublicityScore | None) -> dict[str, st
     unit that takes no part (withdrawn)."""
     if score is None:
         return {}
-    return {_rank_group(unit, start): text for start, text in score.standings}
+    return {_rank_group(unit, start): text for start, text in score.standings.items()}
 
 
 def _unranked(score: PublicityScore | None) -> PublicityStatus | None:

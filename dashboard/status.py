@@ -183,10 +183,15 @@ class PublicityScore:
     bonus: int
     total: int
     tier_counts: tuple[int, ...]
-    rank_text: str  # scoring.rules.rank_text: where the score stands in the R6.3 order
-    # (first day, rank text) of each scoring period of the unit's cycle, the current one among
-    # them: where it stands in each, for its peers ranked in that period (PublicityStanding).
-    standings: tuple[tuple[date, str], ...] = ()
+    # {first day: rank text} of each scoring period of the unit's cycle, the current one among
+    # them: where it stands in each in the R6.3 order (scoring.rules.rank_text), for its peers
+    # ranked in that period (PublicityStanding).
+    standings: dict[date, str]
+
+    @property
+    def rank_text(self) -> str:
+        """Where the score of the current period stands in the R6.3 order."""
+        return self.standings[self.period_start]
 
 
 def publicity_scores(units: list[CreationUnit], now: datetime) -> dict[int, PublicityScore]:
@@ -223,11 +228,7 @@ def publicity_scores(units: list[CreationUnit], now: datetime) -> dict[int, Publ
             bonus=score.bonus,
             total=score.total,
             tier_counts=tuple(score.tier_counts),
-            rank_text=rank_text(score),
-            standings=tuple(
-                (window_start, rank_text(windows[(window_start, window_end)]))
-                for window_start, window_end in sorted(windows)
-            ),
+            standings={window[0]: rank_text(found) for window, found in sorted(windows.items())},
         )
     return result
 
