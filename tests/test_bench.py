@@ -240,13 +240,32 @@ def test_first_request_of_each_worker_is_read_from_this_run_of_the_log(tmp_path)
 
 
 def test_worker_warm_readies_the_urls_and_templates_without_rendering():
-    from devtools.bench.warm import worker_warm
+    from portal.warm import worker_warm
 
     readied = worker_warm()
     routes, languages, templates = (int(part.split()[0]) for part in readied.split(", "))
     assert routes > 100
     assert languages == 2
     assert templates > 50
+
+
+def test_a_web_worker_is_warm_then_freezes_what_it_loaded_and_collects_less_often():
+    import gc
+    from types import SimpleNamespace
+
+    from portal import gunicorn_conf
+
+    lines = []
+    worker = SimpleNamespace(pid=7, log=SimpleNamespace(info=lambda *args: lines.append(args)))
+    thresholds = gc.get_threshold()
+    try:
+        gunicorn_conf.post_worker_init(worker)
+        assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold() == gunicorn_conf.WORKER_GC_THRESHOLDS
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+    assert "templates" in lines[0][3]
 
 
 def test_bench_settings_are_production_without_https_and_serve_the_bare_view():

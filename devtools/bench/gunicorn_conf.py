@@ -1,9 +1,7 @@
-"""gunicorn settings of `make bench` / `make load` (`gunicorn -c devtools/bench/gunicorn_conf.py`).
-
-A worker readies Django before it takes its first request: without this the first request of
-each worker imports every view (the URLconf is imported lazily), loads the translation catalogues
-and compiles the templates it meets, and costs 1-1.5 s instead of milliseconds. Each worker also
-logs how long its first request took, so the run can show that it is cheap.
+"""gunicorn settings of `make bench` / `make load` (`gunicorn -c devtools/bench/gunicorn_conf.py`):
+the portal's own (portal/gunicorn_conf.py: each worker warm before its first request, its garbage
+collector set for a web worker), and each worker logs how long its first request took, so that
+the run can show that it is cheap.
 
 gunicorn reads this file in the master before Django is set up: Django is imported inside the
 hooks, which run in a worker after the application (portal.wsgi, django.setup()) was loaded.
@@ -22,13 +20,9 @@ def post_worker_init(worker) -> None:
     # BENCH_COLD_WORKERS=1 (scripts/load.py --cold-workers) measures what the warm-up saves.
     if os.environ.get("BENCH_COLD_WORKERS") == "1":
         return
-    from devtools.bench.warm import worker_warm
+    from portal.gunicorn_conf import worker_ready
 
-    started = time.perf_counter()
-    readied = worker_warm()
-    worker.log.info(
-        "worker %s warm in %.0f ms: %s", worker.pid, (time.perf_counter() - started) * 1000, readied
-    )
+    worker_ready(worker)
 
 
 def pre_request(worker, request) -> None:

@@ -1,7 +1,7 @@
-"""What a web worker readies before its first request (devtools/bench/gunicorn_conf.py): the
-URLconf with every view module it imports, the translation catalogues, the compiled templates of
-the portal's own pages and a database connection. Nothing is rendered and nothing is read from
-the portal's tables."""
+"""What a web worker readies before its first request (portal/gunicorn_conf.py): the URLconf
+with every view module it imports, the translation catalogues, the compiled templates of the
+portal's own pages and a database connection. Nothing is rendered and nothing is read from the
+portal's tables."""
 
 from __future__ import annotations
 
