@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from creation.models import CreationUnit, Liaison
 from creation.services import liaison_appoint, liaison_term_end
-from dashboard.models import PublicityStanding, UnitFigures, UnitMonth
+from dashboard.models import PublicityStanding, RankGroupChange, UnitFigures, UnitMonth
 from dashboard.services import unit_figures_refresh, unit_figures_refresh_due
 from funds.models import BudgetLine, FundPlanVersion
 from funds.services import expenditure_record
@@ -34,7 +34,7 @@ from reporting.services import (
     submission_submit,
 )
 from scoring.models import AdoptionClaim
-from scoring.services import claim_verify
+from scoring.services import claim_reject, claim_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -229,4 +229,36 @@ def test_C1_a_draft_saved_or_a_report_accepted_computes_no_row_again(
         submission_submit(user=admin, submission=draft)
     assert refreshed_since(stored) == {obligation.unit_id}
     assert stored_generation(sums) != sums_generation
+    assert "0 differences" in figures_check()
+
+
+def test_R6_2_a_claim_made_or_rejected_computes_no_row_again(
+    stored, django_capture_on_commit_callbacks
+):
+    """The figures read of an adoption claim only whether it is verified, with its tier and
+    publication date (R6.2), so a claim made or rejected moves none: no row is computed again
+    and no ranking moves (C4); the unit's pages still change (its generation). Verifying a claim
+    computes its unit's row and moves its ranking."""
+    office = get_user_model().objects.get(username="office")
+    waiting = AdoptionClaim.objects.filter(status=AdoptionClaim.Status.CLAIMED).exclude(
+        claimed_by=office
+    )
+    rejected, verified = waiting[0], waiting[1]
+    unit_generation = stored_generation(generation_key(f"unit:{rejected.unit_id}"))
+    rankings_moved = list(RankGroupChange.objects.values_list("rank_group", "changed_at"))
+    with django_capture_on_commit_callbacks(execute=True):
+        made = AdoptionClaim.objects.get(pk=verified.pk)
+        made.pk, made.title = None, "又一篇稿件"
+        made.full_clean()
+        made.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_reject(claim=rejected, user=office, reason="未见刊登")
+    assert refreshed_since(stored) == set()
+    assert list(RankGroupChange.objects.values_list("rank_group", "changed_at")) == rankings_moved
+    assert stored_generation(generation_key(f"unit:{rejected.unit_id}")) != unit_generation
+    assert "0 differences" in figures_check()
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_verify(claim=verified, user=office)
+    assert refreshed_since(stored) == {verified.unit_id}
+    assert list(RankGroupChange.objects.values_list("rank_group", "changed_at")) != rankings_moved
     assert "0 differences" in figures_check()
