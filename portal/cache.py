@@ -34,7 +34,7 @@ import uuid
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -411,6 +411,42 @@ def _unit_of(instance: Any) -> int | None:
         return getattr(target, "unit_id", None)
     except Exception:  # a parent already gone in a cascade: drop every unit's figures
         return None
+
+
+class FigureInputsTracked:
+    """For a model of which the stored figures read only a few fields (`FIGURE_INPUTS`, as
+    `_figure_inputs()` gives them; `NO_ROW` for a row that does not exist): a write moves a
+    figure of its unit only when those changed since the row was read or last saved
+    (`figures_moved`, which `_figures_moved` below asks). Put it before models.Model in the
+    bases."""
+
+    FIGURE_INPUTS: ClassVar[frozenset[str]]
+    NO_ROW: ClassVar[tuple[Any, ...]]
+
+    def _figure_inputs(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)  # type: ignore[misc]
+        # What the figures read of the row as stored now.
+        self._figure_inputs_stored = self._figure_inputs()
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)  # type: ignore[misc]
+        if not instance.get_deferred_fields() & cls.FIGURE_INPUTS:
+            instance._figure_inputs_stored = instance._figure_inputs()
+        return instance
+
+    def figures_moved(self, *, created: bool, deleted: bool) -> bool:
+        """Whether this write (read as the row is saved or deleted) can move a stored figure of
+        the row's unit, and with `moves_peer_ranking` the rank of the units ranked with it
+        (C4): only when what the figures read changed. Unknown (a row not read whole): it
+        may."""
+        stored = self.NO_ROW if created else getattr(self, "_figure_inputs_stored", None)
+        if stored is None:
+            return True
+        return stored != (self.NO_ROW if deleted else self._figure_inputs())
 
 
 def _figures_moved(instance: Any, kwargs: dict[str, Any]) -> bool:

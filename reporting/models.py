@@ -21,6 +21,7 @@ from creation.models import (
     programme_settings_field,
 )
 from creation.scope import ScopedQuerySet, UserScope
+from portal.cache import FigureInputsTracked
 from portal.uploads import DocumentUploadValidator
 from reporting.rules import (
     SUBMITTED_STATUSES,
@@ -169,7 +170,7 @@ validate_attachment_upload = DocumentUploadValidator(
 )
 
 
-class Submission(models.Model):
+class Submission(FigureInputsTracked, models.Model):
     """The report that answers one obligation, through draft → submitted → accepted, or
     returned with a comment → resubmitted → … → accepted."""
 
@@ -223,16 +224,13 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        # What the figures read of the report as stored now (`figures_moved`).
-        self._figure_inputs_stored = self._figure_inputs()
-
     # --- What every stored figure reads of a report: whether it counts as submitted, and when it
     # first was (C1: submitted_q, on_time_q, late_q). So do the R6.1 publicity base and with it
     # the rank of every unit ranked with this one (C4). A report that does not exist counts as
-    # not submitted.
-    NO_REPORT: ClassVar[tuple[bool, Any]] = (False, None)
+    # not submitted. A draft saved or a report accepted moves none; a first submission, a
+    # report returned or one sent again does (`figures_moved`).
+    FIGURE_INPUTS: ClassVar[frozenset[str]] = frozenset({"status", "first_submitted_at"})
+    NO_ROW: ClassVar[tuple[bool, Any]] = (False, None)
     # portal.cache: a write that moves a figure of the report's unit can move its peers' ranks.
     moves_peer_ranking: ClassVar[bool] = True
 
@@ -241,24 +239,6 @@ class Submission(models.Model):
             is_submitted(first_submitted_at=self.first_submitted_at, status=self.status),
             self.first_submitted_at,
         )
-
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Submission:
-        instance = super().from_db(db, field_names, values)
-        if not instance.get_deferred_fields() & {"status", "first_submitted_at"}:
-            instance._figure_inputs_stored = instance._figure_inputs()
-        return instance
-
-    def figures_moved(self, *, created: bool, deleted: bool) -> bool:
-        """Whether this write (portal.cache reads it as the row is saved or deleted) can move a
-        stored figure of the report's unit, and so the rank of the units ranked with it (C4):
-        only when what the figures read changed. A draft saved or a report accepted moves
-        none; a first submission, a report returned or one sent again does. Unknown (a row
-        not read whole): it may."""
-        stored = self.NO_REPORT if created else getattr(self, "_figure_inputs_stored", None)
-        if stored is None:
-            return True
-        return stored != (self.NO_REPORT if deleted else self._figure_inputs())
 
     @property
     def on_time(self) -> bool:

@@ -27,6 +27,7 @@ from creation.models import (
 )
 from creation.rules import LIAISON_TOLERANCE_DAYS
 from creation.scope import ScopedQuerySet, UserScope
+from portal.cache import FigureInputsTracked
 from portal.uploads import DocumentUploadValidator
 from scoring import rules
 from scoring.rules import (
@@ -304,7 +305,7 @@ def adoption_evidence_path(instance: models.Model, filename: str) -> str:
 validate_adoption_scan = DocumentUploadValidator(("pdf", "png", "jpg"), "MINUTES_MAX_UPLOAD_MB")
 
 
-class AdoptionClaim(models.Model):
+class AdoptionClaim(FigureInputsTracked, models.Model):
     """R6.2: the unit says one of its articles was adopted and published by an outlet; the office
     of its programme verifies (then it counts) or rejects it with a reason."""
 
@@ -402,37 +403,17 @@ class AdoptionClaim(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        # What the figures read of the claim as stored now (`figures_moved`).
-        self._figure_inputs_stored = self._figure_inputs()
-
     # --- What every stored figure reads of a claim: only a verified one counts, by its tier and
     # publication date (R6.2, scoring.selectors.scores_by_window). A claim that does not exist
-    # counts nothing.
-    NO_CLAIM: ClassVar[tuple[bool, Any, Any]] = (False, None, None)
+    # counts nothing. A claim made, withdrawn or rejected moves none; one verified does
+    # (`figures_moved`).
+    FIGURE_INPUTS: ClassVar[frozenset[str]] = frozenset({"status", "tier", "published_on"})
+    NO_ROW: ClassVar[tuple[bool, Any, Any]] = (False, None, None)
 
     def _figure_inputs(self) -> tuple[bool, Any, Any]:
         if self.status != self.Status.VERIFIED:
-            return self.NO_CLAIM
+            return self.NO_ROW
         return (True, self.tier, self.published_on)
-
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> AdoptionClaim:
-        instance = super().from_db(db, field_names, values)
-        if not instance.get_deferred_fields() & {"status", "tier", "published_on"}:
-            instance._figure_inputs_stored = instance._figure_inputs()
-        return instance
-
-    def figures_moved(self, *, created: bool, deleted: bool) -> bool:
-        """Whether this write (portal.cache reads it as the row is saved or deleted) can move a
-        stored figure of the claim's unit, and so the rank of the units ranked with it (C4):
-        only when what the figures read changed. A claim made, withdrawn or rejected moves
-        none; one verified does. Unknown (a row not read whole): it may."""
-        stored = self.NO_CLAIM if created else getattr(self, "_figure_inputs_stored", None)
-        if stored is None:
-            return True
-        return stored != (self.NO_CLAIM if deleted else self._figure_inputs())
 
     @property
     def outlet_label(self) -> str:
