@@ -148,6 +148,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, but a <select> is written in Python in the same HTML (portal.widgets).
+FORM_RENDERER = "portal.widgets.FormRenderer"
+
 # SQLite under var/ needs no server; DATABASE_URL points elsewhere (PostgreSQL in production and CI).
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
