@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -572,12 +572,19 @@ def _as_month(value: date | datetime) -> date:
     return value.replace(day=1)
 
 
-@dataclass(frozen=True)
-class HeatCell:
+class HeatCell(NamedTuple):
+    """One month of a unit's heat-map row. A page has 50 units × 12 months of them: a tuple is
+    made in a fraction of a frozen dataclass's time, and the link is written only when read
+    (an empty cell has none)."""
+
     month: date
     light: Light | None
     counts: CellCounts
-    url: str
+    calendar_url: str  # the unit's reporting calendar
+
+    @property
+    def url(self) -> str:
+        return f"{self.calendar_url}?view=month&month={self.month:%Y-%m}"
 
     @property
     def label(self) -> str:
@@ -608,19 +615,23 @@ def heat_rows(
         start = datetime.combine(months[0], time.min, tzinfo=SHANGHAI)
         end = datetime.combine(add_months(months[-1], 1), time.min, tzinfo=SHANGHAI)
         cells = heatmap_cells([unit.pk for unit in units], start=start, end=end, now=now)
+    lights: dict[CellCounts, Light | None] = {}  # most cells share a handful of counts
     rows = []
     for unit in units:
         calendar = reverse("reporting:unit-calendar", kwargs={"pk": unit.pk})
         row_cells = []
         for month in months:
-            counts = cells.get((unit.pk, month), CellCounts())
-            row_cells.append(
-                HeatCell(
-                    month, cell_light(counts), counts, f"{calendar}?view=month&month={month:%Y-%m}"
-                )
-            )
+            counts = cells.get((unit.pk, month), NOTHING_DUE)
+            light = lights.get(counts, _UNKNOWN)
+            if light is _UNKNOWN:
+                light = lights[counts] = cell_light(counts)
+            row_cells.append(HeatCell(month, light, counts, calendar))
         rows.append(HeatRow(unit, row_cells, calendar))
     return rows
+
+
+NOTHING_DUE = CellCounts()
+_UNKNOWN: Any = object()
 
 
 def heat_rows_all(
