@@ -2,7 +2,7 @@ import re
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from reporting import documents
@@ -53,3 +53,27 @@ def table_body_rows(block: Any) -> SafeString:
             for row in block.rows
         )
     )
+
+
+# An obligation's deadline light and timeliness (reporting.views.ObligationRow), on the report's
+# page and on every row of a unit's calendar: written here, where including a template for each
+# cell of each row cost more than the rest of the row.
+
+
+@register.simple_tag
+def light_badge(row: Any) -> SafeString:
+    """The obligation's traffic light: its colour and its name."""
+    return format_html(
+        '<span class="light light-{}"><span class="dot" aria-hidden="true"></span>{}</span>',
+        row.light,
+        row.light_label,
+    )
+
+
+@register.simple_tag
+def timeliness_badge(row: Any) -> SafeString | str:
+    """Whether the report was sent on time (C1); a dash before it is first sent."""
+    css, label = row.timeliness
+    if not label:
+        return "—"
+    return format_html('<span class="badge timeliness-{}">{}</span>', css, label)

@@ -13,7 +13,8 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -135,6 +136,11 @@ def due_day(obligation: Obligation) -> date:
     return timezone.localtime(obligation.due_at, SHANGHAI).date()
 
 
+class Timeliness(NamedTuple):
+    css: str  # the badge's class: late, on-time or in-time; "" before the first sending
+    label: str
+
+
 @dataclass(frozen=True)
 class ObligationRow:
     """An obligation as the pages show it: its report, traffic light and timeliness."""
@@ -155,23 +161,23 @@ class ObligationRow:
         calendar feed all show."""
         return str(REPORT_STATE_LABELS[self.state])
 
-    @property
-    def timeliness(self) -> tuple[str, str]:
+    @cached_property  # read three times a row by the page (its class, whether any, its label)
+    def timeliness(self) -> Timeliness:
         """(CSS class, label): late once first submitted after the due moment; on time once
         first submitted in time and held by the office (C1, `is_on_time`), whether reviewed or
         not; back with the unit when returned (or withdrawn) and not sent again."""
         submission = self.submission
         if submission is None or submission.first_submitted_at is None:
-            return ("", "")
+            return Timeliness("", "")
         if submission.is_late:
-            return ("late", _("Late"))
+            return Timeliness("late", _("Late"))
         if is_on_time(
             first_submitted_at=submission.first_submitted_at,
             due_at=self.obligation.due_at,
             status=submission.status,
         ):
-            return ("on-time", _("On time"))
-        return ("in-time", _("Submitted in time, back with the unit: send it again"))
+            return Timeliness("on-time", _("On time"))
+        return Timeliness("in-time", _("Submitted in time, back with the unit: send it again"))
 
 
 def obligation_row(
