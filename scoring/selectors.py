@@ -539,8 +539,9 @@ def _numbers_by_programme(programme_ids: Iterable[int]) -> dict[int, AcceptanceN
 # --- R6.6: the veto gauge -----------------------------------------------------------------------
 
 
-def evidence_url(unit_id: int, item: VetoItem) -> str:
-    """The page where the evidence of a veto item lives."""
+def evidence_urls(unit_id: int) -> dict[VetoItem, str]:
+    """The page where the evidence of each veto item of the unit lives (four addresses looked
+    up once for the gauge's eight items)."""
     leadership = reverse("creation:unit-leadership", kwargs={"pk": unit_id})
     funds = reverse("funds:unit-funds", kwargs={"pk": unit_id})
     reports = reverse("reporting:unit-calendar", kwargs={"pk": unit_id})
@@ -553,7 +554,7 @@ def evidence_url(unit_id: int, item: VetoItem) -> str:
         VetoItem.FUND_REPORTS: reports,
         VetoItem.SELF_INSPECTIONS: reports,
         VetoItem.R5_2_SUBMISSIONS: reports,
-    }[item]
+    }
 
 
 @dataclass
@@ -574,6 +575,7 @@ class UnitGauge:
         return tuple(line.item.value for line in self.lines if line.status == GaugeStatus.FAILED)
 
     def rows(self) -> list[dict[str, Any]]:
+        urls = evidence_urls(self.unit.pk)
         return [
             {
                 "item": line.item.value,
@@ -585,7 +587,7 @@ class UnitGauge:
                 "status_label": str(GAUGE_STATUS_LABELS[line.status.value]),
                 "message": str(line.computed.message),
                 "evidence": line.computed.evidence,
-                "evidence_url": evidence_url(self.unit.pk, line.item),
+                "evidence_url": urls[line.item],
                 "override": line.override,
             }
             for line in self.lines
