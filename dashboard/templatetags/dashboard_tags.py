@@ -11,7 +11,9 @@ from django import template
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from creation.models import CreationUnit
 from funds.templatetags.funds_tags import yuan
+from portal.choices import choice_label
 
 register = template.Library()
 
@@ -28,7 +30,7 @@ def heat_row(row: Any, nothing_due: str) -> SafeString:
         row.calendar_url,
         unit.name,
         unit.region.province_region.name,
-        unit.get_kind_display(),
+        choice_label(CreationUnit.Kind, unit.kind),
         heat_cells(row, nothing_due),
     )
 
