@@ -622,16 +622,14 @@ def heat_rows(
         row_cells = []
         for month in months:
             counts = cells.get((unit.pk, month), NOTHING_DUE)
-            light = lights.get(counts, _UNKNOWN)
-            if light is _UNKNOWN:
-                light = lights[counts] = cell_light(counts)
-            row_cells.append(HeatCell(month, light, counts, calendar))
+            if counts not in lights:
+                lights[counts] = cell_light(counts)
+            row_cells.append(HeatCell(month, lights[counts], counts, calendar))
         rows.append(HeatRow(unit, row_cells, calendar))
     return rows
 
 
 NOTHING_DUE = CellCounts()
-_UNKNOWN: Any = object()
 
 
 def heat_rows_all(

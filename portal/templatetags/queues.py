@@ -15,11 +15,6 @@ from portal.queues import days_waited, queue_link
 register = template.Library()
 
 
-@register.filter
-def days_waiting(since: datetime | None) -> int | None:
-    return days_waited(since, timezone.localdate())
-
-
 @register.simple_tag
 def days_waiting_cell(since: datetime | None) -> SafeString | str:
     """How many days an item has waited, its arrival in the title; a dash for none. Written
