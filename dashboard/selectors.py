@@ -57,7 +57,7 @@ from portal.cache import (
     cached_per_province,
 )
 from portal.scoping import scope_text
-from portal.statements import CompiledStatements, prepared, read_moment
+from portal.statements import CompiledStatements, read_moment
 from reporting.rules import LIGHT_LABELS, SHANGHAI, Light
 from reporting.selectors import MONTHLY_COUNTS, STORED_FIGURE_COLUMNS, Figures
 from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
@@ -1169,7 +1169,7 @@ STORED_ROW_FIELDS = (
 
 # The status API's read of one unit is the most frequent read of the portal: its statement is
 # `_stored_rows_query` compiled once per language (and scope: `_one_visible_unit_statement`),
-# with this id in place of the unit's, and prepared once per connection (portal.statements).
+# with this id in place of the unit's (and prepared on each connection: portal.statements).
 _ONE_UNIT = -1
 
 
@@ -1184,7 +1184,7 @@ def _stored_row(unit_id: int, statement: tuple[str, tuple[Any, ...]]) -> dict[in
     low, high = connection.ops.integer_field_range(CreationUnit._meta.pk.get_internal_type())
     if not low <= unit_id <= high:  # no unit has that id, and the database would refuse it
         return {}
-    sql, params = prepared(*statement)
+    sql, params = statement
     # Read with a plain cursor, not as a model: building a model instance from a raw query costs
     # more than the database spends answering it.
     with connection.cursor() as cursor:

@@ -39,7 +39,7 @@ from inspections.selectors import (
 )
 from portal.models import Notification
 from portal.scoping import scope_text
-from portal.statements import CompiledStatements, prepared, read_moment
+from portal.statements import CompiledStatements, read_moment
 from reporting.selectors import (
     office_review_queue,
     province_overdue_reports,
@@ -581,7 +581,7 @@ def _header_annotations(user: Any) -> dict[str, Any]:
 
 # The two header figures are read on every page a signed-in user opens: their statement is
 # built and compiled once per user and scope (building it costs several times what the
-# database spends answering it), and prepared once per connection (portal.statements).
+# database spends answering it), and prepared on each connection (portal.statements).
 _header_statements = CompiledStatements(kept=2000)
 
 
@@ -601,8 +601,8 @@ def _header_statement(user: Any) -> tuple[str, tuple[Any, ...]]:
 
 def header_figures(user: Any) -> dict[str, Any]:
     """The user's unread notifications (`unread`) and the latest moment of change of the units
-    of their scope (`last_change`), in one prepared statement."""
-    sql, params = prepared(*_header_statement(user))
+    of their scope (`last_change`), in one statement."""
+    sql, params = _header_statement(user)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -171,6 +171,9 @@ else:
     # replaces a connection that broke (a database restart) before the request uses it.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# PostgreSQL: a read run again on a connection is prepared there and planned once
+# (portal.statements). Off behind a pooler in transaction mode.
+PREPARED_READS = env.bool("PREPARED_READS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
