@@ -10,9 +10,9 @@ written in their place (`_DECLARED_TYPES`), so that it compares and computes as 
 itself. A read that cannot be prepared (a value of another type, or a statement PostgreSQL
 refuses to prepare) runs as it is, and so do statements on a named cursor (an export streaming
 its rows), reads with a list of ids of their own (`PARAMETERS_PREPARED`) and, so that the log
-shows what runs, every read while queries are logged (DEBUG, a test that counts them). The portal talks
-to PostgreSQL directly: behind a pooler in transaction mode, which would hand an EXECUTE to
-another session, set PREPARED_READS=false.
+shows what runs, every read while queries are logged (DEBUG, a test that counts them). The
+portal talks to PostgreSQL directly: behind a pooler in transaction mode, which would hand an
+EXECUTE to another session, set PREPARED_READS=false.
 """
 
 from __future__ import annotations

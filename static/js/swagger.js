@@ -25,15 +25,10 @@
       }
     });
   }
-  var pending = false;
+  // Mutation callbacks run before the browser paints, each once for a burst of Swagger UI's
+  // changes: the names are there the moment its elements can be seen or reached.
   new MutationObserver(function () {
-    // Swagger UI redraws in bursts: fix once per frame, not once per change.
-    if (!pending) {
-      pending = true;
-      window.requestAnimationFrame(function () {
-        pending = false;
-        fix(document);
-      });
-    }
+    fix(document);
   }).observe(document.documentElement, { childList: true, subtree: true });
+  fix(document);
 })();
