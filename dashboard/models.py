@@ -126,41 +126,6 @@ class UnitFigures(models.Model):
         return f"{self.unit_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
 
 
-class PublicityStanding(models.Model):
-    """Where a unit stands in the publicity ranking of each of its scoring periods (C2, C4, R6.3).
-
-    A zone is ranked in a half year among the zones of its batch whose own cycle overlaps it
-    (scoring.selectors.publicity_rankings), whatever half year each of them is in today: a zone
-    whose cycle has ended is ranked in its last half year among zones that have moved on, one
-    that has not started in its first among zones already running. So each unit keeps one row
-    per scoring period of its cycle (a zone's half years, a project's cycle), written with its
-    figures by `dashboard.services.unit_figures_refresh`, and a unit's rank is one more than the
-    rows of its group whose rank text is greater: the same peers and the same order as the
-    period pages. A withdrawn unit keeps none (C4)."""
-
-    unit = models.ForeignKey(
-        CreationUnit, on_delete=models.CASCADE, related_name="publicity_standings"
-    )
-    # "<batch>:<kind>:<half year's first day>" for a zone, "<batch>:project:" for a project.
-    rank_group = models.CharField(_("rank group"), max_length=40)
-    rank_text = models.CharField(_("rank key"), max_length=64)
-
-    class Meta:
-        verbose_name = _("publicity standing")
-        verbose_name_plural = _("publicity standings")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "rank_group"], name="publicitystanding_one_per_group"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["rank_group", "rank_text"], name="publicitystanding_rank"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} in {self.rank_group}"
-
-
 class RankGroupChange(models.Model):
     """The moment the ranking of a rank group last moved (C4, R6.3).
 

@@ -47,7 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from creation.models import CreationUnit, Region
 from creation.scope import units_in_provinces_q, user_scope
 from creation.selectors import UnitCounts, office_units, province_units
-from dashboard.models import PublicityStanding, RankGroupChange, UnitFigures, UnitMonth
+from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
 from dashboard.rules import CellCounts, add_months, cell_light, rate
 from dashboard.services import unit_figures_refresh
 from funds.selectors import EXECUTION_FIGURES, EXECUTION_SUMS, with_rates
@@ -60,6 +60,7 @@ from portal.scoping import scope_text
 from portal.statements import CompiledStatements, read_moment
 from reporting.rules import LIGHT_LABELS, SHANGHAI, Light
 from reporting.selectors import MONTHLY_COUNTS, STORED_FIGURE_COLUMNS, Figures
+from scoring.models import PublicityStanding
 from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
 
 OFFICE = "office"

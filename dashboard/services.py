@@ -14,7 +14,7 @@ import json
 import operator
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from creation.models import CreationUnit
 from dashboard.api.serializers import UnitStatusSerializer
-from dashboard.models import PublicityStanding, RankGroupChange, UnitFigures, UnitMonth
+from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
 from dashboard.status import (
     PublicityScore,
     PublicityStatus,
@@ -44,6 +44,8 @@ from portal.cache import units_figures_stale
 from reporting.models import Obligation
 from reporting.rules import SHANGHAI, WARN_DAYS
 from reporting.selectors import MONTHLY_COUNTS, monthly_lights
+from scoring.models import PublicityStanding
+from scoring.rules import rank_group
 
 CHUNK_SIZE = 500
 # Rows one run of the periodic task refreshes: some 10 s at national scale.
@@ -88,20 +90,15 @@ def _veto_item(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "override": asdict(override) if override is not None else None}
 
 
-def _rank_group(unit: CreationUnit, period_start: date) -> str:
-    """C4: a unit is ranked among the units of its batch and kind; a zone in each half year
-    among the zones whose cycle overlaps it (PublicityStanding), each project over its own cycle
-    across the batch (scoring.selectors.publicity_rankings)."""
-    half_year = "" if unit.kind == CreationUnit.Kind.PROJECT else period_start.isoformat()
-    return f"{unit.batch_id}:{unit.kind}:{half_year}"
-
-
 def _standings(unit: CreationUnit, score: PublicityScore | None) -> dict[str, str]:
     """{rank group: rank text} of the unit in every scoring period of its cycle; none for a
     unit that takes no part (withdrawn)."""
     if score is None:
         return {}
-    return {_rank_group(unit, start): text for start, text in score.standings.items()}
+    return {
+        rank_group(batch_id=unit.batch_id, kind=unit.kind, period_start=start): text
+        for start, text in score.standings.items()
+    }
 
 
 def _unranked(score: PublicityScore | None) -> PublicityStatus | None:
@@ -291,7 +288,13 @@ def unit_figures_compute(
                     f"publicity_tier{tier}": (score.tier_counts[tier - 1] if score else 0)
                     for tier in range(1, 6)
                 },
-                rank_group=_rank_group(unit, score.period_start) if score else "",
+                rank_group=(
+                    rank_group(
+                        batch_id=unit.batch_id, kind=unit.kind, period_start=score.period_start
+                    )
+                    if score
+                    else ""
+                ),
                 rank_text=score.rank_text if score else "",
                 veto_status=veto[settings.LANGUAGE_CODE][pk].status,
                 veto_items={

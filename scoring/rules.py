@@ -218,6 +218,15 @@ def unit_windows(*, kind: str, start_date: date) -> list[tuple[date, date]]:
     return cycle_windows(kind=kind, cycle_start=cycle.start, cycle_end=cycle.end)
 
 
+def rank_group(*, batch_id: int, kind: str, period_start: date) -> str:
+    """C4: the peers a unit is ranked among in one of its scoring periods (`unit_windows`), as
+    the key its standing is stored under (scoring.models.PublicityStanding): the units of its
+    batch and kind; a zone's in each half year (those whose cycle overlaps it), a project's
+    over its own cycle across the batch (`scoring.selectors.publicity_rankings`)."""
+    half_year = "" if kind == "project" else period_start.isoformat()
+    return f"{batch_id}:{kind}:{half_year}"
+
+
 def window_on(*, kind: str, start_date: date, today: date) -> tuple[date, date]:
     """The unit's scoring period (`unit_windows`) that `today` falls in; before its cycle its
     first period, after it its last."""

@@ -47,6 +47,7 @@ from scoring.models import (
     MediaOutlet,
     PeriodEvent,
     PeriodScore,
+    PublicityStanding,
     ScoringPeriod,
     ScoringSettings,
     VetoOverride,
@@ -465,32 +466,46 @@ def unit_live_standings(
     now: datetime | None = None,
     settings: ScoringSettings | None = None,
 ) -> dict[date, LiveStanding]:
-    """R6.1–R6.3, C4: the unit's live score and rank in each of its live periods (by start),
-    read from the same `publicity_rankings` the period pages, the dashboard and the status API
-    show, so the unit sees the score and the rank the office sees. Three queries whatever the
-    number of periods; two for a unit that is ranked in none (a withdrawn unit)."""
-    settings = settings or ScoringSettings.for_programme(unit.batch.programme_id)
-    standings: dict[date, LiveStanding] = {}
-    if unit.status != CreationUnit.Status.WITHDRAWN:
-        rankings = publicity_rankings(
-            programme_id=unit.batch.programme_id,
-            kind=unit.kind,
-            batch_ids=[unit.batch_id],
-            windows=windows,
-            now=now,
-            settings=settings,
+    """R6.1–R6.3, C4: the unit's live score in each of its live periods (by start), and its rank
+    there among the stored standings of its peers (`PublicityStanding`, which every write keeps
+    with the peers' figures): the order and the peers of `publicity_rankings`, so the unit sees
+    the rank the status API and the office see, without scoring its whole batch. Three queries
+    whatever the number of periods; two for a unit that is ranked in none (a withdrawn unit)."""
+    scores = unit_live_scores(unit=unit, windows=windows, now=now, settings=settings)
+    if unit.status == CreationUnit.Status.WITHDRAWN:
+        return {start: LiveStanding(score, None) for start, score in scores.items()}
+    keys = {
+        start: (
+            rules.rank_group(batch_id=unit.batch_id, kind=unit.kind, period_start=start),
+            rules.rank_text(score),
         )
-        for (start, _end), scores in rankings.items():
-            own = next((score for score in scores if score.unit_id == unit.pk), None)
-            if own is not None:
-                peers = sum(1 for score in scores if score.group == own.group)
-                standings[start] = LiveStanding(own, (own.rank, peers))
-    unranked = [window for window in windows if window[0] not in standings]
-    for start, score in unit_live_scores(
-        unit=unit, windows=unranked, now=now, settings=settings
-    ).items():
-        standings[start] = LiveStanding(score, None)
-    return standings
+        for start, score in scores.items()
+    }
+    ranks = _ranks_among_peers(unit_id=unit.pk, keys=list(keys.values()))
+    return {start: LiveStanding(scores[start], ranks[keys[start]]) for start in scores}
+
+
+def _ranks_among_peers(
+    *, unit_id: int, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(rank, units ranked) of a unit's (rank group, rank text) pairs among the standings its
+    peers stored in those groups (its own left out, as its live text stands in for it),
+    competition style: one more than the peers whose text is greater. One query."""
+    if not keys:
+        return {}
+    counts: dict[str, Any] = {}
+    for index, (group, text) in enumerate(keys):
+        counts[f"above_{index}"] = Count("pk", filter=Q(rank_group=group, rank_text__gt=text))
+        counts[f"ranked_{index}"] = Count("pk", filter=Q(rank_group=group))
+    found = (
+        PublicityStanding.objects.filter(rank_group__in={group for group, _text in keys})
+        .exclude(unit_id=unit_id)
+        .aggregate(**counts)
+    )
+    return {
+        key: (found[f"above_{index}"] + 1, found[f"ranked_{index}"] + 1)
+        for index, key in enumerate(keys)
+    }
 
 
 def unit_live_scores(

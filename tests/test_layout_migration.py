@@ -60,13 +60,25 @@ NEW_LABEL = {
 REFERENCE_MODELS = {"contenttypes.contenttype", "auth.permission"}
 
 
+def _of_new_layout(node: tuple[str, str]) -> bool:
+    app, name = node
+    # dashboard's tables (UnitFigures) came after the move and refer to the current units.
+    return app in (*NEW_APPS, "dashboard") or (app == "creation" and name > LAST_OLD_CREATION[1])
+
+
 def _old_layout_nodes(executor: MigrationExecutor) -> list[tuple[str, str | None]]:
-    nodes: list[tuple[str, str | None]] = [
-        node
-        for node in executor.loader.graph.leaf_nodes()
-        # dashboard's tables (UnitFigures) came after the move and refer to the current units.
-        if node[0] not in (*NEW_APPS, "creation", "dashboard")
-    ]
+    """Each other app's latest migration that needs nothing of the new layout (scoring took
+    the publicity standings over from dashboard later, for one)."""
+    graph = executor.loader.graph
+    nodes: list[tuple[str, str | None]] = []
+    for node in graph.leaf_nodes():
+        if node[0] in (*NEW_APPS, "creation", "dashboard"):
+            continue
+        while any(_of_new_layout(needed) for needed in graph.forwards_plan(node)):
+            (node,) = (
+                parent.key for parent in graph.node_map[node].parents if parent.key[0] == node[0]
+            )
+        nodes.append(node)
     return [*nodes, LAST_OLD_CREATION]
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from creation.models import CreationUnit, Liaison
 from creation.services import liaison_appoint, liaison_term_end
-from dashboard.models import PublicityStanding, RankGroupChange, UnitFigures, UnitMonth
+from dashboard.models import RankGroupChange, UnitFigures, UnitMonth
 from dashboard.services import unit_figures_refresh, unit_figures_refresh_due
 from funds.models import BudgetLine, FundPlanVersion
 from funds.services import expenditure_record
@@ -33,7 +33,7 @@ from reporting.services import (
     submission_save,
     submission_submit,
 )
-from scoring.models import AdoptionClaim
+from scoring.models import AdoptionClaim, PublicityStanding
 from scoring.services import claim_reject, claim_verify
 
 pytestmark = pytest.mark.django_db

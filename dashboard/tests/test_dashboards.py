@@ -436,7 +436,9 @@ def test_R4_1_supervision_panel_counts_coverage_and_open_rectifications(world):
     assert data["rectifications"] == {"open": 2, "overdue": 1, "submitted": 1}
 
 
-def test_C4_the_unit_sees_the_live_rank_the_office_sees(world, client):
+def test_C4_the_unit_sees_the_live_rank_the_office_sees(
+    world, client, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -453,18 +455,21 @@ def test_C4_the_unit_sees_the_live_rank_the_office_sees(world, client):
         cycle_end=today + timedelta(days=330),
     )
     region = CityFactory(parent=world.province_own)
-    _low, high = (CreationUnitFactory(batch=batch, region=region) for _ in range(2))
-    verified = {"status": AdoptionClaim.Status.VERIFIED, "published_on": today}
-    AdoptionClaimFactory(unit=high, outlet=outlet("新华社内参"), **verified)
+    # Committed as an admission and a claim verified are: their units' figures and standings
+    # are stored when they commit, and both rank over the standings.
+    with django_capture_on_commit_callbacks(execute=True):
+        _low, high = (CreationUnitFactory(batch=batch, region=region) for _ in range(2))
+        verified = {"status": AdoptionClaim.Status.VERIFIED, "published_on": today}
+        AdoptionClaimFactory(unit=high, outlet=outlet("新华社内参"), **verified)
     staff = RoleAssignmentFactory(unit=high).user
 
     client.force_login(world.users["office"])
-    office_rank = client.get(f"/api/v1/units/{high.pk}/status/").json()["publicity"]["rank"]
+    office_publicity = client.get(f"/api/v1/units/{high.pk}/status/").json()["publicity"]
     client.force_login(staff)
     client.cookies["django_language"] = "en"
     page = client.get(reverse("scoring:unit-publicity", kwargs={"pk": high.pk}))
     live_rank = re.search(r'id="live-rank">([^<]*)<', page.content.decode()).group(1)
-    assert office_rank == 1
+    assert (office_publicity["rank"], office_publicity["ranked_units"]) == (1, 2)
     assert live_rank.startswith("1 of 2 (")
     assert str(batch.number) in live_rank
 

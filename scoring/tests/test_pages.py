@@ -227,7 +227,9 @@ def test_outlet_page_lists_the_catalogue_of_r6_2(as_role):
 
 def test_R6_3_every_open_period_of_a_unit_is_ranked_at_once(as_role, world):
     """However many of a zone's periods are still open, its page reads their scores and ranks
-    in the queries one open period takes, and each is the one the period's ranking shows."""
+    in the queries one open period takes, and each is the one the period's ranking (scored
+    live over the whole batch) shows."""
+    from dashboard.services import unit_figures_refresh_due
     from scoring.selectors import publicity_ranking
 
     own = world.objects["units"]["own"]
@@ -237,6 +239,9 @@ def test_R6_3_every_open_period_of_a_unit_is_ranked_at_once(as_role, world):
     AdoptionClaimFactory(
         unit=older, outlet=outlet("人民日报"), status="verified", published_on=date(2025, 4, 1)
     )
+    # The factories write no figures: the beat stores those of units that have none, their
+    # standings among them, which the page ranks the unit over.
+    unit_figures_refresh_due()
 
     def url(unit):
         return reverse("scoring:unit-publicity", kwargs={"pk": unit.pk})
