@@ -246,7 +246,8 @@ def view_app(callback: Any) -> str:
 
 # The units' stored figures, their reporting months and their publicity standings.
 READ_MODEL_TABLES = frozenset(
-    {"dashboard_unitfigures", "dashboard_unitmonth", "dashboard_publicitystanding"}
+    apps.get_model(label)._meta.db_table
+    for label in ("dashboard.UnitFigures", "dashboard.UnitMonth", "scoring.PublicityStanding")
 )
 
 
