@@ -61,7 +61,7 @@ from portal.statements import CompiledStatements, read_moment
 from reporting.rules import LIGHT_LABELS, SHANGHAI, Light
 from reporting.selectors import MONTHLY_COUNTS, STORED_FIGURE_COLUMNS, Figures
 from scoring.models import PublicityStanding
-from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear
+from scoring.rules import GAUGE_STATUS_LABELS, GaugeStatus, HalfYear, standing_rank
 
 OFFICE = "office"
 PROVINCE = "province"
@@ -834,7 +834,7 @@ def publicity_panel(query: DashboardQuery) -> dict[str, Any]:
                 "score": StoredScore(
                     unit_id=row.unit_id,
                     name=row.unit.name,
-                    rank=row.peers_above + 1 if row.rank_group else None,
+                    rank=standing_rank(above=row.peers_above) if row.rank_group else None,
                     base=row.publicity_base,
                     bonus=row.publicity_bonus,
                     total=row.publicity_total,
@@ -1114,7 +1114,7 @@ def _peers_above() -> Any:
     count over the standings' rank index for each row returned."""
     return count_of(
         PublicityStanding.objects.filter(
-            rank_group=OuterRef("rank_group"), rank_text__gt=OuterRef("rank_text")
+            PublicityStanding.above(OuterRef("rank_group"), OuterRef("rank_text"))
         ),
         per="rank_group",
     )
@@ -1123,15 +1123,17 @@ def _peers_above() -> Any:
 def _peers_ranked() -> Any:
     """C4: how many units a row's rank group ranks, itself included, read with the row."""
     return count_of(
-        PublicityStanding.objects.filter(rank_group=OuterRef("rank_group")), per="rank_group"
+        PublicityStanding.objects.filter(PublicityStanding.in_group(OuterRef("rank_group"))),
+        per="rank_group",
     )
 
 
 def _stored_rank(row: UnitFigures) -> tuple[int, int] | None:
-    """R6.3: (rank, units ranked) of a row read by `_stored_rows`, competition style: one more
-    than the peers whose stored rank text is greater (scoring.rules.rank_text), so equal units
-    share a rank; None for a unit that takes no part."""
-    return (row.peers_above + 1, row.peers_ranked) if row.rank_group else None
+    """R6.3: (rank, units ranked) of a row read by `_stored_rows` (scoring.rules.standing_rank);
+    None for a unit that takes no part."""
+    if not row.rank_group:
+        return None
+    return standing_rank(above=row.peers_above), row.peers_ranked
 
 
 def _stored_rows_query(unit_ids: list[int], language: str) -> QuerySet[UnitFigures]:

@@ -473,6 +473,19 @@ class PublicityStanding(models.Model):
     def __str__(self) -> str:
         return f"{self.unit_id} in {self.rank_group}"
 
+    # The peers a rank is counted over (`scoring.rules.standing_rank`), for a group and a rank
+    # text given as values or as references to an outer row: the one definition the status,
+    # the dashboard and the unit's publicity page count with.
+    @staticmethod
+    def in_group(group: Any) -> Q:
+        """C4: the standings of the units the group ranks."""
+        return Q(rank_group=group)
+
+    @staticmethod
+    def above(group: Any, text: Any) -> Q:
+        """R6.3: the standings of the group that stand higher than `text` (a greater text)."""
+        return Q(rank_group=group, rank_text__gt=text)
+
 
 class ScoringPeriodQuerySet(ScopedQuerySet):
     def scope_q(self, scope: UserScope) -> Q | None:

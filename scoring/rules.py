@@ -175,6 +175,12 @@ def rank_text(score: UnitScore) -> str:
     return "".join(f"{min(max(part, 0), largest):0{RANK_TEXT_DIGITS}d}" for part in parts)
 
 
+def standing_rank(*, above: int) -> int:
+    """R6.3: the rank of a stored standing, competition style as `rank`: one more than the
+    peers whose rank text is greater (`rank_text`), so equal units share a rank."""
+    return above + 1
+
+
 def rank(rows: Iterable[UnitScore]) -> list[UnitScore]:
     """Ranks within each group (programme, batch, kind), competition style ("1, 2, 2, 4"); rows
     that share a rank are listed by name, then id, so the order is deterministic."""

@@ -489,21 +489,21 @@ def _ranks_among_peers(
     *, unit_id: int, keys: list[tuple[str, str]]
 ) -> dict[tuple[str, str], tuple[int, int]]:
     """(rank, units ranked) of a unit's (rank group, rank text) pairs among the standings its
-    peers stored in those groups (its own left out, as its live text stands in for it),
-    competition style: one more than the peers whose text is greater. One query."""
+    peers stored in those groups (`rules.standing_rank`; its own standing left out, as its live
+    text stands in for it, and counted once among the ranked). One query."""
     if not keys:
         return {}
     counts: dict[str, Any] = {}
     for index, (group, text) in enumerate(keys):
-        counts[f"above_{index}"] = Count("pk", filter=Q(rank_group=group, rank_text__gt=text))
-        counts[f"ranked_{index}"] = Count("pk", filter=Q(rank_group=group))
+        counts[f"above_{index}"] = Count("pk", filter=PublicityStanding.above(group, text))
+        counts[f"ranked_{index}"] = Count("pk", filter=PublicityStanding.in_group(group))
     found = (
         PublicityStanding.objects.filter(rank_group__in={group for group, _text in keys})
         .exclude(unit_id=unit_id)
         .aggregate(**counts)
     )
     return {
-        key: (found[f"above_{index}"] + 1, found[f"ranked_{index}"] + 1)
+        key: (rules.standing_rank(above=found[f"above_{index}"]), found[f"ranked_{index}"] + 1)
         for index, key in enumerate(keys)
     }
 
