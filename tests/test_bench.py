@@ -34,6 +34,28 @@ def test_figure_compares_with_its_goal():
     assert figures.figure("max_queries", 3, detail="/x/")["detail"] == "/x/"
 
 
+@pytest.mark.parametrize(
+    ("cold_rps", "met"), [(55.0, True), (45.0, False)], ids=["cold-met", "cold-missed"]
+)
+def test_status_ratio_meets_its_goal_only_when_the_cold_ratio_does_too(
+    monkeypatch, tmp_path, cold_rps, met
+):
+    from scripts import bench
+
+    rps = {"status_cold": cold_rps, "status": 60.0, "ping": 100.0}
+
+    def run_locust(*, name, **kwargs):
+        return servers.LocustStats(
+            requests=100, failures=0, rps=rps[name], p50_ms=1.0, p95_ms=2.0, p99_ms=3.0
+        )
+
+    monkeypatch.setattr(servers, "run_locust", run_locust)
+    monkeypatch.setattr(servers, "warm_status_cache", lambda host, plan: 0)
+    result = bench.status_ratio_figure("http://127.0.0.1:1", tmp_path / "plan.json", 1, 1)
+    assert_shape(result, "status_rps_ratio")
+    assert (result["value"], result["cold_ratio"], result["ok"]) == (0.6, cold_rps / 100, met)
+
+
 def test_percentile_is_nearest_rank():
     values = list(range(1, 101))
     assert figures.percentile(values, 95) == 95
