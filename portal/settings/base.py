@@ -166,6 +166,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 else:
+    # Django's backend, with a health check that costs no round trip (portal.postgresql).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "portal.postgresql"
     # A connection kept by each web process for a minute: opening one (authentication
     # included) costs PostgreSQL more than serving a page from the page cache. The health check
     # replaces a connection that broke (a database restart) before the request uses it.
