@@ -23,10 +23,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
         raw = self.connection
         if raw is None or raw.closed:
             return False
+        if not hasattr(select, "poll"):  # not on this system: Django's check
+            return super().is_usable()
+        # poll(), not select(): select() refuses a descriptor numbered past 1023.
+        poller = select.poll()
         try:
-            readable, _, _ = select.select([raw], [], [], 0)
+            poller.register(raw.fileno(), select.POLLIN)
+            events = poller.poll(0)
         except (OSError, ValueError):  # no socket any more
             return False
-        if not readable:
+        if not events:
             return True
         return super().is_usable()
