@@ -14,15 +14,12 @@ class PortalConfig(AppConfig):
         from portal.authentication import account_tokens_forget, token_forget
         from portal.cache import connect_invalidation
         from portal.page_cache import connect_page_invalidation
-        from portal.statements import connect_prepared_reads
 
         # Derived figures are dropped by the writes to what they read (portal.cache).
         connect_invalidation()
         # Stored answers of signed-in users are dropped by writes to what they show
         # (portal.page_cache).
         connect_page_invalidation()
-        # Reads planned once per PostgreSQL connection (portal.statements).
-        connect_prepared_reads()
         # The accounts kept for API tokens (portal.authentication).
         post_delete.connect(token_forget, sender=Token, dispatch_uid="token-forget-delete")
         post_save.connect(token_forget, sender=Token, dispatch_uid="token-forget-save")

@@ -26,7 +26,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.backends.signals import connection_created
 from django.utils import timezone
 from psycopg2 import Error
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
@@ -173,17 +172,14 @@ class PreparedReads:
         return name
 
 
-def _install(sender: Any, connection: Any, **kwargs: Any) -> None:
-    if connection.vendor != "postgresql" or not settings.PREPARED_READS:
+def prepared_reads_install(connection: Any) -> None:
+    """Prepare the reads of a PostgreSQL connection as it opens (`PreparedReads`), unless
+    PREPARED_READS is off: the portal's backend (portal.postgresql) calls it on each connect."""
+    if not settings.PREPARED_READS:
         return
     if not any(isinstance(wrapper, PreparedReads) for wrapper in connection.execute_wrappers):
         # The outermost wrapper: the others see what runs (an EXECUTE, which is no write).
         connection.execute_wrappers.insert(0, PreparedReads())
-
-
-def connect_prepared_reads() -> None:
-    """Prepare the reads of every PostgreSQL connection as it opens (`PreparedReads`)."""
-    connection_created.connect(_install, dispatch_uid="portal-prepared-reads")
 
 
 class CompiledStatements:

@@ -1,5 +1,6 @@
-"""Django's PostgreSQL backend, with a health check that asks the server only when its socket
-says something happened.
+"""Django's PostgreSQL backend, with the portal's reads prepared on each connection
+(portal.statements) and a health check that asks the server only when its socket says something
+happened.
 
 With CONN_HEALTH_CHECKS each request checks its kept connection before its first query, so that
 a connection broken since the last request (a database restart, a backend terminated) is
@@ -17,8 +18,14 @@ import select
 
 from django.db.backends.postgresql import base
 
+from portal.statements import prepared_reads_install
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def connect(self) -> None:
+        super().connect()
+        prepared_reads_install(self)
+
     def is_usable(self) -> bool:
         raw = self.connection
         if raw is None or raw.closed:

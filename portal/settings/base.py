@@ -175,7 +175,7 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # PostgreSQL: a read run again on a connection is prepared there and planned once
-# (portal.statements). Off behind a pooler in transaction mode.
+# (portal.statements, installed by portal.postgresql). Off behind a pooler in transaction mode.
 PREPARED_READS = env.bool("PREPARED_READS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
