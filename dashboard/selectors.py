@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time
@@ -36,7 +37,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.fields.json import KeyTransform
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Coalesce, Collate, Greatest, RowNumber
 from django.http import QueryDict
 from django.urls import reverse
@@ -56,6 +57,7 @@ from portal.aggregates import count_of
 from portal.cache import (
     cached_per_province,
 )
+from portal.renderers import JSONText
 from portal.scoping import scope_text
 from portal.statements import CompiledStatements, read_moment
 from reporting.rules import LIGHT_LABELS, SHANGHAI, Light
@@ -1136,11 +1138,15 @@ def _stored_rank(row: UnitFigures) -> tuple[int, int] | None:
     return standing_rank(above=row.peers_above), row.peers_ranked
 
 
-def _stored_rows_query(unit_ids: list[int], language: str) -> QuerySet[UnitFigures]:
+def _stored_rows_query(
+    unit_ids: list[int], language: str, *, written: bool = False
+) -> QuerySet[UnitFigures]:
+    """`written`: the answer as the database writes it out (JSON text), not decoded."""
+    answer = (KeyTextTransform if written else KeyTransform)(language, "answers")
     return (
         UnitFigures.objects.filter(unit_id__in=unit_ids)
         .annotate(
-            answer=KeyTransform(language, "answers"),
+            answer=answer,
             peers_above=_peers_above(),
             peers_ranked=_peers_ranked(),
         )
@@ -1181,9 +1187,12 @@ def _one_unit_statement(language: str) -> tuple[str, tuple[Any, ...]]:
     return _stored_rows_query([_ONE_UNIT], language).query.sql_with_params()
 
 
-def _stored_row(unit_id: int, statement: tuple[str, tuple[Any, ...]]) -> dict[int, Any]:
+def _stored_row(
+    unit_id: int, statement: tuple[str, tuple[Any, ...]], *, written: bool = False
+) -> dict[int, Any]:
     """The unit's stored row as one of the statements above reads it: empty when it has none
-    (or no unit has that id)."""
+    (or no unit has that id). `written`: the statement reads the answer written out, which
+    stays so (JSONText)."""
     low, high = connection.ops.integer_field_range(CreationUnit._meta.pk.get_internal_type())
     if not low <= unit_id <= high:  # no unit has that id, and the database would refuse it
         return {}
@@ -1198,7 +1207,8 @@ def _stored_row(unit_id: int, statement: tuple[str, tuple[Any, ...]]) -> dict[in
     for row in rows:
         # The driver gives the JSON decoded and the moments as datetimes on PostgreSQL, as
         # text on SQLite.
-        row.answer = _decoded(row.answer)
+        if row.answer is not None:
+            row.answer = JSONText(row.answer) if written else _decoded(row.answer)
         row.next_change_at = read_moment(row.next_change_at)
         found[row.unit_id] = row
     return found
@@ -1224,9 +1234,31 @@ def _fresh_rows(
 def _answer(row: UnitFigures, rank: tuple[int, int] | None) -> dict[str, Any]:
     answer = row.answer
     if answer.get("publicity") is not None:
-        rank_now, ranked = rank or (None, None)
-        answer["publicity"] = {**answer["publicity"], "rank": rank_now, "ranked_units": ranked}
+        answer["publicity"] = _ranked(answer["publicity"], rank)
     return answer
+
+
+def _ranked(publicity: dict[str, Any], rank: tuple[int, int] | None) -> dict[str, Any]:
+    """The stored publicity section with its rank as read (`_stored_rank`)."""
+    rank_now, ranked = rank or (None, None)
+    return {**publicity, "rank": rank_now, "ranked_units": ranked}
+
+
+# The publicity section of an answer written out: the one object under the top-level key
+# "publicity" (no other object of the answer has that key, and a string cannot hold an
+# unescaped quote), which holds no object of its own, so it ends at the first brace closed.
+_WRITTEN_PUBLICITY = re.compile(r'"publicity":\s*(\{[^{}]*\})')
+
+
+def _written_answer(row: UnitFigures, rank: tuple[int, int] | None) -> JSONText:
+    """`_answer` of an answer written out (`_stored_row(..., written=True)`): the text as
+    stored, its publicity section written again with the rank."""
+    text = row.answer
+    found = _WRITTEN_PUBLICITY.search(text)
+    if found is None:  # null: a unit that takes no part
+        return text
+    publicity = json.dumps(_ranked(json.loads(found.group(1)), rank), ensure_ascii=False)
+    return JSONText(f"{text[: found.start(1)]}{publicity}{text[found.end(1) :]}")
 
 
 def status_answers(unit_ids: list[int], now: datetime | None = None) -> list[dict[str, Any]]:
@@ -1281,14 +1313,15 @@ def status_changed_moments(
 
 def unit_status_answer(
     user: Any, unit_id: int, now: datetime | None = None
-) -> tuple[datetime, dict[str, Any]] | None:
-    """The unit's last moment of change (with_status_changed_at) and status answer, when the
-    user may see it (CreationUnit.objects.visible_to); None when they may not. One query while
-    its row is fresh: the stored row, its rank and, read over the user's units, its moment."""
+) -> tuple[datetime, JSONText] | None:
+    """The unit's last moment of change (with_status_changed_at) and status answer, written out
+    as stored (JSONText: the API sends it as it is), when the user may see it
+    (CreationUnit.objects.visible_to); None when they may not. One query while its row is
+    fresh: the stored row, its rank and, read over the user's units, its moment."""
     now = now or timezone.now()
     language = get_language() or settings.LANGUAGE_CODE
     statement = _one_visible_unit_statement(user, language)
-    found = _stored_row(unit_id, statement)
+    found = _stored_row(unit_id, statement, written=True)
     row = found.get(unit_id)
     if row is not None:
         visible = row.visible_changed_at is not None
@@ -1300,8 +1333,8 @@ def unit_status_answer(
         # Read again after storing it: computing the row can move its rank group, and so the
         # moment its answer changed.
         unit_figures_refresh([unit_id], now=now)
-        row = _stored_row(unit_id, statement)[unit_id]
-    return read_moment(row.visible_changed_at), _answer(row, _stored_rank(row))
+        row = _stored_row(unit_id, statement, written=True)[unit_id]
+    return read_moment(row.visible_changed_at), _written_answer(row, _stored_rank(row))
 
 
 # The statements of `unit_status_answer`, one per language and scope (the units a user sees are
@@ -1315,7 +1348,7 @@ def _one_visible_unit_statement(user: Any, language: str) -> tuple[str, tuple[An
         seen = with_status_changed_at(
             CreationUnit.objects.visible_to(user).filter(pk=OuterRef("unit_id"))
         ).order_by()
-        query = _stored_rows_query([_ONE_UNIT], language).annotate(
+        query = _stored_rows_query([_ONE_UNIT], language, written=True).annotate(
             visible_changed_at=Subquery(seen.values(STATUS_CHANGED_AT)[:1])
         )
         return query.query.sql_with_params()

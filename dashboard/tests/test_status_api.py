@@ -1,3 +1,4 @@
+import json
 from datetime import date, datetime
 from unittest import mock
 
@@ -300,7 +301,9 @@ def test_R6_3_one_units_rank_is_the_lists_and_equal_scores_share_it(world):
 
     listed = {s["id"]: s["publicity"] for s in status_answers([first.pk, tied.pk, last.pk], NOW)}
     one_by_one = {
-        unit.pk: unit_status_answer(world.users["superuser"], unit.pk, NOW)[1]["publicity"]
+        unit.pk: json.loads(unit_status_answer(world.users["superuser"], unit.pk, NOW)[1])[
+            "publicity"
+        ]
         for unit in (first, tied, last)
     }
 
@@ -308,3 +311,44 @@ def test_R6_3_one_units_rank_is_the_lists_and_equal_scores_share_it(world):
     ranks = [(listed[u.pk]["total"], listed[u.pk]["rank"]) for u in (first, tied, last)]
     assert ranks == [(90, 1), (90, 1), (50, 3)]  # R6.1 base 50 each, nothing due yet
     assert {listed[u.pk]["ranked_units"] for u in (first, tied, last)} == {3}
+
+
+def test_a_units_status_answer_is_the_lists_answer_for_it_in_each_language(api_client, world):
+    """The one-unit answer is sent as stored, written out, with its rank written in; it says
+    what the list says of the unit, a withdrawn unit's null publicity included."""
+    from creation.models import CreationUnit
+
+    batch = _zone_batch(world)
+    region = CityFactory(parent=world.province_own)
+    taking_part = CreationUnitFactory(batch=batch, region=region)
+    CreationUnitFactory(batch=batch, region=region)
+    withdrawn = CreationUnitFactory(
+        batch=batch, region=region, status=CreationUnit.Status.WITHDRAWN
+    )
+    api_client.force_authenticate(world.users["superuser"])
+    for language in ("zh-hans", "en"):
+        headers = {"HTTP_ACCEPT_LANGUAGE": language}
+        listed = {
+            row["id"]: row
+            for row in api_client.get(LIST_URL, {"batch": batch.pk}, **headers).json()["results"]
+        }
+        for unit in (taking_part, withdrawn):
+            response = api_client.get(status_url(unit), **headers)
+            assert response.status_code == 200
+            assert response["Content-Type"] == "application/json"
+            assert response.json() == listed[unit.pk]
+    publicity = api_client.get(status_url(taking_part)).json()["publicity"]
+    assert (publicity["rank"], publicity["ranked_units"]) == (1, 2)
+    assert api_client.get(status_url(withdrawn)).json()["publicity"] is None
+
+
+def test_a_units_status_in_the_browsable_api_is_indented(api_client, world):
+    api_client.force_authenticate(world.users["office"])
+    unit = world.objects["units"]["own"]
+    page = api_client.get(status_url(unit), HTTP_ACCEPT="text/html")
+    indented = api_client.get(status_url(unit), HTTP_ACCEPT="application/json; indent=2")
+    assert page.status_code == indented.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert f"&quot;id&quot;: {unit.pk}," in page.content.decode()
+    assert indented.content.decode().startswith('{\n  "id": ')
+    assert json.loads(indented.content) == api_client.get(status_url(unit)).json()

@@ -326,6 +326,11 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 REST_FRAMEWORK = {
+    # JSON first (the default for clients that name no type), then the browsable API.
+    "DEFAULT_RENDERER_CLASSES": [
+        "portal.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated API call answers 401 with WWW-Authenticate.
         "portal.authentication.KeptTokenAuthentication",
