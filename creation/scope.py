@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from portal.accounts_kept import accounts_changed, kept_here
 from portal.cache import EVERY_UNIT, generations_stale, stored_generation, stored_or_computed
 from portal.scoping import SCOPE_GENERATION_KEY, scope_generation_of
 
@@ -268,10 +269,11 @@ def user_scope(user: Any) -> UserScope:
 
 # What a user's scope is read from: their role assignments and the batch and kind of the units
 # those name. Every request reads them (pages, the API, the header's work queue), and they change
-# only when an assignment is written, a programme is saved or a unit moves: they are kept per user
-# in the cache and in each process, under the scope generation every such write changes
-# (`roles_changed`), which each request reads (with its session's or token's own read when it
-# can: portal.scoping.scope_generation_of).
+# only when an assignment is written, a programme is saved or a unit moves: they are kept per user.
+# On PostgreSQL, outside a transaction, in each process until such a write notifies it
+# (`roles_changed`, portal.accounts_kept); elsewhere in the cache and in each process, under the
+# scope generation every such write changes, which each request reads (with its session's or
+# token's own read when it can: portal.scoping.scope_generation_of).
 _ROLE_ROWS_HERE_KEPT = 4096
 _role_rows_here: dict[str, tuple[str, float, list[tuple[Any, ...]]]] = {}
 
@@ -285,14 +287,22 @@ def _role_rows_key(user: Any) -> str:
 
 def _role_rows(user: Any) -> list[tuple[Any, ...]]:
     """The user's role assignments as rows (role, unit, province, programme, department, the
-    programme's kind, the unit's batch and kind): as kept in this process or the cache while the
-    scope generation stands (and ROLES_KEPT_SECONDS have not passed), else read with one query.
-    The generation is read before the query, so rows read before a change commits are kept
-    under the generation the change replaces."""
+    programme's kind, the unit's batch and kind): as kept in this process until a change is
+    notified (portal.accounts_kept), or where that cannot be, as kept in this process or the
+    cache while the scope generation stands; in both for ROLES_KEPT_SECONDS at most; else read
+    with one query. The generation is read before the query, so rows read before a change
+    commits are kept under the generation the change replaces."""
     seconds = settings.ROLES_KEPT_SECONDS
     if not seconds:
         return _read_role_rows(user)
     key = _role_rows_key(user)
+    here = kept_here()
+    if here is not None:  # kept in the process, forgotten when a write notifies it
+        rows = here.get(key, seconds)
+        if rows is None:
+            rows = _read_role_rows(user)
+            here.put(key, rows)
+        return rows
     generation = scope_generation_of(user)
     kept = {}
     if generation is None:
@@ -336,6 +346,7 @@ def roles_changed(*args: Any, created: bool = False, **kwargs: Any) -> None:
     if created and kwargs.get("sender") is apps.get_model("creation", "Programme"):
         return
     generations_stale([SCOPE_GENERATION_KEY])
+    accounts_changed()
 
 
 def forget_scope(user: Any) -> None:

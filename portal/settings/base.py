@@ -177,6 +177,9 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 # PostgreSQL: a read run again on a connection is prepared there and planned once
 # (portal.statements, installed by portal.postgresql). Off behind a pooler in transaction mode.
 PREPARED_READS = env.bool("PREPARED_READS", default=True)
+# PostgreSQL: what each process keeps of accounts (API tokens' accounts, role rows) is forgotten
+# when a write notifies it (portal.accounts_kept). Off behind a pooler in transaction mode.
+ACCOUNTS_NOTIFIED = env.bool("ACCOUNTS_NOTIFIED", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
