@@ -9,7 +9,6 @@ kept between requests until a write to roles, programmes or the user's units dro
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from portal.accounts_kept import accounts_changed, kept_here
+from portal.accounts_kept import KeptHere, accounts_changed, kept_here
 from portal.cache import EVERY_UNIT, generations_stale, stored_generation, stored_or_computed
 from portal.scoping import SCOPE_GENERATION_KEY, scope_generation_of
 
@@ -274,8 +273,7 @@ def user_scope(user: Any) -> UserScope:
 # (`roles_changed`, portal.accounts_kept); elsewhere in the cache and in each process, under the
 # scope generation every such write changes, which each request reads (with its session's or
 # token's own read when it can: portal.scoping.scope_generation_of).
-_ROLE_ROWS_HERE_KEPT = 4096
-_role_rows_here: dict[str, tuple[str, float, list[tuple[Any, ...]]]] = {}
+_role_rows_here = KeptHere()  # {key: (generation, rows)} where nothing notifies this process
 
 
 def _role_rows_key(user: Any) -> str:
@@ -296,30 +294,28 @@ def _role_rows(user: Any) -> list[tuple[Any, ...]]:
     if not seconds:
         return _read_role_rows(user)
     key = _role_rows_key(user)
-    here = kept_here()
-    if here is not None:  # kept in the process, forgotten when a write notifies it
-        rows = here.get(key, seconds)
+    notified = kept_here()
+    if notified is not None:  # kept in the process, forgotten when a write notifies it
+        rows = notified.get(key, seconds)
         if rows is None:
             rows = _read_role_rows(user)
-            here.put(key, rows)
+            notified.put(key, rows)
         return rows
     generation = scope_generation_of(user)
     kept = {}
     if generation is None:
         kept = cache.get_many([key, SCOPE_GENERATION_KEY])
         generation = kept.get(SCOPE_GENERATION_KEY) or stored_generation(SCOPE_GENERATION_KEY)
-    here = _role_rows_here.get(key)
-    if here is not None and here[0] == generation and time.monotonic() - here[1] < seconds:
-        return here[2]
+    here = _role_rows_here.get(key, seconds)
+    if here is not None and here[0] == generation:
+        return here[1]
     entry = kept.get(key) if kept else cache.get(key)
     if entry is not None and entry[0] == generation:
         rows = entry[1]
     else:
         rows = _read_role_rows(user)
         cache.set(key, (generation, rows), timeout=seconds)
-    if len(_role_rows_here) >= _ROLE_ROWS_HERE_KEPT:
-        _role_rows_here.clear()
-    _role_rows_here[key] = (generation, time.monotonic(), rows)
+    _role_rows_here.put(key, (generation, rows))
     return rows
 
 

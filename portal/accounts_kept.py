@@ -33,13 +33,13 @@ from django.db import connection
 from psycopg2 import Error
 
 ACCOUNTS_CHANNEL = "portal_accounts"
-# Entries kept per connection: past it, all are forgotten and read again as they are used.
-KEPT_PER_CONNECTION = 4096
+# Entries a store keeps: past it, all are forgotten and read again as they are used.
+KEPT_ENTRIES = 4096
 
 
 class KeptHere:
-    """What one connection's process keeps, each entry for at most the seconds its reader
-    gives."""
+    """Values kept in this process, each for at most the seconds its reader gives, at most
+    KEPT_ENTRIES of them."""
 
     def __init__(self) -> None:
         self._entries: dict[Hashable, tuple[float, Any]] = {}
@@ -51,7 +51,7 @@ class KeptHere:
         return entry[1]
 
     def put(self, key: Hashable, value: Any) -> None:
-        if len(self._entries) >= KEPT_PER_CONNECTION:
+        if len(self._entries) >= KEPT_ENTRIES:
             self._entries.clear()
         self._entries[key] = (time.monotonic(), value)
 

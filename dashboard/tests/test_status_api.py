@@ -313,7 +313,7 @@ def test_R6_3_one_units_rank_is_the_lists_and_equal_scores_share_it(world):
     assert {listed[u.pk]["ranked_units"] for u in (first, tied, last)} == {3}
 
 
-def test_a_units_status_answer_is_the_lists_answer_for_it_in_each_language(api_client, world):
+def test_R6_3_a_units_status_answer_is_the_lists_answer_for_it_in_each_language(api_client, world):
     """The one-unit answer is sent as stored, written out, with its rank written in; it says
     what the list says of the unit, a withdrawn unit's null publicity included."""
     from creation.models import CreationUnit
